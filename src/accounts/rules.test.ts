@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  ageOn,
+  canUse,
+  detailsMatch,
+  diffSettings,
+  formatLinkageKey,
+  isIsoDate,
+  isValidNhsNumber,
+  meetsLevel,
+  NO_SERVICES,
+  nhsCheckDigit,
+  normaliseSettings,
+  passwordProblem,
+  serviceAccess,
+  testNhsNumber,
+} from './rules.ts';
+
+test('NHS number: the worked example of domain.md §8.5 is valid', () => {
+  assert.equal(nhsCheckDigit('943476591'), 9);
+  assert.equal(isValidNhsNumber('9434765919'), true);
+  assert.equal(isValidNhsNumber('943 476 5919'), true);
+  assert.equal(isValidNhsNumber('943-476-5919'), true);
+});
+
+test('NHS number: a wrong check digit, wrong length or letters are invalid', () => {
+  assert.equal(isValidNhsNumber('9434765918'), false);
+  assert.equal(isValidNhsNumber('943476591'), false);
+  assert.equal(isValidNhsNumber('94347659190'), false);
+  assert.equal(isValidNhsNumber('94347659AB'), false);
+  assert.equal(isValidNhsNumber(''), false);
+});
+
+test('NHS number: a remainder giving check 10 has no valid number', () => {
+  // Find nine digits whose check would be 10; no tenth digit makes them valid.
+  let first9 = '';
+  for (let i = 0; i < 1000 && !first9; i++) {
+    const c = String(100000000 + i);
+    if (nhsCheckDigit(c) === null) first9 = c;
+  }
+  assert.ok(first9, 'found a prefix with check 10');
+  for (let d = 0; d <= 9; d++) assert.equal(isValidNhsNumber(first9 + String(d)), false);
+});
+
+test('NHS number: check 11 becomes 0', () => {
+  let found = false;
+  for (let i = 0; i < 1000 && !found; i++) {
+    const c = String(200000000 + i);
+    if (nhsCheckDigit(c) === 0) {
+      found = true;
+      assert.equal(isValidNhsNumber(c + '0'), true);
+    }
+  }
+  assert.ok(found);
+});
+
+test('test NHS numbers are valid, in the 999 range and stable per seed', () => {
+  const seen = new Set<string>();
+  for (let seed = 0; seed < 500; seed++) {
+    const n = testNhsNumber(seed);
+    assert.match(n, /^999\d{7}$/);
+    assert.equal(isValidNhsNumber(n), true, n);
+    assert.equal(testNhsNumber(seed), n);
+    seen.add(n);
+  }
+  assert.ok(seen.size > 400, 'seeds spread over many numbers');
+});
+
+test('proofing levels order P0 < P5 < P9', () => {
+  assert.equal(meetsLevel('P9', 'P5'), true);
+  assert.equal(meetsLevel('P5', 'P9'), false);
+  assert.equal(meetsLevel('P0', 'P5'), false);
+  assert.equal(meetsLevel('P5', 'P5'), true);
+});
+
+test('proofing gates: no record access below P9 even when the practice switched it on', () => {
+  const settings = {
+    ...NO_SERVICES,
+    appointments: true,
+    repeatPrescriptions: true,
+    recordLevel: 'full' as const,
+    prospectiveFrom: '2026-01-01',
+  };
+  const p5 = { linked: true, proofingLevel: 'P5' as const };
+  assert.equal(canUse(p5, settings, 'record'), false);
+  assert.equal(canUse(p5, settings, 'repeat-prescriptions'), false);
+  assert.equal(canUse(p5, settings, 'appointments'), true);
+  const status = serviceAccess(p5, settings).find((s) => s.service === 'record')?.status;
+  assert.equal(status, 'needs-identity-check');
+  assert.equal(canUse({ linked: true, proofingLevel: 'P9' }, settings, 'record'), true);
+});
+
+test('proofing gates: nothing without linking, nothing the practice has not switched on', () => {
+  const all = {
+    ...NO_SERVICES,
+    appointments: true,
+    repeatPrescriptions: true,
+    recordLevel: 'summary' as const,
+    pharmacyView: true,
+    pharmacyUpdate: true,
+  };
+  for (const s of serviceAccess({ linked: false, proofingLevel: 'P9' }, all))
+    assert.equal(s.status, 'needs-linking');
+  for (const s of serviceAccess({ linked: true, proofingLevel: 'P9' }, NO_SERVICES))
+    assert.equal(s.status, 'not-switched-on');
+});
+
+test('linkage keys print in groups of five', () => {
+  assert.equal(formatLinkageKey('ABCDEFGHJKLMNPQ'), 'ABCDE-FGHJK-LMNPQ');
+});
+
+test('linking details match regardless of case, accents, spaces and hyphens, but dates must be equal', () => {
+  const record = { familyName: "O'Brien-Smith", birthDate: '1980-02-29' };
+  assert.equal(detailsMatch({ surname: 'obrien smith', birthDate: '1980-02-29' }, record), true);
+  assert.equal(detailsMatch({ surname: 'OBRIENSMITH', birthDate: '1980-02-28' }, record), false);
+  assert.equal(detailsMatch({ surname: 'Brien', birthDate: '1980-02-29' }, record), false);
+  assert.equal(
+    detailsMatch({ surname: 'Zoë', birthDate: '2000-01-01' }, { familyName: 'Zoe', birthDate: '2000-01-01' }),
+    true,
+  );
+});
+
+test('settings: record access off clears its dates; switching on starts prospective access today', () => {
+  const on = normaliseSettings({ ...NO_SERVICES, recordLevel: 'full' }, NO_SERVICES, '2026-11-25');
+  assert.equal(on.prospectiveFrom, '2026-11-25');
+  const off = normaliseSettings({ ...on, recordLevel: 'none', historicAccess: true }, on, '2026-12-01');
+  assert.equal(off.prospectiveFrom, null);
+  assert.equal(off.historicAccess, false);
+  const kept = normaliseSettings({ ...on, recordLevel: 'detailed', prospectiveFrom: null }, on, '2026-12-01');
+  assert.equal(kept.prospectiveFrom, '2026-11-25');
+  assert.deepEqual(Object.keys(diffSettings(on, kept)), ['recordLevel']);
+});
+
+test('passwords: length rules and not the email name', () => {
+  assert.match(passwordProblem('short', 'a@b.co') ?? '', /12 characters or more/);
+  assert.equal(passwordProblem('correct horse battery', 'jo@example.com'), null);
+  assert.match(passwordProblem('jo.bloggs-password', 'jo.bloggs@example.com') ?? '', /email/);
+});
+
+test('ages and ISO dates', () => {
+  assert.equal(ageOn('2010-11-25', '2026-11-25'), 16);
+  assert.equal(ageOn('2010-11-26', '2026-11-25'), 15);
+  assert.equal(ageOn('2008-02-29', '2026-02-28'), 17);
+  assert.equal(isIsoDate('2026-02-29'), false);
+  assert.equal(isIsoDate('2024-02-29'), true);
+  assert.equal(isIsoDate('24-02-29'), false);
+});

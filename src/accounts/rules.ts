@@ -1,0 +1,258 @@
+// Pure rules for patients and their online accounts: NHS numbers, proofing levels and what they
+// allow, registration-letter codes, linking checks and online-service settings. No I/O.
+import type { ProofingLevel, RecordLevel, VerificationMethod } from '../platform/db/schema.ts';
+
+// --- NHS number (domain.md §8.5) -------------------------------------------------------------
+
+/** The modulus-11 check digit for the first nine digits, or null when no valid number can end them. */
+export function nhsCheckDigit(first9: string): number | null {
+  if (!/^\d{9}$/.test(first9)) return null;
+  let sum = 0;
+  for (let i = 0; i < 9; i++) sum += Number(first9[i]) * (10 - i);
+  const check = 11 - (sum % 11);
+  if (check === 11) return 0;
+  if (check === 10) return null;
+  return check;
+}
+
+export function normaliseNhsNumber(input: string): string {
+  return input.replace(/[\s-]/g, '');
+}
+
+export function isValidNhsNumber(input: string): boolean {
+  const n = normaliseNhsNumber(input);
+  if (!/^\d{10}$/.test(n)) return false;
+  return nhsCheckDigit(n.slice(0, 9)) === Number(n[9]);
+}
+
+/**
+ * A valid NHS number from the 999 test range (never issued to real people), chosen by a seed so
+ * the same seed always gives the same number. Seeds whose number has no valid check digit move on.
+ */
+export function testNhsNumber(seed: number): string {
+  for (let s = Math.abs(Math.trunc(seed)) % 1_000_000; ; s = (s + 1) % 1_000_000) {
+    const first9 = '999' + String(s).padStart(6, '0');
+    const check = nhsCheckDigit(first9);
+    if (check !== null) return first9 + String(check);
+  }
+}
+
+// --- Proofing levels and what they allow (domain.md §4.2) -------------------------------------
+
+const LEVEL_RANK: Record<ProofingLevel, number> = { P0: 0, P5: 5, P9: 9 };
+
+export function meetsLevel(have: ProofingLevel, need: ProofingLevel): boolean {
+  return LEVEL_RANK[have] >= LEVEL_RANK[need];
+}
+
+export function higherLevel(a: ProofingLevel, b: ProofingLevel): ProofingLevel {
+  return LEVEL_RANK[a] >= LEVEL_RANK[b] ? a : b;
+}
+
+export type OnlineService =
+  'appointments' | 'repeat-prescriptions' | 'record' | 'pharmacy-view' | 'pharmacy-update';
+
+/**
+ * The proofing level each service needs. P5 (details matched to the practice record when linking)
+ * is enough to manage appointments and see the nominated pharmacy; anything that reads the record,
+ * orders medicines or changes where they go needs P9 (a photo-ID or vouching check).
+ */
+export const REQUIRED_LEVEL: Record<OnlineService, ProofingLevel> = {
+  appointments: 'P5',
+  'pharmacy-view': 'P5',
+  'repeat-prescriptions': 'P9',
+  record: 'P9',
+  'pharmacy-update': 'P9',
+};
+
+export const SERVICE_LABEL: Record<OnlineService, string> = {
+  appointments: 'Book and cancel appointments',
+  'repeat-prescriptions': 'Order repeat prescriptions',
+  record: 'See your GP record',
+  'pharmacy-view': 'See your nominated pharmacy',
+  'pharmacy-update': 'Change your nominated pharmacy',
+};
+
+export type ServiceSettings = {
+  appointments: boolean;
+  repeatPrescriptions: boolean;
+  recordLevel: RecordLevel;
+  prospectiveFrom: string | null;
+  historicAccess: boolean;
+  pharmacyView: boolean;
+  pharmacyUpdate: boolean;
+};
+
+export const NO_SERVICES: ServiceSettings = {
+  appointments: false,
+  repeatPrescriptions: false,
+  recordLevel: 'none',
+  prospectiveFrom: null,
+  historicAccess: false,
+  pharmacyView: false,
+  pharmacyUpdate: false,
+};
+
+export type ServiceStatus = 'available' | 'not-switched-on' | 'needs-identity-check' | 'needs-linking';
+
+export type ServiceAccess = {
+  service: OnlineService;
+  label: string;
+  status: ServiceStatus;
+  requiredLevel: ProofingLevel;
+};
+
+function switchedOn(settings: ServiceSettings, service: OnlineService): boolean {
+  switch (service) {
+    case 'appointments':
+      return settings.appointments;
+    case 'repeat-prescriptions':
+      return settings.repeatPrescriptions;
+    case 'record':
+      return settings.recordLevel !== 'none';
+    case 'pharmacy-view':
+      return settings.pharmacyView || settings.pharmacyUpdate;
+    case 'pharmacy-update':
+      return settings.pharmacyUpdate;
+  }
+}
+
+/** What an account may use: the practice must have switched the service on and the account's level must be enough. */
+export function serviceAccess(
+  account: { linked: boolean; proofingLevel: ProofingLevel },
+  settings: ServiceSettings,
+): ServiceAccess[] {
+  return (Object.keys(REQUIRED_LEVEL) as OnlineService[]).map((service) => {
+    const requiredLevel = REQUIRED_LEVEL[service];
+    let status: ServiceStatus;
+    if (!account.linked) status = 'needs-linking';
+    else if (!switchedOn(settings, service)) status = 'not-switched-on';
+    else if (!meetsLevel(account.proofingLevel, requiredLevel)) status = 'needs-identity-check';
+    else status = 'available';
+    return { service, label: SERVICE_LABEL[service], status, requiredLevel };
+  });
+}
+
+export function canUse(
+  account: { linked: boolean; proofingLevel: ProofingLevel },
+  settings: ServiceSettings,
+  service: OnlineService,
+): boolean {
+  return serviceAccess(account, settings).find((s) => s.service === service)?.status === 'available';
+}
+
+// --- Identity verification (domain.md §4.1) ---------------------------------------------------
+
+export const VERIFICATION_METHODS: Record<VerificationMethod, { label: string; hint: string; level: 'P9' }> =
+  {
+    'photo-documents': {
+      label: 'Identity documents',
+      hint: 'Two documents, at least one with a photo (for example a passport or photo driving licence).',
+      level: 'P9',
+    },
+    vouching: {
+      label: 'Vouching',
+      hint: 'A member of staff who knows the patient well confirms who they are.',
+      level: 'P9',
+    },
+    'vouching-with-confirmation': {
+      label: 'Vouching with confirmation of information in the record',
+      hint: 'The patient answers questions only they could answer from their record, asked discreetly.',
+      level: 'P9',
+    },
+    'nhs-login-p9': {
+      label: 'NHS login (P9, high)',
+      hint: 'The patient has proved their identity with NHS login to the high level.',
+      level: 'P9',
+    },
+  };
+
+export function isVerificationMethod(v: string): v is VerificationMethod {
+  return Object.hasOwn(VERIFICATION_METHODS, v);
+}
+
+// --- Registration letters: Account ID and Linkage Key (domain.md §4.3) ------------------------
+
+export const LINKAGE_KEY_LENGTH = 15;
+
+/** Shown in groups of five so it is easy to copy from paper: ABCDE-FGHJK-LMNPQ. */
+export function formatLinkageKey(key: string): string {
+  return key.match(/.{1,5}/g)?.join('-') ?? key;
+}
+
+function comparableName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
+}
+
+/** Linking needs the surname and date of birth to match the practice record (case, accents, spaces and hyphens aside). */
+export function detailsMatch(
+  given: { surname: string; birthDate: string },
+  record: { familyName: string; birthDate: string },
+): boolean {
+  return (
+    comparableName(given.surname) === comparableName(record.familyName) &&
+    given.birthDate === record.birthDate
+  );
+}
+
+// --- Online-service settings changes ----------------------------------------------------------
+
+export type SettingsChange = Record<string, { from: unknown; to: unknown }>;
+
+/**
+ * Tidies a requested settings change: without record access there is no prospective date or
+ * historic access; switching record access on starts prospective access today unless a date is given.
+ */
+export function normaliseSettings(
+  next: ServiceSettings,
+  previous: ServiceSettings,
+  today: string,
+): ServiceSettings {
+  if (next.recordLevel === 'none') return { ...next, prospectiveFrom: null, historicAccess: false };
+  const prospectiveFrom =
+    next.prospectiveFrom ?? (previous.recordLevel === 'none' ? today : previous.prospectiveFrom) ?? today;
+  return { ...next, prospectiveFrom };
+}
+
+export function diffSettings(before: ServiceSettings, after: ServiceSettings): SettingsChange {
+  const out: SettingsChange = {};
+  for (const key of Object.keys(after) as (keyof ServiceSettings)[]) {
+    if (before[key] !== after[key]) out[key] = { from: before[key], to: after[key] };
+  }
+  return out;
+}
+
+// --- Sign-up ----------------------------------------------------------------------------------
+
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 128;
+
+export function passwordProblem(password: string, email: string): string | null {
+  if (password.length < PASSWORD_MIN) return `Password must be ${PASSWORD_MIN} characters or more`;
+  if (password.length > PASSWORD_MAX) return `Password must be ${PASSWORD_MAX} characters or fewer`;
+  if (email && password.toLowerCase().includes(email.toLowerCase().split('@')[0] ?? '\u0000')) {
+    return 'Password must not contain your email address';
+  }
+  return null;
+}
+
+export function isEmail(value: string): boolean {
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) && value.length <= 254;
+}
+
+/** Age in whole years on a date, from a YYYY-MM-DD birth date. */
+export function ageOn(birthDate: string, on: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = on.split('-').map(Number) as [number, number, number];
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
+export function isIsoDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}

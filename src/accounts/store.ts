@@ -1,0 +1,189 @@
+// SQL for patients, online accounts, verifications, linkage keys and online-service settings.
+// Every query on practice data filters by the practice's ODS code.
+import { sql, type Selectable } from 'kysely';
+import type { Db, Tx } from '../platform/db/index.ts';
+import type { OnlineServicesTable, PatientsTable } from '../platform/db/schema.ts';
+import { NO_SERVICES, type ServiceSettings } from './rules.ts';
+
+export type PatientRow = Selectable<PatientsTable>;
+type Q = Db | Tx;
+
+export function settingsFromRow(row: Selectable<OnlineServicesTable> | undefined): ServiceSettings {
+  if (!row) return { ...NO_SERVICES };
+  return {
+    appointments: row.appointments,
+    repeatPrescriptions: row.repeat_prescriptions,
+    recordLevel: row.record_level,
+    prospectiveFrom: row.prospective_from,
+    historicAccess: row.historic_access,
+    pharmacyView: row.pharmacy_view,
+    pharmacyUpdate: row.pharmacy_update,
+  };
+}
+
+export async function patientById(db: Q, practiceOds: string, id: string): Promise<PatientRow | undefined> {
+  return db
+    .selectFrom('patients')
+    .selectAll()
+    .where('practice_ods', '=', practiceOds)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function patientByAccountRef(
+  db: Q,
+  practiceOds: string,
+  ref: string,
+): Promise<PatientRow | undefined> {
+  return db
+    .selectFrom('patients')
+    .selectAll()
+    .where('practice_ods', '=', practiceOds)
+    .where('online_account_ref', '=', ref)
+    .executeTakeFirst();
+}
+
+export type PatientSearch = { nhsNumber?: string; familyName?: string; birthDate?: string };
+
+export async function searchPatients(
+  db: Q,
+  practiceOds: string,
+  q: PatientSearch,
+  limit = 50,
+): Promise<PatientRow[]> {
+  let query = db.selectFrom('patients').selectAll().where('practice_ods', '=', practiceOds);
+  if (q.nhsNumber) query = query.where('nhs_number', '=', q.nhsNumber);
+  if (q.familyName)
+    query = query.where(
+      sql<string>`lower(family_name)`,
+      'like',
+      q.familyName.toLowerCase().replace(/[%_\\]/g, '\\$&') + '%',
+    );
+  if (q.birthDate) query = query.where('birth_date', '=', q.birthDate);
+  return query.orderBy('family_name').orderBy('given_name').limit(limit).execute();
+}
+
+export async function settingsFor(
+  db: Q,
+  practiceOds: string,
+  patientId: string,
+): Promise<{ settings: ServiceSettings; version: number }> {
+  const row = await db
+    .selectFrom('online_services')
+    .selectAll()
+    .where('practice_ods', '=', practiceOds)
+    .where('patient_id', '=', patientId)
+    .executeTakeFirst();
+  return { settings: settingsFromRow(row), version: row?.version ?? 0 };
+}
+
+export async function saveSettings(
+  tx: Tx,
+  p: {
+    practiceOds: string;
+    patientId: string;
+    settings: ServiceSettings;
+    expectedVersion: number;
+    by: string | null;
+    at: Date;
+  },
+): Promise<number | null> {
+  const values = {
+    appointments: p.settings.appointments,
+    repeat_prescriptions: p.settings.repeatPrescriptions,
+    record_level: p.settings.recordLevel,
+    prospective_from: p.settings.prospectiveFrom,
+    historic_access: p.settings.historicAccess,
+    pharmacy_view: p.settings.pharmacyView,
+    pharmacy_update: p.settings.pharmacyUpdate,
+    updated_by: p.by,
+    updated_at: p.at,
+  };
+  if (p.expectedVersion === 0) {
+    const r = await tx
+      .insertInto('online_services')
+      .values({ ...values, patient_id: p.patientId, practice_ods: p.practiceOds, version: 1 })
+      .onConflict((oc) => oc.column('patient_id').doNothing())
+      .executeTakeFirst();
+    return (r.numInsertedOrUpdatedRows ?? 0n) > 0n ? 1 : null;
+  }
+  // Optimistic concurrency: two staff editing at once cannot overwrite each other unseen.
+  const r = await tx
+    .updateTable('online_services')
+    .set({ ...values, version: p.expectedVersion + 1 })
+    .where('practice_ods', '=', p.practiceOds)
+    .where('patient_id', '=', p.patientId)
+    .where('version', '=', p.expectedVersion)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n ? p.expectedVersion + 1 : null;
+}
+
+export async function accountForPatient(db: Q, patientId: string) {
+  return db
+    .selectFrom('online_accounts')
+    .select([
+      'id',
+      'email',
+      'proofing_level',
+      'linked_at',
+      'totp_confirmed_at',
+      'locked_until',
+      'disabled_at',
+      'created_at',
+    ])
+    .where('patient_id', '=', patientId)
+    .executeTakeFirst();
+}
+
+export async function verificationsFor(db: Q, practiceOds: string, patientId: string) {
+  return db
+    .selectFrom('identity_verifications as v')
+    .innerJoin('staff_users as s', 's.id', 'v.verified_by')
+    .select([
+      'v.id',
+      'v.method',
+      'v.evidence',
+      'v.proofing_level',
+      'v.verified_at',
+      's.name as verified_by_name',
+      's.role as verified_by_role',
+    ])
+    .where('v.practice_ods', '=', practiceOds)
+    .where('v.patient_id', '=', patientId)
+    .orderBy('v.verified_at', 'desc')
+    .execute();
+}
+
+export async function latestVerification(db: Q, practiceOds: string, patientId: string) {
+  return db
+    .selectFrom('identity_verifications')
+    .select(['proofing_level', 'verified_at'])
+    .where('practice_ods', '=', practiceOds)
+    .where('patient_id', '=', patientId)
+    .orderBy('verified_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export async function liveLinkageKey(db: Q, practiceOds: string, patientId: string) {
+  return db
+    .selectFrom('linkage_keys')
+    .select(['id', 'key_hash', 'issued_at'])
+    .where('practice_ods', '=', practiceOds)
+    .where('patient_id', '=', patientId)
+    .where('revoked_at', 'is', null)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function settingsHistory(db: Q, practiceOds: string, patientId: string) {
+  return db
+    .selectFrom('online_services_history as h')
+    .leftJoin('staff_users as s', 's.id', 'h.changed_by')
+    .select(['h.version', 'h.changed', 'h.reason', 'h.changed_at', 's.name as changed_by_name'])
+    .where('h.practice_ods', '=', practiceOds)
+    .where('h.patient_id', '=', patientId)
+    .orderBy('h.version', 'desc')
+    .limit(20)
+    .execute();
+}

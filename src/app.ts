@@ -1,0 +1,86 @@
+// The one composition root: platform plugins first, then each feature's routes.
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { registerErrorHandler } from './platform/http/errors.ts';
+import { registerPlatform, type AppDeps } from './platform/http/setup.ts';
+import { homeRoutes } from './home/routes.ts';
+import { authApiRoutes } from './platform/auth/routes.ts';
+import { patientAccountRoutes } from './accounts/routes-patient.ts';
+import { practiceRoutes } from './accounts/routes-practice.ts';
+import { adminRoutes } from './staff/routes.ts';
+import { programmeRoutes } from './programme/routes.ts';
+
+export type { AppDeps } from './platform/http/setup.ts';
+
+export type BuildOptions = {
+  logger?: boolean | object;
+  /** Collects every route as it is added (tests use it). */ routes?: { method: string; url: string }[];
+};
+
+export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const logger =
+    options.logger && typeof options.logger === 'object'
+      ? {
+          ...options.logger,
+          // Patient data never goes into logs: requests are logged by method and path, no query string.
+          serializers: {
+            req: (req: { method: string; url: string }) => ({
+              method: req.method,
+              path: req.url.split('?')[0],
+            }),
+            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+          },
+        }
+      : (options.logger ?? false);
+  const app = Fastify({
+    logger,
+    trustProxy: deps.config.trustProxy,
+    bodyLimit: 5 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', allErrors: true } },
+  });
+  const collected = options.routes;
+  if (collected) {
+    app.addHook('onRoute', (r) => {
+      for (const m of [r.method].flat()) collected.push({ method: m, url: r.url });
+    });
+  }
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'GP Online API',
+        version: '1.0.0',
+        description:
+          'Patient and practice actions of GP Online. Sign in with POST /api/v1/auth/token, then send `Authorization: Bearer <token>`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.addSchema({
+    $id: 'problem',
+    type: 'object',
+    description: 'RFC 9457 problem details',
+    properties: {
+      type: { type: 'string' },
+      title: { type: 'string' },
+      status: { type: 'integer' },
+      detail: { type: 'string' },
+      reason: { type: 'string' },
+      errors: {
+        type: 'array',
+        items: { type: 'object', properties: { pointer: { type: 'string' }, detail: { type: 'string' } } },
+      },
+    },
+  });
+  await registerPlatform(app, deps);
+  registerErrorHandler(app);
+
+  await app.register(homeRoutes);
+  await app.register(authApiRoutes);
+  await app.register(patientAccountRoutes);
+  await app.register(practiceRoutes);
+  await app.register(adminRoutes);
+  await app.register(programmeRoutes);
+  return app;
+}

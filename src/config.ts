@@ -1,0 +1,87 @@
+// Environment → typed, validated configuration. The only file that reads process.env.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  sessionSecret: string;
+  demo: boolean;
+  /** Cookies get `Secure` when the site is served over TLS (directly or behind a proxy). */
+  secureCookies: boolean;
+  trustProxy: boolean;
+  logLevel: string;
+  ci: boolean;
+};
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 3000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535, not "${raw}"`);
+  }
+  return n;
+}
+
+function parseBool(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, not "${raw}"`);
+}
+
+function parseDatabaseUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL is not a valid URL (expected postgres://user@host:port/database)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://, not ${url.protocol}//`);
+  }
+  return raw;
+}
+
+/** The session secret comes from SESSION_SECRET, else from a file kept in the data folder. */
+function sessionSecret(raw: string | undefined, dataDir: string, production: boolean): string {
+  if (raw !== undefined && raw !== '') {
+    if (raw.length < 32) throw new ConfigError('SESSION_SECRET must be at least 32 characters long');
+    return raw;
+  }
+  if (production) throw new ConfigError('SESSION_SECRET must be set when NODE_ENV=production');
+  const file = join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const dataDir = resolve(overrides.dataDir ?? (env.GP_ONLINE_DATA_DIR || './data'));
+  const production = env.NODE_ENV === 'production';
+  return {
+    port: overrides.port ?? parsePort(env.PORT),
+    host: overrides.host ?? (env.HOST || '127.0.0.1'),
+    dataDir,
+    databaseUrl:
+      overrides.databaseUrl !== undefined ? overrides.databaseUrl : parseDatabaseUrl(env.DATABASE_URL),
+    sessionSecret: overrides.sessionSecret ?? sessionSecret(env.SESSION_SECRET, dataDir, production),
+    demo: overrides.demo ?? parseBool('GP_ONLINE_DEMO', env.GP_ONLINE_DEMO, false),
+    secureCookies:
+      overrides.secureCookies ??
+      parseBool('GP_ONLINE_SECURE_COOKIES', env.GP_ONLINE_SECURE_COOKIES, production),
+    trustProxy: overrides.trustProxy ?? parseBool('GP_ONLINE_TRUST_PROXY', env.GP_ONLINE_TRUST_PROXY, false),
+    logLevel: overrides.logLevel ?? (env.LOG_LEVEL || 'info'),
+    ci: parseBool('CI', env.CI, false),
+  };
+}

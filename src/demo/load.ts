@@ -1,0 +1,219 @@
+// `gp-online demo`: loads the demo data set. Idempotent: what exists already is left as it is.
+import { randomUUID } from 'node:crypto';
+import type { StaffActor } from '../platform/auth/actor.ts';
+import { SYSTEM_ACTOR } from '../platform/auth/actor.ts';
+import { hashPassword, totpCode } from '../platform/auth/secrets.ts';
+import { recordAudit } from '../platform/audit/audit.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Db } from '../platform/db/index.ts';
+import type { DemoPanel } from '../platform/http/setup.ts';
+import { addPatient, changeServices, verifyIdentity } from '../accounts/service.ts';
+import { testNhsNumber } from '../accounts/rules.ts';
+import { addPractice } from '../practices/service.ts';
+import { addStaffUser } from '../staff/service.ts';
+import {
+  DEMO_PASSWORD,
+  DEMO_PATIENTS,
+  DEMO_PRACTICES,
+  DEMO_STAFF,
+  generatePatients,
+  seeded,
+} from './data.ts';
+
+export const DEMO_PATIENT_COUNT = 200;
+
+export type DemoSummary = { practices: number; staff: number; patients: number; accounts: number };
+
+async function staffActor(db: Db, email: string): Promise<StaffActor> {
+  const s = await db
+    .selectFrom('staff_users')
+    .select(['id', 'email', 'name', 'role', 'practice_ods', 'commissioner_code'])
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
+  return {
+    kind: 'staff',
+    staffId: s.id,
+    email: s.email,
+    name: s.name,
+    role: s.role,
+    practiceOds: s.practice_ods,
+    commissionerCode: s.commissioner_code,
+  };
+}
+
+export async function loadDemo(db: Db, clock: Clock): Promise<DemoSummary> {
+  const ctx = { db, clock, meta: null };
+  const added: DemoSummary = { practices: 0, staff: 0, patients: 0, accounts: 0 };
+
+  for (const p of DEMO_PRACTICES) {
+    const exists = await db
+      .selectFrom('practices')
+      .select('ods_code')
+      .where('ods_code', '=', p.odsCode)
+      .executeTakeFirst();
+    if (!exists) {
+      await addPractice(ctx, { kind: 'system' }, p);
+      added.practices++;
+    }
+  }
+
+  for (const s of DEMO_STAFF) {
+    const exists = await db
+      .selectFrom('staff_users')
+      .select('id')
+      .where('email', '=', s.email)
+      .executeTakeFirst();
+    if (exists) continue;
+    await addStaffUser(
+      ctx,
+      { kind: 'system' },
+      {
+        email: s.email,
+        name: s.name,
+        role: s.role,
+        password: DEMO_PASSWORD,
+        totpSecret: s.totpSecret,
+        practiceOds: s.practiceOds,
+        commissionerCode: s.commissionerCode ?? null,
+        scopePractices: s.scope,
+      },
+    );
+    added.staff++;
+  }
+
+  // Each practice's clinician switches services on, so the history and audit say who did it.
+  const clinicians = new Map<string, StaffActor>();
+  for (const s of DEMO_STAFF.filter((x) => x.role === 'clinician' && x.practiceOds))
+    clinicians.set(s.practiceOds ?? '', await staffActor(db, s.email));
+
+  const today = clock.now().toISOString().slice(0, 10);
+  const rand = seeded(42);
+  const people = generatePatients(DEMO_PATIENT_COUNT, today);
+  const firstPractice: string[] = [];
+  for (const [i, person] of people.entries()) {
+    const practice = DEMO_PRACTICES[i < 8 ? 0 : i % DEMO_PRACTICES.length] ?? DEMO_PRACTICES[0];
+    if (!practice) continue;
+    const nhsNumber = testNhsNumber(person.seed);
+    const existing = await db
+      .selectFrom('patients')
+      .select('id')
+      .where('nhs_number', '=', nhsNumber)
+      .executeTakeFirst();
+    let patientId = existing?.id;
+    const roll = rand();
+    if (!patientId) {
+      patientId = (
+        await addPatient(
+          ctx,
+          { kind: 'system' },
+          {
+            practiceOds: practice.odsCode,
+            nhsNumber,
+            givenName: person.givenName,
+            familyName: person.familyName,
+            birthDate: person.birthDate,
+            sex: person.sex,
+            addressLines: person.addressLines,
+            postcode: practice.postcode,
+          },
+        )
+      ).patientId;
+      added.patients++;
+      const clinician = clinicians.get(practice.odsCode);
+      const demoAccount = i < 8 ? DEMO_PATIENTS.find((d) => d.patientIndex === i) : undefined;
+      const services = demoAccount?.services ?? {
+        appointments: roll < 0.7,
+        repeatPrescriptions: roll < 0.55,
+        recordLevel:
+          roll < 0.15
+            ? ('full' as const)
+            : roll < 0.3
+              ? ('detailed' as const)
+              : roll < 0.5
+                ? ('summary' as const)
+                : ('none' as const),
+      };
+      if (
+        clinician &&
+        (services.appointments || services.repeatPrescriptions || services.recordLevel !== 'none')
+      ) {
+        await changeServices(ctx, clinician, patientId, {
+          ...services,
+          pharmacyView: services.repeatPrescriptions,
+          expectedVersion: 0,
+          reason: 'Demo data',
+        });
+      }
+    }
+    if (practice.odsCode === DEMO_PRACTICES[0]?.odsCode) firstPractice.push(patientId);
+  }
+
+  const receptionist = await staffActor(db, DEMO_STAFF[0]?.email ?? '');
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  for (const a of DEMO_PATIENTS) {
+    const exists = await db
+      .selectFrom('online_accounts')
+      .select('id')
+      .where('email', '=', a.email)
+      .executeTakeFirst();
+    if (exists) continue;
+    const patientId = a.patientIndex === null ? null : (firstPractice[a.patientIndex] ?? null);
+    const now = clock.now();
+    const id = randomUUID();
+    await db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('online_accounts')
+        .values({
+          id,
+          email: a.email,
+          password_hash: passwordHash,
+          totp_secret: a.totpSecret,
+          totp_confirmed_at: now,
+          proofing_level: a.proofing === 'P9' ? 'P5' : a.proofing,
+          patient_id: patientId,
+          practice_ods: patientId ? (DEMO_PRACTICES[0]?.odsCode ?? null) : null,
+          linked_at: patientId ? now : null,
+        })
+        .execute();
+      await recordAudit(
+        tx,
+        {
+          actor: SYSTEM_ACTOR,
+          action: 'demo.account-created',
+          outcome: 'success',
+          practiceOds: patientId ? (DEMO_PRACTICES[0]?.odsCode ?? null) : null,
+          patientId,
+          subject: `account:${id}`,
+        },
+        now,
+      );
+    });
+    if (patientId && a.proofing === 'P9') {
+      await verifyIdentity(ctx, receptionist, patientId, {
+        method: 'photo-documents',
+        evidence: 'Demo: UK passport and council tax bill seen at reception',
+      });
+    }
+    added.accounts++;
+  }
+  return added;
+}
+
+/** The demo panel: every demo sign-in with its current security code. */
+export function demoPanel(now: Date): Promise<DemoPanel> {
+  const accounts = [
+    ...DEMO_PATIENTS.map((a) => ({ who: a.who, email: a.email, code: totpCode(a.totpSecret, now) })),
+    ...DEMO_STAFF.map((s) => ({
+      who: `${s.name}, ${s.role}${s.practiceOds ? ` at ${s.practiceOds}` : ''}`,
+      email: s.email,
+      code: totpCode(s.totpSecret, now),
+    })),
+  ];
+  return Promise.resolve({ password: DEMO_PASSWORD, accounts });
+}
+
+/** True when the database has no practices yet: `npm start` then loads the demo. */
+export async function isEmpty(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('practices').select('ods_code').limit(1).executeTakeFirst();
+  return !row;
+}

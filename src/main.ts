@@ -1,0 +1,187 @@
+// The gp-online command line: serve, demo, migrate, users, practices, audit.
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig } from './config.ts';
+import { loadDemo } from './demo/load.ts';
+import { systemClock } from './platform/clock.ts';
+import { verifyAudit } from './platform/audit/audit.ts';
+import { AppError } from './platform/http/errors.ts';
+import { DataDirLockedError } from './platform/db/lock.ts';
+import { importPractices, addPractice } from './practices/service.ts';
+import { addStaffUser } from './staff/service.ts';
+import { addPatientWithAccount } from './accounts/cli.ts';
+import { openAndMigrate, serve } from './server.ts';
+
+function int(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
+  return n;
+}
+
+async function withDb<T>(fn: (h: Awaited<ReturnType<typeof openAndMigrate>>) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const h = await openAndMigrate(config);
+  try {
+    return await fn(h);
+  } finally {
+    await h.close();
+  }
+}
+
+const program = new Command()
+  .name('gp-online')
+  .description('GP Online: GP online services for patients, practices and programme teams');
+
+program
+  .command('serve')
+  .description('start the web server')
+  .option('--port <n>', 'port to listen on (default PORT or 3000)', int)
+  .option('--demo', 'load demo data into an empty database and show the demo sign-in panel')
+  .option('--workers <n>', 'processes sharing the port (PostgreSQL only)', int, 1)
+  .action(async (opts: { port?: number; demo?: boolean; workers: number }) => {
+    const config = loadConfig(process.env, opts.port !== undefined ? { port: opts.port } : {});
+    await serve(config, { workers: opts.workers, demo: Boolean(opts.demo) });
+  });
+
+program
+  .command('demo')
+  .description('load the demo data set (safe to run again)')
+  .action(async () => {
+    const r = await withDb((h) => loadDemo(h.db, systemClock));
+    console.log(JSON.stringify({ added: r }));
+  });
+
+program
+  .command('migrate')
+  .description('apply database migrations')
+  .action(async () => {
+    const config = loadConfig();
+    const h = await openAndMigrate(config);
+    await h.close();
+    console.log('database is up to date');
+  });
+
+const user = program.command('user').description('staff users and patients');
+user
+  .command('add')
+  .description('add a staff user, or (with --role patient) a patient with a linked, verified online account')
+  .requiredOption(
+    '--role <role>',
+    'receptionist | clinician | practice-manager | facilitator | commissioner | admin | patient',
+  )
+  .requiredOption('--email <email>')
+  .requiredOption('--password <password>')
+  .option('--name <name>', 'staff user name')
+  .option('--totp-secret <base32>', 'TOTP secret (generated when absent)')
+  .option('--practice <ods>', 'practice ODS code')
+  .option('--commissioner <code>', 'commissioner code (facilitators and commissioners)')
+  .option('--nhs-number <n>')
+  .option('--given <name>')
+  .option('--family <name>')
+  .option('--birth-date <YYYY-MM-DD>')
+  .option('--sex <sex>', 'female | male | other | unknown', 'unknown')
+  .option('--proofing <level>', 'P0 | P5 | P9', 'P9')
+  .option('--record-level <level>', 'none | summary | detailed | full', 'none')
+  .option('--services <list>', 'comma-separated: appointments,repeats,pharmacy', '')
+  .action(async (o: Record<string, string | undefined>) => {
+    const out = await withDb(async (h) => {
+      const ctx = { db: h.db, clock: systemClock, meta: null };
+      if (o.role === 'patient') return addPatientWithAccount(ctx, o);
+      const r = await addStaffUser(
+        ctx,
+        { kind: 'system' },
+        {
+          email: o.email ?? '',
+          name: o.name ?? o.email ?? '',
+          role: o.role ?? '',
+          password: o.password ?? '',
+          totpSecret: o.totpSecret,
+          practiceOds: o.practice?.toUpperCase() ?? null,
+          commissionerCode: o.commissioner ?? null,
+        },
+      );
+      return { staff_id: r.id, totp_secret: r.totpSecret };
+    });
+    console.log(JSON.stringify(out));
+  });
+
+program
+  .command('practice')
+  .description('practices')
+  .command('add')
+  .requiredOption('--ods <code>')
+  .requiredOption('--name <name>')
+  .option('--postcode <postcode>')
+  .option('--commissioner <code>')
+  .action(async (o: { ods: string; name: string; postcode?: string; commissioner?: string }) => {
+    await withDb((h) =>
+      addPractice(
+        { db: h.db, clock: systemClock, meta: null },
+        { kind: 'system' },
+        {
+          odsCode: o.ods.toUpperCase(),
+          name: o.name,
+          addressLines: [],
+          postcode: o.postcode ?? null,
+          commissionerCode: o.commissioner ?? null,
+          status: 'active',
+          prescribingSetting: 4,
+          openDate: null,
+          closeDate: null,
+          phone: null,
+        },
+      ),
+    );
+    console.log(JSON.stringify({ ods_code: o.ods.toUpperCase() }));
+  });
+
+program
+  .command('import-practices <file>')
+  .description('load practices from an ODS epraccur CSV (2019 or 2023 layout)')
+  .option('--gp-only', 'only GP practices (prescribing setting 4)')
+  .action(async (file: string, o: { gpOnly?: boolean }) => {
+    const text = readFileSync(file, 'utf8');
+    const r = await withDb((h) =>
+      importPractices({ db: h.db, clock: systemClock, meta: null }, { kind: 'system' }, text, {
+        gpPracticesOnly: Boolean(o.gpOnly),
+      }),
+    );
+    console.log(
+      JSON.stringify({
+        practices: r.practices,
+        inserted: r.inserted,
+        updated: r.updated,
+        skipped: r.skipped,
+        problems: r.problems.length,
+      }),
+    );
+    for (const p of r.problems.slice(0, 20)) console.error(`line ${String(p.line)}: ${p.message}`);
+  });
+
+program
+  .command('audit')
+  .description('the audit stream')
+  .command('verify')
+  .description('check the hash chains: any edited or deleted row is reported')
+  .action(async () => {
+    const r = await withDb((h) => verifyAudit(h.db));
+    if (r.ok) {
+      console.log(`audit OK: ${String(r.events)} events in ${String(r.chains)} chains`);
+    } else {
+      for (const p of r.problems) console.error(`chain ${p.chain} row ${p.seq}: ${p.problem}`);
+      console.error(`audit FAILED: ${String(r.problems.length)} problems in ${String(r.events)} events`);
+      process.exitCode = 1;
+    }
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+    console.error(`gp-online: ${err.message}`);
+  } else if (err instanceof AppError) {
+    console.error(`gp-online: ${err.message}`);
+    for (const f of err.fields) console.error(`  ${f.field}: ${f.message}`);
+  } else {
+    console.error(err);
+  }
+  process.exit(1);
+});

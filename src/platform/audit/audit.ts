@@ -1,0 +1,187 @@
+// Append-only, hash-chained audit stream. One chain per practice ('-' for events outside one);
+// each row stores the hash of the row before it, so an edited or deleted row breaks the chain.
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db, Tx } from '../db/index.ts';
+import type { AuditEventsTable } from '../db/schema.ts';
+
+export const GENESIS = '0'.repeat(64);
+const GLOBAL_CHAIN = '-';
+
+export type AuditActor = {
+  type: 'patient' | 'staff' | 'system' | 'anonymous';
+  id: string | null;
+  role: string | null;
+};
+export type RequestMeta = { ip: string | null; userAgent: string | null };
+
+export type AuditEntry = {
+  actor: AuditActor;
+  action: string;
+  outcome: 'success' | 'failure' | 'denied';
+  subject?: string | null;
+  patientId?: string | null;
+  onBehalfOf?: string | null;
+  practiceOds?: string | null;
+  details?: Record<string, unknown>;
+  request?: RequestMeta | null;
+};
+
+type Row = Omit<AuditEventsTable, 'seq' | 'at' | 'details'> & {
+  seq: string;
+  at: Date;
+  details: Record<string, unknown>;
+};
+
+/** JSON with object keys sorted at every depth: jsonb does not keep key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return '[' + value.map(canonicalJson).join(',') + ']';
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return '{' + entries.map(([k, v]) => JSON.stringify(k) + ':' + canonicalJson(v)).join(',') + '}';
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export function hashRow(row: Omit<Row, 'hash'>): string {
+  const material = canonicalJson([
+    row.chain,
+    row.seq,
+    row.at.toISOString(),
+    row.actor_type,
+    row.actor_id,
+    row.actor_role,
+    row.on_behalf_of,
+    row.patient_id,
+    row.practice_ods,
+    row.action,
+    row.subject,
+    row.outcome,
+    row.ip,
+    row.user_agent,
+    row.details,
+    row.prev_hash,
+  ]);
+  return createHash('sha256').update(material).digest('hex');
+}
+
+/**
+ * Appends one event inside the caller's transaction, so nothing changes without its audit row.
+ * The chain head row is locked until the transaction ends.
+ */
+export async function recordAudit(tx: Tx, entry: AuditEntry, now: Date): Promise<void> {
+  const chain = entry.practiceOds ?? GLOBAL_CHAIN;
+  let head = await tx
+    .selectFrom('audit_chain_heads')
+    .select(['seq', 'hash'])
+    .where('chain', '=', chain)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!head) {
+    await tx
+      .insertInto('audit_chain_heads')
+      .values({ chain, seq: 0, hash: GENESIS })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    head = await tx
+      .selectFrom('audit_chain_heads')
+      .select(['seq', 'hash'])
+      .where('chain', '=', chain)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+  }
+  const row: Omit<Row, 'hash'> = {
+    chain,
+    seq: String(BigInt(head.seq) + 1n),
+    at: now,
+    actor_type: entry.actor.type,
+    actor_id: entry.actor.id,
+    actor_role: entry.actor.role,
+    on_behalf_of: entry.onBehalfOf ?? null,
+    patient_id: entry.patientId ?? null,
+    practice_ods: entry.practiceOds ?? null,
+    action: entry.action,
+    subject: entry.subject ?? null,
+    outcome: entry.outcome,
+    ip: entry.request?.ip ?? null,
+    user_agent: entry.request?.userAgent?.slice(0, 400) ?? null,
+    details: entry.details ?? {},
+    prev_hash: head.hash,
+  };
+  const hash = hashRow(row);
+  await tx
+    .insertInto('audit_events')
+    .values({ ...row, details: JSON.stringify(row.details), hash })
+    .execute();
+  await tx.updateTable('audit_chain_heads').set({ seq: row.seq, hash }).where('chain', '=', chain).execute();
+}
+
+/** Records an event in a transaction of its own (sign-in failures, where nothing else is written). */
+export async function recordAuditAlone(db: Db, entry: AuditEntry, now: Date): Promise<void> {
+  await db.transaction().execute((tx) => recordAudit(tx, entry, now));
+}
+
+export type VerifyProblem = { chain: string; seq: string; problem: string };
+export type VerifyResult = { ok: boolean; chains: number; events: number; problems: VerifyProblem[] };
+
+/** Walks every chain in order and recomputes each hash; reports edits, deletions and forks. */
+export async function verifyAudit(db: Db, options: { batch?: number } = {}): Promise<VerifyResult> {
+  const batch = options.batch ?? 5000;
+  const heads = await db.selectFrom('audit_chain_heads').selectAll().orderBy('chain').execute();
+  const problems: VerifyProblem[] = [];
+  let events = 0;
+  for (const head of heads) {
+    let prevHash = GENESIS;
+    let expectedSeq = 1n;
+    let lastSeq = 0n;
+    for (;;) {
+      const rows = await db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('chain', '=', head.chain)
+        .where(sql<boolean>`seq >= ${String(expectedSeq)}::bigint`)
+        .orderBy('seq')
+        .limit(batch)
+        .execute();
+      for (const r of rows) {
+        const seq = BigInt(r.seq);
+        if (seq !== expectedSeq) {
+          problems.push({
+            chain: head.chain,
+            seq: String(expectedSeq),
+            problem: `rows ${String(expectedSeq)} to ${String(seq - 1n)} are missing`,
+          });
+        }
+        if (r.prev_hash !== prevHash) {
+          problems.push({
+            chain: head.chain,
+            seq: r.seq,
+            problem: 'previous-hash link is broken (a row before it was changed or removed)',
+          });
+        }
+        const recomputed = hashRow({ ...r, seq: r.seq, at: new Date(r.at), details: r.details });
+        if (recomputed !== r.hash)
+          problems.push({
+            chain: head.chain,
+            seq: r.seq,
+            problem: 'row content does not match its hash (row was edited)',
+          });
+        prevHash = r.hash;
+        expectedSeq = seq + 1n;
+        lastSeq = seq;
+        events++;
+      }
+      if (rows.length < batch) break;
+    }
+    if (String(lastSeq) !== head.seq || prevHash !== head.hash) {
+      problems.push({
+        chain: head.chain,
+        seq: head.seq,
+        problem: `chain ends at ${String(lastSeq)} but its head says ${head.seq} (rows removed from the end)`,
+      });
+    }
+  }
+  return { ok: problems.length === 0, chains: heads.length, events, problems };
+}

@@ -1,0 +1,199 @@
+// Kysely table types. Columns with database defaults are Generated (optional on insert).
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** Dates travel as 'YYYY-MM-DD' strings (the pg type parser is set so in db/index.ts). */
+type DateOnly = ColumnType<string, string, string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export type ProofingLevel = 'P0' | 'P5' | 'P9';
+export type StaffRole =
+  'receptionist' | 'clinician' | 'practice-manager' | 'facilitator' | 'commissioner' | 'admin';
+export type RecordLevel = 'none' | 'summary' | 'detailed' | 'full';
+export type PracticeStatus = 'active' | 'closed' | 'dormant' | 'proposed';
+export type VerificationMethod =
+  'photo-documents' | 'vouching' | 'vouching-with-confirmation' | 'nhs-login-p9';
+export type PrincipalType = 'patient' | 'staff';
+export type SessionStage = 'password' | 'totp-setup' | 'recovery-codes' | 'full';
+
+export type PracticesTable = {
+  ods_code: string;
+  name: string;
+  address_lines: ColumnType<string[], string[] | undefined, string[]>;
+  postcode: string | null;
+  commissioner_code: string | null;
+  status: ColumnType<PracticeStatus, PracticeStatus | undefined, PracticeStatus>;
+  prescribing_setting: number | null;
+  open_date: DateOnly | null;
+  close_date: DateOnly | null;
+  phone: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+};
+
+export type StaffUsersTable = {
+  id: string;
+  email: string;
+  name: string;
+  role: StaffRole;
+  practice_ods: string | null;
+  commissioner_code: string | null;
+  password_hash: string;
+  totp_secret: string;
+  failed_attempts: Generated<number>;
+  locked_until: Timestamp | null;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+};
+
+export type StaffPracticeScopesTable = { staff_id: string; practice_ods: string };
+
+export type PatientsTable = {
+  id: string;
+  practice_ods: string;
+  nhs_number: string;
+  given_name: string;
+  family_name: string;
+  birth_date: DateOnly;
+  sex: 'female' | 'male' | 'other' | 'unknown';
+  address_lines: ColumnType<string[], string[] | undefined, string[]>;
+  postcode: string | null;
+  email: string | null;
+  phone: string | null;
+  online_account_ref: string;
+  created_at: Generated<Date>;
+};
+
+export type OnlineAccountsTable = {
+  id: string;
+  email: string;
+  password_hash: string;
+  totp_secret: string | null;
+  totp_confirmed_at: Timestamp | null;
+  proofing_level: ColumnType<ProofingLevel, ProofingLevel | undefined, ProofingLevel>;
+  patient_id: string | null;
+  practice_ods: string | null;
+  failed_attempts: Generated<number>;
+  locked_until: Timestamp | null;
+  disabled_at: Timestamp | null;
+  linked_at: Timestamp | null;
+  created_at: Generated<Date>;
+};
+
+export type RecoveryCodesTable = { account_id: string; code_hash: string; used_at: Timestamp | null };
+
+export type IdentityVerificationsTable = {
+  id: string;
+  practice_ods: string;
+  patient_id: string;
+  account_id: string | null;
+  method: VerificationMethod;
+  evidence: string;
+  proofing_level: 'P5' | 'P9';
+  verified_by: string;
+  verified_at: Timestamp;
+};
+
+export type LinkageKeysTable = {
+  id: string;
+  practice_ods: string;
+  patient_id: string;
+  key_hash: string;
+  issued_by: string;
+  issued_at: Timestamp;
+  revoked_at: Timestamp | null;
+  used_at: Timestamp | null;
+  used_by_account: string | null;
+};
+
+export type OnlineServicesTable = {
+  patient_id: string;
+  practice_ods: string;
+  appointments: boolean;
+  repeat_prescriptions: boolean;
+  record_level: RecordLevel;
+  prospective_from: DateOnly | null;
+  historic_access: boolean;
+  pharmacy_view: boolean;
+  pharmacy_update: boolean;
+  version: number;
+  updated_by: string | null;
+  updated_at: Timestamp;
+};
+
+export type OnlineServicesHistoryTable = {
+  id: Generated<string>;
+  practice_ods: string;
+  patient_id: string;
+  version: number;
+  settings: Json<Record<string, unknown>>;
+  changed: Json<Record<string, { from: unknown; to: unknown }>>;
+  reason: string | null;
+  changed_by: string | null;
+  changed_at: Timestamp;
+};
+
+export type SessionsTable = {
+  id: string;
+  principal_type: PrincipalType;
+  principal_id: string;
+  stage: SessionStage;
+  data: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  last_seen_at: Timestamp;
+};
+
+export type ApiTokensTable = {
+  id: string;
+  principal_type: PrincipalType;
+  principal_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+};
+
+export type RateLimitsTable = { key: string; hits: number; reset_at: Timestamp };
+
+export type AuditChainHeadsTable = {
+  chain: string;
+  seq: ColumnType<string, string | number, string | number>;
+  hash: string;
+};
+
+export type AuditEventsTable = {
+  chain: string;
+  seq: ColumnType<string, string | number, string | number>;
+  at: Timestamp;
+  actor_type: 'patient' | 'staff' | 'system' | 'anonymous';
+  actor_id: string | null;
+  actor_role: string | null;
+  on_behalf_of: string | null;
+  patient_id: string | null;
+  practice_ods: string | null;
+  action: string;
+  subject: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  ip: string | null;
+  user_agent: string | null;
+  details: Json<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+};
+
+export type Database = {
+  practices: PracticesTable;
+  staff_users: StaffUsersTable;
+  staff_practice_scopes: StaffPracticeScopesTable;
+  patients: PatientsTable;
+  online_accounts: OnlineAccountsTable;
+  recovery_codes: RecoveryCodesTable;
+  identity_verifications: IdentityVerificationsTable;
+  linkage_keys: LinkageKeysTable;
+  online_services: OnlineServicesTable;
+  online_services_history: OnlineServicesHistoryTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  rate_limits: RateLimitsTable;
+  audit_chain_heads: AuditChainHeadsTable;
+  audit_events: AuditEventsTable;
+};

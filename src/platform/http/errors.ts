@@ -1,0 +1,153 @@
+// One error currency: services throw AppError with a message fit for the user; one handler
+// renders it for the channel (HTML page, RFC 9457 problem JSON, FHIR OperationOutcome).
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export type ErrorCode =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'rate-limited'
+  | 'locked'
+  | 'internal';
+
+export type FieldError = { field: string; message: string };
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  locked: 423,
+  'rate-limited': 429,
+  internal: 500,
+};
+
+const TITLE: Record<ErrorCode, string> = {
+  invalid: 'There is a problem',
+  unauthenticated: 'You need to sign in',
+  forbidden: 'You cannot do this',
+  'not-found': 'Page not found',
+  conflict: 'This could not be done',
+  locked: 'Account locked',
+  'rate-limited': 'Too many attempts',
+  internal: 'Sorry, there is a problem with the service',
+};
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly fields: FieldError[];
+  /** A machine-readable reason, for API clients (for example "slot-taken"). */
+  readonly reason: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { fields?: FieldError[]; reason?: string } = {}) {
+    super(message);
+    this.code = code;
+    this.status = STATUS[code];
+    this.fields = options.fields ?? [];
+    this.reason = options.reason;
+  }
+
+  get title(): string {
+    return TITLE[this.code];
+  }
+
+  static invalid(fields: FieldError[], message = 'Check the highlighted answers'): AppError {
+    return new AppError('invalid', message, { fields });
+  }
+}
+
+export function isApiRequest(req: FastifyRequest): boolean {
+  return req.url.startsWith('/api/');
+}
+
+function fromFramework(err: FastifyError): AppError | null {
+  if (err.validation) {
+    const fields = err.validation.map((v) => {
+      const path = v.instancePath || '';
+      const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
+      const field = missing ? `${path}/${missing}` : path || '/';
+      return { field, message: v.message ?? 'is not valid' };
+    });
+    return new AppError(
+      'invalid',
+      'The request is not valid: ' + fields.map((f) => `${f.field} ${f.message}`).join('; '),
+      { fields },
+    );
+  }
+  if (err.statusCode === 429)
+    return new AppError('rate-limited', 'Too many attempts. Wait a few minutes and try again.');
+  if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') {
+    return new AppError('forbidden', 'This form has expired. Go back, reload the page and try again.', {
+      reason: 'csrf',
+    });
+  }
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return new AppError('invalid', 'Unsupported content type');
+  if (
+    err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+    err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+    err.statusCode === 400
+  ) {
+    return new AppError('invalid', err.message);
+  }
+  if (err.statusCode === 413) return new AppError('invalid', 'The request body is too large');
+  if (err.statusCode === 404) return new AppError('not-found', 'Not found');
+  return null;
+}
+
+export function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
+  return reply
+    .status(err.status)
+    .type('application/problem+json')
+    .send({
+      type: `https://gp-online.example/problems/${err.reason ?? err.code}`,
+      title: err.title,
+      status: err.status,
+      detail: err.message,
+      ...(err.reason ? { reason: err.reason } : {}),
+      ...(err.fields.length
+        ? { errors: err.fields.map((f) => ({ pointer: f.field, detail: f.message })) }
+        : {}),
+    });
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler(async (error: FastifyError | AppError, req, reply) => {
+    const appError = error instanceof AppError ? error : fromFramework(error);
+    if (!appError) {
+      req.log.error({ err: error }, 'unhandled error');
+      const generic = new AppError('internal', 'Try again later.');
+      if (isApiRequest(req)) return sendProblem(reply, generic);
+      return reply
+        .status(500)
+        .page('platform/views/error.njk', { title: generic.title, message: generic.message });
+    }
+    if (appError.status >= 500) req.log.error({ err: error }, appError.message);
+    if (isApiRequest(req)) return sendProblem(reply, appError);
+    if (appError.code === 'unauthenticated') {
+      return reply.redirect(signInPathFor(req.url) + '?next=' + encodeURIComponent(req.url));
+    }
+    return reply
+      .status(appError.status)
+      .page('platform/views/error.njk', { title: appError.title, message: appError.message });
+  });
+
+  app.setNotFoundHandler(async (req, reply) => {
+    const err = new AppError('not-found', 'If you typed the web address, check it is correct.');
+    if (isApiRequest(req))
+      return sendProblem(
+        reply,
+        new AppError('not-found', `No route ${req.method} ${req.url.split('?')[0] ?? ''}`),
+      );
+    return reply.status(404).page('platform/views/error.njk', { title: err.title, message: err.message });
+  });
+}
+
+function signInPathFor(url: string): string {
+  if (url.startsWith('/patient')) return '/patient/sign-in';
+  return '/staff/sign-in';
+}

@@ -1,0 +1,128 @@
+// Starting and stopping the web server: one process, or N workers on one port (PostgreSQL only).
+import cluster from 'node:cluster';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { ConfigError } from './config.ts';
+import { demoPanel, isEmpty, loadDemo } from './demo/load.ts';
+import { systemClock } from './platform/clock.ts';
+import { openDatabase, pgliteDirFor, type DatabaseHandle } from './platform/db/index.ts';
+import { migrateToLatest } from './platform/db/migrate.ts';
+import { purgeExpired } from './platform/auth/sessions.ts';
+import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from './demo/data.ts';
+
+export type ServeOptions = { workers: number; demo: boolean };
+
+export async function openAndMigrate(config: Config, poolSize?: number): Promise<DatabaseHandle> {
+  const handle = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: pgliteDirFor(config.dataDir),
+    poolSize,
+  });
+  try {
+    await migrateToLatest(handle.db);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+  return handle;
+}
+
+function printWelcome(config: Config, demo: boolean, loaded: boolean): void {
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${String(config.port)}`;
+  const lines = [
+    `GP Online is running at ${url}`,
+    `Database: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${pgliteDirFor(config.dataDir)}`}`,
+  ];
+  if (demo) {
+    lines.push(
+      loaded ? 'Demo data loaded.' : 'Demo mode.',
+      `Demo sign-ins (password for all: ${DEMO_PASSWORD}); the security codes are on every page in demo mode:`,
+    );
+    for (const a of DEMO_PATIENTS) lines.push(`  patient  ${a.email.padEnd(44)} ${a.who}`);
+    for (const s of DEMO_STAFF)
+      lines.push(`  staff    ${s.email.padEnd(44)} ${s.role}${s.practiceOds ? ` at ${s.practiceOds}` : ''}`);
+  }
+  console.log(lines.join('\n'));
+}
+
+export async function serve(config: Config, options: ServeOptions): Promise<void> {
+  if (options.workers > 1 && !config.databaseUrl) {
+    throw new ConfigError(
+      '--workers needs PostgreSQL (set DATABASE_URL): an embedded PGlite folder can be opened by one process only.',
+    );
+  }
+  const demo = options.demo || config.demo;
+  const cfg = { ...config, demo };
+  if (cluster.isPrimary && options.workers > 1) {
+    // The primary prepares the database once, then forks workers that share the port.
+    const handle = await openAndMigrate(cfg, 2);
+    const loaded = demo && (await isEmpty(handle.db));
+    if (loaded) await loadDemo(handle.db, systemClock);
+    await handle.close();
+    for (let i = 0; i < options.workers; i++) cluster.fork();
+    let stopping = false;
+    cluster.on('exit', (worker, code) => {
+      if (!stopping)
+        console.error(`worker ${String(worker.process.pid)} exited with ${String(code)}; starting another`);
+      if (!stopping) cluster.fork();
+    });
+    const stop = () => {
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    printWelcome(cfg, demo, loaded);
+    return;
+  }
+  const isWorker = !cluster.isPrimary;
+  const handle = isWorker
+    ? await openDatabase({ databaseUrl: cfg.databaseUrl, pgliteDir: pgliteDirFor(cfg.dataDir) })
+    : await openAndMigrate(cfg);
+  let loaded = false;
+  if (!isWorker && demo && (await isEmpty(handle.db))) {
+    await loadDemo(handle.db, systemClock);
+    loaded = true;
+  }
+  const app = await buildApp(
+    {
+      config: cfg,
+      db: handle.db,
+      dbKind: handle.kind,
+      clock: systemClock,
+      demoPanel: demo ? demoPanel : undefined,
+    },
+    { logger: { level: cfg.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } },
+  );
+  const housekeeping = setInterval(() => {
+    purgeExpired(handle.db, systemClock.now()).catch((err: unknown) => {
+      app.log.error({ err }, 'housekeeping failed');
+    });
+  }, 10 * 60_000);
+  housekeeping.unref();
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing requests in flight');
+    clearInterval(housekeeping);
+    // app.close() stops accepting connections and waits for requests in flight.
+    app
+      .close()
+      .then(() => handle.close())
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => {
+    shutdown('SIGTERM');
+  });
+  process.once('SIGINT', () => {
+    shutdown('SIGINT');
+  });
+  await app.listen({ port: cfg.port, host: cfg.host });
+  if (!isWorker)
+    printWelcome({ ...cfg, port: (app.server.address() as { port: number }).port }, demo, loaded);
+}

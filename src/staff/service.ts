@@ -1,0 +1,132 @@
+// Staff users: created by an admin (or the CLI), each with a role and, for practice roles, a practice.
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../platform/auth/actor.ts';
+import { auditActor, SYSTEM_ACTOR } from '../platform/auth/actor.ts';
+import { assertCan, definePermissions } from '../platform/auth/permissions.ts';
+import { hashPassword, isBase32Secret, newTotpSecret } from '../platform/auth/secrets.ts';
+import { recordAudit, type RequestMeta } from '../platform/audit/audit.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Db } from '../platform/db/index.ts';
+import type { StaffRole } from '../platform/db/schema.ts';
+import { AppError, type FieldError } from '../platform/http/errors.ts';
+
+export const permissions = definePermissions({
+  manageUsers: { staff: ['admin'], ownPractice: false },
+});
+
+export const STAFF_ROLES: { value: StaffRole; text: string; practice: boolean }[] = [
+  { value: 'receptionist', text: 'Receptionist', practice: true },
+  { value: 'clinician', text: 'Clinician (GP, nurse, pharmacist)', practice: true },
+  { value: 'practice-manager', text: 'Practice manager', practice: true },
+  { value: 'facilitator', text: 'Facilitator', practice: false },
+  { value: 'commissioner', text: 'Commissioner', practice: false },
+  { value: 'admin', text: 'Administrator', practice: false },
+];
+
+export type Ctx = { db: Db; clock: Clock; meta: RequestMeta | null };
+
+export type NewStaff = {
+  email: string;
+  name: string;
+  role: string;
+  password: string;
+  totpSecret?: string;
+  practiceOds?: string | null;
+  commissionerCode?: string | null;
+  scopePractices?: string[];
+};
+
+export async function addStaffUser(
+  ctx: Ctx,
+  caller: Actor | { kind: 'system' },
+  input: NewStaff,
+): Promise<{ id: string; totpSecret: string }> {
+  if (caller.kind !== 'system') assertCan(caller, permissions.manageUsers);
+  const errors: FieldError[] = [];
+  const role = STAFF_ROLES.find((r) => r.value === input.role);
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email))
+    errors.push({ field: 'email', message: 'Enter an email address in the correct format' });
+  if (!input.name.trim()) errors.push({ field: 'name', message: 'Enter the person’s name' });
+  if (!role)
+    errors.push({
+      field: 'role',
+      message: `Role must be one of ${STAFF_ROLES.map((r) => r.value).join(', ')}`,
+    });
+  if (input.password.length < 12)
+    errors.push({ field: 'password', message: 'Password must be 12 characters or more' });
+  if (role?.practice && !input.practiceOds)
+    errors.push({
+      field: 'practiceOds',
+      message: `A ${role.value} must belong to a practice: give its ODS code`,
+    });
+  if (role && !role.practice && input.practiceOds)
+    errors.push({ field: 'practiceOds', message: `A ${role.value} is not tied to one practice` });
+  const totpSecret = input.totpSecret ? input.totpSecret.replace(/\s/g, '').toUpperCase() : newTotpSecret();
+  if (!isBase32Secret(totpSecret))
+    errors.push({
+      field: 'totpSecret',
+      message: 'The TOTP secret must be base32 (A–Z, 2–7), at least 16 characters',
+    });
+  if (errors.length || !role) throw AppError.invalid(errors);
+  const now = ctx.clock.now();
+  const id = randomUUID();
+  const passwordHash = await hashPassword(input.password);
+  try {
+    await ctx.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('staff_users')
+        .values({
+          id,
+          email: input.email.trim(),
+          name: input.name.trim(),
+          role: role.value,
+          practice_ods: input.practiceOds ?? null,
+          commissioner_code: input.commissionerCode ?? null,
+          password_hash: passwordHash,
+          totp_secret: totpSecret,
+        })
+        .execute();
+      if (input.scopePractices?.length)
+        await tx
+          .insertInto('staff_practice_scopes')
+          .values(input.scopePractices.map((p) => ({ staff_id: id, practice_ods: p })))
+          .execute();
+      await recordAudit(
+        tx,
+        {
+          actor: caller.kind === 'system' ? SYSTEM_ACTOR : auditActor(caller),
+          action: 'staff.add',
+          outcome: 'success',
+          practiceOds: input.practiceOds ?? null,
+          subject: `staff:${id}`,
+          details: { role: role.value },
+          request: ctx.meta,
+        },
+        now,
+      );
+    });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === '23505')
+      throw AppError.invalid([
+        { field: 'email', message: 'A staff user with this email address already exists' },
+      ]);
+    if (code === '23503')
+      throw AppError.invalid([
+        { field: 'practiceOds', message: `No practice with ODS code ${input.practiceOds ?? ''}` },
+      ]);
+    throw err;
+  }
+  return { id, totpSecret };
+}
+
+export async function listStaff(ctx: Ctx, actor: Actor | null) {
+  assertCan(actor, permissions.manageUsers);
+  return ctx.db
+    .selectFrom('staff_users')
+    .select(['id', 'email', 'name', 'role', 'practice_ods', 'commissioner_code', 'active', 'locked_until'])
+    .orderBy('role')
+    .orderBy('name')
+    .limit(500)
+    .execute();
+}
