@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from './config.ts';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'gpo-config-'));
+
+test('defaults: port 3000, ./data, PGlite, a session secret generated and kept', () => {
+  const d = dir();
+  const c = loadConfig({ GP_ONLINE_DATA_DIR: d });
+  assert.equal(c.port, 3000);
+  assert.equal(c.databaseUrl, null);
+  assert.equal(c.dataDir, d);
+  assert.equal(readFileSync(join(d, 'session-secret'), 'utf8').trim(), c.sessionSecret);
+  assert.equal(
+    loadConfig({ GP_ONLINE_DATA_DIR: d }).sessionSecret,
+    c.sessionSecret,
+    'the same secret next time',
+  );
+});
+
+test('bad values stop the start with a message naming the variable', () => {
+  const d = dir();
+  assert.throws(
+    () => loadConfig({ GP_ONLINE_DATA_DIR: d, PORT: 'eighty' }),
+    (e: unknown) => e instanceof ConfigError && /PORT/.test(e.message),
+  );
+  assert.throws(() => loadConfig({ GP_ONLINE_DATA_DIR: d, DATABASE_URL: 'mysql://x' }), /DATABASE_URL/);
+  assert.throws(() => loadConfig({ GP_ONLINE_DATA_DIR: d, GP_ONLINE_DEMO: 'perhaps' }), /GP_ONLINE_DEMO/);
+  assert.throws(() => loadConfig({ GP_ONLINE_DATA_DIR: d, SESSION_SECRET: 'short' }), /SESSION_SECRET/);
+  assert.throws(
+    () => loadConfig({ GP_ONLINE_DATA_DIR: d, NODE_ENV: 'production' }),
+    /SESSION_SECRET must be set/,
+  );
+});
+
+test('DATABASE_URL and demo mode are read', () => {
+  const c = loadConfig({
+    GP_ONLINE_DATA_DIR: dir(),
+    DATABASE_URL: 'postgres://u@127.0.0.1:5432/app',
+    GP_ONLINE_DEMO: 'true',
+    PORT: '8080',
+  });
+  assert.equal(c.databaseUrl, 'postgres://u@127.0.0.1:5432/app');
+  assert.equal(c.demo, true);
+  assert.equal(c.port, 8080);
+});
