@@ -11,7 +11,9 @@ import { openDatabase, pgliteDirFor } from './platform/db/index.ts';
 
 const main = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
 const dataDir = mkdtempSync(join(tmpdir(), 'gpo-cli-'));
-after(() => { rmSync(dataDir, { recursive: true, force: true }); });
+after(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 function cli(...args: string[]) {
   const env: Record<string, string | undefined> = { ...process.env, GP_ONLINE_DATA_DIR: dataDir };

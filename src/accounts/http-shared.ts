@@ -1,14 +1,35 @@
 // Pieces shared by the accounts routes: schemas, rate limits and form date parsing.
+import type { FastifyRequest } from 'fastify';
 import type { FormBody } from '../platform/views/forms.ts';
 
-/** Sign-in and linking forms: a few tries a minute per address, across every process. */
-export const signInRateLimit = { max: 30, timeWindow: 15 * 60_000 };
+/**
+ * Sign-in, security-code and linking forms: 10 tries per 15 minutes for one account from one
+ * address, counted in the database so the limit holds across processes. It runs as a preHandler
+ * so the key can use the parsed body: keyed by address alone, one shared address (a practice's
+ * waiting-room tablet, a mobile network) would lock out everyone behind it.
+ */
+export const signInRateLimit = {
+  max: 10,
+  timeWindow: 15 * 60_000,
+  hook: 'preHandler' as const,
+  keyGenerator: (req: FastifyRequest): string => {
+    const email = (req.body as { email?: unknown } | undefined)?.email;
+    const who =
+      typeof email === 'string'
+        ? email.trim().toLowerCase()
+        : (req.session?.principal_id ?? req.actor?.kind ?? '');
+    return `${req.ip}|${who}`;
+  },
+};
 
-/** Joins an nhsuk date input (name-day, name-month, name-year) into YYYY-MM-DD, or '' when incomplete. */
+/** Creating accounts: 20 per 15 minutes from one address. */
+export const signUpRateLimit = { max: 20, timeWindow: 15 * 60_000 };
+
+/** Joins an nhsuk date input (fields name[day], name[month], name[year]) into YYYY-MM-DD, or '' when incomplete. */
 export function dateFromParts(values: FormBody, name: string): string {
-  const d = values[`${name}-day`] ?? '';
-  const m = values[`${name}-month`] ?? '';
-  const y = values[`${name}-year`] ?? '';
+  const d = values[`${name}[day]`] ?? '';
+  const m = values[`${name}[month]`] ?? '';
+  const y = values[`${name}[year]`] ?? '';
   if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y)) return '';
   return `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
 }

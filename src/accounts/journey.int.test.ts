@@ -112,9 +112,9 @@ test('a patient signs up, links with a letter, is verified and sees what the pra
     odsCode: ods,
     accountRef,
     surname: target.family.toUpperCase(),
-    'birthDate-day': String(Number(d)),
-    'birthDate-month': String(Number(m)),
-    'birthDate-year': y!,
+    'birthDate[day]': String(Number(d)),
+    'birthDate[month]': String(Number(m)),
+    'birthDate[year]': y!,
   };
   const oldKey = await patient.submit('/patient/link', '/patient/link', {
     ...linkFields,

@@ -11,7 +11,7 @@ import { AppError } from '../platform/http/errors.ts';
 import { formBody, handleForm } from '../platform/views/forms.ts';
 import { formatLinkageKey, VERIFICATION_METHODS } from './rules.ts';
 import * as service from './service.ts';
-import { dateFromParts, meSchema, linkSchema, signInRateLimit } from './http-shared.ts';
+import { dateFromParts, meSchema, linkSchema, signInRateLimit, signUpRateLimit } from './http-shared.ts';
 
 const V = 'accounts/views/';
 
@@ -56,7 +56,7 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
   );
   app.post(
     '/patient/sign-up',
-    { schema: { hide: true }, config: { rateLimit: signInRateLimit } },
+    { schema: { hide: true }, config: { rateLimit: signUpRateLimit } },
     async (req, reply) => {
       const values = formBody(req.body);
       return handleForm(

@@ -86,17 +86,16 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
     { schema: { hide: true } },
     async (req, reply) => {
       const values = formBody(req.body);
-      const view = await service.patientForStaff(ctx(req), req.actor, req.params.id);
       return handleForm(
         reply,
         V + 'staff-verify.njk',
-        {
+        async () => ({
           title: 'Check identity',
-          view,
+          view: await service.patientForStaff(ctx(req), req.actor, req.params.id),
           methodItems: methodItems(values.method ?? ''),
           firstField: 'method',
-          backHref: `/staff/patients/${view.patient.id}`,
-        },
+          backHref: `/staff/patients/${req.params.id}`,
+        }),
         values,
         async () => {
           await service.verifyIdentity(ctx(req), req.actor, req.params.id, {
@@ -129,7 +128,6 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
     { schema: { hide: true } },
     async (req, reply) => {
       const values = formBody(req.body);
-      const view = await service.patientForStaff(ctx(req), req.actor, req.params.id);
       const services = new Set(
         Array.isArray((req.body as { services?: unknown }).services)
           ? (req.body as { services: string[] }).services
@@ -138,20 +136,20 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
       return handleForm(
         reply,
         V + 'staff-services.njk',
-        {
+        async () => ({
           title: 'Online services',
-          view,
+          view: await service.patientForStaff(ctx(req), req.actor, req.params.id),
           recordLevels: RECORD_LEVELS,
           firstField: 'recordLevel',
-          backHref: `/staff/patients/${view.patient.id}`,
-        },
+          backHref: `/staff/patients/${req.params.id}`,
+        }),
         values,
         async () => {
           const recordLevel = values.recordLevel ?? '';
           if (!RECORD_LEVELS.some((l) => l.value === recordLevel))
             throw AppError.invalid([{ field: 'recordLevel', message: 'Select a level of record access' }]);
           const from = dateFromParts(values, 'prospectiveFrom');
-          const anyDatePart = ['day', 'month', 'year'].some((p) => values[`prospectiveFrom-${p}`]);
+          const anyDatePart = ['day', 'month', 'year'].some((p) => values[`prospectiveFrom[${p}]`]);
           if (anyDatePart && !from)
             throw AppError.invalid([
               {
@@ -325,5 +323,5 @@ function methodItems(selected: string) {
 
 function settingsValues(s: ServiceSettings): Record<string, unknown> {
   const [y, m, d] = (s.prospectiveFrom ?? '').split('-');
-  return { ...s, 'prospectiveFrom-day': d, 'prospectiveFrom-month': m, 'prospectiveFrom-year': y };
+  return { ...s, 'prospectiveFrom[day]': d, 'prospectiveFrom[month]': m, 'prospectiveFrom[year]': y };
 }

@@ -14,7 +14,7 @@ export const permissions = definePermissions({
 });
 
 export type Ctx = { db: Db; clock: Clock; meta: RequestMeta | null };
-type Caller = Actor | { kind: 'system' };
+type Caller = Actor | null | { kind: 'system' };
 
 function toRow(p: PracticeRecord, now: Date) {
   return {
@@ -80,7 +80,7 @@ async function upsert(
     await recordAudit(
       tx,
       {
-        actor: caller.kind === 'system' ? SYSTEM_ACTOR : auditActor(caller),
+        actor: caller?.kind === 'system' ? SYSTEM_ACTOR : auditActor(caller),
         action,
         outcome: 'success',
         details: { ...details, inserted, updated },
@@ -92,7 +92,7 @@ async function upsert(
 }
 
 export async function addPractice(ctx: Ctx, caller: Caller, p: PracticeRecord): Promise<void> {
-  if (caller.kind !== 'system') assertCan(caller, permissions.managePractices);
+  if (caller?.kind !== 'system') assertCan(caller, permissions.managePractices);
   const errors = [];
   if (!isOdsCode(p.odsCode))
     errors.push({
@@ -118,8 +118,16 @@ export async function importPractices(
   csvText: string,
   options: { gpPracticesOnly?: boolean } = {},
 ): Promise<ImportSummary> {
-  if (caller.kind !== 'system') assertCan(caller, permissions.managePractices);
-  const parsed = parseEpraccur(csvText, options);
+  if (caller?.kind !== 'system') assertCan(caller, permissions.managePractices);
+  let parsed: ReturnType<typeof parseEpraccur>;
+  try {
+    parsed = parseEpraccur(csvText, options);
+  } catch (err) {
+    // The parser refuses whole files it cannot read (for example one with a header row).
+    throw AppError.invalid([
+      { field: 'file', message: err instanceof Error ? err.message : 'The file could not be read' },
+    ]);
+  }
   if (parsed.practices.length === 0) {
     throw AppError.invalid([
       {

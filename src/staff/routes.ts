@@ -156,14 +156,19 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   });
   app.post('/admin/users', { schema: { hide: true } }, async (req, reply) => {
     const values = formBody(req.body);
-    const users = await listStaff(ctx(req), req.actor);
     return handleForm(
       reply,
       V + 'users.njk',
-      { title: 'Staff users', users, roles: STAFF_ROLES, firstField: 'email', navigation: adminNav },
+      async () => ({
+        title: 'Staff users',
+        users: await listStaff(ctx(req), req.actor),
+        roles: STAFF_ROLES,
+        firstField: 'email',
+        navigation: adminNav,
+      }),
       { ...values, password: '' },
       async () => {
-        const r = await addStaffUser(ctx(req), req.actor ?? { kind: 'system' }, {
+        const r = await addStaffUser(ctx(req), req.actor, {
           email: values.email ?? '',
           name: values.name ?? '',
           role: values.role ?? '',
@@ -203,14 +208,19 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   );
   app.post('/admin/practices', { schema: { hide: true } }, async (req, reply) => {
     const values = formBody(req.body);
-    const list = await practices.listPractices(ctx(req), req.actor, {});
     return handleForm(
       reply,
       V + 'practices.njk',
-      { title: 'Practices', list, q: '', firstField: 'odsCode', navigation: adminNav },
+      async () => ({
+        title: 'Practices',
+        list: await practices.listPractices(ctx(req), req.actor, {}),
+        q: '',
+        firstField: 'odsCode',
+        navigation: adminNav,
+      }),
       values,
       async () => {
-        await practices.addPractice(ctx(req), req.actor ?? { kind: 'system' }, {
+        await practices.addPractice(ctx(req), req.actor, {
           odsCode: (values.odsCode ?? '').toUpperCase(),
           name: values.name ?? '',
           addressLines: (values.address ?? '')

@@ -38,10 +38,10 @@ export type NewStaff = {
 
 export async function addStaffUser(
   ctx: Ctx,
-  caller: Actor | { kind: 'system' },
+  caller: Actor | null | { kind: 'system' },
   input: NewStaff,
 ): Promise<{ id: string; totpSecret: string }> {
-  if (caller.kind !== 'system') assertCan(caller, permissions.manageUsers);
+  if (caller?.kind !== 'system') assertCan(caller, permissions.manageUsers);
   const errors: FieldError[] = [];
   const role = STAFF_ROLES.find((r) => r.value === input.role);
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email))
@@ -94,7 +94,7 @@ export async function addStaffUser(
       await recordAudit(
         tx,
         {
-          actor: caller.kind === 'system' ? SYSTEM_ACTOR : auditActor(caller),
+          actor: caller?.kind === 'system' ? SYSTEM_ACTOR : auditActor(caller),
           action: 'staff.add',
           outcome: 'success',
           practiceOds: input.practiceOds ?? null,

@@ -1,12 +1,27 @@
-// Append-only, hash-chained audit stream. One chain per practice ('-' for events outside one);
-// each row stores the hash of the row before it, so an edited or deleted row breaks the chain.
-import { createHash } from 'node:crypto';
+// Append-only, hash-chained audit stream. Each row stores the hash of the row before it in its
+// chain, so an edited or deleted row breaks the chain. A practice's events are spread over
+// AUDIT_SHARDS chains ('P81082/0' … 'P81082/15'; '-/n' for events outside a practice): appending
+// locks the chain's head row until the transaction ends, and one chain per practice would make
+// every audited request of a practice wait in one queue.
+import { createHash, randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/index.ts';
 import type { AuditEventsTable } from '../db/schema.ts';
 
 export const GENESIS = '0'.repeat(64);
 const GLOBAL_CHAIN = '-';
+export const AUDIT_SHARDS = 16;
+
+/** One shard per transaction: a transaction never holds two head locks, so appends cannot deadlock. */
+const shardOf = new WeakMap<object, number>();
+function shardFor(tx: Tx): number {
+  let shard = shardOf.get(tx);
+  if (shard === undefined) {
+    shard = randomInt(AUDIT_SHARDS);
+    shardOf.set(tx, shard);
+  }
+  return shard;
+}
 
 export type AuditActor = {
   type: 'patient' | 'staff' | 'system' | 'anonymous';
@@ -72,7 +87,7 @@ export function hashRow(row: Omit<Row, 'hash'>): string {
  * The chain head row is locked until the transaction ends.
  */
 export async function recordAudit(tx: Tx, entry: AuditEntry, now: Date): Promise<void> {
-  const chain = entry.practiceOds ?? GLOBAL_CHAIN;
+  const chain = `${entry.practiceOds ?? GLOBAL_CHAIN}/${String(shardFor(tx))}`;
   let head = await tx
     .selectFrom('audit_chain_heads')
     .select(['seq', 'hash'])

@@ -116,3 +116,23 @@ test('healthz checks the database', async () => {
   assert.equal(res.statusCode, 200);
   assert.equal(res.json<{ status: string }>().status, 'ok');
 });
+
+test('sign-in is rate limited per account and address, across the database: the 11th try in 15 minutes gets 429', async () => {
+  const email = 'someone.else@example.com';
+  const codes: number[] = [];
+  for (let i = 0; i < 11; i++) codes.push((await token(email, 'wrong password', '123456')).statusCode);
+  assert.deepEqual(codes.slice(0, 10), Array<number>(10).fill(401));
+  assert.equal(codes[10], 429);
+  // Another account from the same address is not blocked by it.
+  assert.equal((await token('a.third.person@example.com', 'wrong password', '123456')).statusCode, 401);
+  const page = new Browser(t.app);
+  let last = 0;
+  for (let i = 0; i < 11; i++)
+    last = (await page.submit('/patient/sign-in', '/patient/sign-in', { email, password: 'wrong password' }))
+      .statusCode;
+  assert.equal(last, 429);
+  const body = (
+    await page.submit('/patient/sign-in', '/patient/sign-in', { email, password: 'wrong password' })
+  ).body;
+  assert.match(body, /Too many attempts/);
+});

@@ -51,6 +51,8 @@ export async function authApiRoutes(app: FastifyInstance): Promise<void> {
         rateLimit: {
           max: 10,
           timeWindow: 15 * 60_000,
+          // After the body is parsed, so the key can include the email address.
+          hook: 'preHandler',
           keyGenerator: (req) => {
             const email = (req.body as { email?: unknown } | undefined)?.email;
             return `${req.ip}|${typeof email === 'string' ? email.toLowerCase() : ''}`;

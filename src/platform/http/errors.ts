@@ -55,8 +55,13 @@ export class AppError extends Error {
     return TITLE[this.code];
   }
 
-  static invalid(fields: FieldError[], message = 'Check the highlighted answers'): AppError {
-    return new AppError('invalid', message, { fields });
+  static invalid(fields: FieldError[], message?: string): AppError {
+    const text =
+      message ??
+      (fields.length === 1 && fields[0]
+        ? fields[0].message
+        : `There are ${String(fields.length)} problems: ${fields.map((f) => f.message).join('; ')}`);
+    return new AppError('invalid', text, { fields });
   }
 }
 

@@ -54,7 +54,7 @@ export function errorContext(fields: FieldError[]): {
 export async function handleForm(
   reply: FastifyReply,
   template: string,
-  context: Record<string, unknown>,
+  context: Record<string, unknown> | (() => Promise<Record<string, unknown>>),
   values: FormBody,
   run: () => Promise<unknown>,
 ): Promise<unknown> {
@@ -65,17 +65,19 @@ export async function handleForm(
       err instanceof AppError &&
       (err.code === 'invalid' || (err.code === 'unauthenticated' && err.reason === 'sign-in-failed'))
     ) {
+      // The page's data is loaded only when the form must be shown again.
+      const ctxValues = typeof context === 'function' ? await context() : context;
       const fields = err.fields.length
         ? err.fields
         : [
             {
-              field: typeof context.firstField === 'string' ? context.firstField : 'form',
+              field: typeof ctxValues.firstField === 'string' ? ctxValues.firstField : 'form',
               message: err.message,
             },
           ];
       const ctx = errorContext(fields);
       return reply.status(err.code === 'invalid' ? 400 : 401).page(template, {
-        ...context,
+        ...ctxValues,
         values,
         errors: fields,
         errorMap: ctx.errors,

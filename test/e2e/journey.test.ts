@@ -1,0 +1,180 @@
+// The foundation journey in a real browser (Debian's Chromium), with axe on every page: a patient
+// signs up, sets up an authenticator, signs out and in again; reception issues a registration
+// letter, the patient links with it, reception records an identity check, a clinician switches
+// on services, and the patient's home shows the record as available.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { AddressInfo } from 'node:net';
+import { inCi, testApp, type TestApp } from '../support/harness.ts';
+import { DEMO_PASSWORD, DEMO_STAFF } from '../../src/demo/data.ts';
+import { loadDemo } from '../../src/demo/load.ts';
+import { totpCode } from '../../src/platform/auth/secrets.ts';
+import {
+  check,
+  chromiumInstalled,
+  chromiumPath,
+  openSession,
+  submit,
+  visit,
+  type Session,
+} from './browser.ts';
+
+const reception = DEMO_STAFF[0]!;
+const gp = DEMO_STAFF[1]!;
+const installed = chromiumInstalled();
+
+let t: TestApp | undefined;
+let origin = '';
+const sessions: Session[] = [];
+
+before(async () => {
+  if (!installed) return;
+  t = await testApp();
+  await loadDemo(t.db.db, t.clock);
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  origin = `http://127.0.0.1:${String((t.app.server.address() as AddressInfo).port)}`;
+});
+
+after(async () => {
+  for (const s of sessions) await s.close();
+  await t?.close();
+});
+
+async function newPatient(app: TestApp): Promise<{ id: string; family: string; birth: string }> {
+  const row = await app.db.db
+    .selectFrom('patients')
+    .leftJoin('online_accounts', 'online_accounts.patient_id', 'patients.id')
+    .leftJoin('online_services', 'online_services.patient_id', 'patients.id')
+    .where('online_services.patient_id', 'is', null)
+    .where('online_accounts.id', 'is', null)
+    .where('patients.practice_ods', '=', 'P81082')
+    .select(['patients.id', 'patients.family_name', 'patients.birth_date'])
+    .orderBy('patients.nhs_number')
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  return { id: row.id, family: row.family_name, birth: row.birth_date };
+}
+
+async function staffSignIn(s: Session, email: string, secret: string): Promise<void> {
+  const { page } = s;
+  await visit(s, origin, '/staff/sign-in');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+  await submit(s, () => page.getByRole('button', { name: 'Continue' }).click());
+  await page.getByLabel('Security code').fill(totpCode(secret, new Date()));
+  await submit(s, () => page.getByRole('button', { name: 'Sign in' }).click());
+  assert.doesNotMatch(page.url(), /sign-in/);
+}
+
+async function staffSignOut(s: Session): Promise<void> {
+  const { page } = s;
+  await submit(s, () => page.getByRole('link', { name: 'Sign out' }).click());
+  await submit(s, () => page.getByRole('button', { name: 'Sign out' }).click());
+}
+
+test('patient and practice journey in Chromium, accessible on every page', async (tc) => {
+  if (!installed) {
+    if (inCi) assert.fail(`chromium not installed at ${chromiumPath}: apt-get install chromium`);
+    tc.skip('chromium not installed: apt-get install chromium');
+    return;
+  }
+  assert.ok(t);
+  const app = t;
+  const patient = await openSession(origin);
+  sessions.push(patient);
+  const p = patient.page;
+  const email = `jo.${String(Date.now())}@example.com`;
+  const password = 'correct horse battery staple';
+
+  // (1) Sign up.
+  await visit(patient, origin, '/');
+  await visit(patient, origin, '/patient/sign-up');
+  await p.getByLabel('Email address').fill(email);
+  await p.getByLabel('Create a password').fill(password);
+  await p.getByLabel('Type your password again').fill(password);
+  await submit(patient, () => p.getByRole('button', { name: 'Create account' }).click());
+  assert.match(p.url(), /\/patient\/set-up-authenticator$/);
+
+  // (2) Authenticator and recovery codes.
+  const secret = ((await p.locator('#totp-secret').textContent()) ?? '').replace(/\s+/g, '');
+  assert.match(secret, /^[A-Z2-7]{16,}$/);
+  await p.getByLabel('Enter the 6-digit code your app now shows').fill(totpCode(secret, new Date()));
+  await submit(patient, () => p.getByRole('button', { name: 'Continue' }).click());
+  assert.match(p.url(), /\/patient\/recovery-codes$/);
+  assert.equal(await p.locator('#recovery-codes li').count(), 10);
+  await submit(patient, () => p.getByRole('button', { name: 'I have saved my recovery codes' }).click());
+  assert.match(p.url(), /\/patient$/);
+  assert.match((await p.locator('main').textContent()) ?? '', /not linked to a GP record yet/);
+
+  // (3) Sign out through the header link and the sign-out page, then sign in again.
+  await submit(patient, () => p.getByRole('link', { name: 'Sign out' }).click());
+  assert.match(p.url(), /\/patient\/sign-out$/);
+  await submit(patient, () => p.getByRole('button', { name: 'Sign out' }).click());
+  await visit(patient, origin, '/patient/sign-in');
+  await p.getByLabel('Email address').fill(email);
+  await p.getByLabel('Password', { exact: true }).fill(password);
+  await submit(patient, () => p.getByRole('button', { name: 'Continue' }).click());
+  await p.getByLabel('Security code').fill(totpCode(secret, new Date()));
+  await submit(patient, () => p.getByRole('button', { name: 'Sign in' }).click());
+  assert.match(p.url(), /\/patient$/);
+
+  // (4) Reception, in a second browser, finds a patient and prints a registration letter.
+  const target = await newPatient(app);
+  const staff = await openSession(origin);
+  sessions.push(staff);
+  const s = staff.page;
+  await staffSignIn(staff, reception.email, reception.totpSecret);
+  await visit(staff, origin, '/staff/patients');
+  await s.getByLabel('NHS number or surname').fill(target.family);
+  await submit(staff, () => s.getByRole('button', { name: 'Search' }).click());
+  await submit(staff, () => s.locator(`#results a[href="/staff/patients/${target.id}"]`).click());
+  await submit(staff, () => s.getByRole('button', { name: 'Print a registration letter' }).click());
+  const ods = ((await s.locator('#letter-ods').textContent()) ?? '').trim();
+  const accountRef = ((await s.locator('#letter-account-id').textContent()) ?? '').trim();
+  const linkageKey = ((await s.locator('#letter-linkage-key').textContent()) ?? '').trim();
+  assert.ok(ods && accountRef && linkageKey);
+
+  // The patient links with the letter.
+  await visit(patient, origin, '/patient');
+  await submit(patient, () =>
+    p.getByRole('link', { name: 'Link your account with a registration letter' }).click(),
+  );
+  const [y, m, d] = target.birth.split('-');
+  await p.getByLabel('Practice code (ODS code)').fill(ods);
+  await p.getByLabel('Account ID').fill(accountRef);
+  await p.getByLabel('Linkage Key').fill(linkageKey);
+  await p.getByLabel('Surname').fill(target.family);
+  await p.locator('#birthDate-day').fill(String(Number(d)));
+  await p.locator('#birthDate-month').fill(String(Number(m)));
+  await p.locator('#birthDate-year').fill(y ?? '');
+  await submit(patient, () => p.getByRole('button', { name: 'Link my account' }).click());
+  assert.doesNotMatch(p.url(), /\/patient\/link/);
+
+  // Reception records an identity check.
+  await visit(staff, origin, `/staff/patients/${target.id}`);
+  await submit(staff, () => s.getByRole('link', { name: 'Record an identity check' }).click());
+  await s.getByLabel('Identity documents').check();
+  await s.getByLabel('Evidence seen').fill('Passport and bank statement');
+  await submit(staff, () => s.getByRole('button', { name: 'Record identity check' }).click());
+  assert.match((await s.locator('#verifications').textContent()) ?? '', /Passport and bank statement/);
+  await staffSignOut(staff);
+
+  // A clinician switches on appointments and full record access.
+  await staffSignIn(staff, gp.email, gp.totpSecret);
+  await visit(staff, origin, `/staff/patients/${target.id}`);
+  await submit(staff, () => s.getByRole('link', { name: 'Change online services' }).click());
+  await s.getByLabel('Book and cancel appointments').check();
+  await s.getByLabel('Full record').check();
+  await submit(staff, () => s.getByRole('button', { name: /^Save/ }).click());
+  assert.match((await s.locator('main').textContent()) ?? '', /Online services updated/);
+
+  // The patient sees the record.
+  await visit(patient, origin, '/patient');
+  assert.equal(await p.locator('[data-service="record"][data-status="available"]').count(), 1);
+  assert.equal(await p.locator('[data-service="appointments"][data-status="available"]').count(), 1);
+  await p.screenshot({ path: '/tmp/e2e-patient-home.png', fullPage: true });
+  await check(patient);
+
+  tc.diagnostic(`axe checked ${String(patient.checked.length + staff.checked.length)} pages`);
+  for (const u of new Set([...patient.checked, ...staff.checked])) tc.diagnostic(u.replace(origin, ''));
+});
