@@ -6,7 +6,8 @@ import { recordAudit } from '../platform/audit/audit.ts';
 import type { ProofingLevel, RecordLevel } from '../platform/db/schema.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { isEmail, normaliseSettings, NO_SERVICES, passwordProblem } from './rules.ts';
-import { addPatient, type Ctx } from './service.ts';
+import { addPatient } from './register.ts';
+import type { Ctx } from './service.ts';
 import * as store from './store.ts';
 
 const LEVELS: ProofingLevel[] = ['P0', 'P5', 'P9'];

@@ -11,13 +11,14 @@ import { AppError } from '../platform/http/errors.ts';
 import { formBody, handleForm } from '../platform/views/forms.ts';
 import { formatLinkageKey, VERIFICATION_METHODS } from './rules.ts';
 import * as service from './service.ts';
+import type { Ctx } from '../platform/context.ts';
 import { dateFromParts, meSchema, linkSchema, signInRateLimit, signUpRateLimit } from './http-shared.ts';
 
 const V = 'accounts/views/';
 
 export async function patientAccountRoutes(app: FastifyInstance): Promise<void> {
   const { db, clock } = app.deps;
-  const ctx = (req: FastifyRequest): service.Ctx => ({ db, clock, meta: req.meta });
+  const ctx = (req: FastifyRequest): Ctx => ({ db, clock, meta: req.meta });
 
   /** Where a patient part-way through signing in belongs now. */
   function stepFor(req: FastifyRequest): string | null {

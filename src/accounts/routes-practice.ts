@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../platform/http/errors.ts';
 import { formBody, handleForm } from '../platform/views/forms.ts';
 import { formatLinkageKey, VERIFICATION_METHODS, type ServiceSettings } from './rules.ts';
-import * as service from './service.ts';
+import * as service from './practice-service.ts';
+import type { Ctx } from '../platform/context.ts';
 import { dateFromParts } from './http-shared.ts';
 import { patientSchemas } from './api-schemas.ts';
 
@@ -22,7 +23,7 @@ const RECORD_LEVELS = [
 
 export async function practiceRoutes(app: FastifyInstance): Promise<void> {
   const { db, clock } = app.deps;
-  const ctx = (req: FastifyRequest): service.Ctx => ({ db, clock, meta: req.meta });
+  const ctx = (req: FastifyRequest): Ctx => ({ db, clock, meta: req.meta });
 
   app.get<{ Querystring: { q?: string } }>(
     '/staff/patients',

@@ -2,12 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import type { StaffActor } from '../platform/auth/actor.ts';
 import { SYSTEM_ACTOR } from '../platform/auth/actor.ts';
+import { loadActor } from '../platform/auth/signin.ts';
 import { hashPassword, totpCode } from '../platform/auth/secrets.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/index.ts';
 import type { DemoPanel } from '../platform/http/setup.ts';
-import { addPatient, changeServices, verifyIdentity } from '../accounts/service.ts';
+import { changeServices, verifyIdentity } from '../accounts/practice-service.ts';
+import { addPatient } from '../accounts/register.ts';
 import { testNhsNumber } from '../accounts/rules.ts';
 import { addPractice } from '../practices/service.ts';
 import { addStaffUser } from '../staff/service.ts';
@@ -25,20 +27,14 @@ export const DEMO_PATIENT_COUNT = 200;
 export type DemoSummary = { practices: number; staff: number; patients: number; accounts: number };
 
 async function staffActor(db: Db, email: string): Promise<StaffActor> {
-  const s = await db
+  const row = await db
     .selectFrom('staff_users')
-    .select(['id', 'email', 'name', 'role', 'practice_ods', 'commissioner_code'])
+    .select('id')
     .where('email', '=', email)
     .executeTakeFirstOrThrow();
-  return {
-    kind: 'staff',
-    staffId: s.id,
-    email: s.email,
-    name: s.name,
-    role: s.role,
-    practiceOds: s.practice_ods,
-    commissionerCode: s.commissioner_code,
-  };
+  const actor = await loadActor(db, 'staff', row.id);
+  if (actor?.kind !== 'staff') throw new Error(`demo staff user ${email} is missing or inactive`);
+  return actor;
 }
 
 export async function loadDemo(db: Db, clock: Clock): Promise<DemoSummary> {

@@ -2,18 +2,16 @@
 import type { Actor } from '../platform/auth/actor.ts';
 import { auditActor, SYSTEM_ACTOR } from '../platform/auth/actor.ts';
 import { assertCan, definePermissions } from '../platform/auth/permissions.ts';
-import { recordAudit, type RequestMeta } from '../platform/audit/audit.ts';
-import type { Clock } from '../platform/clock.ts';
-import type { Db } from '../platform/db/index.ts';
+import { recordAudit } from '../platform/audit/audit.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { isOdsCode, parseEpraccur, type PracticeRecord } from './rules.ts';
+import type { Ctx } from '../platform/context.ts';
 
 export const permissions = definePermissions({
   managePractices: { staff: ['admin'], ownPractice: false },
   listPractices: { staff: ['admin', 'commissioner', 'facilitator'], ownPractice: false },
 });
 
-export type Ctx = { db: Db; clock: Clock; meta: RequestMeta | null };
 type Caller = Actor | null | { kind: 'system' };
 
 function toRow(p: PracticeRecord, now: Date) {

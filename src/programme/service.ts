@@ -3,15 +3,12 @@ import { sql } from 'kysely';
 import type { Actor } from '../platform/auth/actor.ts';
 import { auditActor } from '../platform/auth/actor.ts';
 import { assertStaff, definePermissions } from '../platform/auth/permissions.ts';
-import { recordAuditAlone, type RequestMeta } from '../platform/audit/audit.ts';
-import type { Clock } from '../platform/clock.ts';
-import type { Db } from '../platform/db/index.ts';
+import { recordAuditAlone } from '../platform/audit/audit.ts';
+import type { Ctx } from '../platform/context.ts';
 
 export const permissions = definePermissions({
   viewProgramme: { staff: ['facilitator', 'commissioner', 'admin'], ownPractice: false },
 });
-
-export type Ctx = { db: Db; clock: Clock; meta: RequestMeta | null };
 
 export type PracticeUptake = {
   ods_code: string;

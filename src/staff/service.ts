@@ -4,11 +4,10 @@ import type { Actor } from '../platform/auth/actor.ts';
 import { auditActor, SYSTEM_ACTOR } from '../platform/auth/actor.ts';
 import { assertCan, definePermissions } from '../platform/auth/permissions.ts';
 import { hashPassword, isBase32Secret, newTotpSecret } from '../platform/auth/secrets.ts';
-import { recordAudit, type RequestMeta } from '../platform/audit/audit.ts';
-import type { Clock } from '../platform/clock.ts';
-import type { Db } from '../platform/db/index.ts';
+import { recordAudit } from '../platform/audit/audit.ts';
 import type { StaffRole } from '../platform/db/schema.ts';
 import { AppError, type FieldError } from '../platform/http/errors.ts';
+import type { Ctx } from '../platform/context.ts';
 
 export const permissions = definePermissions({
   manageUsers: { staff: ['admin'], ownPractice: false },
@@ -22,8 +21,6 @@ export const STAFF_ROLES: { value: StaffRole; text: string; practice: boolean }[
   { value: 'commissioner', text: 'Commissioner', practice: false },
   { value: 'admin', text: 'Administrator', practice: false },
 ];
-
-export type Ctx = { db: Db; clock: Clock; meta: RequestMeta | null };
 
 export type NewStaff = {
   email: string;

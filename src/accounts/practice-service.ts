@@ -1,0 +1,340 @@
+// Practice staff use cases for patients' online accounts: find, view, check identity, switch
+// services, issue registration letters. Each: permission → transaction → rules + store →
+// audit row in the same transaction → result.
+import { randomUUID } from 'node:crypto';
+import type { Actor, StaffActor } from '../platform/auth/actor.ts';
+import { auditActor } from '../platform/auth/actor.ts';
+import { assertCan, assertStaff, type StaffRule } from '../platform/auth/permissions.ts';
+import { randomCode, sha256 } from '../platform/auth/secrets.ts';
+import { recordAudit, recordAuditAlone } from '../platform/audit/audit.ts';
+import type { VerificationMethod } from '../platform/db/schema.ts';
+import { AppError } from '../platform/http/errors.ts';
+import { permissions } from './permissions.ts';
+import {
+  diffSettings,
+  higherLevel,
+  isIsoDate,
+  LINKAGE_KEY_LENGTH,
+  normaliseNhsNumber,
+  normaliseSettings,
+  VERIFICATION_METHODS,
+  type ServiceSettings,
+} from './rules.ts';
+import * as store from './store.ts';
+import type { Ctx } from '../platform/context.ts';
+
+const today = (d: Date) => d.toISOString().slice(0, 10);
+
+// --- Practice staff ---------------------------------------------------------------------------
+
+function staffPractice(actor: Actor | null, rule: StaffRule): StaffActor & { practiceOds: string } {
+  const staff = assertStaff(actor, rule, actor?.kind === 'staff' ? actor.practiceOds : null);
+  return staff as StaffActor & { practiceOds: string };
+}
+
+export async function findPatients(
+  ctx: Ctx,
+  actor: Actor | null,
+  query: string,
+): Promise<store.PatientRow[]> {
+  const staff = staffPractice(actor, permissions.findPatients);
+  const q = query.trim();
+  if (!q) return [];
+  const nhs = normaliseNhsNumber(q);
+  const search: store.PatientSearch = /^\d{10}$/.test(nhs) ? { nhsNumber: nhs } : { familyName: q };
+  if (search.familyName !== undefined && q.length < 2) {
+    throw AppError.invalid([
+      { field: 'q', message: 'Enter an NHS number or at least 2 letters of a surname' },
+    ]);
+  }
+  const rows = await store.searchPatients(ctx.db, staff.practiceOds, search);
+  await recordAuditAlone(
+    ctx.db,
+    {
+      actor: auditActor(staff),
+      action: 'patient.search',
+      outcome: 'success',
+      practiceOds: staff.practiceOds,
+      details: { by: search.nhsNumber ? 'nhs-number' : 'surname', results: rows.length },
+      request: ctx.meta,
+    },
+    ctx.clock.now(),
+  );
+  return rows;
+}
+
+async function requirePatient(
+  ctx: Ctx,
+  staff: StaffActor & { practiceOds: string },
+  patientId: string,
+): Promise<store.PatientRow> {
+  const p = /^[0-9a-f-]{36}$/.test(patientId)
+    ? await store.patientById(ctx.db, staff.practiceOds, patientId)
+    : undefined;
+  // A patient at another practice is simply not found: staff learn nothing about other practices.
+  if (!p) throw new AppError('not-found', 'No patient with this ID is registered at your practice.');
+  return p;
+}
+
+export async function patientForStaff(ctx: Ctx, actor: Actor | null, patientId: string) {
+  const staff = staffPractice(actor, permissions.viewPatient);
+  const patient = await requirePatient(ctx, staff, patientId);
+  const [account, verifications, services, letter, history] = await Promise.all([
+    store.accountForPatient(ctx.db, patient.id),
+    store.verificationsFor(ctx.db, staff.practiceOds, patient.id),
+    store.settingsFor(ctx.db, staff.practiceOds, patient.id),
+    store.liveLinkageKey(ctx.db, staff.practiceOds, patient.id),
+    store.settingsHistory(ctx.db, staff.practiceOds, patient.id),
+  ]);
+  await recordAuditAlone(
+    ctx.db,
+    {
+      actor: auditActor(staff),
+      action: 'patient.view',
+      outcome: 'success',
+      practiceOds: staff.practiceOds,
+      patientId: patient.id,
+      subject: 'demographics,online-account,online-services',
+      request: ctx.meta,
+    },
+    ctx.clock.now(),
+  );
+  return {
+    patient,
+    account: account ?? null,
+    verifications,
+    settings: services.settings,
+    version: services.version,
+    letterIssuedAt: letter?.issued_at ?? null,
+    history,
+  };
+}
+
+export async function verifyIdentity(
+  ctx: Ctx,
+  actor: Actor | null,
+  patientId: string,
+  input: { method: string; evidence: string },
+) {
+  const staff = staffPractice(actor, permissions.verifyIdentity);
+  const errors: { field: string; message: string }[] = [];
+  if (!Object.hasOwn(VERIFICATION_METHODS, input.method))
+    errors.push({ field: 'method', message: 'Select how you checked the patient’s identity' });
+  const evidence = input.evidence.trim();
+  if (evidence.length < 5)
+    errors.push({
+      field: 'evidence',
+      message: 'Describe the evidence you saw, for example "UK passport and council tax bill"',
+    });
+  if (evidence.length > 1000)
+    errors.push({ field: 'evidence', message: 'Evidence notes must be 1000 characters or fewer' });
+  if (errors.length) throw AppError.invalid(errors);
+  const method = input.method as VerificationMethod;
+  const level = VERIFICATION_METHODS[method].level;
+  const patient = await requirePatient(ctx, staff, patientId);
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (tx) => {
+    const account = await tx
+      .selectFrom('online_accounts')
+      .select(['id', 'proofing_level'])
+      .where('patient_id', '=', patient.id)
+      .forUpdate()
+      .executeTakeFirst();
+    await tx
+      .insertInto('identity_verifications')
+      .values({
+        id: randomUUID(),
+        practice_ods: staff.practiceOds,
+        patient_id: patient.id,
+        account_id: account?.id ?? null,
+        method,
+        evidence,
+        proofing_level: level,
+        verified_by: staff.staffId,
+        verified_at: now,
+      })
+      .execute();
+    if (account)
+      await tx
+        .updateTable('online_accounts')
+        .set({ proofing_level: higherLevel(account.proofing_level, level) })
+        .where('id', '=', account.id)
+        .execute();
+    await recordAudit(
+      tx,
+      {
+        actor: auditActor(staff),
+        action: 'identity.verify',
+        outcome: 'success',
+        practiceOds: staff.practiceOds,
+        patientId: patient.id,
+        details: { method, proofingLevel: level, accountId: account?.id ?? null },
+        request: ctx.meta,
+      },
+      now,
+    );
+    return { proofingLevel: level, accountUpdated: Boolean(account) };
+  });
+}
+
+export type SettingsInput = Partial<ServiceSettings> & { reason?: string; expectedVersion: number };
+
+export async function changeServices(ctx: Ctx, actor: Actor | null, patientId: string, input: SettingsInput) {
+  const staff = staffPractice(actor, permissions.changeServices);
+  const patient = await requirePatient(ctx, staff, patientId);
+  const now = ctx.clock.now();
+  if (input.prospectiveFrom != null && !isIsoDate(input.prospectiveFrom)) {
+    throw AppError.invalid([
+      { field: 'prospectiveFrom', message: 'Enter a real date for prospective access, for example 1 4 2026' },
+    ]);
+  }
+  return ctx.db.transaction().execute(async (tx) => {
+    const current = await store.settingsFor(tx, staff.practiceOds, patient.id);
+    if (current.version !== input.expectedVersion) {
+      throw new AppError(
+        'conflict',
+        'Someone else changed these settings while you were editing. Check the current settings and try again.',
+        { reason: 'stale-version' },
+      );
+    }
+    const requested: ServiceSettings = { ...current.settings, ...definedOnly(input) };
+    const next = normaliseSettings(requested, current.settings, today(now));
+    const changed = diffSettings(current.settings, next);
+    if (Object.keys(changed).length === 0) return { version: current.version, changed };
+    const recordFields = ['recordLevel', 'prospectiveFrom', 'historicAccess'];
+    if (Object.keys(changed).some((k) => recordFields.includes(k)))
+      assertCan(staff, permissions.changeRecordAccess, staff.practiceOds);
+    const version = await store.saveSettings(tx, {
+      practiceOds: staff.practiceOds,
+      patientId: patient.id,
+      settings: next,
+      expectedVersion: current.version,
+      by: staff.staffId,
+      at: now,
+    });
+    if (version === null)
+      throw new AppError(
+        'conflict',
+        'Someone else changed these settings while you were editing. Check the current settings and try again.',
+        { reason: 'stale-version' },
+      );
+    const reason = input.reason?.trim() || null;
+    await tx
+      .insertInto('online_services_history')
+      .values({
+        practice_ods: staff.practiceOds,
+        patient_id: patient.id,
+        version,
+        settings: JSON.stringify(next),
+        changed: JSON.stringify(changed),
+        reason,
+        changed_by: staff.staffId,
+        changed_at: now,
+      })
+      .execute();
+    await recordAudit(
+      tx,
+      {
+        actor: auditActor(staff),
+        action: 'online-services.change',
+        outcome: 'success',
+        practiceOds: staff.practiceOds,
+        patientId: patient.id,
+        details: { version, changed, reason },
+        request: ctx.meta,
+      },
+      now,
+    );
+    return { version, changed };
+  });
+}
+
+function definedOnly(input: SettingsInput): Partial<ServiceSettings> {
+  const out: Partial<ServiceSettings> = {};
+  const keys: (keyof ServiceSettings)[] = [
+    'appointments',
+    'repeatPrescriptions',
+    'recordLevel',
+    'prospectiveFrom',
+    'historicAccess',
+    'pharmacyView',
+    'pharmacyUpdate',
+  ];
+  for (const k of keys) if (input[k] !== undefined) (out as Record<string, unknown>)[k] = input[k];
+  return out;
+}
+
+export type Letter = {
+  practiceOds: string;
+  practiceName: string;
+  practiceAddress: string[];
+  patientName: string;
+  nhsNumber: string;
+  accountRef: string;
+  linkageKey: string;
+  issuedAt: Date;
+  replaced: boolean;
+};
+
+/** Issues a registration letter: a new Linkage Key (old ones stop working). The key is shown only now. */
+export async function issueLetter(ctx: Ctx, actor: Actor | null, patientId: string): Promise<Letter> {
+  const staff = staffPractice(actor, permissions.issueLetter);
+  const patient = await requirePatient(ctx, staff, patientId);
+  const now = ctx.clock.now();
+  const key = randomCode(LINKAGE_KEY_LENGTH);
+  return ctx.db.transaction().execute(async (tx) => {
+    const revoked = await tx
+      .updateTable('linkage_keys')
+      .set({ revoked_at: now })
+      .where('practice_ods', '=', staff.practiceOds)
+      .where('patient_id', '=', patient.id)
+      .where('revoked_at', 'is', null)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    await tx
+      .insertInto('linkage_keys')
+      .values({
+        id: randomUUID(),
+        practice_ods: staff.practiceOds,
+        patient_id: patient.id,
+        key_hash: sha256(key),
+        issued_by: staff.staffId,
+        issued_at: now,
+      })
+      .execute();
+    const practice = await tx
+      .selectFrom('practices')
+      .select(['name', 'address_lines', 'postcode'])
+      .where('ods_code', '=', staff.practiceOds)
+      .executeTakeFirstOrThrow();
+    const replaced = revoked.numUpdatedRows > 0n;
+    await recordAudit(
+      tx,
+      {
+        actor: auditActor(staff),
+        action: replaced ? 'linkage-key.reset' : 'linkage-key.issue',
+        outcome: 'success',
+        practiceOds: staff.practiceOds,
+        patientId: patient.id,
+        request: ctx.meta,
+      },
+      now,
+    );
+    return {
+      practiceOds: staff.practiceOds,
+      practiceName: practice.name,
+      practiceAddress: [...practice.address_lines, ...(practice.postcode ? [practice.postcode] : [])],
+      patientName: `${patient.given_name} ${patient.family_name}`,
+      nhsNumber: patient.nhs_number,
+      accountRef: patient.online_account_ref,
+      linkageKey: key,
+      issuedAt: now,
+      replaced,
+    };
+  });
+}
+
+/** For pages that list nothing yet: only practice staff may open them. */
+export function assertPracticeStaff(actor: Actor | null): void {
+  staffPractice(actor, permissions.findPatients);
+}

@@ -1,0 +1,116 @@
+// Registering patients at a practice (CLI, demo data, later the clinical-system feed).
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../platform/auth/actor.ts';
+import { auditActor } from '../platform/auth/actor.ts';
+import { assertCan } from '../platform/auth/permissions.ts';
+import { recordAudit } from '../platform/audit/audit.ts';
+import type { Db } from '../platform/db/index.ts';
+import { AppError } from '../platform/http/errors.ts';
+import { permissions } from './permissions.ts';
+import { isIsoDate, isValidNhsNumber, normaliseNhsNumber } from './rules.ts';
+import * as store from './store.ts';
+import type { Ctx } from '../platform/context.ts';
+
+const today = (d: Date) => d.toISOString().slice(0, 10);
+
+// --- Adding patients (CLI, demo, practice) ----------------------------------------------------
+
+export type NewPatient = {
+  practiceOds: string;
+  nhsNumber: string;
+  givenName: string;
+  familyName: string;
+  birthDate: string;
+  sex: 'female' | 'male' | 'other' | 'unknown';
+  addressLines?: string[];
+  postcode?: string | null;
+  email?: string | null;
+  phone?: string | null;
+};
+
+export function validatePatient(p: NewPatient, now: Date): { field: string; message: string }[] {
+  const errors: { field: string; message: string }[] = [];
+  if (!isValidNhsNumber(p.nhsNumber))
+    errors.push({
+      field: 'nhsNumber',
+      message: `NHS number ${p.nhsNumber} is not valid (10 digits with a correct check digit)`,
+    });
+  if (!p.givenName.trim()) errors.push({ field: 'givenName', message: 'Enter a given name' });
+  if (!p.familyName.trim()) errors.push({ field: 'familyName', message: 'Enter a family name' });
+  if (!isIsoDate(p.birthDate) || p.birthDate > today(now))
+    errors.push({ field: 'birthDate', message: 'Enter a real date of birth in the past (YYYY-MM-DD)' });
+  if (!['female', 'male', 'other', 'unknown'].includes(p.sex))
+    errors.push({ field: 'sex', message: 'Sex must be female, male, other or unknown' });
+  return errors;
+}
+
+export async function newAccountRef(
+  db: Db | Parameters<typeof store.patientByAccountRef>[0],
+  practiceOds: string,
+): Promise<string> {
+  for (;;) {
+    const ref = String(100_000_000 + Math.floor(Math.random() * 900_000_000));
+    if (!(await store.patientByAccountRef(db, practiceOds, ref))) return ref;
+  }
+}
+
+export type PatientsActor = Actor | { kind: 'system' };
+
+/** Registers a patient at a practice (staff at that practice, or the system for CLI and demo). */
+export async function addPatient(
+  ctx: Ctx,
+  actor: PatientsActor,
+  p: NewPatient,
+): Promise<{ patientId: string; accountRef: string }> {
+  if (actor.kind !== 'system') assertCan(actor, permissions.addPatient, p.practiceOds);
+  const now = ctx.clock.now();
+  const nhsNumber = normaliseNhsNumber(p.nhsNumber);
+  const errors = validatePatient({ ...p, nhsNumber }, now);
+  if (errors.length) throw AppError.invalid(errors);
+  const id = randomUUID();
+  return ctx.db.transaction().execute(async (tx) => {
+    const accountRef = await newAccountRef(tx, p.practiceOds);
+    try {
+      await tx
+        .insertInto('patients')
+        .values({
+          id,
+          practice_ods: p.practiceOds,
+          nhs_number: nhsNumber,
+          given_name: p.givenName.trim(),
+          family_name: p.familyName.trim(),
+          birth_date: p.birthDate,
+          sex: p.sex,
+          address_lines: p.addressLines ?? [],
+          postcode: p.postcode ?? null,
+          email: p.email ?? null,
+          phone: p.phone ?? null,
+          online_account_ref: accountRef,
+        })
+        .execute();
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505')
+        throw AppError.invalid([
+          { field: 'nhsNumber', message: `A patient with NHS number ${nhsNumber} is already registered` },
+        ]);
+      if ((err as { code?: string }).code === '23503')
+        throw AppError.invalid([
+          { field: 'practiceOds', message: `No practice with ODS code ${p.practiceOds}` },
+        ]);
+      throw err;
+    }
+    await recordAudit(
+      tx,
+      {
+        actor: actor.kind === 'system' ? { type: 'system', id: null, role: 'system' } : auditActor(actor),
+        action: 'patient.register',
+        outcome: 'success',
+        practiceOds: p.practiceOds,
+        patientId: id,
+        request: ctx.meta,
+      },
+      now,
+    );
+    return { patientId: id, accountRef };
+  });
+}
