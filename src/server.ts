@@ -10,6 +10,10 @@ import { migrateToLatest } from './platform/db/migrate.ts';
 import { purgeExpired } from './platform/auth/sessions.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from './demo/data.ts';
 
+function onIdleError(err: Error): void {
+  console.error(`database connection closed by the server (${err.message}); it will be reopened`);
+}
+
 export type ServeOptions = { workers: number; demo: boolean };
 
 export async function openAndMigrate(config: Config, poolSize?: number): Promise<DatabaseHandle> {
@@ -17,6 +21,7 @@ export async function openAndMigrate(config: Config, poolSize?: number): Promise
     databaseUrl: config.databaseUrl,
     pgliteDir: pgliteDirFor(config.dataDir),
     poolSize,
+    onIdleError,
   });
   try {
     await migrateToLatest(handle.db);
@@ -77,7 +82,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
   }
   const isWorker = !cluster.isPrimary;
   const handle = isWorker
-    ? await openDatabase({ databaseUrl: cfg.databaseUrl, pgliteDir: pgliteDirFor(cfg.dataDir) })
+    ? await openDatabase({ databaseUrl: cfg.databaseUrl, pgliteDir: pgliteDirFor(cfg.dataDir), onIdleError })
     : await openAndMigrate(cfg);
   let loaded = false;
   if (!isWorker && demo && (await isEmpty(handle.db))) {

@@ -85,8 +85,18 @@ async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<vo
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    // pg's pool.end() resolves before its sockets have closed: wait for them to go rather
+    // than terminating them (force is the last resort).
     drop: () =>
       withAdmin(async (c) => {
+        for (let i = 0; i < 50; i++) {
+          const r = await c.query<{ n: number }>(
+            'select count(*)::int as n from pg_stat_activity where datname = $1',
+            [name],
+          );
+          if (r.rows[0]?.n === 0) break;
+          await new Promise((res) => setTimeout(res, 20));
+        }
         await c.query(`drop database if exists ${name} with (force)`);
       }),
   };

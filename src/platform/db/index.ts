@@ -30,11 +30,18 @@ export type OpenOptions = {
   poolSize?: number;
   /** Skip the data-folder lock (only for throwaway test copies nobody else can open). */
   unlocked?: boolean;
+  /** Told when the server ends an idle pooled connection (PostgreSQL only). */
+  onIdleError?: (err: Error) => void;
 };
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // An idle connection the server ends (restart, failover, admin) must not crash the process:
+    // the pool drops it and opens a new one on the next query.
+    pool.on('error', (err) => {
+      options.onIdleError?.(err);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
