@@ -10,6 +10,7 @@ import { patientAccountRoutes } from './accounts/routes-patient.ts';
 import { practiceRoutes } from './accounts/routes-practice.ts';
 import { adminRoutes } from './staff/routes.ts';
 import { programmeRoutes } from './programme/routes.ts';
+import { recordRoutes } from './record/routes.ts';
 
 export type { AppDeps } from './platform/http/setup.ts';
 
@@ -37,7 +38,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     logger,
     trustProxy: deps.config.trustProxy,
     bodyLimit: 5 * 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', allErrors: true } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   });
   const collected = options.routes;
   if (collected) {
@@ -73,6 +74,12 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
       },
     },
   });
+  // FHIR clients send application/fhir+json: it is JSON.
+  app.addContentTypeParser(
+    'application/fhir+json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
   await registerPlatform(app, deps);
   registerErrorHandler(app);
 
@@ -82,5 +89,6 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(practiceRoutes);
   await app.register(adminRoutes);
   await app.register(programmeRoutes);
+  await app.register(recordRoutes);
   return app;
 }

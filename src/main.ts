@@ -11,6 +11,7 @@ import { importPractices, addPractice } from './practices/service.ts';
 import { addStaffUser } from './staff/service.ts';
 import { addPatientWithAccount } from './accounts/cli.ts';
 import { openAndMigrate, serve } from './server.ts';
+import { formatSummary, importFhirPath } from './record/cli.ts';
 
 function int(value: string): number {
   const n = Number(value);
@@ -157,6 +158,50 @@ program
     );
     for (const p of r.problems.slice(0, 20)) console.error(`line ${String(p.line)}: ${p.message}`);
   });
+
+program
+  .command('import-fhir <path>')
+  .description('import GP records from FHIR R4 Bundles, single resources or bulk NDJSON (a file or a folder)')
+  .requiredOption('--practice <ods>', 'the practice the patients are registered at')
+  .option(
+    '--assign-test-nhs-numbers',
+    'give patients without an NHS number a stable one from the 999 test range (synthetic data only)',
+  )
+  .option(
+    '--skip-invalid-resources',
+    "import each patient's valid resources and report the invalid ones (default: refuse the patient)",
+  )
+  .option('--json', 'print the summary as JSON')
+  .action(
+    async (
+      path: string,
+      o: { practice: string; assignTestNhsNumbers?: boolean; skipInvalidResources?: boolean; json?: boolean },
+    ) => {
+      const tty = process.stderr.isTTY && !o.json;
+      const r = await withDb((h) =>
+        importFhirPath(
+          { db: h.db, clock: systemClock, meta: null },
+          o.practice.toUpperCase(),
+          path,
+          {
+            assignTestNhsNumbers: Boolean(o.assignTestNhsNumbers),
+            skipInvalidResources: Boolean(o.skipInvalidResources),
+          },
+          (done, total) => {
+            if (!tty) return;
+            const width = 30;
+            const filled = Math.round((done / Math.max(total, 1)) * width);
+            process.stderr.write(
+              `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(done)}/${String(total)} patients`,
+            );
+            if (done === total) process.stderr.write('\n');
+          },
+        ),
+      );
+      console.log(o.json ? JSON.stringify(r) : formatSummary(r));
+      if (r.errors.length) process.exitCode = 1;
+    },
+  );
 
 program
   .command('audit')

@@ -8,6 +8,8 @@ import { systemClock } from './platform/clock.ts';
 import { openDatabase, pgliteDirFor, type DatabaseHandle } from './platform/db/index.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { purgeExpired } from './platform/auth/sessions.ts';
+import { claimDailyRun } from './platform/jobs.ts';
+import { applyBirthdayAccess } from './record/service.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from './demo/data.ts';
 
 function onIdleError(err: Error): void {
@@ -100,6 +102,18 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
     { logger: { level: cfg.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } },
   );
   const housekeeping = setInterval(() => {
+    const ctx = { db: handle.db, clock: systemClock, meta: null };
+    void (async () => {
+      // Once a day, in whichever process claims it first: the 16th-birthday record access run.
+      if (
+        await claimDailyRun(handle.db, 'record-16th-birthdays', systemClock.now().toISOString().slice(0, 10))
+      ) {
+        const r = await applyBirthdayAccess(ctx);
+        app.log.info(r, '16th-birthday record access run');
+      }
+    })().catch((err: unknown) => {
+      app.log.error({ err }, 'daily job failed');
+    });
     purgeExpired(handle.db, systemClock.now()).catch((err: unknown) => {
       app.log.error({ err }, 'housekeeping failed');
     });

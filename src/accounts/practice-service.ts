@@ -3,7 +3,8 @@
 // audit row in the same transaction → result.
 import { randomUUID } from 'node:crypto';
 import type { Actor, StaffActor } from '../platform/auth/actor.ts';
-import { auditActor } from '../platform/auth/actor.ts';
+import { auditActor, SYSTEM_ACTOR } from '../platform/auth/actor.ts';
+import type { Db, Tx } from '../platform/db/index.ts';
 import { assertCan, assertStaff, type StaffRule } from '../platform/auth/permissions.ts';
 import { randomCode, sha256 } from '../platform/auth/secrets.ts';
 import { recordAudit, recordAuditAlone } from '../platform/audit/audit.ts';
@@ -337,4 +338,66 @@ export async function issueLetter(ctx: Ctx, actor: Actor | null, patientId: stri
 /** For pages that list nothing yet: only practice staff may open them. */
 export function assertPracticeStaff(actor: Actor | null): void {
   staffPractice(actor, permissions.findPatients);
+}
+
+/** The online-service settings of a patient (other features read them through here). */
+export async function settingsOf(
+  db: Db | Tx,
+  practiceOds: string,
+  patientId: string,
+): Promise<{ settings: ServiceSettings; version: number }> {
+  return store.settingsFor(db, practiceOds, patientId);
+}
+
+/**
+ * Switches prospective full record access on by the system's decision (automatic access when an
+ * account is linked, at 16, or by a practice's bulk action), with history and audit.
+ */
+export async function enableFullAccessBySystem(
+  tx: Tx,
+  p: { practiceOds: string; patientId: string; trigger: string; byStaff: string | null },
+  now: Date,
+): Promise<void> {
+  const current = await store.settingsFor(tx, p.practiceOds, p.patientId);
+  const next = normaliseSettings({ ...current.settings, recordLevel: 'full' }, current.settings, today(now));
+  const changed = diffSettings(current.settings, next);
+  if (Object.keys(changed).length === 0) return;
+  const version = await store.saveSettings(tx, {
+    practiceOds: p.practiceOds,
+    patientId: p.patientId,
+    settings: next,
+    expectedVersion: current.version,
+    by: p.byStaff,
+    at: now,
+  });
+  if (version === null)
+    throw new AppError('conflict', 'The patient’s online services changed at the same time. Try again.', {
+      reason: 'stale-version',
+    });
+  const reason = `Automatic prospective access (${p.trigger})`;
+  await tx
+    .insertInto('online_services_history')
+    .values({
+      practice_ods: p.practiceOds,
+      patient_id: p.patientId,
+      version,
+      settings: JSON.stringify(next),
+      changed: JSON.stringify(changed),
+      reason,
+      changed_by: p.byStaff,
+      changed_at: now,
+    })
+    .execute();
+  await recordAudit(
+    tx,
+    {
+      actor: SYSTEM_ACTOR,
+      action: 'online-services.automatic-access',
+      outcome: 'success',
+      practiceOds: p.practiceOds,
+      patientId: p.patientId,
+      details: { trigger: p.trigger, version, changed },
+    },
+    now,
+  );
 }

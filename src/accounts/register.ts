@@ -1,10 +1,10 @@
 // Registering patients at a practice (CLI, demo data, later the clinical-system feed).
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../platform/auth/actor.ts';
-import { auditActor } from '../platform/auth/actor.ts';
+import { auditActor, SYSTEM_ACTOR } from '../platform/auth/actor.ts';
 import { assertCan } from '../platform/auth/permissions.ts';
-import { recordAudit } from '../platform/audit/audit.ts';
-import type { Db } from '../platform/db/index.ts';
+import { recordAudit, type AuditActor, type RequestMeta } from '../platform/audit/audit.ts';
+import type { Db, Tx } from '../platform/db/index.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { permissions } from './permissions.ts';
 import { isIsoDate, isValidNhsNumber, normaliseNhsNumber } from './rules.ts';
@@ -64,53 +64,72 @@ export async function addPatient(
 ): Promise<{ patientId: string; accountRef: string }> {
   if (actor.kind !== 'system') assertCan(actor, permissions.addPatient, p.practiceOds);
   const now = ctx.clock.now();
+  return ctx.db
+    .transaction()
+    .execute((tx) =>
+      registerPatientTx(tx, actor.kind === 'system' ? SYSTEM_ACTOR : auditActor(actor), p, now, ctx.meta),
+    );
+}
+
+/**
+ * Registers a patient inside the caller's transaction (imports register many, each with its
+ * record, all or nothing). `source` keeps the id the patient has in the system they came from.
+ */
+export async function registerPatientTx(
+  tx: Tx,
+  by: AuditActor,
+  p: NewPatient & { source?: { system: string; id: string } | null },
+  now: Date,
+  meta: RequestMeta | null = null,
+): Promise<{ patientId: string; accountRef: string }> {
   const nhsNumber = normaliseNhsNumber(p.nhsNumber);
   const errors = validatePatient({ ...p, nhsNumber }, now);
   if (errors.length) throw AppError.invalid(errors);
   const id = randomUUID();
-  return ctx.db.transaction().execute(async (tx) => {
-    const accountRef = await newAccountRef(tx, p.practiceOds);
-    try {
-      await tx
-        .insertInto('patients')
-        .values({
-          id,
-          practice_ods: p.practiceOds,
-          nhs_number: nhsNumber,
-          given_name: p.givenName.trim(),
-          family_name: p.familyName.trim(),
-          birth_date: p.birthDate,
-          sex: p.sex,
-          address_lines: p.addressLines ?? [],
-          postcode: p.postcode ?? null,
-          email: p.email ?? null,
-          phone: p.phone ?? null,
-          online_account_ref: accountRef,
-        })
-        .execute();
-    } catch (err) {
-      if ((err as { code?: string }).code === '23505')
-        throw AppError.invalid([
-          { field: 'nhsNumber', message: `A patient with NHS number ${nhsNumber} is already registered` },
-        ]);
-      if ((err as { code?: string }).code === '23503')
-        throw AppError.invalid([
-          { field: 'practiceOds', message: `No practice with ODS code ${p.practiceOds}` },
-        ]);
-      throw err;
-    }
-    await recordAudit(
-      tx,
-      {
-        actor: actor.kind === 'system' ? { type: 'system', id: null, role: 'system' } : auditActor(actor),
-        action: 'patient.register',
-        outcome: 'success',
-        practiceOds: p.practiceOds,
-        patientId: id,
-        request: ctx.meta,
-      },
-      now,
-    );
-    return { patientId: id, accountRef };
-  });
+  const accountRef = await newAccountRef(tx, p.practiceOds);
+  try {
+    await tx
+      .insertInto('patients')
+      .values({
+        id,
+        practice_ods: p.practiceOds,
+        nhs_number: nhsNumber,
+        given_name: p.givenName.trim(),
+        family_name: p.familyName.trim(),
+        birth_date: p.birthDate,
+        sex: p.sex,
+        address_lines: p.addressLines ?? [],
+        postcode: p.postcode ?? null,
+        email: p.email ?? null,
+        phone: p.phone ?? null,
+        online_account_ref: accountRef,
+        source_system: p.source?.system ?? null,
+        source_id: p.source?.id ?? null,
+      })
+      .execute();
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === '23505')
+      throw AppError.invalid([
+        { field: 'nhsNumber', message: `A patient with NHS number ${nhsNumber} is already registered` },
+      ]);
+    if (code === '23503')
+      throw AppError.invalid([
+        { field: 'practiceOds', message: `No practice with ODS code ${p.practiceOds}` },
+      ]);
+    throw err;
+  }
+  await recordAudit(
+    tx,
+    {
+      actor: by,
+      action: 'patient.register',
+      outcome: 'success',
+      practiceOds: p.practiceOds,
+      patientId: id,
+      request: meta,
+    },
+    now,
+  );
+  return { patientId: id, accountRef };
 }

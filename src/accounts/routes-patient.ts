@@ -12,6 +12,11 @@ import { formBody, handleForm } from '../platform/views/forms.ts';
 import { formatLinkageKey, VERIFICATION_METHODS } from './rules.ts';
 import * as service from './service.ts';
 import type { Ctx } from '../platform/context.ts';
+import { applyAutomaticAccess } from '../record/service.ts';
+
+/** When an account is first linked, prospective full record access may switch on (domain.md §2.1). */
+const automaticAccessOnLink: service.AfterLink = (tx, linked, now) =>
+  applyAutomaticAccess(tx, { ...linked, trigger: 'account linked' }, now);
 import { dateFromParts, meSchema, linkSchema, signInRateLimit, signUpRateLimit } from './http-shared.ts';
 
 const V = 'accounts/views/';
@@ -251,13 +256,18 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
         { title: 'Link your account to your GP record', firstField: 'odsCode' },
         values,
         async () => {
-          await service.linkAccount(ctx(req), req.actor, {
-            odsCode: values.odsCode ?? '',
-            accountRef: values.accountRef ?? '',
-            linkageKey: values.linkageKey ?? '',
-            surname: values.surname ?? '',
-            birthDate: dateFromParts(values, 'birthDate'),
-          });
+          await service.linkAccount(
+            ctx(req),
+            req.actor,
+            {
+              odsCode: values.odsCode ?? '',
+              accountRef: values.accountRef ?? '',
+              linkageKey: values.linkageKey ?? '',
+              surname: values.surname ?? '',
+              birthDate: dateFromParts(values, 'birthDate'),
+            },
+            automaticAccessOnLink,
+          );
           return reply.redirect('/patient?linked=1');
         },
       );
@@ -347,13 +357,18 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
     { schema: linkSchema, config: { rateLimit: signInRateLimit } },
     async (req, reply) => {
       const b = req.body;
-      const r = await service.linkAccount(ctx(req), req.actor, {
-        odsCode: b.ods_code,
-        accountRef: b.account_id,
-        linkageKey: b.linkage_key,
-        surname: b.surname,
-        birthDate: b.birth_date,
-      });
+      const r = await service.linkAccount(
+        ctx(req),
+        req.actor,
+        {
+          odsCode: b.ods_code,
+          accountRef: b.account_id,
+          linkageKey: b.linkage_key,
+          surname: b.surname,
+          birthDate: b.birth_date,
+        },
+        automaticAccessOnLink,
+      );
       return reply.status(200).send({ linked: true, practice_ods: r.practiceOds });
     },
   );

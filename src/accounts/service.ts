@@ -26,6 +26,7 @@ import {
 } from './rules.ts';
 import * as store from './store.ts';
 import type { Ctx } from '../platform/context.ts';
+import type { Tx } from '../platform/db/index.ts';
 
 export type { Ctx };
 
@@ -152,10 +153,18 @@ const LINK_FAILED =
   'The details do not match a registration letter from your GP practice. Check the practice code, Account ID, Linkage Key, surname and date of birth exactly as they are on the letter.';
 
 /** Links the signed-in account to the patient record named on a registration letter. */
+/** Work other features do in the same transaction when an account is first linked (automatic record access). */
+export type AfterLink = (
+  tx: Tx,
+  linked: { practiceOds: string; patientId: string },
+  now: Date,
+) => Promise<unknown>;
+
 export async function linkAccount(
   ctx: Ctx,
   actor: Actor | null,
   input: LinkInput,
+  afterLink?: AfterLink,
 ): Promise<{ patientId: string; practiceOds: string }> {
   const patient = assertPatient(actor);
   if (patient.patientId) throw new AppError('conflict', 'Your account is already linked to your GP record.');
@@ -244,6 +253,7 @@ export async function linkAccount(
       },
       now,
     );
+    await afterLink?.(tx, { practiceOds: ods, patientId: record.id }, now);
   });
   return { patientId: record.id, practiceOds: ods };
 }

@@ -127,7 +127,11 @@ export type DemoPatientAccount = {
     appointments: boolean;
     repeatPrescriptions: boolean;
     recordLevel: 'none' | 'summary' | 'detailed' | 'full';
+    prospectiveFrom?: string;
+    historicAccess?: boolean;
   };
+  /** Years of generated GP record (0 for none). */
+  recordYears: number;
 };
 
 export const DEMO_PATIENTS: DemoPatientAccount[] = [
@@ -138,6 +142,7 @@ export const DEMO_PATIENTS: DemoPatientAccount[] = [
     patientIndex: null,
     proofing: 'P0',
     services: { appointments: false, repeatPrescriptions: false, recordLevel: 'none' },
+    recordYears: 0,
   },
   {
     email: 'p5.patient@demo.gp-online.test',
@@ -145,7 +150,13 @@ export const DEMO_PATIENTS: DemoPatientAccount[] = [
     totpSecret: 'GPODEMOPATIENTPFIVE22222',
     patientIndex: 0,
     proofing: 'P5',
-    services: { appointments: true, repeatPrescriptions: true, recordLevel: 'summary' },
+    services: {
+      appointments: true,
+      repeatPrescriptions: true,
+      recordLevel: 'summary',
+      prospectiveFrom: '2023-10-31',
+    },
+    recordYears: 6,
   },
   {
     email: 'summary.patient@demo.gp-online.test',
@@ -153,7 +164,13 @@ export const DEMO_PATIENTS: DemoPatientAccount[] = [
     totpSecret: 'GPODEMOPATIENTSUMMARY222',
     patientIndex: 1,
     proofing: 'P9',
-    services: { appointments: true, repeatPrescriptions: true, recordLevel: 'summary' },
+    services: {
+      appointments: true,
+      repeatPrescriptions: true,
+      recordLevel: 'summary',
+      prospectiveFrom: '2023-10-31',
+    },
+    recordYears: 6,
   },
   {
     email: 'detailed.patient@demo.gp-online.test',
@@ -161,7 +178,13 @@ export const DEMO_PATIENTS: DemoPatientAccount[] = [
     totpSecret: 'GPODEMOPATIENTDETAILED22',
     patientIndex: 2,
     proofing: 'P9',
-    services: { appointments: true, repeatPrescriptions: true, recordLevel: 'detailed' },
+    services: {
+      appointments: true,
+      repeatPrescriptions: true,
+      recordLevel: 'detailed',
+      prospectiveFrom: '2023-10-31',
+    },
+    recordYears: 8,
   },
   {
     email: 'full.patient@demo.gp-online.test',
@@ -169,7 +192,14 @@ export const DEMO_PATIENTS: DemoPatientAccount[] = [
     totpSecret: 'GPODEMOPATIENTFULL222222',
     patientIndex: 3,
     proofing: 'P9',
-    services: { appointments: true, repeatPrescriptions: true, recordLevel: 'full' },
+    services: {
+      appointments: true,
+      repeatPrescriptions: true,
+      recordLevel: 'full',
+      prospectiveFrom: '2023-10-31',
+      historicAccess: true,
+    },
+    recordYears: 10,
   },
 ];
 

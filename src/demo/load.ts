@@ -13,6 +13,9 @@ import { addPatient } from '../accounts/register.ts';
 import { testNhsNumber } from '../accounts/rules.ts';
 import { addPractice } from '../practices/service.ts';
 import { addStaffUser } from '../staff/service.ts';
+import { entryIdBySource, importEntries } from '../record/import.ts';
+import { setEntryVisibility } from '../record/service.ts';
+import { generateRecord } from './records.ts';
 import {
   DEMO_PASSWORD,
   DEMO_PATIENTS,
@@ -24,7 +27,13 @@ import {
 
 export const DEMO_PATIENT_COUNT = 200;
 
-export type DemoSummary = { practices: number; staff: number; patients: number; accounts: number };
+export type DemoSummary = {
+  practices: number;
+  staff: number;
+  patients: number;
+  accounts: number;
+  records: number;
+};
 
 async function staffActor(db: Db, email: string): Promise<StaffActor> {
   const row = await db
@@ -39,7 +48,7 @@ async function staffActor(db: Db, email: string): Promise<StaffActor> {
 
 export async function loadDemo(db: Db, clock: Clock): Promise<DemoSummary> {
   const ctx = { db, clock, meta: null };
-  const added: DemoSummary = { practices: 0, staff: 0, patients: 0, accounts: 0 };
+  const added: DemoSummary = { practices: 0, staff: 0, patients: 0, accounts: 0, records: 0 };
 
   for (const p of DEMO_PRACTICES) {
     const exists = await db
@@ -135,6 +144,7 @@ export async function loadDemo(db: Db, clock: Clock): Promise<DemoSummary> {
       ) {
         await changeServices(ctx, clinician, patientId, {
           ...services,
+          prospectiveFrom: 'prospectiveFrom' in services ? services.prospectiveFrom : undefined,
           pharmacyView: services.repeatPrescriptions,
           expectedVersion: 0,
           reason: 'Demo data',
@@ -191,6 +201,39 @@ export async function loadDemo(db: Db, clock: Clock): Promise<DemoSummary> {
       });
     }
     added.accounts++;
+  }
+
+  // GP records for the demo patients, with one consultation hidden online by the GP.
+  const gp = clinicians.get(DEMO_PRACTICES[0]?.odsCode ?? '');
+  for (const [i, a] of DEMO_PATIENTS.entries()) {
+    const patientId = a.patientIndex === null ? null : (firstPractice[a.patientIndex] ?? null);
+    if (!patientId || a.recordYears === 0) continue;
+    const practiceOds = DEMO_PRACTICES[0]?.odsCode ?? '';
+    const existing = await db
+      .selectFrom('record_entries')
+      .select('id')
+      .where('patient_id', '=', patientId)
+      .limit(1)
+      .executeTakeFirst();
+    if (existing) continue;
+    const record = generateRecord(1000 + i, {
+      today,
+      years: a.recordYears,
+      consultationsPerYear: 6,
+      documentsPerYear: 2,
+      prefix: `demo-${a.email}`,
+    });
+    await importEntries(ctx, { kind: 'system' }, practiceOds, patientId, record.entries);
+    for (const source of record.hiddenSources) {
+      const id = await entryIdBySource(ctx, practiceOds, patientId, { system: 'demo', id: source });
+      if (id && gp)
+        await setEntryVisibility(ctx, gp, id, {
+          visible: false,
+          reason: 'third-party',
+          note: 'Demo: mentions a family member',
+        });
+    }
+    added.records++;
   }
   return added;
 }

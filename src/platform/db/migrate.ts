@@ -2,9 +2,11 @@
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Db } from './index.ts';
 import * as m001 from './migrations/001_foundation.ts';
+import * as m002 from './migrations/002_record.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
+  '002_record': m002,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

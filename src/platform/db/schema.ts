@@ -61,6 +61,9 @@ export type PatientsTable = {
   email: string | null;
   phone: string | null;
   online_account_ref: string;
+  /** Where the patient came from (for example a FHIR Patient id), so a re-import finds them. */
+  source_system: ColumnType<string | null, string | null | undefined, string | null>;
+  source_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
 };
 
@@ -180,7 +183,76 @@ export type AuditEventsTable = {
   hash: string;
 };
 
+export type RecordEntriesTable = {
+  id: string;
+  practice_ods: string;
+  patient_id: string;
+  kind: string;
+  source_system: string | null;
+  source_id: string | null;
+  clinical_date: string | null;
+  recorded_at: Timestamp;
+  coding: Json<unknown[]>;
+  title: string;
+  text: string | null;
+  consultation_id: string | null;
+  draft: boolean;
+  unfiled: boolean;
+  unreviewed: boolean;
+  visible_online: boolean;
+  details: Json<Record<string, unknown>>;
+  imported_at: Timestamp;
+  updated_at: Timestamp;
+};
+
+export type RecordVisibilityDecisionsTable = {
+  id: string;
+  practice_ods: string;
+  patient_id: string;
+  entry_id: string;
+  visible: boolean;
+  reason: 'third-party' | 'serious-harm' | 'other' | null;
+  note: string | null;
+  decided_by: string;
+  decided_at: Timestamp;
+};
+
+export type RecordControlsTable = {
+  patient_id: string;
+  practice_ods: string;
+  withheld: boolean;
+  withheld_reason: string | null;
+  withheld_by: string | null;
+  withheld_at: Timestamp | null;
+  last_reviewed_at: Timestamp | null;
+  last_reviewed_by: string | null;
+};
+
+export type HistoricAccessRequestsTable = {
+  id: string;
+  practice_ods: string;
+  patient_id: string;
+  account_id: string;
+  requested_at: Timestamp;
+  note: string | null;
+  status: ColumnType<
+    'pending' | 'granted' | 'refused',
+    'pending' | 'granted' | 'refused' | undefined,
+    'pending' | 'granted' | 'refused'
+  >;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_note: string | null;
+};
+
+export type DailyJobsTable = { name: string; last_run_on: DateOnly };
+
 export type Database = {
+  daily_jobs: DailyJobsTable;
+  record_entries: RecordEntriesTable;
+  record_visibility_decisions: RecordVisibilityDecisionsTable;
+  record_controls: RecordControlsTable;
+  historic_access_requests: HistoricAccessRequestsTable;
   practices: PracticesTable;
   staff_users: StaffUsersTable;
   staff_practice_scopes: StaffPracticeScopesTable;

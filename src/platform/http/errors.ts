@@ -73,7 +73,10 @@ function fromFramework(err: FastifyError): AppError | null {
   if (err.validation) {
     const fields = err.validation.map((v) => {
       const path = v.instancePath || '';
-      const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
+      const params = v.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+      if (params?.additionalProperty)
+        return { field: `${path}/${params.additionalProperty}`, message: 'is not a known field' };
+      const missing = params?.missingProperty;
       const field = missing ? `${path}/${missing}` : path || '/';
       return { field, message: v.message ?? 'is not valid' };
     });

@@ -20,6 +20,7 @@ import type { Clock } from '../clock.ts';
 import type { Db, DbKind } from '../db/index.ts';
 import { addFilters } from '../views/filters.ts';
 import { databaseRateLimitStore } from './rate-limit-store.ts';
+import { AppError } from './errors.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const nhsukDist = join(root, 'node_modules', 'nhsuk-frontend', 'dist');
@@ -176,6 +177,15 @@ export async function registerPlatform(app: FastifyInstance, deps: AppDeps): Pro
       req.actor = await loadActor(db, session.principal_type, session.principal_id);
       if (!req.actor) req.session = null;
     }
+  });
+
+  // Coarse guard before any body is validated: practice APIs are for staff only. Services still
+  // check the fine-grained permission; this stops a patient learning anything from validation.
+  app.addHook('preValidation', async (req) => {
+    if (!req.url.startsWith('/api/v1/practice/') && !req.url.startsWith('/api/v1/practice?')) return;
+    if (!req.actor)
+      throw new AppError('unauthenticated', 'Send a bearer token from POST /api/v1/auth/token.');
+    if (req.actor.kind !== 'staff') throw new AppError('forbidden', 'This is for practice staff.');
   });
 
   // CSRF runs as a preHandler so it can read the urlencoded body. The JSON API uses bearer

@@ -1,0 +1,263 @@
+// GP record pages and API: the patient's own record, and the clinician's review and redaction.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Ctx } from '../platform/context.ts';
+import { AppError } from '../platform/http/errors.ts';
+import { formBody, handleForm } from '../platform/views/forms.ts';
+import { LEVEL_TEXT, withFlags } from './present.ts';
+import { SECTION_ORDER, type VisibleEntry } from './rules.ts';
+import * as service from './service.ts';
+import { recordSchemas, apiEntry } from './api-schemas.ts';
+import { parseBundle } from './fhir.ts';
+import { importParsed } from './import.ts';
+
+const V = 'record/views/';
+
+function pageNumber(raw: unknown): number {
+  const n = Number(raw ?? 1);
+  return Number.isInteger(n) && n >= 1 && n <= 10_000 ? n - 1 : 0;
+}
+
+export async function recordRoutes(app: FastifyInstance): Promise<void> {
+  const { db, clock } = app.deps;
+  const ctx = (req: FastifyRequest): Ctx => ({ db, clock, meta: req.meta });
+
+  // --- Patients ---
+  app.get('/patient/record', { schema: { hide: true } }, async (req, reply) => {
+    if (req.actor?.kind !== 'patient') return reply.redirect('/patient/sign-in?next=/patient/record');
+    const summary = await service.ownRecordSummary(ctx(req), req.actor);
+    return reply.page(V + 'summary.njk', {
+      title: 'Your GP record',
+      summary: {
+        ...summary,
+        medicines: summary.medicines.map(withFlags),
+        allergies: summary.allergies.map(withFlags),
+      },
+      levelText: LEVEL_TEXT[summary.access.level],
+      backHref: '/patient',
+    });
+  });
+
+  app.get<{ Params: { section: string }; Querystring: { page?: string } }>(
+    '/patient/record/:section',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      if (req.actor?.kind !== 'patient') return reply.redirect('/patient/sign-in?next=/patient/record');
+      const page = await service.ownRecordSection(
+        ctx(req),
+        req.actor,
+        req.params.section,
+        pageNumber(req.query.page),
+      );
+      const children = new Map([...page.children].map(([k, v]) => [k, v.map(withFlags)]));
+      return reply.page(V + 'section.njk', {
+        title: page.section.title,
+        page: { ...page, entries: page.entries.map(withFlags), children },
+        backHref: '/patient/record',
+      });
+    },
+  );
+
+  app.get('/api/v1/record', { schema: recordSchemas.own }, async (req) => {
+    const { access, entries } = await service.ownRecordAll(ctx(req), req.actor);
+    return {
+      access: {
+        level: access.level,
+        prospective_from: access.prospectiveFrom,
+        historic_access: access.historicAccess,
+      },
+      sections: SECTION_ORDER.filter((s) => entries.some((e) => e.kind === s.kind)).map((s) => ({
+        heading: s.slug,
+        title: s.title,
+        entries: entries.filter((e) => e.kind === s.kind).map((e) => apiEntry(withFlags(e))),
+      })),
+    };
+  });
+
+  // --- Practice: review and redaction ---
+  app.get<{ Params: { id: string }; Querystring: { section?: string } }>(
+    '/staff/patients/:id/record',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      const section =
+        SECTION_ORDER.find((s) => s.slug === (req.query.section ?? 'consultations')) ?? SECTION_ORDER[0];
+      if (!section) throw new AppError('not-found', 'No such heading');
+      const rec = await service.staffRecord(ctx(req), req.actor, req.params.id, [section.kind]);
+      return reply.page(V + 'staff-record.njk', {
+        title: `GP record: ${rec.patient.given_name} ${rec.patient.family_name}`,
+        rec,
+        section,
+        sections: SECTION_ORDER,
+        reasons: service.REDACTION_REASONS,
+        flash: (req.query as { done?: string }).done,
+        backHref: `/staff/patients/${rec.patient.id}`,
+      });
+    },
+  );
+
+  app.post<{ Params: { id: string; entryId: string } }>(
+    '/staff/patients/:id/record/entries/:entryId/visibility',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      const values = formBody(req.body);
+      const section = values.section ?? 'consultations';
+      return handleForm(
+        reply,
+        V + 'staff-record.njk',
+        async () => {
+          const s = SECTION_ORDER.find((x) => x.slug === section) ?? SECTION_ORDER[0];
+          const rec = await service.staffRecord(ctx(req), req.actor, req.params.id, s ? [s.kind] : undefined);
+          return {
+            title: `GP record: ${rec.patient.given_name} ${rec.patient.family_name}`,
+            rec,
+            section: s,
+            sections: SECTION_ORDER,
+            reasons: service.REDACTION_REASONS,
+            firstField: 'reason',
+            backHref: `/staff/patients/${rec.patient.id}`,
+          };
+        },
+        values,
+        async () => {
+          await service.setEntryVisibility(ctx(req), req.actor, req.params.entryId, {
+            visible: values.visible === 'yes',
+            reason: values.reason ?? null,
+            note: values.note ?? null,
+          });
+          return reply.redirect(
+            `/staff/patients/${req.params.id}/record?section=${encodeURIComponent(section)}&done=${values.visible === 'yes' ? 'shown' : 'hidden'}#entry-${req.params.entryId}`,
+          );
+        },
+      );
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/staff/patients/:id/record/withhold',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      const values = formBody(req.body);
+      return handleForm(
+        reply,
+        V + 'staff-record.njk',
+        async () => {
+          const rec = await service.staffRecord(ctx(req), req.actor, req.params.id, ['consultation']);
+          return {
+            title: `GP record: ${rec.patient.given_name} ${rec.patient.family_name}`,
+            rec,
+            section: SECTION_ORDER.find((s) => s.kind === 'consultation'),
+            sections: SECTION_ORDER,
+            reasons: service.REDACTION_REASONS,
+            firstField: 'withholdReason',
+            backHref: `/staff/patients/${rec.patient.id}`,
+          };
+        },
+        values,
+        async () => {
+          await service.setWithheld(ctx(req), req.actor, req.params.id, {
+            withheld: values.withheld === 'yes',
+            reason: values.withholdReason ?? null,
+          });
+          return reply.redirect(
+            `/staff/patients/${req.params.id}/record?done=${values.withheld === 'yes' ? 'withheld' : 'released'}`,
+          );
+        },
+      );
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/staff/patients/:id/record/as-patient',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      const view = await service.viewAsPatient(ctx(req), req.actor, req.params.id);
+      const grouped = SECTION_ORDER.map((s) => ({
+        section: s,
+        entries: view.entries.filter((e: VisibleEntry) => e.kind === s.kind).map(withFlags),
+      })).filter((g) => g.entries.length);
+      return reply.page(V + 'as-patient.njk', {
+        title: 'The record as the patient sees it',
+        view,
+        grouped,
+        levelText: LEVEL_TEXT[view.access.level],
+        backHref: `/staff/patients/${req.params.id}/record`,
+      });
+    },
+  );
+
+  // --- Practice API ---
+  app.post<{ Querystring: { assign_test_nhs_numbers?: boolean } }>(
+    '/api/v1/practice/import',
+    { schema: recordSchemas.import, bodyLimit: 20 * 1024 * 1024 },
+    async (req, reply) => {
+      const actor = req.actor;
+      if (actor?.kind !== 'staff' || !actor.practiceOds)
+        throw new AppError(
+          actor ? 'forbidden' : 'unauthenticated',
+          actor ? 'Only practice staff can import records.' : 'Send a bearer token.',
+        );
+      const summary = await importParsed(ctx(req), actor, actor.practiceOds, parseBundle(req.body), {
+        assignTestNhsNumbers: req.query.assign_test_nhs_numbers === true,
+      });
+      return reply
+        .status(
+          summary.errors.length && summary.patients.created + summary.patients.updated === 0 ? 422 : 200,
+        )
+        .send(summary);
+    },
+  );
+
+  app.get<{ Params: { ref: string } }>(
+    '/api/v1/practice/patients/:ref/record',
+    { schema: recordSchemas.staff },
+    async (req) => {
+      const id = await service.resolvePatientRef(ctx(req), req.actor, req.params.ref);
+      const rec = await service.staffRecord(ctx(req), req.actor, id);
+      return {
+        patient_id: rec.patient.id,
+        nhs_number: rec.patient.nhs_number,
+        access: {
+          level: rec.access.level,
+          prospective_from: rec.access.prospectiveFrom,
+          historic_access: rec.access.historicAccess,
+          withheld: rec.access.withheld,
+        },
+        entries: rec.entries.map((e) => ({
+          ...apiEntry(withFlags({ ...e, consultationId: e.consultationId })),
+          visible_online: e.visibleOnline,
+          draft: e.draft,
+          unfiled: e.unfiled,
+          unreviewed: e.unreviewed,
+          source: e.source ? `${e.source.system}:${e.source.id}` : null,
+        })),
+      };
+    },
+  );
+  app.patch<{
+    Params: { ref: string; entryId: string };
+    Body: { visible: boolean; reason?: string; note?: string };
+  }>(
+    '/api/v1/practice/patients/:ref/record/entries/:entryId',
+    { schema: recordSchemas.visibility },
+    async (req) => {
+      await service.resolvePatientRef(ctx(req), req.actor, req.params.ref);
+      const e = await service.setEntryVisibility(ctx(req), req.actor, req.params.entryId, {
+        visible: req.body.visible,
+        reason: req.body.reason ?? null,
+        note: req.body.note ?? null,
+      });
+      return { id: e.id, visible_online: e.visibleOnline };
+    },
+  );
+  app.post<{ Params: { ref: string }; Body: { withheld: boolean; reason?: string } }>(
+    '/api/v1/practice/patients/:ref/record/withhold',
+    { schema: recordSchemas.withhold },
+    async (req) => {
+      const id = await service.resolvePatientRef(ctx(req), req.actor, req.params.ref);
+      await service.setWithheld(ctx(req), req.actor, id, {
+        withheld: req.body.withheld,
+        reason: req.body.reason ?? null,
+      });
+      return { withheld: req.body.withheld };
+    },
+  );
+}

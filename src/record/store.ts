@@ -1,0 +1,250 @@
+// SQL for the GP record. Queries prefilter with the AccessPlan from rules.ts (so a page reads only
+// what it may show); the pure rule still filters every result afterwards.
+import { sql, type Selectable } from 'kysely';
+import type { Db, Tx } from '../platform/db/index.ts';
+import type { RecordEntriesTable } from '../platform/db/schema.ts';
+import type { EntryDraft, EntryKind, RecordEntry } from './model.ts';
+import type { AccessPlan } from './rules.ts';
+
+type Q = Db | Tx;
+
+function toEntry(r: Selectable<RecordEntriesTable>): RecordEntry {
+  return {
+    id: r.id,
+    patientId: r.patient_id,
+    practiceOds: r.practice_ods,
+    kind: r.kind as EntryKind,
+    source: r.source_system && r.source_id ? { system: r.source_system, id: r.source_id } : null,
+    clinicalDate: r.clinical_date,
+    recordedAt: r.recorded_at.toISOString(),
+    coding: r.coding as RecordEntry['coding'],
+    title: r.title,
+    text: r.text,
+    consultationId: r.consultation_id,
+    draft: r.draft,
+    unfiled: r.unfiled,
+    unreviewed: r.unreviewed,
+    visibleOnline: r.visible_online,
+    importedAt: r.imported_at.toISOString(),
+    details: r.details as RecordEntry['details'],
+  };
+}
+
+const SUMMARY_SQL = sql<boolean>`(e.kind = 'allergy' or (e.kind = 'medication' and e.details->>'status' = 'current'))`;
+
+/** Entries of some headings that may be shown under the plan, newest first. */
+export async function visibleCandidates(
+  db: Q,
+  practiceOds: string,
+  patientId: string,
+  plan: AccessPlan,
+  options: { kinds: readonly EntryKind[]; limit: number; offset?: number },
+): Promise<RecordEntry[]> {
+  const kinds = options.kinds.filter((k) => plan.kinds.includes(k));
+  if (plan.none || kinds.length === 0) return [];
+  const window = (alias: string) =>
+    plan.anyDate
+      ? sql<boolean>`true`
+      : plan.recordedFrom
+        ? sql<boolean>`${sql.ref(`${alias}.recorded_at`)} >= ${plan.recordedFrom}::date`
+        : sql<boolean>`false`;
+  const consultationsShown = plan.kinds.includes('consultation');
+  const rows = await db
+    .selectFrom('record_entries as e')
+    .selectAll('e')
+    .where('e.practice_ods', '=', practiceOds)
+    .where('e.patient_id', '=', patientId)
+    .where('e.kind', 'in', kinds)
+    .where('e.draft', '=', false)
+    .where('e.unfiled', '=', false)
+    .where('e.unreviewed', '=', false)
+    .where('e.visible_online', '=', true)
+    .where(sql<boolean>`(${SUMMARY_SQL} or ${window('e')})`)
+    .where(
+      sql<boolean>`(e.consultation_id is null or ${SUMMARY_SQL} or ${
+        consultationsShown
+          ? sql<boolean>`exists (select 1 from record_entries c where c.id = e.consultation_id and c.practice_ods = e.practice_ods and c.kind = 'consultation' and not c.draft and c.visible_online and ${window('c')})`
+          : sql<boolean>`false`
+      })`,
+    )
+    .orderBy(
+      sql`coalesce(e.clinical_date, to_char(e.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS'))`,
+      'desc',
+    )
+    .orderBy('e.recorded_at', 'desc')
+    .orderBy('e.id')
+    .limit(options.limit)
+    .offset(options.offset ?? 0)
+    .execute();
+  return rows.map(toEntry);
+}
+
+export async function entriesById(
+  db: Q,
+  practiceOds: string,
+  ids: readonly string[],
+): Promise<RecordEntry[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('record_entries')
+    .selectAll()
+    .where('practice_ods', '=', practiceOds)
+    .where('id', 'in', ids)
+    .execute();
+  return rows.map(toEntry);
+}
+
+/** Every entry of a patient (staff views and exports; callers filter with the rule). */
+export async function allEntries(
+  db: Q,
+  practiceOds: string,
+  patientId: string,
+  kinds?: readonly EntryKind[],
+): Promise<RecordEntry[]> {
+  if (kinds?.length === 0) return [];
+  let q = db
+    .selectFrom('record_entries')
+    .selectAll()
+    .where('practice_ods', '=', practiceOds)
+    .where('patient_id', '=', patientId);
+  if (kinds) q = q.where('kind', 'in', kinds);
+  const rows = await q.orderBy('recorded_at', 'desc').orderBy('id').execute();
+  return rows.map(toEntry);
+}
+
+export async function entryById(db: Q, practiceOds: string, id: string): Promise<RecordEntry | undefined> {
+  const r = await db
+    .selectFrom('record_entries')
+    .selectAll()
+    .where('practice_ods', '=', practiceOds)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return r ? toEntry(r) : undefined;
+}
+
+export type UpsertCounts = { created: Record<string, number>; updated: Record<string, number> };
+
+/**
+ * Inserts or updates entries by their source id, in batches. A clinician's visibility decision
+ * survives a re-import: visible_online is never overwritten.
+ */
+export async function upsertEntries(
+  tx: Tx,
+  practiceOds: string,
+  patientId: string,
+  drafts: readonly EntryDraft[],
+  ids: () => string,
+  now: Date,
+): Promise<UpsertCounts> {
+  const counts: UpsertCounts = { created: {}, updated: {} };
+  for (let i = 0; i < drafts.length; i += 400) {
+    const batch = drafts.slice(i, i + 400);
+    const rows = await tx
+      .insertInto('record_entries')
+      .values(
+        batch.map((d) => ({
+          id: ids(),
+          practice_ods: practiceOds,
+          patient_id: patientId,
+          kind: d.kind,
+          source_system: d.source?.system ?? null,
+          source_id: d.source?.id ?? null,
+          clinical_date: d.clinicalDate,
+          recorded_at: d.recordedAt,
+          coding: JSON.stringify(d.coding),
+          title: d.title,
+          text: d.text,
+          consultation_id: null,
+          draft: d.draft,
+          unfiled: d.unfiled,
+          unreviewed: d.unreviewed,
+          visible_online: true,
+          details: JSON.stringify(d.details),
+          imported_at: now,
+          updated_at: now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['practice_ods', 'patient_id', 'source_system', 'source_id'])
+          .where('source_id', 'is not', null)
+          .doUpdateSet((eb) => ({
+            kind: eb.ref('excluded.kind'),
+            clinical_date: eb.ref('excluded.clinical_date'),
+            recorded_at: eb.ref('excluded.recorded_at'),
+            coding: eb.ref('excluded.coding'),
+            title: eb.ref('excluded.title'),
+            text: eb.ref('excluded.text'),
+            draft: eb.ref('excluded.draft'),
+            unfiled: eb.ref('excluded.unfiled'),
+            unreviewed: eb.ref('excluded.unreviewed'),
+            details: eb.ref('excluded.details'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+      )
+      .returning(['kind', sql<boolean>`(xmax = 0)`.as('inserted')])
+      .execute();
+    for (const r of rows) {
+      const bucket = r.inserted ? counts.created : counts.updated;
+      bucket[r.kind] = (bucket[r.kind] ?? 0) + 1;
+    }
+  }
+  // Link entries to the consultation they were made in, by the consultation's source id.
+  const links = drafts
+    .filter((d) => d.consultationSource && d.source)
+    .map((d) => ({ entry: d.source?.id ?? '', consultation: d.consultationSource ?? '' }));
+  for (let i = 0; i < links.length; i += 1000) {
+    const batch = links.slice(i, i + 1000);
+    await sql`
+      update record_entries e set consultation_id = c.id
+      from record_entries c, jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as l(entry text, consultation text)
+      where e.practice_ods = ${practiceOds} and e.patient_id = ${patientId} and e.source_id = l.entry
+        and c.practice_ods = ${practiceOds} and c.patient_id = ${patientId} and c.source_id = l.consultation and c.kind = 'consultation'
+        and e.consultation_id is distinct from c.id`.execute(tx);
+  }
+  return counts;
+}
+
+export async function controlsFor(db: Q, practiceOds: string, patientId: string) {
+  return db
+    .selectFrom('record_controls')
+    .selectAll()
+    .where('practice_ods', '=', practiceOds)
+    .where('patient_id', '=', patientId)
+    .executeTakeFirst();
+}
+
+/** The online-access codes (104/106/103) in the record, newest first. */
+export async function accessCodes(
+  db: Q,
+  practiceOds: string,
+  patientId: string,
+  codes: readonly string[],
+): Promise<{ code: string; recordedAt: string }[]> {
+  const rows = await sql<{ code: string; recorded_at: Date }>`
+    select c->>'code' as code, e.recorded_at
+    from record_entries e, jsonb_array_elements(e.coding) c
+    where e.practice_ods = ${practiceOds} and e.patient_id = ${patientId}
+      and c->>'code' in (${sql.join(codes)})
+    order by e.recorded_at desc`.execute(db);
+  return rows.rows.map((r) => ({ code: r.code, recordedAt: new Date(r.recorded_at).toISOString() }));
+}
+
+/** Entries made in some consultations. */
+export async function entriesInConsultations(
+  db: Q,
+  practiceOds: string,
+  patientId: string,
+  consultationIds: readonly string[],
+): Promise<RecordEntry[]> {
+  if (consultationIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('record_entries')
+    .selectAll()
+    .where('practice_ods', '=', practiceOds)
+    .where('patient_id', '=', patientId)
+    .where('consultation_id', 'in', consultationIds)
+    .orderBy('recorded_at')
+    .execute();
+  return rows.map(toEntry);
+}
