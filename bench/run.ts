@@ -6,7 +6,18 @@
 //   layout         GET /accessibility: a near-empty page in the full site layout
 //   sign-in (API)  POST /api/v1/auth/token, rotating through the bench accounts (argon2: slow)
 //   patient home   GET /patient with a signed-in session cookie (full.patient)
-// Options: --duration S (10) --connections N (50) --warmup S (2) --accounts N (200) --db KIND.
+// and the record scenarios over full.patient's 25-year record (set up by bench/server.ts):
+//   record summary (page)   GET /patient/record
+//   record <slug> (page)    GET /patient/record/<slug>: the heaviest sections (consultations,
+//                           test-results, measurements, documents, medicines); every section the
+//                           full level shows with --all-sections
+//   record (API)            GET /api/v1/record with a bearer token: the whole visible record
+// Target checks (printed as PASS/FAIL, never a failing exit): record pages >= 50% of layout req/s
+// and p99 < 50 ms; the record API >= 20% of hello req/s. Also prints the record's size and import
+// speed, and the FHIR import speed of ../shared/data/synthea-fhir-r4-patients when it exists.
+// Options: --duration S (10) --connections N (50) --warmup S (2) --accounts N (200) --db KIND
+// --all-sections --only TEXT (scenarios whose name contains TEXT, plus the baselines).
+// BENCH_CPU_PROF=<dir> makes the server write a V8 CPU profile there.
 // Writes bench/results/<timestamp>.json and bench/results/latest.json.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +28,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { DEMO_PASSWORD, DEMO_PATIENTS } from '../src/demo/data.ts';
 import { totpCode } from '../src/platform/auth/secrets.ts';
+import { kindsFor, SECTION_ORDER } from '../src/record/rules.ts';
 import type { ServerReady } from './server.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,8 +42,16 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     accounts: { type: 'string', default: '200' },
     db: { type: 'string' },
+    'all-sections': { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
+const HEAVY_SECTIONS = ['consultations', 'test-results', 'measurements', 'documents', 'medicines'];
+const sectionSlugs = SECTION_ORDER.filter((s) => kindsFor('full').includes(s.kind))
+  .map((s) => s.slug)
+  .filter((slug) => args['all-sections'] || HEAVY_SECTIONS.includes(slug));
+/** Targets from the issue: record pages against `layout`, the record API against `hello`. */
+const TARGETS = { pageVsLayout: 0.5, pageP99Ms: 50, apiVsHello: 0.2 };
 const duration = Math.max(1, Math.min(60, Number(args.duration)));
 const connections = Math.max(1, Math.min(500, Number(args.connections)));
 const warmup = Math.max(0, Math.min(10, Number(args.warmup)));
@@ -52,7 +72,11 @@ type Server = { child: ChildProcess; ready: ServerReady; base: string };
 async function startServer(kind: string): Promise<Server> {
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_ACCOUNTS: String(accountCount) };
   if (kind === 'pglite') delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [join(here, 'server.ts')], {
+  // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops.
+  const prof = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const child = spawn(process.execPath, [...prof, join(here, 'server.ts')], {
     env,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -287,13 +311,69 @@ async function benchDatabase(kind: string) {
         }),
       },
       { name: 'patient home (page)', options: () => ({ path: '/patient', headers: { cookie } }) },
+      { name: 'record summary (page)', options: () => ({ path: '/patient/record', headers: { cookie } }) },
+      ...sectionSlugs.map((slug) => ({
+        name: `record ${slug} (page)`,
+        options: () => ({ path: `/patient/record/${slug}`, headers: { cookie } }),
+      })),
+      {
+        name: 'record (API)',
+        options: () => ({ path: '/api/v1/record', headers: { authorization: `Bearer ${token}` } }),
+      },
     ];
 
-    const results: ScenarioResult[] = [];
+    // --only TEXT: just the scenarios whose name contains TEXT (the baselines always run).
+    if (args.only) {
+      const only = args.only;
+      scenarios.splice(
+        0,
+        scenarios.length,
+        ...scenarios.filter((x) => ['hello', 'layout'].includes(x.name) || x.name.includes(only)),
+      );
+    }
+
+    // Each record path must answer 200 before it is measured. The median of 5 lone requests is
+    // kept too (the `alone ms` column), to separate the cost of one request from queueing.
+    const alone = new Map<string, { ms: number; kb: number }>();
+    for (const s of scenarios.filter((x) => x.name.startsWith('record'))) {
+      const o = s.options('measure');
+      const times: number[] = [];
+      let kb = 0;
+      for (let i = 0; i < 6; i++) {
+        const t = performance.now();
+        const res = await fetch(base + (o.path ?? ''), { headers: o.headers as Record<string, string> });
+        const body = await res.text();
+        if (res.status !== 200)
+          throw new Error(`${s.name}: GET ${o.path ?? ''} answered ${String(res.status)}`);
+        if (i > 0) times.push(performance.now() - t);
+        kb = Math.round(body.length / 1024);
+      }
+      times.sort((a, b) => a - b);
+      alone.set(s.name, { ms: times[2] ?? 0, kb });
+      console.error(
+        `  ${kind}: ${s.name} answers ${String(kb)} KB in ${(times[2] ?? 0).toFixed(1)} ms alone`,
+      );
+    }
+
+    const results: (ScenarioResult & { alone: { ms: number; kb: number } | null })[] = [];
+    // Requests still in flight when autocannon stops are dropped by the client but not by the
+    // server; wait until it answers a database-backed request (hello) promptly before going on.
+    const drain = async () => {
+      const until = performance.now() + 60_000;
+      while (performance.now() < until) {
+        const t = performance.now();
+        const res = await fetch(`${base}/bench/hello`, { headers: { authorization: `Bearer ${token}` } });
+        await res.arrayBuffer();
+        if (performance.now() - t < 20) return;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
     for (const s of scenarios) {
       if (warmup > 0) await cannon(base, { ...s.options('warmup'), duration: warmup });
+      await drain();
       const { result, peakMb } = await withRssPeak(pid, () => cannon(base, s.options('measure')));
-      results.push(summarise(s.name, result, peakMb));
+      await drain();
+      results.push({ ...summarise(s.name, result, peakMb), alone: alone.get(s.name) ?? null });
       console.error(`  ${kind}: ${s.name} done (${String(result.requests.total)} requests)`);
     }
     const hello = results.find((r) => r.scenario === 'hello')?.reqPerSec ?? 0;
@@ -306,6 +386,9 @@ async function benchDatabase(kind: string) {
       database: kind,
       serverPid: pid,
       setupMs: ready.setupMs,
+      record: ready.record,
+      fhirImport: ready.fhirImport,
+      checks: targetChecks(results),
       signInAccounts: accounts.length,
       signInRequestsSent: sent,
       peakRssMb: Math.round((statusKb(pid, 'VmHWM') / 1024) * 10) / 10,
@@ -317,7 +400,69 @@ async function benchDatabase(kind: string) {
   }
 }
 
+// --- Target checks -----------------------------------------------------------------------------
+
+type Check = { scenario: string; target: string; actual: string; pass: boolean };
+
+function targetChecks(results: ScenarioResult[]): Check[] {
+  const checks: Check[] = [];
+  const pct = (n: number | null) => (n === null ? '-' : `${(n * 100).toFixed(1)}%`);
+  for (const r of results) {
+    if (!r.scenario.startsWith('record')) continue;
+    const clean = r.requests > 0 && r.non2xx === 0 && r.errors === 0 && r.timeouts === 0;
+    if (r.scenario.endsWith('(page)')) {
+      checks.push({
+        scenario: r.scenario,
+        target: `req/s >= ${String(TARGETS.pageVsLayout * 100)}% of layout`,
+        actual: pct(r.vsLayout),
+        pass: r.vsLayout !== null && r.vsLayout >= TARGETS.pageVsLayout,
+      });
+      checks.push({
+        scenario: r.scenario,
+        target: `p99 < ${String(TARGETS.pageP99Ms)} ms`,
+        actual: `${r.p99Ms.toFixed(1)} ms`,
+        pass: r.p99Ms < TARGETS.pageP99Ms,
+      });
+    } else {
+      checks.push({
+        scenario: r.scenario,
+        target: `req/s >= ${String(TARGETS.apiVsHello * 100)}% of hello`,
+        actual: pct(r.vsHello),
+        pass: r.vsHello !== null && r.vsHello >= TARGETS.apiVsHello,
+      });
+    }
+    checks.push({
+      scenario: r.scenario,
+      target: 'answers, without errors or non-2xx',
+      actual: `${String(r.requests)} answered, ${String(r.non2xx)} non-2xx, ${String(r.errors)} errors, ${String(r.timeouts)} timeouts`,
+      pass: clean,
+    });
+  }
+  return checks;
+}
+
 // --- Output ------------------------------------------------------------------------------------
+
+function recordLines(db: Awaited<ReturnType<typeof benchDatabase>>): string {
+  const r = db.record;
+  const f = db.fhirImport;
+  const kinds = Object.entries(r.byKind)
+    .map(([k, n]) => `${k} ${String(n)}`)
+    .join(', ');
+  return [
+    `record of ${r.email}: ${String(r.total)} entries (${kinds}); ${String(r.coded)} coded entries (${String(r.codedClinical)} not counting consultations and documents), ${String(r.consultationsWithText)} consultations with text, ${String(r.documents)} documents`,
+    `record import: ${String(r.generated)} entries in ${(r.importMs / 1000).toFixed(2)} s (${String(r.entriesPerSec)} entries/s)`,
+    'skipped' in f
+      ? `FHIR import: ${f.skipped}`
+      : `FHIR import (${f.practice}): ${String(f.files)} files, ${String(f.resources)} resources, ${String(f.patients.created + f.patients.updated)} patients (${String(f.patients.rejected)} rejected), ${String(f.entries)} entries, ${String(f.errors)} problems in ${f.seconds.toFixed(2)} s (${String(f.resourcesPerSec)} resources/s)`,
+  ].join('\n');
+}
+
+function checkLines(db: Awaited<ReturnType<typeof benchDatabase>>): string {
+  return db.checks
+    .map((c) => `${c.pass ? 'PASS' : 'FAIL'}  ${db.database}: ${c.scenario}: ${c.target} (${c.actual})`)
+    .join('\n');
+}
 
 function table(db: Awaited<ReturnType<typeof benchDatabase>>): string {
   const head = [
@@ -330,6 +475,8 @@ function table(db: Awaited<ReturnType<typeof benchDatabase>>): string {
     'peak RSS MB',
     '÷hello',
     '÷layout',
+    'alone ms',
+    'KB',
   ];
   const fmt = (n: number | null, d = 1) => (n === null ? '-' : n.toFixed(d));
   const rows = db.scenarios.map((r) => [
@@ -342,6 +489,8 @@ function table(db: Awaited<ReturnType<typeof benchDatabase>>): string {
     fmt(r.peakRssMb),
     fmt(r.vsHello, 3),
     fmt(r.vsLayout, 3),
+    r.alone ? fmt(r.alone.ms) : '-',
+    r.alone ? String(r.alone.kb) : '-',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
@@ -360,13 +509,21 @@ for (const kind of kinds) {
   console.error(`Benchmarking on ${kind}…`);
   const r = await benchDatabase(kind);
   runs.push(r);
-  console.log(`\n${table(r)}\n`);
+  console.log(`\n${recordLines(r)}\n\n${table(r)}\n\n${checkLines(r)}\n`);
 }
 
 const report = {
   startedAt: startedAt.toISOString(),
   node: process.version,
-  settings: { duration, connections, warmup, accounts: accountCount, loopback: '127.0.0.1' },
+  settings: {
+    duration,
+    connections,
+    warmup,
+    accounts: accountCount,
+    loopback: '127.0.0.1',
+    sections: sectionSlugs,
+    targets: TARGETS,
+  },
   notes: {
     hello:
       'GET /bench/hello (added in bench/server.ts) with a bearer token: same plugins and auth, tiny JSON',
@@ -374,6 +531,8 @@ const report = {
     'non-2xx/errors': 'non-2xx responses other than 429 / connection errors; 429s counted separately',
     'sign-in (API)':
       'POST /api/v1/auth/token rotating through the bench accounts; the sign-in rate limit is per (address, account), 10 per 15 minutes, so the total is capped at 10 per account',
+    record:
+      "full.patient's patient with its demo record plus generateRecord(4242, 25 years, 24 consultations and 8 documents a year); pages and API read it with the same session cookie / bearer token",
     peakRss:
       'per scenario: highest VmRSS of the server process sampled every 100 ms; per run: VmHWM at the end (includes setup)',
   },

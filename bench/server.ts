@@ -2,14 +2,24 @@
 // event loop. Makes a fresh database the way the tests do (PostgreSQL when DATABASE_URL is set,
 // otherwise a PGlite copy), loads the demo data plus BENCH_ACCOUNTS extra patient accounts for the
 // sign-in scenario, adds two baseline routes, listens on 127.0.0.1:0 and prints one JSON line.
+// For the record scenarios it gives the full.patient demo account's patient a 25-year record
+// (generateRecord: ~600 consultations with notes, ~200 letters, over 5,000 coded entries), checks
+// its size and times the import; it also times a FHIR import of ../shared/data/synthea-fhir-r4-patients
+// (when that folder exists) into a practice of its own, Y99999, so the measured patient is untouched.
 // Stops on SIGTERM (and removes its database).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { loadDemo } from '../src/demo/load.ts';
-import { DEMO_PASSWORD } from '../src/demo/data.ts';
+import { DEMO_PASSWORD, DEMO_PATIENTS } from '../src/demo/data.ts';
+import { generateRecord } from '../src/demo/records.ts';
+import { importEntries } from '../src/record/import.ts';
+import { importFhirPath } from '../src/record/cli.ts';
+import { addPractice } from '../src/practices/service.ts';
 import { addPatientWithAccount } from '../src/accounts/cli.ts';
 import { testNhsNumber } from '../src/accounts/rules.ts';
 import { systemClock } from '../src/platform/clock.ts';
@@ -19,11 +29,53 @@ import { testDatabase } from '../test/support/harness.ts';
 /** Shared by every bench sign-in account (base32, 16+ characters). */
 export const BENCH_TOTP_SECRET = 'GPOBENCHSIGNIN2222222222';
 
+/** The benchmark record: 25 years, 24 consultations and 8 letters a year. */
+const RECORD = { seed: 4242, years: 25, consultationsPerYear: 24, documentsPerYear: 8, prefix: 'bench-25y' };
+/** The issue's minimum size for the record scenarios. */
+const RECORD_MIN = { coded: 5000, consultations: 600, documents: 200 };
+const FHIR_PRACTICE = 'Y99999';
+const FHIR_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../shared/data/synthea-fhir-r4-patients',
+);
+
+export type RecordStats = {
+  email: string;
+  generated: number;
+  /** Stored entries of the patient (demo record + bench record) by kind. */
+  byKind: Record<string, number>;
+  total: number;
+  /** Entries that carry a code (SNOMED CT / dm+d), consultations and documents included. */
+  coded: number;
+  /** The same without consultations and documents: coded clinical entries only. */
+  codedClinical: number;
+  consultationsWithText: number;
+  documents: number;
+  importMs: number;
+  entriesPerSec: number;
+};
+
+export type FhirImportStats =
+  | { skipped: string }
+  | {
+      path: string;
+      practice: string;
+      files: number;
+      resources: number;
+      patients: { created: number; updated: number; rejected: number };
+      entries: number;
+      errors: number;
+      seconds: number;
+      resourcesPerSec: number;
+    };
+
 export type ServerReady = {
   port: number;
   dbKind: string;
   accounts: string[];
-  setupMs: { database: number; demo: number; accounts: number; app: number };
+  record: RecordStats;
+  fhirImport: FhirImportStats;
+  setupMs: { database: number; demo: number; record: number; fhir: number; accounts: number; app: number };
 };
 
 const accountCount = Math.max(0, Math.min(2000, Number(process.env.BENCH_ACCOUNTS ?? '200')));
@@ -34,6 +86,93 @@ await loadDemo(db.db, systemClock);
 const t2 = performance.now();
 
 const ctx = { db: db.db, clock: systemClock, meta: null };
+
+// --- The 25-year record of full.patient ----------------------------------------------------------
+const fullEmail = DEMO_PATIENTS.find((p) => p.email.startsWith('full.patient@'))?.email;
+if (!fullEmail) throw new Error('no full.patient demo account');
+const owner = await db.db
+  .selectFrom('online_accounts')
+  .select(['patient_id', 'practice_ods'])
+  .where('email', '=', fullEmail)
+  .executeTakeFirst();
+if (!owner?.patient_id || !owner.practice_ods) throw new Error(`${fullEmail} has no linked patient`);
+const today = systemClock.now().toISOString().slice(0, 10);
+const generated = generateRecord(RECORD.seed, { today, ...RECORD });
+const importStarted = performance.now();
+await importEntries(ctx, { kind: 'system' }, owner.practice_ods, owner.patient_id, generated.entries);
+const importMs = performance.now() - importStarted;
+const kindRows = await db.db
+  .selectFrom('record_entries')
+  .select([
+    'kind',
+    sql<number>`count(*)::int`.as('n'),
+    sql<number>`count(*) filter (where jsonb_array_length(coding) > 0)::int`.as('coded'),
+    sql<number>`count(*) filter (where text is not null and text <> '')::int`.as('with_text'),
+  ])
+  .where('practice_ods', '=', owner.practice_ods)
+  .where('patient_id', '=', owner.patient_id)
+  .groupBy('kind')
+  .orderBy('kind')
+  .execute();
+const byKind = Object.fromEntries(kindRows.map((r) => [r.kind, r.n]));
+const record: RecordStats = {
+  email: fullEmail,
+  generated: generated.entries.length,
+  byKind,
+  total: kindRows.reduce((n, r) => n + r.n, 0),
+  coded: kindRows.reduce((n, r) => n + r.coded, 0),
+  codedClinical: kindRows
+    .filter((r) => r.kind !== 'consultation' && r.kind !== 'document')
+    .reduce((n, r) => n + r.coded, 0),
+  consultationsWithText: kindRows.find((r) => r.kind === 'consultation')?.with_text ?? 0,
+  documents: byKind.document ?? 0,
+  importMs: Math.round(importMs),
+  entriesPerSec: Math.round(generated.entries.length / Math.max(importMs / 1000, 0.001)),
+};
+const short = [
+  record.coded < RECORD_MIN.coded && `${String(record.coded)} coded entries (< ${String(RECORD_MIN.coded)})`,
+  record.consultationsWithText < RECORD_MIN.consultations &&
+    `${String(record.consultationsWithText)} consultations with text (< ${String(RECORD_MIN.consultations)})`,
+  record.documents < RECORD_MIN.documents &&
+    `${String(record.documents)} documents (< ${String(RECORD_MIN.documents)})`,
+].filter((x): x is string => typeof x === 'string');
+if (short.length) throw new Error(`bench record too small: ${short.join(', ')}`);
+const t2a = performance.now();
+
+// --- FHIR import speed, on a practice of its own --------------------------------------------------
+let fhirImport: FhirImportStats = { skipped: 'skipped: ../shared/data not found' };
+if (existsSync(FHIR_DIR)) {
+  await addPractice(
+    ctx,
+    { kind: 'system' },
+    {
+      odsCode: FHIR_PRACTICE,
+      name: 'BENCH FHIR IMPORT PRACTICE',
+      addressLines: ['1 BENCH STREET'],
+      postcode: 'LS1 1AA',
+      commissionerCode: null,
+      status: 'active',
+      prescribingSetting: 4,
+      openDate: '2000-01-01',
+      closeDate: null,
+      phone: null,
+    },
+  );
+  const s = await importFhirPath(ctx, FHIR_PRACTICE, FHIR_DIR, { assignTestNhsNumbers: true });
+  const entries = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+  fhirImport = {
+    path: FHIR_DIR,
+    practice: FHIR_PRACTICE,
+    files: s.files,
+    resources: s.resources,
+    patients: s.patients,
+    entries: entries(s.entries.created) + entries(s.entries.updated),
+    errors: s.errors.length,
+    seconds: Math.round(s.seconds * 100) / 100,
+    resourcesPerSec: Math.round(s.resources / Math.max(s.seconds, 0.001)),
+  };
+}
+const t2b = performance.now();
 const accounts: string[] = [];
 for (let i = 0; i < accountCount; i++) {
   const email = `bench.${String(i).padStart(4, '0')}@bench.gp-online.test`;
@@ -83,10 +222,14 @@ const ready: ServerReady = {
   port: (app.server.address() as { port: number }).port,
   dbKind: db.kind,
   accounts,
+  record,
+  fhirImport,
   setupMs: {
     database: Math.round(t1 - t0),
     demo: Math.round(t2 - t1),
-    accounts: Math.round(t3 - t2),
+    record: Math.round(t2a - t2),
+    fhir: Math.round(t2b - t2a),
+    accounts: Math.round(t3 - t2b),
     app: Math.round(t4 - t3),
   },
 };

@@ -11,6 +11,7 @@ import { practiceRoutes } from './accounts/routes-practice.ts';
 import { adminRoutes } from './staff/routes.ts';
 import { programmeRoutes } from './programme/routes.ts';
 import { recordRoutes } from './record/routes.ts';
+import { recordExtraRoutes } from './record/routes-extra.ts';
 
 export type { AppDeps } from './platform/http/setup.ts';
 
@@ -90,5 +91,6 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(adminRoutes);
   await app.register(programmeRoutes);
   await app.register(recordRoutes);
+  await app.register(recordExtraRoutes);
   return app;
 }

@@ -401,3 +401,47 @@ export async function enableFullAccessBySystem(
     now,
   );
 }
+
+/** Grants historic record access after a clinician's review (the request's decision), with history and audit. */
+export async function grantHistoricAccessTx(
+  tx: Tx,
+  p: { practiceOds: string; patientId: string; byStaff: string; reason: string },
+  now: Date,
+): Promise<void> {
+  const current = await store.settingsFor(tx, p.practiceOds, p.patientId);
+  if (current.settings.recordLevel === 'none') {
+    throw new AppError(
+      'conflict',
+      'Switch on record access for this patient before granting historic access.',
+      { reason: 'record-access-off' },
+    );
+  }
+  const next = normaliseSettings({ ...current.settings, historicAccess: true }, current.settings, today(now));
+  const changed = diffSettings(current.settings, next);
+  if (Object.keys(changed).length === 0) return;
+  const version = await store.saveSettings(tx, {
+    practiceOds: p.practiceOds,
+    patientId: p.patientId,
+    settings: next,
+    expectedVersion: current.version,
+    by: p.byStaff,
+    at: now,
+  });
+  if (version === null)
+    throw new AppError('conflict', 'The patient’s online services changed at the same time. Try again.', {
+      reason: 'stale-version',
+    });
+  await tx
+    .insertInto('online_services_history')
+    .values({
+      practice_ods: p.practiceOds,
+      patient_id: p.patientId,
+      version,
+      settings: JSON.stringify(next),
+      changed: JSON.stringify(changed),
+      reason: p.reason,
+      changed_by: p.byStaff,
+      changed_at: now,
+    })
+    .execute();
+}

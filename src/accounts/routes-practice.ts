@@ -269,7 +269,11 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
   );
 }
 
-export const staffNav = [{ href: '/staff/patients', text: 'Find a patient' }];
+export const staffNav = [
+  { href: '/staff/patients', text: 'Find a patient' },
+  { href: '/staff/review', text: 'Record review' },
+  { href: '/staff/record-access', text: 'Record access' },
+];
 
 type ApiSettings = {
   appointments?: boolean;

@@ -49,7 +49,10 @@ export async function recordAccessFor(
 type Me = { accountId: string; patientId: string; practiceOds: string };
 
 /** A patient may read their record only when linked, at P9, with record access switched on. */
-async function ownRecordAccess(ctx: Ctx, actor: Actor | null): Promise<{ me: Me; access: RecordAccess }> {
+export async function ownRecordAccess(
+  ctx: Ctx,
+  actor: Actor | null,
+): Promise<{ me: Me; access: RecordAccess }> {
   const p = assertPatient(actor);
   if (!p.patientId || !p.practiceOds)
     throw new AppError('forbidden', 'Link your account to your GP record first.', { reason: 'not-linked' });
@@ -70,7 +73,7 @@ async function ownRecordAccess(ctx: Ctx, actor: Actor | null): Promise<{ me: Me;
 }
 
 /** Visible entries of some headings, a page at a time; consultations the entries point at are checked too. */
-async function visiblePage(
+export async function visiblePage(
   db: Db,
   practiceOds: string,
   patientId: string,
@@ -78,12 +81,14 @@ async function visiblePage(
   kinds: readonly EntryKind[],
   page: number,
   size: number,
+  code?: string,
 ): Promise<{ entries: VisibleEntry[]; more: boolean }> {
   const plan = accessPlan(access);
   const candidates = await store.visibleCandidates(db, practiceOds, patientId, plan, {
     kinds,
     limit: size + 1,
     offset: page * size,
+    code,
   });
   const more = candidates.length > size;
   const pageRows = candidates.slice(0, size);
@@ -96,7 +101,7 @@ async function visiblePage(
   return { entries: visible.filter((e) => wanted.has(e.id)), more };
 }
 
-async function auditView(
+export async function auditView(
   ctx: Ctx,
   actor: Actor,
   me: { patientId: string; practiceOds: string },

@@ -38,7 +38,7 @@ export async function visibleCandidates(
   practiceOds: string,
   patientId: string,
   plan: AccessPlan,
-  options: { kinds: readonly EntryKind[]; limit: number; offset?: number },
+  options: { kinds: readonly EntryKind[]; limit: number; offset?: number; code?: string },
 ): Promise<RecordEntry[]> {
   const kinds = options.kinds.filter((k) => plan.kinds.includes(k));
   if (plan.none || kinds.length === 0) return [];
@@ -59,6 +59,9 @@ export async function visibleCandidates(
     .where('e.unfiled', '=', false)
     .where('e.unreviewed', '=', false)
     .where('e.visible_online', '=', true)
+    .$if(options.code !== undefined, (q) =>
+      q.where(sql<boolean>`e.coding @> ${JSON.stringify([{ code: options.code }])}::jsonb`),
+    )
     .where(sql<boolean>`(${SUMMARY_SQL} or ${window('e')})`)
     .where(
       sql<boolean>`(e.consultation_id is null or ${SUMMARY_SQL} or ${
@@ -247,4 +250,80 @@ export async function entriesInConsultations(
     .orderBy('recorded_at')
     .execute();
   return rows.map(toEntry);
+}
+
+export type PendingItem = {
+  id: string;
+  patientId: string;
+  kind: EntryKind;
+  title: string;
+  recordedAt: Date;
+  importedAt: Date;
+  unfiled: boolean;
+  unreviewed: boolean;
+  givenName: string;
+  familyName: string;
+  nhsNumber: string;
+};
+
+/** Results to file and documents to review at a practice, oldest first. */
+export async function pendingItems(db: Q, practiceOds: string, limit = 200): Promise<PendingItem[]> {
+  const rows = await db
+    .selectFrom('record_entries as e')
+    .innerJoin('patients as p', 'p.id', 'e.patient_id')
+    .select([
+      'e.id',
+      'e.patient_id',
+      'e.kind',
+      'e.title',
+      'e.recorded_at',
+      'e.imported_at',
+      'e.unfiled',
+      'e.unreviewed',
+      'p.given_name',
+      'p.family_name',
+      'p.nhs_number',
+    ])
+    .where('e.practice_ods', '=', practiceOds)
+    .where((eb) => eb.or([eb('e.unfiled', '=', true), eb('e.unreviewed', '=', true)]))
+    .orderBy('e.imported_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    patientId: r.patient_id,
+    kind: r.kind as EntryKind,
+    title: r.title,
+    recordedAt: r.recorded_at,
+    importedAt: r.imported_at,
+    unfiled: r.unfiled,
+    unreviewed: r.unreviewed,
+    givenName: r.given_name,
+    familyName: r.family_name,
+    nhsNumber: r.nhs_number,
+  }));
+}
+
+/** Patients with entries imported since their record was last reviewed, with how many. */
+export async function unreviewedImports(db: Q, practiceOds: string, limit = 100) {
+  return db
+    .selectFrom('record_entries as e')
+    .innerJoin('patients as p', 'p.id', 'e.patient_id')
+    .leftJoin('record_controls as c', 'c.patient_id', 'e.patient_id')
+    .select([
+      'p.id',
+      'p.given_name',
+      'p.family_name',
+      'p.nhs_number',
+      (eb) => eb.fn.countAll<string>().as('entries'),
+      (eb) => eb.fn.max('e.imported_at').as('latest'),
+    ])
+    .where('e.practice_ods', '=', practiceOds)
+    .where((eb) =>
+      eb.or([eb('c.last_reviewed_at', 'is', null), eb('e.imported_at', '>', eb.ref('c.last_reviewed_at'))]),
+    )
+    .groupBy(['p.id', 'p.given_name', 'p.family_name', 'p.nhs_number'])
+    .orderBy(sql`max(e.imported_at)`, 'desc')
+    .limit(limit)
+    .execute();
 }

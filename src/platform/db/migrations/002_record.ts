@@ -33,6 +33,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index record_entries_patient_kind on record_entries (practice_ods, patient_id, kind, recorded_at);
     create index record_entries_pending on record_entries (practice_ods, imported_at) where unfiled or unreviewed;
     create index record_entries_codes on record_entries (practice_ods, patient_id) where kind = 'administrative';
+    create index record_entries_coding on record_entries using gin (coding jsonb_path_ops);
 
     create table record_visibility_decisions (
       id uuid primary key,
