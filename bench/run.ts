@@ -320,6 +320,20 @@ async function benchDatabase(kind: string) {
         name: 'record (API)',
         options: () => ({ path: '/api/v1/record', headers: { authorization: `Bearer ${token}` } }),
       },
+      {
+        name: 'record test-results (API)',
+        options: () => ({
+          path: '/api/v1/record/sections/test-results',
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      },
+      {
+        name: 'record consultations (API)',
+        options: () => ({
+          path: '/api/v1/record/sections/consultations',
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      },
     ];
 
     // --only TEXT: just the scenarios whose name contains TEXT (the baselines always run).

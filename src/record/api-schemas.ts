@@ -243,7 +243,9 @@ export const recordSchemas = {
   },
   own: {
     tags: ['record'],
-    summary: 'Your GP record: the headings and entries your practice lets you see online',
+    summary: 'Your GP record: your access, current medicines and allergies, and the headings you may see',
+    description:
+      'Each heading’s entries are paged at /api/v1/record/sections/{heading}; the whole record as FHIR is at /api/v1/record/export.',
     security,
     response: {
       200: {
@@ -255,6 +257,14 @@ export const recordSchemas = {
               level: { type: 'string' },
               prospective_from: str,
               historic_access: { type: 'boolean' },
+              withheld: { type: 'boolean' },
+            },
+          },
+          summary: {
+            type: 'object',
+            properties: {
+              medicines: { type: 'array', items: entry },
+              allergies: { type: 'array', items: entry },
             },
           },
           sections: {
@@ -264,10 +274,34 @@ export const recordSchemas = {
               properties: {
                 heading: { type: 'string' },
                 title: { type: 'string' },
-                entries: { type: 'array', items: entry },
+                href: { type: 'string' },
               },
             },
           },
+        },
+      },
+      ...errors,
+    },
+  },
+  section: {
+    tags: ['record'],
+    summary: 'One heading of your GP record, newest first, 50 entries a page',
+    security,
+    params: {
+      type: 'object',
+      required: ['heading'],
+      properties: { heading: { type: 'string', maxLength: 40 } },
+    },
+    querystring: { type: 'object', properties: { page: { type: 'integer', minimum: 1, maximum: 10000 } } },
+    response: {
+      200: {
+        type: 'object',
+        properties: {
+          heading: { type: 'string' },
+          title: { type: 'string' },
+          page: { type: 'integer' },
+          next: str,
+          entries: { type: 'array', items: entry },
         },
       },
       ...errors,

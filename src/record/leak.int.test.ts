@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { apiToken, Browser, signInStaff, testApp, type TestApp } from '../../test/support/harness.ts';
+import { recordViaApi } from '../../test/support/record-api.ts';
 import { addPatientWithAccount } from '../accounts/cli.ts';
 import { DEMO_PASSWORD, DEMO_STAFF } from '../demo/data.ts';
 import { loadDemo } from '../demo/load.ts';
@@ -396,7 +397,12 @@ async function readEverything(w: Written, visible: readonly VisibleEntry[]): Pro
   }
   outs.push(await exportWithRetry('/patient/record/download', true));
   outs.push(await exportWithRetry('/api/v1/record/export', false));
-  outs.push(await apiGet('/api/v1/record'));
+  const api = await recordViaApi(t.app, token);
+  outs.push({
+    channel: 'GET /api/v1/record and every /api/v1/record/sections page (API)',
+    status: api.status,
+    body: api.body,
+  });
   outs.push(await pageGet(patient, '/patient/record/who-viewed', 'patient'));
   outs.push(await apiGet('/api/v1/record/access-log'));
   const asPatient = await pageGet(staff, `/staff/patients/${patientId}/record/as-patient`, 'clinician');
@@ -466,7 +472,9 @@ test('no hidden entry’s id, title, text or code appears in any output', { time
 
       // What is shown is really shown (so the property cannot pass by showing nothing), and free
       // text only at full access.
-      const api = outs.find((o) => o.channel === 'GET /api/v1/record (API)');
+      const api = outs.find(
+        (o) => o.channel === 'GET /api/v1/record and every /api/v1/record/sections page (API)',
+      );
       assert.ok(api);
       assert.equal(api.status, w.access.level === 'none' ? 403 : 200, `${api.channel}: status`);
       const asPatient = outs.find((o) => o.channel.includes('as-patient'));

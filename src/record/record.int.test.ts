@@ -13,6 +13,7 @@ import {
   testApp,
   type TestApp,
 } from '../../test/support/harness.ts';
+import { recordViaApi } from '../../test/support/record-api.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../demo/data.ts';
 import { loadDemo } from '../demo/load.ts';
 import { totpCode } from '../platform/auth/secrets.ts';
@@ -82,17 +83,10 @@ test('a full-access patient sees medicines, allergies and consultations with not
 
 test('the JSON API shows the same, and strips anything internal', async () => {
   const token = await apiToken(t.app, full.email, DEMO_PASSWORD, full.totpSecret);
-  const res = await t.app.inject({
-    method: 'GET',
-    url: '/api/v1/record',
-    headers: { authorization: `Bearer ${token}` },
-  });
-  assert.equal(res.statusCode, 200);
-  const body = res.json<{
-    access: { level: string };
-    sections: { heading: string; entries: Record<string, unknown>[] }[];
-  }>();
-  assert.equal(body.access.level, 'full');
+  const res = await recordViaApi(t.app, token);
+  assert.equal(res.status, 200);
+  const body = res;
+  assert.equal(body.access?.level, 'full');
   const all = body.sections.flatMap((s) => s.entries);
   assert.ok(all.length > 100);
   const text = res.body;
@@ -105,12 +99,8 @@ test('summary access shows medicines and allergies only; P5 cannot open the reco
   assert.equal((await b.get('/patient/record')).statusCode, 200);
   assert.equal((await b.get('/patient/record/consultations')).statusCode, 404);
   const token = await apiToken(t.app, summaryPatient.email, DEMO_PASSWORD, summaryPatient.totpSecret);
-  const api = await t.app.inject({
-    method: 'GET',
-    url: '/api/v1/record',
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const headings = api.json<{ sections: { heading: string }[] }>().sections.map((s) => s.heading);
+  const api = await recordViaApi(t.app, token);
+  const headings = api.sections.map((s) => s.heading);
   assert.deepEqual([...new Set(headings)].sort(), ['allergies', 'medicines']);
   const weak = await patientBrowser(p5);
   const r = await weak.get('/patient/record');
@@ -121,20 +111,11 @@ test('summary access shows medicines and allergies only; P5 cannot open the reco
 test('a clinician hides a consultation and the patient no longer finds it anywhere; the decision is audited', async () => {
   const patientId = await patientIdOf(full.email);
   const token = await apiToken(t.app, full.email, DEMO_PASSWORD, full.totpSecret);
-  const before = await t.app.inject({
-    method: 'GET',
-    url: '/api/v1/record',
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const consultation = before
-    .json<{
-      sections: { heading: string; entries: { id: string; title: string; text: string | null }[] }[];
-    }>()
-    .sections.find((s) => s.heading === 'consultations')?.entries[0];
+  const before = await recordViaApi(t.app, token);
+  const consultation = before.sections.find((s) => s.heading === 'consultations')?.entries[0];
   assert.ok(consultation);
-  const children = before
-    .json<{ sections: { entries: { id: string; consultation_id: string | null }[] }[] }>()
-    .sections.flatMap((s) => s.entries)
+  const children = before.sections
+    .flatMap((s) => s.entries)
     .filter((e) => e.consultation_id === consultation.id);
   assert.ok(children.length > 0, 'the consultation has coded entries');
 
@@ -161,11 +142,7 @@ test('a clinician hides a consultation and the patient no longer finds it anywhe
   );
   assert.equal(hidden.statusCode, 302);
 
-  const after = await t.app.inject({
-    method: 'GET',
-    url: '/api/v1/record',
-    headers: { authorization: `Bearer ${token}` },
-  });
+  const after = await recordViaApi(t.app, token);
   assert.doesNotMatch(after.body, new RegExp(consultation.id));
   for (const c of children)
     assert.doesNotMatch(after.body, new RegExp(c.id), 'entries made in the hidden consultation go with it');
@@ -204,11 +181,7 @@ test('a clinician hides a consultation and the patient no longer finds it anywhe
     `/staff/patients/${patientId}/record/entries/${consultation.id}/visibility`,
     { visible: 'yes', section: 'consultations' },
   );
-  const again = await t.app.inject({
-    method: 'GET',
-    url: '/api/v1/record',
-    headers: { authorization: `Bearer ${token}` },
-  });
+  const again = await recordViaApi(t.app, token);
   assert.match(again.body, new RegExp(consultation.id));
 });
 
@@ -237,12 +210,8 @@ test('withholding the whole record hides everything until it is released', async
   });
   assert.equal(w.statusCode, 200);
   const token = await apiToken(t.app, full.email, DEMO_PASSWORD, full.totpSecret);
-  const api = await t.app.inject({
-    method: 'GET',
-    url: '/api/v1/record',
-    headers: { authorization: `Bearer ${token}` },
-  });
-  assert.deepEqual(api.json<{ sections: unknown[] }>().sections, [], api.body.slice(0, 300));
+  const api = await recordViaApi(t.app, token);
+  assert.deepEqual(api.sections, [], api.body.slice(0, 300));
   const b = await patientBrowser(full);
   const page = await b.get('/patient/record');
   assert.match(page.body, /not showing your record online/);

@@ -58,20 +58,46 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.get('/api/v1/record', { schema: recordSchemas.own }, async (req) => {
-    const { access, entries } = await service.ownRecordAll(ctx(req), req.actor);
+    const summary = await service.ownRecordSummary(ctx(req), req.actor);
     return {
       access: {
-        level: access.level,
-        prospective_from: access.prospectiveFrom,
-        historic_access: access.historicAccess,
+        level: summary.access.level,
+        prospective_from: summary.access.prospectiveFrom,
+        historic_access: summary.access.historicAccess,
+        withheld: summary.access.withheld,
       },
-      sections: SECTION_ORDER.filter((s) => entries.some((e) => e.kind === s.kind)).map((s) => ({
+      summary: {
+        medicines: summary.medicines.map((e) => apiEntry(withFlags(e))),
+        allergies: summary.allergies.map((e) => apiEntry(withFlags(e))),
+      },
+      sections: summary.sections.map((s) => ({
         heading: s.slug,
         title: s.title,
-        entries: entries.filter((e) => e.kind === s.kind).map((e) => apiEntry(withFlags(e))),
+        href: `/api/v1/record/sections/${s.slug}`,
       })),
     };
   });
+
+  app.get<{ Params: { heading: string }; Querystring: { page?: number } }>(
+    '/api/v1/record/sections/:heading',
+    { schema: recordSchemas.section },
+    async (req) => {
+      const page = await service.ownRecordSection(
+        ctx(req),
+        req.actor,
+        req.params.heading,
+        (req.query.page ?? 1) - 1,
+      );
+      const n = page.page + 1;
+      return {
+        heading: page.section.slug,
+        title: page.section.title,
+        page: n,
+        next: page.more ? `/api/v1/record/sections/${page.section.slug}?page=${String(n + 1)}` : null,
+        entries: page.entries.map((e) => apiEntry(withFlags(e))),
+      };
+    },
+  );
 
   // --- Practice: review and redaction ---
   app.get<{ Params: { id: string }; Querystring: { section?: string } }>(

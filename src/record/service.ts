@@ -57,7 +57,10 @@ export async function ownRecordAccess(
   if (!p.patientId || !p.practiceOds)
     throw new AppError('forbidden', 'Link your account to your GP record first.', { reason: 'not-linked' });
   const me = { accountId: p.accountId, patientId: p.patientId, practiceOds: p.practiceOds };
-  const { settings } = await settingsOf(ctx.db, me.practiceOds, me.patientId);
+  const [{ settings }, controls] = await Promise.all([
+    settingsOf(ctx.db, me.practiceOds, me.patientId),
+    store.controlsFor(ctx.db, me.practiceOds, me.patientId),
+  ]);
   if (!canUse({ linked: true, proofingLevel: p.proofingLevel }, settings, 'record')) {
     throw new AppError(
       'forbidden',
@@ -69,7 +72,13 @@ export async function ownRecordAccess(
       },
     );
   }
-  return { me, access: await recordAccessFor(ctx.db, me.practiceOds, me.patientId) };
+  const access: RecordAccess = {
+    level: settings.recordLevel,
+    prospectiveFrom: settings.prospectiveFrom,
+    historicAccess: settings.historicAccess,
+    withheld: controls?.withheld ?? false,
+  };
+  return { me, access };
 }
 
 /** Visible entries of some headings, a page at a time; consultations the entries point at are checked too. */
@@ -82,7 +91,7 @@ export async function visiblePage(
   page: number,
   size: number,
   code?: string,
-): Promise<{ entries: VisibleEntry[]; more: boolean }> {
+): Promise<{ entries: VisibleEntry[]; more: boolean; rows: RecordEntry[] }> {
   const plan = accessPlan(access);
   const candidates = await store.visibleCandidates(db, practiceOds, patientId, plan, {
     kinds,
@@ -98,7 +107,7 @@ export async function visiblePage(
   const related = await store.entriesById(db, practiceOds, consultationIds);
   const visible = visibleRecord([...related, ...pageRows], access);
   const wanted = new Set(pageRows.map((e) => e.id));
-  return { entries: visible.filter((e) => wanted.has(e.id)), more };
+  return { entries: visible.filter((e) => wanted.has(e.id)), more, rows: pageRows };
 }
 
 export async function auditView(
@@ -161,12 +170,12 @@ export async function ownRecordSection(
   slug: string,
   page: number,
 ): Promise<SectionPage> {
+  const { me, access } = await ownRecordAccess(ctx, actor);
   const section = SECTION_ORDER.find((s) => s.slug === slug);
   if (!section) throw new AppError('not-found', 'There is no such part of your record.');
-  const { me, access } = await ownRecordAccess(ctx, actor);
   if (access.withheld || !kindsFor(access.level).includes(section.kind))
     throw new AppError('not-found', 'There is no such part of your record.');
-  const { entries, more } = await visiblePage(
+  const { entries, more, rows } = await visiblePage(
     ctx.db,
     me.practiceOds,
     me.patientId,
@@ -178,11 +187,9 @@ export async function ownRecordSection(
   const children = new Map<string, VisibleEntry[]>();
   if (section.kind === 'consultation' && entries.length) {
     const ids = entries.map((e) => e.id);
-    const [consultations, inThem] = await Promise.all([
-      store.entriesById(ctx.db, me.practiceOds, ids),
-      store.entriesInConsultations(ctx.db, me.practiceOds, me.patientId, ids),
-    ]);
-    for (const e of visibleRecord([...consultations, ...inThem], access)) {
+    const inThem = await store.entriesInConsultations(ctx.db, me.practiceOds, me.patientId, ids);
+    // The page's consultations go through the rule with their entries, so each entry is judged with its consultation.
+    for (const e of visibleRecord([...rows, ...inThem], access)) {
       if (e.consultationId === null || e.kind === 'consultation') continue;
       const list = children.get(e.consultationId) ?? [];
       list.push(e);

@@ -30,6 +30,11 @@ function toEntry(r: Selectable<RecordEntriesTable>): RecordEntry {
   };
 }
 
+/** The newest-first order key: the clinical date as given, else the recorded time (both ISO, so they sort as text). */
+export function sortKey(d: Pick<EntryDraft, 'clinicalDate' | 'recordedAt'>): string {
+  return d.clinicalDate ?? d.recordedAt;
+}
+
 const SUMMARY_SQL = sql<boolean>`(e.kind = 'allergy' or (e.kind = 'medication' and e.details->>'status' = 'current'))`;
 
 /** Entries of some headings that may be shown under the plan, newest first. */
@@ -66,14 +71,11 @@ export async function visibleCandidates(
     .where(
       sql<boolean>`(e.consultation_id is null or ${SUMMARY_SQL} or ${
         consultationsShown
-          ? sql<boolean>`exists (select 1 from record_entries c where c.id = e.consultation_id and c.practice_ods = e.practice_ods and c.kind = 'consultation' and not c.draft and c.visible_online and ${window('c')})`
+          ? sql<boolean>`exists (select 1 from record_entries c where c.id = e.consultation_id and c.practice_ods = e.practice_ods and c.patient_id = e.patient_id and c.kind = 'consultation' and not c.draft and c.visible_online and ${window('c')})`
           : sql<boolean>`false`
       })`,
     )
-    .orderBy(
-      sql`coalesce(e.clinical_date, to_char(e.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS'))`,
-      'desc',
-    )
+    .orderBy('e.sort_key', 'desc')
     .orderBy('e.recorded_at', 'desc')
     .orderBy('e.id')
     .limit(options.limit)
@@ -154,6 +156,7 @@ export async function upsertEntries(
           source_id: d.source?.id ?? null,
           clinical_date: d.clinicalDate,
           recorded_at: d.recordedAt,
+          sort_key: sortKey(d),
           coding: JSON.stringify(d.coding),
           title: d.title,
           text: d.text,
@@ -174,6 +177,7 @@ export async function upsertEntries(
           .doUpdateSet((eb) => ({
             kind: eb.ref('excluded.kind'),
             clinical_date: eb.ref('excluded.clinical_date'),
+            sort_key: eb.ref('excluded.sort_key'),
             recorded_at: eb.ref('excluded.recorded_at'),
             coding: eb.ref('excluded.coding'),
             title: eb.ref('excluded.title'),

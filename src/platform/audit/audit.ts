@@ -88,28 +88,26 @@ export function hashRow(row: Omit<Row, 'hash'>): string {
  */
 export async function recordAudit(tx: Tx, entry: AuditEntry, now: Date): Promise<void> {
   const chain = `${entry.practiceOds ?? GLOBAL_CHAIN}/${String(shardFor(tx))}`;
-  let head = await tx
-    .selectFrom('audit_chain_heads')
-    .select(['seq', 'hash'])
-    .where('chain', '=', chain)
-    .forUpdate()
-    .executeTakeFirst();
+  // Two statements: take the next place in the chain (locking its head row), then insert the
+  // event and move the head's hash forward together.
+  const next = () =>
+    sql<{
+      seq: string;
+      hash: string;
+    }>`update audit_chain_heads set seq = seq + 1 where chain = ${chain} returning seq, hash`.execute(tx);
+  let head = (await next()).rows[0];
   if (!head) {
     await tx
       .insertInto('audit_chain_heads')
       .values({ chain, seq: 0, hash: GENESIS })
       .onConflict((oc) => oc.doNothing())
       .execute();
-    head = await tx
-      .selectFrom('audit_chain_heads')
-      .select(['seq', 'hash'])
-      .where('chain', '=', chain)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
+    head = (await next()).rows[0];
+    if (!head) throw new Error(`audit chain ${chain} has no head`);
   }
   const row: Omit<Row, 'hash'> = {
     chain,
-    seq: String(BigInt(head.seq) + 1n),
+    seq: head.seq,
     at: now,
     actor_type: entry.actor.type,
     actor_id: entry.actor.id,
@@ -126,11 +124,12 @@ export async function recordAudit(tx: Tx, entry: AuditEntry, now: Date): Promise
     prev_hash: head.hash,
   };
   const hash = hashRow(row);
-  await tx
-    .insertInto('audit_events')
-    .values({ ...row, details: JSON.stringify(row.details), hash })
-    .execute();
-  await tx.updateTable('audit_chain_heads').set({ seq: row.seq, hash }).where('chain', '=', chain).execute();
+  await sql`
+    with event as (
+      insert into audit_events (chain, seq, at, actor_type, actor_id, actor_role, on_behalf_of, patient_id, practice_ods, action, subject, outcome, ip, user_agent, details, prev_hash, hash)
+      values (${row.chain}, ${row.seq}::bigint, ${row.at}, ${row.actor_type}, ${row.actor_id}, ${row.actor_role}, ${row.on_behalf_of}::uuid, ${row.patient_id}::uuid, ${row.practice_ods}, ${row.action}, ${row.subject}, ${row.outcome}, ${row.ip}, ${row.user_agent}, ${JSON.stringify(row.details)}::jsonb, ${row.prev_hash}, ${hash})
+    )
+    update audit_chain_heads set hash = ${hash} where chain = ${chain}`.execute(tx);
 }
 
 /** Records an event in a transaction of its own (sign-in failures, where nothing else is written). */

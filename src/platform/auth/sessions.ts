@@ -8,8 +8,6 @@ import type { Selectable } from 'kysely';
 export const SESSION_IDLE_MINUTES = 30;
 export const SESSION_MAX_HOURS = 12;
 export const TOKEN_SECONDS = 3600;
-/** Extending a session's idle expiry writes to the database: at most once a minute. */
-const TOUCH_AFTER_MS = 60_000;
 
 export type Session = Selectable<SessionsTable> & { token: string };
 
@@ -42,26 +40,6 @@ export async function createSession(db: Db, s: NewSession, now: Date): Promise<S
     .insertInto('sessions')
     .values({ ...row, data: JSON.stringify(row.data) })
     .execute();
-  return { ...row, token };
-}
-
-export async function loadSession(db: Db, token: string, now: Date): Promise<Session | null> {
-  const row = await db.selectFrom('sessions').selectAll().where('id', '=', sha256(token)).executeTakeFirst();
-  if (!row) return null;
-  if (row.expires_at.getTime() <= now.getTime()) {
-    await db.deleteFrom('sessions').where('id', '=', row.id).execute();
-    return null;
-  }
-  if (now.getTime() - row.last_seen_at.getTime() > TOUCH_AFTER_MS) {
-    const expires = expiry(row.created_at, now);
-    await db
-      .updateTable('sessions')
-      .set({ last_seen_at: now, expires_at: expires })
-      .where('id', '=', row.id)
-      .execute();
-    row.last_seen_at = now;
-    row.expires_at = expires;
-  }
   return { ...row, token };
 }
 
@@ -122,20 +100,6 @@ export async function issueApiToken(
     })
     .execute();
   return { token, expiresIn: TOKEN_SECONDS };
-}
-
-export async function loadApiToken(
-  db: Db,
-  token: string,
-  now: Date,
-): Promise<{ principalType: PrincipalType; principalId: string } | null> {
-  const row = await db
-    .selectFrom('api_tokens')
-    .select(['principal_type', 'principal_id', 'expires_at'])
-    .where('id', '=', sha256(token))
-    .executeTakeFirst();
-  if (!row || row.expires_at.getTime() <= now.getTime()) return null;
-  return { principalType: row.principal_type, principalId: row.principal_id };
 }
 
 /** Housekeeping: removes expired sessions, tokens and rate-limit windows. */

@@ -192,6 +192,7 @@ export type RecordEntriesTable = {
   source_id: string | null;
   clinical_date: string | null;
   recorded_at: Timestamp;
+  sort_key: string;
   coding: Json<unknown[]>;
   title: string;
   text: string | null;

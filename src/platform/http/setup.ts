@@ -14,8 +14,8 @@ import nunjucks from 'nunjucks';
 import type { Config } from '../../config.ts';
 import type { RequestMeta } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
-import { loadApiToken, loadSession, type Session } from '../auth/sessions.ts';
-import { loadActor } from '../auth/signin.ts';
+import type { Session } from '../auth/sessions.ts';
+import { sessionAndActor, tokenActor } from '../auth/request-auth.ts';
 import type { Clock } from '../clock.ts';
 import type { Db, DbKind } from '../db/index.ts';
 import { addFilters } from '../views/filters.ts';
@@ -165,18 +165,14 @@ export async function registerPlatform(app: FastifyInstance, deps: AppDeps): Pro
     const now = clock.now();
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) {
-      const t = await loadApiToken(db, auth.slice(7).trim(), now);
-      if (t) req.actor = await loadActor(db, t.principalType, t.principalId);
+      req.actor = await tokenActor(db, auth.slice(7).trim(), now);
       return;
     }
     const token = req.cookies[SESSION_COOKIE];
     if (!token) return;
-    const session = await loadSession(db, token, now);
+    const { session, actor } = await sessionAndActor(db, token, now);
     req.session = session;
-    if (session?.stage === 'full') {
-      req.actor = await loadActor(db, session.principal_type, session.principal_id);
-      if (!req.actor) req.session = null;
-    }
+    req.actor = actor;
   });
 
   // Coarse guard before any body is validated: practice APIs are for staff only. Services still

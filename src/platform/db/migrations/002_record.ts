@@ -16,6 +16,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       source_id text,
       clinical_date text,
       recorded_at timestamptz not null,
+      -- Newest-first order of the patient's pages: the clinical date, else when it was recorded.
+      sort_key text not null,
       coding jsonb not null default '[]',
       title text not null,
       text text,
@@ -30,7 +32,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       check ((source_system is null) = (source_id is null))
     );
     create unique index record_entries_source on record_entries (practice_ods, patient_id, source_system, source_id) where source_id is not null;
-    create index record_entries_patient_kind on record_entries (practice_ods, patient_id, kind, recorded_at);
+    create index record_entries_patient_kind on record_entries (practice_ods, patient_id, kind, sort_key desc, recorded_at desc, id);
+    create index record_entries_consultation on record_entries (practice_ods, patient_id, consultation_id) where consultation_id is not null;
     create index record_entries_pending on record_entries (practice_ods, imported_at) where unfiled or unreviewed;
     create index record_entries_codes on record_entries (practice_ods, patient_id) where kind = 'administrative';
     create index record_entries_coding on record_entries using gin (coding jsonb_path_ops);
