@@ -91,7 +91,10 @@ try {
     );
     if (s.kind === 'consultation') {
       const ids = rows.slice(0, 50).map((e) => e.id);
-      row('  entriesById (the 50 consultations again)', await median(() => store.entriesById(db, ods, ids)));
+      row(
+        '  consultationsForRule (the consultations, flags only)',
+        await median(() => store.consultationsForRule(db, ods, ids)),
+      );
       row(
         '  entriesInConsultations (their coded entries)',
         await median(() => store.entriesInConsultations(db, ods, patientId, ids)),

@@ -15,6 +15,7 @@ import { permissions } from './permissions.ts';
 import {
   accessPlan,
   automaticAccess,
+  isSummaryInformation,
   kindsFor,
   ONLINE_ACCESS_CODES,
   SECTION_ORDER,
@@ -91,6 +92,7 @@ export async function visiblePage(
   page: number,
   size: number,
   code?: string,
+  summaryOnly = false,
 ): Promise<{ entries: VisibleEntry[]; more: boolean; rows: RecordEntry[] }> {
   const plan = accessPlan(access);
   const candidates = await store.visibleCandidates(db, practiceOds, patientId, plan, {
@@ -98,13 +100,20 @@ export async function visiblePage(
     limit: size + 1,
     offset: page * size,
     code,
+    summaryOnly,
   });
   const more = candidates.length > size;
   const pageRows = candidates.slice(0, size);
+  // Summary information does not depend on its consultation; other entries are judged with theirs.
   const consultationIds = [
-    ...new Set(pageRows.map((e) => e.consultationId).filter((x): x is string => x !== null)),
+    ...new Set(
+      pageRows
+        .filter((e) => !isSummaryInformation(e))
+        .map((e) => e.consultationId)
+        .filter((x): x is string => x !== null),
+    ),
   ].filter((id) => !pageRows.some((e) => e.id === id));
-  const related = await store.entriesById(db, practiceOds, consultationIds);
+  const related = await store.consultationsForRule(db, practiceOds, consultationIds);
   const visible = visibleRecord([...related, ...pageRows], access);
   const wanted = new Set(pageRows.map((e) => e.id));
   return { entries: visible.filter((e) => wanted.has(e.id)), more, rows: pageRows };
@@ -142,16 +151,24 @@ export type RecordSummary = {
 export async function ownRecordSummary(ctx: Ctx, actor: Actor | null): Promise<RecordSummary> {
   const { me, access } = await ownRecordAccess(ctx, actor);
   const kinds = new Set(access.withheld ? [] : kindsFor(access.level));
-  const [meds, allergies] = await Promise.all([
-    visiblePage(ctx.db, me.practiceOds, me.patientId, access, ['medication'], 0, PAGE_SIZE),
-    visiblePage(ctx.db, me.practiceOds, me.patientId, access, ['allergy'], 0, PAGE_SIZE),
-  ]);
+  // Current medicines and allergies only: summary information, in one query.
+  const { entries } = await visiblePage(
+    ctx.db,
+    me.practiceOds,
+    me.patientId,
+    access,
+    ['medication', 'allergy'],
+    0,
+    200,
+    undefined,
+    true,
+  );
   await auditView(ctx, actor as Actor, me, 'record:summary');
   return {
     access,
     sections: SECTION_ORDER.filter((s) => kinds.has(s.kind)),
-    medicines: meds.entries.filter((e) => e.details.kind === 'medication' && e.details.status === 'current'),
-    allergies: allergies.entries,
+    medicines: entries.filter((e) => e.details.kind === 'medication' && e.details.status === 'current'),
+    allergies: entries.filter((e) => e.kind === 'allergy'),
   };
 }
 

@@ -43,7 +43,13 @@ export async function visibleCandidates(
   practiceOds: string,
   patientId: string,
   plan: AccessPlan,
-  options: { kinds: readonly EntryKind[]; limit: number; offset?: number; code?: string },
+  options: {
+    kinds: readonly EntryKind[];
+    limit: number;
+    offset?: number;
+    code?: string;
+    summaryOnly?: boolean;
+  },
 ): Promise<RecordEntry[]> {
   const kinds = options.kinds.filter((k) => plan.kinds.includes(k));
   if (plan.none || kinds.length === 0) return [];
@@ -67,7 +73,7 @@ export async function visibleCandidates(
     .$if(options.code !== undefined, (q) =>
       q.where(sql<boolean>`e.coding @> ${JSON.stringify([{ code: options.code }])}::jsonb`),
     )
-    .where(sql<boolean>`(${SUMMARY_SQL} or ${window('e')})`)
+    .where(options.summaryOnly ? SUMMARY_SQL : sql<boolean>`(${SUMMARY_SQL} or ${window('e')})`)
     .where(
       sql<boolean>`(e.consultation_id is null or ${SUMMARY_SQL} or ${
         consultationsShown
@@ -80,21 +86,6 @@ export async function visibleCandidates(
     .orderBy('e.id')
     .limit(options.limit)
     .offset(options.offset ?? 0)
-    .execute();
-  return rows.map(toEntry);
-}
-
-export async function entriesById(
-  db: Q,
-  practiceOds: string,
-  ids: readonly string[],
-): Promise<RecordEntry[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('record_entries')
-    .selectAll()
-    .where('practice_ods', '=', practiceOds)
-    .where('id', 'in', ids)
     .execute();
   return rows.map(toEntry);
 }
@@ -330,4 +321,55 @@ export async function unreviewedImports(db: Q, practiceOds: string, limit = 100)
     .orderBy(sql`max(e.imported_at)`, 'desc')
     .limit(limit)
     .execute();
+}
+
+/**
+ * Consultations as the access rule needs them to judge the entries made in them: kind, dates
+ * and flags only (no text or details, which the caller does not show).
+ */
+export async function consultationsForRule(
+  db: Q,
+  practiceOds: string,
+  ids: readonly string[],
+): Promise<RecordEntry[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('record_entries')
+    .select([
+      'id',
+      'patient_id',
+      'practice_ods',
+      'kind',
+      'clinical_date',
+      'recorded_at',
+      'consultation_id',
+      'draft',
+      'unfiled',
+      'unreviewed',
+      'visible_online',
+      'imported_at',
+    ])
+    .where('practice_ods', '=', practiceOds)
+    .where('id', 'in', ids)
+    .where('kind', '=', 'consultation')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    patientId: r.patient_id,
+    practiceOds: r.practice_ods,
+    kind: 'consultation' as const,
+    source: null,
+    clinicalDate: r.clinical_date,
+    recordedAt: r.recorded_at.toISOString(),
+    coding: [],
+    title: '',
+    text: null,
+    consultationId: r.consultation_id,
+    draft: r.draft,
+    unfiled: r.unfiled,
+    unreviewed: r.unreviewed,
+    visibleOnline: r.visible_online,
+    importedAt: r.imported_at.toISOString(),
+    details: { kind: 'consultation' as const, clinician: null, location: null, consultationType: null },
+  }));
 }

@@ -60,10 +60,10 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-export function hashRow(row: Omit<Row, 'hash'>): string {
+/** The hash of an event's content: everything but its place in the chain. */
+export function contentHash(row: Omit<Row, 'hash' | 'seq' | 'prev_hash'>): string {
   const material = canonicalJson([
     row.chain,
-    row.seq,
     row.at.toISOString(),
     row.actor_type,
     row.actor_id,
@@ -77,9 +77,17 @@ export function hashRow(row: Omit<Row, 'hash'>): string {
     row.ip,
     row.user_agent,
     row.details,
-    row.prev_hash,
   ]);
   return createHash('sha256').update(material).digest('hex');
+}
+
+/** The chain hash: sha256(previous hash : sequence : content hash), as the database's audit_append() computes it. */
+export function chainHash(prevHash: string, seq: string, content: string): string {
+  return createHash('sha256').update(`${prevHash}:${seq}:${content}`).digest('hex');
+}
+
+export function hashRow(row: Omit<Row, 'hash'>): string {
+  return chainHash(row.prev_hash, row.seq, contentHash(row));
 }
 
 /**
@@ -87,27 +95,17 @@ export function hashRow(row: Omit<Row, 'hash'>): string {
  * The chain head row is locked until the transaction ends.
  */
 export async function recordAudit(tx: Tx, entry: AuditEntry, now: Date): Promise<void> {
-  const chain = `${entry.practiceOds ?? GLOBAL_CHAIN}/${String(shardFor(tx))}`;
-  // Two statements: take the next place in the chain (locking its head row), then insert the
-  // event and move the head's hash forward together.
-  const next = () =>
-    sql<{
-      seq: string;
-      hash: string;
-    }>`update audit_chain_heads set seq = seq + 1 where chain = ${chain} returning seq, hash`.execute(tx);
-  let head = (await next()).rows[0];
-  if (!head) {
-    await tx
-      .insertInto('audit_chain_heads')
-      .values({ chain, seq: 0, hash: GENESIS })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-    head = (await next()).rows[0];
-    if (!head) throw new Error(`audit chain ${chain} has no head`);
-  }
-  const row: Omit<Row, 'hash'> = {
+  await append(tx, `${entry.practiceOds ?? GLOBAL_CHAIN}/${String(shardFor(tx))}`, entry, now);
+}
+
+/** Records an event on its own (sign-in failures, reads): one atomic statement, no transaction needed. */
+export async function recordAuditAlone(db: Db, entry: AuditEntry, now: Date): Promise<void> {
+  await append(db, `${entry.practiceOds ?? GLOBAL_CHAIN}/${String(randomInt(AUDIT_SHARDS))}`, entry, now);
+}
+
+async function append(q: Db | Tx, chain: string, entry: AuditEntry, now: Date): Promise<void> {
+  const row = {
     chain,
-    seq: head.seq,
     at: now,
     actor_type: entry.actor.type,
     actor_id: entry.actor.id,
@@ -121,20 +119,10 @@ export async function recordAudit(tx: Tx, entry: AuditEntry, now: Date): Promise
     ip: entry.request?.ip ?? null,
     user_agent: entry.request?.userAgent?.slice(0, 400) ?? null,
     details: entry.details ?? {},
-    prev_hash: head.hash,
   };
-  const hash = hashRow(row);
-  await sql`
-    with event as (
-      insert into audit_events (chain, seq, at, actor_type, actor_id, actor_role, on_behalf_of, patient_id, practice_ods, action, subject, outcome, ip, user_agent, details, prev_hash, hash)
-      values (${row.chain}, ${row.seq}::bigint, ${row.at}, ${row.actor_type}, ${row.actor_id}, ${row.actor_role}, ${row.on_behalf_of}::uuid, ${row.patient_id}::uuid, ${row.practice_ods}, ${row.action}, ${row.subject}, ${row.outcome}, ${row.ip}, ${row.user_agent}, ${JSON.stringify(row.details)}::jsonb, ${row.prev_hash}, ${hash})
-    )
-    update audit_chain_heads set hash = ${hash} where chain = ${chain}`.execute(tx);
-}
-
-/** Records an event in a transaction of its own (sign-in failures, where nothing else is written). */
-export async function recordAuditAlone(db: Db, entry: AuditEntry, now: Date): Promise<void> {
-  await db.transaction().execute((tx) => recordAudit(tx, entry, now));
+  await sql`select audit_append(${row.chain}, ${row.at}, ${row.actor_type}, ${row.actor_id}, ${row.actor_role}, ${row.on_behalf_of}::uuid, ${row.patient_id}::uuid, ${row.practice_ods}, ${row.action}, ${row.subject}, ${row.outcome}, ${row.ip}, ${row.user_agent}, ${JSON.stringify(row.details)}::jsonb, ${contentHash(row)})`.execute(
+    q,
+  );
 }
 
 export type VerifyProblem = { chain: string; seq: string; problem: string };

@@ -3,10 +3,12 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResultS
 import type { Db } from './index.ts';
 import * as m001 from './migrations/001_foundation.ts';
 import * as m002 from './migrations/002_record.ts';
+import * as m003 from './migrations/003_audit_append.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
   '002_record': m002,
+  '003_audit_append': m003,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
