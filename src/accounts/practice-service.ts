@@ -20,6 +20,7 @@ import {
   normaliseSettings,
   VERIFICATION_METHODS,
   type ServiceSettings,
+  type SettingsChange,
 } from './rules.ts';
 import * as store from './store.ts';
 import type { Ctx } from '../platform/context.ts';
@@ -205,34 +206,20 @@ export async function changeServices(ctx: Ctx, actor: Actor | null, patientId: s
     const recordFields = ['recordLevel', 'prospectiveFrom', 'historicAccess'];
     if (Object.keys(changed).some((k) => recordFields.includes(k)))
       assertCan(staff, permissions.changeRecordAccess, staff.practiceOds);
-    const version = await store.saveSettings(tx, {
-      practiceOds: staff.practiceOds,
-      patientId: patient.id,
-      settings: next,
-      expectedVersion: current.version,
-      by: staff.staffId,
-      at: now,
-    });
-    if (version === null)
-      throw new AppError(
-        'conflict',
-        'Someone else changed these settings while you were editing. Check the current settings and try again.',
-        { reason: 'stale-version' },
-      );
     const reason = input.reason?.trim() || null;
-    await tx
-      .insertInto('online_services_history')
-      .values({
-        practice_ods: staff.practiceOds,
-        patient_id: patient.id,
-        version,
-        settings: JSON.stringify(next),
-        changed: JSON.stringify(changed),
+    const version = await writeSettings(
+      tx,
+      {
+        practiceOds: staff.practiceOds,
+        patientId: patient.id,
+        expectedVersion: current.version,
+        next,
+        changed,
+        byStaff: staff.staffId,
         reason,
-        changed_by: staff.staffId,
-        changed_at: now,
-      })
-      .execute();
+      },
+      now,
+    );
     await recordAudit(
       tx,
       {
@@ -362,32 +349,19 @@ export async function enableFullAccessBySystem(
   const next = normaliseSettings({ ...current.settings, recordLevel: 'full' }, current.settings, today(now));
   const changed = diffSettings(current.settings, next);
   if (Object.keys(changed).length === 0) return;
-  const version = await store.saveSettings(tx, {
-    practiceOds: p.practiceOds,
-    patientId: p.patientId,
-    settings: next,
-    expectedVersion: current.version,
-    by: p.byStaff,
-    at: now,
-  });
-  if (version === null)
-    throw new AppError('conflict', 'The patient’s online services changed at the same time. Try again.', {
-      reason: 'stale-version',
-    });
-  const reason = `Automatic prospective access (${p.trigger})`;
-  await tx
-    .insertInto('online_services_history')
-    .values({
-      practice_ods: p.practiceOds,
-      patient_id: p.patientId,
-      version,
-      settings: JSON.stringify(next),
-      changed: JSON.stringify(changed),
-      reason,
-      changed_by: p.byStaff,
-      changed_at: now,
-    })
-    .execute();
+  const version = await writeSettings(
+    tx,
+    {
+      practiceOds: p.practiceOds,
+      patientId: p.patientId,
+      expectedVersion: current.version,
+      next,
+      changed,
+      byStaff: p.byStaff,
+      reason: `Automatic prospective access (${p.trigger})`,
+    },
+    now,
+  );
   await recordAudit(
     tx,
     {
@@ -419,29 +393,65 @@ export async function grantHistoricAccessTx(
   const next = normaliseSettings({ ...current.settings, historicAccess: true }, current.settings, today(now));
   const changed = diffSettings(current.settings, next);
   if (Object.keys(changed).length === 0) return;
+  await writeSettings(
+    tx,
+    {
+      practiceOds: p.practiceOds,
+      patientId: p.patientId,
+      expectedVersion: current.version,
+      next,
+      changed,
+      byStaff: p.byStaff,
+      reason: p.reason,
+    },
+    now,
+  );
+}
+
+/**
+ * Saves a settings change at the version it was read at, with its history row. Every change of
+ * online services, by staff or by the system, goes through here.
+ */
+async function writeSettings(
+  tx: Tx,
+  p: {
+    practiceOds: string;
+    patientId: string;
+    expectedVersion: number;
+    next: ServiceSettings;
+    changed: SettingsChange;
+    byStaff: string | null;
+    reason: string | null;
+  },
+  now: Date,
+): Promise<number> {
   const version = await store.saveSettings(tx, {
     practiceOds: p.practiceOds,
     patientId: p.patientId,
-    settings: next,
-    expectedVersion: current.version,
+    settings: p.next,
+    expectedVersion: p.expectedVersion,
     by: p.byStaff,
     at: now,
   });
-  if (version === null)
-    throw new AppError('conflict', 'The patient’s online services changed at the same time. Try again.', {
-      reason: 'stale-version',
-    });
+  if (version === null) {
+    throw new AppError(
+      'conflict',
+      'Someone else changed these settings at the same time. Check the current settings and try again.',
+      { reason: 'stale-version' },
+    );
+  }
   await tx
     .insertInto('online_services_history')
     .values({
       practice_ods: p.practiceOds,
       patient_id: p.patientId,
       version,
-      settings: JSON.stringify(next),
-      changed: JSON.stringify(changed),
+      settings: JSON.stringify(p.next),
+      changed: JSON.stringify(p.changed),
       reason: p.reason,
       changed_by: p.byStaff,
       changed_at: now,
     })
     .execute();
+  return version;
 }
