@@ -285,7 +285,8 @@ export const recordSchemas = {
   },
   section: {
     tags: ['record'],
-    summary: 'One heading of your GP record, newest first, 50 entries a page',
+    summary:
+      'One heading of your GP record, newest first, 25 entries a page (10 consultations with their coded entries)',
     security,
     params: {
       type: 'object',

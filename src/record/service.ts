@@ -27,7 +27,9 @@ import {
 import { sql } from 'kysely';
 import * as store from './store.ts';
 
-export const PAGE_SIZE = 50;
+/** Entries a page: a screenful a person reads; consultations carry their coded entries, so fewer. */
+export const PAGE_SIZE = 25;
+export const CONSULTATIONS_PAGE_SIZE = 10;
 
 /** The access a patient's record is shown with: their settings and the practice's withhold. */
 export async function recordAccessFor(
@@ -199,7 +201,7 @@ export async function ownRecordSection(
     access,
     [section.kind],
     page,
-    PAGE_SIZE,
+    section.kind === 'consultation' ? CONSULTATIONS_PAGE_SIZE : PAGE_SIZE,
   );
   const children = new Map<string, VisibleEntry[]>();
   if (section.kind === 'consultation' && entries.length) {
@@ -526,8 +528,6 @@ export async function bulkEnable(ctx: Ctx, actor: Actor | null): Promise<BulkRes
   });
   return result;
 }
-
-export { PAGE_SIZE as RECORD_PAGE_SIZE };
 
 /** A patient at the actor's practice by id or NHS number (the API accepts either). */
 export async function resolvePatientRef(ctx: Ctx, actor: Actor | null, ref: string): Promise<string> {

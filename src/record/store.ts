@@ -60,8 +60,16 @@ export async function visibleCandidates(
         ? sql<boolean>`${sql.ref(`${alias}.recorded_at`)} >= ${plan.recordedFrom}::date`
         : sql<boolean>`false`;
   const consultationsShown = plan.kinds.includes('consultation');
+  // The consultation an entry was made in is joined by primary key (an EXISTS here became a scan
+  // of every consultation in the table).
   const rows = await db
     .selectFrom('record_entries as e')
+    .leftJoin('record_entries as c', (j) =>
+      j
+        .onRef('c.id', '=', 'e.consultation_id')
+        .onRef('c.practice_ods', '=', 'e.practice_ods')
+        .onRef('c.patient_id', '=', 'e.patient_id'),
+    )
     .selectAll('e')
     .where('e.practice_ods', '=', practiceOds)
     .where('e.patient_id', '=', patientId)
@@ -77,7 +85,7 @@ export async function visibleCandidates(
     .where(
       sql<boolean>`(e.consultation_id is null or ${SUMMARY_SQL} or ${
         consultationsShown
-          ? sql<boolean>`exists (select 1 from record_entries c where c.id = e.consultation_id and c.practice_ods = e.practice_ods and c.patient_id = e.patient_id and c.kind = 'consultation' and not c.draft and c.visible_online and ${window('c')})`
+          ? sql<boolean>`(c.kind = 'consultation' and not c.draft and c.visible_online and ${window('c')})`
           : sql<boolean>`false`
       })`,
     )
