@@ -82,19 +82,15 @@ try {
   );
   for (const s of SECTION_ORDER) {
     const opts = { kinds: [s.kind], limit: 51, offset: 0 };
-    let rows: Awaited<ReturnType<typeof store.visibleCandidates>> = [];
+    let rows: Awaited<ReturnType<typeof store.visibleCandidates>>['entries'] = [];
     row(
       `visibleCandidates ${s.slug}`,
       await median(async () => {
-        rows = await store.visibleCandidates(db, ods, patientId, plan, opts);
+        rows = (await store.visibleCandidates(db, ods, patientId, plan, opts)).entries;
       }),
     );
     if (s.kind === 'consultation') {
       const ids = rows.slice(0, 50).map((e) => e.id);
-      row(
-        '  consultationsForRule (the consultations, flags only)',
-        await median(() => store.consultationsForRule(db, ods, ids)),
-      );
       row(
         '  entriesInConsultations (their coded entries)',
         await median(() => store.entriesInConsultations(db, ods, patientId, ids)),
@@ -128,7 +124,7 @@ try {
     const s = SECTION_ORDER.find((x) => x.slug === slug);
     if (!s) continue;
     captured.length = 0;
-    const rows = await store.visibleCandidates(spy, ods, patientId, plan, {
+    const { entries: rows } = await store.visibleCandidates(spy, ods, patientId, plan, {
       kinds: [s.kind],
       limit: 51,
       offset: 0,

@@ -9,13 +9,12 @@ import type { Ctx } from '../platform/context.ts';
 import type { Db, Tx } from '../platform/db/index.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { enableFullAccessBySystem, settingsOf } from '../accounts/practice-service.ts';
-import { canUse } from '../accounts/rules.ts';
+import { canUse, type ServiceSettings } from '../accounts/rules.ts';
 import type { EntryKind, RecordAccess, RecordEntry } from './model.ts';
 import { permissions } from './permissions.ts';
 import {
   accessPlan,
   automaticAccess,
-  isSummaryInformation,
   kindsFor,
   ONLINE_ACCESS_CODES,
   SECTION_ORDER,
@@ -31,22 +30,38 @@ import * as store from './store.ts';
 export const PAGE_SIZE = 25;
 export const CONSULTATIONS_PAGE_SIZE = 10;
 
+/** The settings (kept by accounts) and the withhold, in one read, as the record uses them. */
+async function settingsAndAccess(
+  db: Db | Tx,
+  practiceOds: string,
+  patientId: string,
+): Promise<{ settings: ServiceSettings; access: RecordAccess }> {
+  const row = await store.accessRow(db, practiceOds, patientId);
+  const settings: ServiceSettings = {
+    appointments: row?.appointments ?? false,
+    repeatPrescriptions: row?.repeat_prescriptions ?? false,
+    recordLevel: row?.record_level ?? 'none',
+    prospectiveFrom: row?.prospective_from ?? null,
+    historicAccess: row?.historic_access ?? false,
+    pharmacyView: row?.pharmacy_view ?? false,
+    pharmacyUpdate: row?.pharmacy_update ?? false,
+  };
+  const access: RecordAccess = {
+    level: settings.recordLevel,
+    prospectiveFrom: settings.prospectiveFrom,
+    historicAccess: settings.historicAccess,
+    withheld: row?.withheld ?? false,
+  };
+  return { settings, access };
+}
+
 /** The access a patient's record is shown with: their settings and the practice's withhold. */
 export async function recordAccessFor(
   db: Db | Tx,
   practiceOds: string,
   patientId: string,
 ): Promise<RecordAccess> {
-  const [{ settings }, controls] = await Promise.all([
-    settingsOf(db, practiceOds, patientId),
-    store.controlsFor(db, practiceOds, patientId),
-  ]);
-  return {
-    level: settings.recordLevel,
-    prospectiveFrom: settings.prospectiveFrom,
-    historicAccess: settings.historicAccess,
-    withheld: controls?.withheld ?? false,
-  };
+  return (await settingsAndAccess(db, practiceOds, patientId)).access;
 }
 
 type Me = { accountId: string; patientId: string; practiceOds: string };
@@ -60,27 +75,16 @@ export async function ownRecordAccess(
   if (!p.patientId || !p.practiceOds)
     throw new AppError('forbidden', 'Link your account to your GP record first.', { reason: 'not-linked' });
   const me = { accountId: p.accountId, patientId: p.patientId, practiceOds: p.practiceOds };
-  const [{ settings }, controls] = await Promise.all([
-    settingsOf(ctx.db, me.practiceOds, me.patientId),
-    store.controlsFor(ctx.db, me.practiceOds, me.patientId),
-  ]);
+  const { settings, access } = await settingsAndAccess(ctx.db, me.practiceOds, me.patientId);
   if (!canUse({ linked: true, proofingLevel: p.proofingLevel }, settings, 'record')) {
     throw new AppError(
       'forbidden',
       settings.recordLevel === 'none'
         ? 'Your GP practice has not switched on online access to your record.'
         : 'Your GP practice needs to check your identity before you can see your record online.',
-      {
-        reason: settings.recordLevel === 'none' ? 'record-access-off' : 'identity-check-needed',
-      },
+      { reason: settings.recordLevel === 'none' ? 'record-access-off' : 'identity-check-needed' },
     );
   }
-  const access: RecordAccess = {
-    level: settings.recordLevel,
-    prospectiveFrom: settings.prospectiveFrom,
-    historicAccess: settings.historicAccess,
-    withheld: controls?.withheld ?? false,
-  };
   return { me, access };
 }
 
@@ -97,25 +101,24 @@ export async function visiblePage(
   summaryOnly = false,
 ): Promise<{ entries: VisibleEntry[]; more: boolean; rows: RecordEntry[] }> {
   const plan = accessPlan(access);
-  const candidates = await store.visibleCandidates(db, practiceOds, patientId, plan, {
-    kinds,
-    limit: size + 1,
-    offset: page * size,
-    code,
-    summaryOnly,
-  });
+  const { entries: candidates, consultations } = await store.visibleCandidates(
+    db,
+    practiceOds,
+    patientId,
+    plan,
+    {
+      kinds,
+      limit: size + 1,
+      offset: page * size,
+      code,
+      summaryOnly,
+    },
+  );
   const more = candidates.length > size;
   const pageRows = candidates.slice(0, size);
-  // Summary information does not depend on its consultation; other entries are judged with theirs.
-  const consultationIds = [
-    ...new Set(
-      pageRows
-        .filter((e) => !isSummaryInformation(e))
-        .map((e) => e.consultationId)
-        .filter((x): x is string => x !== null),
-    ),
-  ].filter((id) => !pageRows.some((e) => e.id === id));
-  const related = await store.consultationsForRule(db, practiceOds, consultationIds);
+  // Each entry's consultation came with it (flags and dates), so the rule judges them together.
+  const onPage = new Set(pageRows.map((e) => e.id));
+  const related = consultations.filter((c) => !onPage.has(c.id));
   const visible = visibleRecord([...related, ...pageRows], access);
   const wanted = new Set(pageRows.map((e) => e.id));
   return { entries: visible.filter((e) => wanted.has(e.id)), more, rows: pageRows };

@@ -50,9 +50,9 @@ export async function visibleCandidates(
     code?: string;
     summaryOnly?: boolean;
   },
-): Promise<RecordEntry[]> {
+): Promise<{ entries: RecordEntry[]; consultations: RecordEntry[] }> {
   const kinds = options.kinds.filter((k) => plan.kinds.includes(k));
-  if (plan.none || kinds.length === 0) return [];
+  if (plan.none || kinds.length === 0) return { entries: [], consultations: [] };
   const window = (alias: string) =>
     plan.anyDate
       ? sql<boolean>`true`
@@ -71,6 +71,18 @@ export async function visibleCandidates(
         .onRef('c.patient_id', '=', 'e.patient_id'),
     )
     .selectAll('e')
+    // The consultation's dates and flags come with each entry, for the access rule to judge them together.
+    .select([
+      'c.id as c_id',
+      'c.kind as c_kind',
+      'c.clinical_date as c_clinical_date',
+      'c.recorded_at as c_recorded_at',
+      'c.draft as c_draft',
+      'c.unfiled as c_unfiled',
+      'c.unreviewed as c_unreviewed',
+      'c.visible_online as c_visible_online',
+      'c.imported_at as c_imported_at',
+    ])
     .where('e.practice_ods', '=', practiceOds)
     .where('e.patient_id', '=', patientId)
     .where('e.kind', 'in', kinds)
@@ -95,7 +107,37 @@ export async function visibleCandidates(
     .limit(options.limit)
     .offset(options.offset ?? 0)
     .execute();
-  return rows.map(toEntry);
+  const consultations = new Map<string, RecordEntry>();
+  for (const r of rows) {
+    if (
+      !r.c_id ||
+      r.c_kind !== 'consultation' ||
+      consultations.has(r.c_id) ||
+      r.c_recorded_at === null ||
+      r.c_imported_at === null
+    )
+      continue;
+    consultations.set(r.c_id, {
+      id: r.c_id,
+      patientId,
+      practiceOds,
+      kind: 'consultation',
+      source: null,
+      clinicalDate: r.c_clinical_date,
+      recordedAt: r.c_recorded_at.toISOString(),
+      coding: [],
+      title: '',
+      text: null,
+      consultationId: null,
+      draft: r.c_draft ?? true,
+      unfiled: r.c_unfiled ?? true,
+      unreviewed: r.c_unreviewed ?? true,
+      visibleOnline: r.c_visible_online ?? false,
+      importedAt: r.c_imported_at.toISOString(),
+      details: { kind: 'consultation', clinician: null, location: null, consultationType: null },
+    });
+  }
+  return { entries: rows.map(toEntry), consultations: [...consultations.values()] };
 }
 
 /** Every entry of a patient (staff views and exports; callers filter with the rule). */
@@ -332,52 +374,29 @@ export async function unreviewedImports(db: Q, practiceOds: string, limit = 100)
 }
 
 /**
- * Consultations as the access rule needs them to judge the entries made in them: kind, dates
- * and flags only (no text or details, which the caller does not show).
+ * What the access rule needs about a patient, in one read: the online-services settings the
+ * accounts feature keeps, and whether the practice withholds the record.
  */
-export async function consultationsForRule(
-  db: Q,
-  practiceOds: string,
-  ids: readonly string[],
-): Promise<RecordEntry[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('record_entries')
+export async function accessRow(db: Q, practiceOds: string, patientId: string) {
+  return db
+    .selectFrom('patients as p')
+    .leftJoin('online_services as s', (j) =>
+      j.onRef('s.patient_id', '=', 'p.id').onRef('s.practice_ods', '=', 'p.practice_ods'),
+    )
+    .leftJoin('record_controls as c', (j) =>
+      j.onRef('c.patient_id', '=', 'p.id').onRef('c.practice_ods', '=', 'p.practice_ods'),
+    )
     .select([
-      'id',
-      'patient_id',
-      'practice_ods',
-      'kind',
-      'clinical_date',
-      'recorded_at',
-      'consultation_id',
-      'draft',
-      'unfiled',
-      'unreviewed',
-      'visible_online',
-      'imported_at',
+      's.appointments',
+      's.repeat_prescriptions',
+      's.record_level',
+      's.prospective_from',
+      's.historic_access',
+      's.pharmacy_view',
+      's.pharmacy_update',
+      'c.withheld',
     ])
-    .where('practice_ods', '=', practiceOds)
-    .where('id', 'in', ids)
-    .where('kind', '=', 'consultation')
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    patientId: r.patient_id,
-    practiceOds: r.practice_ods,
-    kind: 'consultation' as const,
-    source: null,
-    clinicalDate: r.clinical_date,
-    recordedAt: r.recorded_at.toISOString(),
-    coding: [],
-    title: '',
-    text: null,
-    consultationId: r.consultation_id,
-    draft: r.draft,
-    unfiled: r.unfiled,
-    unreviewed: r.unreviewed,
-    visibleOnline: r.visible_online,
-    importedAt: r.imported_at.toISOString(),
-    details: { kind: 'consultation' as const, clinician: null, location: null, consultationType: null },
-  }));
+    .where('p.practice_ods', '=', practiceOds)
+    .where('p.id', '=', patientId)
+    .executeTakeFirst();
 }
