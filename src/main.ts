@@ -40,7 +40,7 @@ program
   .option('--demo', 'load demo data into an empty database and show the demo sign-in panel')
   .option('--workers <n>', 'processes sharing the port (PostgreSQL only)', int, 1)
   .action(async (opts: { port?: number; demo?: boolean; workers: number }) => {
-    const config = loadConfig(process.env, opts.port !== undefined ? { port: opts.port } : {});
+    const config = loadConfig(undefined, opts.port !== undefined ? { port: opts.port } : {});
     await serve(config, { workers: opts.workers, demo: Boolean(opts.demo) });
   });
 

@@ -9,7 +9,7 @@ import { openDatabase, pgliteDirFor, type DatabaseHandle } from './platform/db/i
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { purgeExpired } from './platform/auth/sessions.ts';
 import { claimDailyRun } from './platform/jobs.ts';
-import { applyBirthdayAccess } from './record/service.ts';
+import { applyBirthdayAccess } from './record/automatic-access.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from './demo/data.ts';
 
 function onIdleError(err: Error): void {

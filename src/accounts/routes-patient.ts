@@ -12,7 +12,7 @@ import { formBody, handleForm } from '../platform/views/forms.ts';
 import { formatLinkageKey, VERIFICATION_METHODS } from './rules.ts';
 import * as service from './service.ts';
 import type { Ctx } from '../platform/context.ts';
-import { applyAutomaticAccess } from '../record/service.ts';
+import { applyAutomaticAccess } from '../record/automatic-access.ts';
 
 /** When an account is first linked, prospective full record access may switch on (domain.md §2.1). */
 const automaticAccessOnLink: service.AfterLink = (tx, linked, now) =>

@@ -14,7 +14,7 @@ import { testNhsNumber } from '../accounts/rules.ts';
 import { addPractice } from '../practices/service.ts';
 import { addStaffUser } from '../staff/service.ts';
 import { entryIdBySource, importEntries } from '../record/import.ts';
-import { setEntryVisibility } from '../record/service.ts';
+import { setEntryVisibility } from '../record/staff-service.ts';
 import { generateRecord } from './records.ts';
 import {
   DEMO_PASSWORD,

@@ -7,7 +7,7 @@ import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../demo/data.ts';
 import { loadDemo } from '../demo/load.ts';
 import { totpCode } from '../platform/auth/secrets.ts';
 import { automaticAccess } from './rules.ts';
-import { applyAutomaticAccess } from './service.ts';
+import { applyAutomaticAccess } from './automatic-access.ts';
 
 let t: TestApp;
 const gp = DEMO_STAFF[1]!;

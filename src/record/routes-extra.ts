@@ -14,7 +14,8 @@ import {
   requestHistoricAccess,
   reviewQueue,
 } from './review.ts';
-import { bulkEnable, REDACTION_REASONS, resolvePatientRef } from './service.ts';
+import { bulkEnable } from './automatic-access.ts';
+import { REDACTION_REASONS, resolvePatientRef } from './staff-service.ts';
 
 const V = 'record/views/';
 

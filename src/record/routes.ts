@@ -6,6 +6,7 @@ import { formBody, handleForm } from '../platform/views/forms.ts';
 import { LEVEL_TEXT, withFlags } from './present.ts';
 import { SECTION_ORDER, type VisibleEntry } from './rules.ts';
 import * as service from './service.ts';
+import * as staff from './staff-service.ts';
 import { recordSchemas, apiEntry } from './api-schemas.ts';
 import { parseBundle } from './fhir.ts';
 import { importParsed } from './import.ts';
@@ -107,13 +108,13 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
       const section =
         SECTION_ORDER.find((s) => s.slug === (req.query.section ?? 'consultations')) ?? SECTION_ORDER[0];
       if (!section) throw new AppError('not-found', 'No such heading');
-      const rec = await service.staffRecord(ctx(req), req.actor, req.params.id, [section.kind]);
+      const rec = await staff.staffRecord(ctx(req), req.actor, req.params.id, [section.kind]);
       return reply.page(V + 'staff-record.njk', {
         title: `GP record: ${rec.patient.given_name} ${rec.patient.family_name}`,
         rec,
         section,
         sections: SECTION_ORDER,
-        reasons: service.REDACTION_REASONS,
+        reasons: staff.REDACTION_REASONS,
         flash: (req.query as { done?: string }).done,
         backHref: `/staff/patients/${rec.patient.id}`,
       });
@@ -131,20 +132,20 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
         V + 'staff-record.njk',
         async () => {
           const s = SECTION_ORDER.find((x) => x.slug === section) ?? SECTION_ORDER[0];
-          const rec = await service.staffRecord(ctx(req), req.actor, req.params.id, s ? [s.kind] : undefined);
+          const rec = await staff.staffRecord(ctx(req), req.actor, req.params.id, s ? [s.kind] : undefined);
           return {
             title: `GP record: ${rec.patient.given_name} ${rec.patient.family_name}`,
             rec,
             section: s,
             sections: SECTION_ORDER,
-            reasons: service.REDACTION_REASONS,
+            reasons: staff.REDACTION_REASONS,
             firstField: 'reason',
             backHref: `/staff/patients/${rec.patient.id}`,
           };
         },
         values,
         async () => {
-          await service.setEntryVisibility(ctx(req), req.actor, req.params.entryId, {
+          await staff.setEntryVisibility(ctx(req), req.actor, req.params.entryId, {
             visible: values.visible === 'yes',
             reason: values.reason ?? null,
             note: values.note ?? null,
@@ -166,20 +167,20 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
         reply,
         V + 'staff-record.njk',
         async () => {
-          const rec = await service.staffRecord(ctx(req), req.actor, req.params.id, ['consultation']);
+          const rec = await staff.staffRecord(ctx(req), req.actor, req.params.id, ['consultation']);
           return {
             title: `GP record: ${rec.patient.given_name} ${rec.patient.family_name}`,
             rec,
             section: SECTION_ORDER.find((s) => s.kind === 'consultation'),
             sections: SECTION_ORDER,
-            reasons: service.REDACTION_REASONS,
+            reasons: staff.REDACTION_REASONS,
             firstField: 'withholdReason',
             backHref: `/staff/patients/${rec.patient.id}`,
           };
         },
         values,
         async () => {
-          await service.setWithheld(ctx(req), req.actor, req.params.id, {
+          await staff.setWithheld(ctx(req), req.actor, req.params.id, {
             withheld: values.withheld === 'yes',
             reason: values.withholdReason ?? null,
           });
@@ -195,7 +196,7 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
     '/staff/patients/:id/record/as-patient',
     { schema: { hide: true } },
     async (req, reply) => {
-      const view = await service.viewAsPatient(ctx(req), req.actor, req.params.id);
+      const view = await staff.viewAsPatient(ctx(req), req.actor, req.params.id);
       const grouped = SECTION_ORDER.map((s) => ({
         section: s,
         entries: view.entries.filter((e: VisibleEntry) => e.kind === s.kind).map(withFlags),
@@ -236,8 +237,8 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
     '/api/v1/practice/patients/:ref/record',
     { schema: recordSchemas.staff },
     async (req) => {
-      const id = await service.resolvePatientRef(ctx(req), req.actor, req.params.ref);
-      const rec = await service.staffRecord(ctx(req), req.actor, id);
+      const id = await staff.resolvePatientRef(ctx(req), req.actor, req.params.ref);
+      const rec = await staff.staffRecord(ctx(req), req.actor, id);
       return {
         patient_id: rec.patient.id,
         nhs_number: rec.patient.nhs_number,
@@ -265,8 +266,8 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
     '/api/v1/practice/patients/:ref/record/entries/:entryId',
     { schema: recordSchemas.visibility },
     async (req) => {
-      await service.resolvePatientRef(ctx(req), req.actor, req.params.ref);
-      const e = await service.setEntryVisibility(ctx(req), req.actor, req.params.entryId, {
+      await staff.resolvePatientRef(ctx(req), req.actor, req.params.ref);
+      const e = await staff.setEntryVisibility(ctx(req), req.actor, req.params.entryId, {
         visible: req.body.visible,
         reason: req.body.reason ?? null,
         note: req.body.note ?? null,
@@ -278,8 +279,8 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
     '/api/v1/practice/patients/:ref/record/withhold',
     { schema: recordSchemas.withhold },
     async (req) => {
-      const id = await service.resolvePatientRef(ctx(req), req.actor, req.params.ref);
-      await service.setWithheld(ctx(req), req.actor, id, {
+      const id = await staff.resolvePatientRef(ctx(req), req.actor, req.params.ref);
+      await staff.setWithheld(ctx(req), req.actor, id, {
         withheld: req.body.withheld,
         reason: req.body.reason ?? null,
       });

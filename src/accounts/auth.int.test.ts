@@ -1,10 +1,10 @@
 // Sign-in through the API and pages: generic errors, lockout, audit rows, sign-out everywhere.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { apiToken, Browser, testApp, type TestApp } from '../../../test/support/harness.ts';
-import { DEMO_PASSWORD, DEMO_PATIENTS } from '../../demo/data.ts';
-import { loadDemo } from '../../demo/load.ts';
-import { totpCode } from './secrets.ts';
+import { apiToken, Browser, testApp, type TestApp } from '../../test/support/harness.ts';
+import { DEMO_PASSWORD, DEMO_PATIENTS } from '../demo/data.ts';
+import { loadDemo } from '../demo/load.ts';
+import { totpCode } from '../platform/auth/secrets.ts';
 
 let t: TestApp;
 before(async () => {

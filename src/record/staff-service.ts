@@ -1,0 +1,243 @@
+// Practice staff and the GP record: the whole record with visibility, view as patient,
+// per-entry redaction, withholding. Every read of patient data is audited; every change is audited in its transaction.
+import { randomUUID } from 'node:crypto';
+import type { Actor, StaffActor } from '../platform/auth/actor.ts';
+import { auditActor } from '../platform/auth/actor.ts';
+import { assertStaff, can, type StaffRule } from '../platform/auth/permissions.ts';
+import { recordAudit, recordAuditAlone } from '../platform/audit/audit.ts';
+import type { Ctx } from '../platform/context.ts';
+import type { Db, Tx } from '../platform/db/index.ts';
+import { AppError } from '../platform/http/errors.ts';
+import type { EntryKind, RecordAccess, RecordEntry } from './model.ts';
+import { permissions } from './permissions.ts';
+import { visibleRecord, type VisibleEntry } from './rules.ts';
+import * as store from './store.ts';
+import { recordAccessFor } from './service.ts';
+
+/** Entries a page: a screenful a person reads; consultations carry their coded entries, so fewer. */
+// --- Practice staff ---------------------------------------------------------------------------
+
+export function staffAt(actor: Actor | null, rule: StaffRule): StaffActor & { practiceOds: string } {
+  return assertStaff(actor, rule, actor?.kind === 'staff' ? actor.practiceOds : null) as StaffActor & {
+    practiceOds: string;
+  };
+}
+
+async function patientAt(db: Db | Tx, practiceOds: string, patientId: string) {
+  const p = /^[0-9a-f-]{36}$/.test(patientId)
+    ? await db
+        .selectFrom('patients')
+        .select(['id', 'given_name', 'family_name', 'nhs_number', 'birth_date'])
+        .where('practice_ods', '=', practiceOds)
+        .where('id', '=', patientId)
+        .executeTakeFirst()
+    : undefined;
+  if (!p) throw new AppError('not-found', 'No patient with this ID is registered at your practice.');
+  return p;
+}
+
+export type StaffRecord = {
+  patient: Awaited<ReturnType<typeof patientAt>>;
+  access: RecordAccess;
+  entries: RecordEntry[];
+  withheld: { reason: string | null; at: Date | null } | null;
+  canRedact: boolean;
+};
+
+/** The whole record as the practice holds it, with each entry's online visibility. */
+export async function staffRecord(
+  ctx: Ctx,
+  actor: Actor | null,
+  patientId: string,
+  kinds?: readonly EntryKind[],
+): Promise<StaffRecord> {
+  const staff = staffAt(actor, permissions.viewRecord);
+  const patient = await patientAt(ctx.db, staff.practiceOds, patientId);
+  const [access, entries, controls] = await Promise.all([
+    recordAccessFor(ctx.db, staff.practiceOds, patient.id),
+    store.allEntries(ctx.db, staff.practiceOds, patient.id, kinds),
+    store.controlsFor(ctx.db, staff.practiceOds, patient.id),
+  ]);
+  await recordAuditAlone(
+    ctx.db,
+    {
+      actor: auditActor(staff),
+      action: 'record.view',
+      outcome: 'success',
+      practiceOds: staff.practiceOds,
+      patientId: patient.id,
+      subject: kinds ? `record:${kinds.join(',')}` : 'record:all',
+      request: ctx.meta,
+    },
+    ctx.clock.now(),
+  );
+  return {
+    patient,
+    access,
+    entries,
+    withheld: controls?.withheld ? { reason: controls.withheld_reason, at: controls.withheld_at } : null,
+    canRedact: can(staff, permissions.redact, staff.practiceOds),
+  };
+}
+
+/** "View as patient": exactly what the patient's own pages would show, through the same rule. */
+export async function viewAsPatient(
+  ctx: Ctx,
+  actor: Actor | null,
+  patientId: string,
+): Promise<{ access: RecordAccess; entries: VisibleEntry[] }> {
+  const staff = staffAt(actor, permissions.viewRecord);
+  const patient = await patientAt(ctx.db, staff.practiceOds, patientId);
+  const access = await recordAccessFor(ctx.db, staff.practiceOds, patient.id);
+  const entries = visibleRecord(await store.allEntries(ctx.db, staff.practiceOds, patient.id), access);
+  await recordAuditAlone(
+    ctx.db,
+    {
+      actor: auditActor(staff),
+      action: 'record.view-as-patient',
+      outcome: 'success',
+      practiceOds: staff.practiceOds,
+      patientId: patient.id,
+      subject: 'record:as-patient',
+      request: ctx.meta,
+    },
+    ctx.clock.now(),
+  );
+  return { access, entries };
+}
+
+export const REDACTION_REASONS = {
+  'third-party': 'Information about someone else (third-party information)',
+  'serious-harm': 'Likely to cause serious harm to the patient or someone else',
+  other: 'Other reason',
+} as const;
+export type RedactionReason = keyof typeof REDACTION_REASONS;
+
+/** A clinician shows or hides one entry online, with a reason when hiding. */
+export async function setEntryVisibility(
+  ctx: Ctx,
+  actor: Actor | null,
+  entryId: string,
+  input: { visible: boolean; reason?: string | null; note?: string | null },
+): Promise<RecordEntry> {
+  const staff = staffAt(actor, permissions.redact);
+  if (!input.visible && !(input.reason && Object.hasOwn(REDACTION_REASONS, input.reason))) {
+    throw AppError.invalid([
+      { field: 'reason', message: 'Select why this entry should not be visible online' },
+    ]);
+  }
+  const note = input.note?.trim() || null;
+  if (note && note.length > 1000)
+    throw AppError.invalid([{ field: 'note', message: 'The note must be 1000 characters or fewer' }]);
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (tx) => {
+    const entry = /^[0-9a-f-]{36}$/.test(entryId)
+      ? await store.entryById(tx, staff.practiceOds, entryId)
+      : undefined;
+    if (!entry) throw new AppError('not-found', 'No such record entry at your practice.');
+    await tx
+      .updateTable('record_entries')
+      .set({ visible_online: input.visible, updated_at: now })
+      .where('practice_ods', '=', staff.practiceOds)
+      .where('id', '=', entry.id)
+      .execute();
+    await tx
+      .insertInto('record_visibility_decisions')
+      .values({
+        id: randomUUID(),
+        practice_ods: staff.practiceOds,
+        patient_id: entry.patientId,
+        entry_id: entry.id,
+        visible: input.visible,
+        reason: input.visible ? null : (input.reason as RedactionReason),
+        note,
+        decided_by: staff.staffId,
+        decided_at: now,
+      })
+      .execute();
+    await recordAudit(
+      tx,
+      {
+        actor: auditActor(staff),
+        action: input.visible ? 'record.entry-shown' : 'record.entry-hidden',
+        outcome: 'success',
+        practiceOds: staff.practiceOds,
+        patientId: entry.patientId,
+        subject: `entry:${entry.id}`,
+        details: { kind: entry.kind, reason: input.visible ? null : input.reason },
+        request: ctx.meta,
+      },
+      now,
+    );
+    return { ...entry, visibleOnline: input.visible };
+  });
+}
+
+/** Withhold or release the whole record online. */
+export async function setWithheld(
+  ctx: Ctx,
+  actor: Actor | null,
+  patientId: string,
+  input: { withheld: boolean; reason?: string | null },
+): Promise<void> {
+  const staff = staffAt(actor, permissions.withhold);
+  const reason = input.reason?.trim() || null;
+  if (input.withheld && !reason)
+    throw AppError.invalid([
+      { field: 'reason', message: 'Give the reason for withholding the whole record' },
+    ]);
+  const patient = await patientAt(ctx.db, staff.practiceOds, patientId);
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('record_controls')
+      .values({
+        patient_id: patient.id,
+        practice_ods: staff.practiceOds,
+        withheld: input.withheld,
+        withheld_reason: reason,
+        withheld_by: staff.staffId,
+        withheld_at: now,
+      })
+      .onConflict((oc) =>
+        oc.column('patient_id').doUpdateSet({
+          withheld: input.withheld,
+          withheld_reason: reason,
+          withheld_by: staff.staffId,
+          withheld_at: now,
+        }),
+      )
+      .execute();
+    await recordAudit(
+      tx,
+      {
+        actor: auditActor(staff),
+        action: input.withheld ? 'record.withheld' : 'record.released',
+        outcome: 'success',
+        practiceOds: staff.practiceOds,
+        patientId: patient.id,
+        details: { reason },
+        request: ctx.meta,
+      },
+      now,
+    );
+  });
+}
+
+/** A patient at the actor's practice by id or NHS number (the API accepts either). */
+export async function resolvePatientRef(ctx: Ctx, actor: Actor | null, ref: string): Promise<string> {
+  const staff = staffAt(actor, permissions.viewRecord);
+  const nhs = ref.replace(/\s/g, '');
+  if (/^\d{10}$/.test(nhs)) {
+    const p = await ctx.db
+      .selectFrom('patients')
+      .select('id')
+      .where('practice_ods', '=', staff.practiceOds)
+      .where('nhs_number', '=', nhs)
+      .executeTakeFirst();
+    if (!p)
+      throw new AppError('not-found', 'No patient with this NHS number is registered at your practice.');
+    return p.id;
+  }
+  return (await patientAt(ctx.db, staff.practiceOds, ref)).id;
+}
