@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor, StaffActor } from '../platform/auth/actor.ts';
 import { auditActor, SYSTEM_ACTOR } from '../platform/auth/actor.ts';
 import type { Db, Tx } from '../platform/db/index.ts';
-import { assertCan, assertStaff, type StaffRule } from '../platform/auth/permissions.ts';
+import { assertCan, assertOwnPracticeStaff } from '../platform/auth/permissions.ts';
 import { randomCode, sha256 } from '../platform/auth/secrets.ts';
 import { recordAudit, recordAuditAlone } from '../platform/audit/audit.ts';
 import type { VerificationMethod } from '../platform/db/schema.ts';
@@ -29,17 +29,12 @@ const today = (d: Date) => d.toISOString().slice(0, 10);
 
 // --- Practice staff ---------------------------------------------------------------------------
 
-function staffPractice(actor: Actor | null, rule: StaffRule): StaffActor & { practiceOds: string } {
-  const staff = assertStaff(actor, rule, actor?.kind === 'staff' ? actor.practiceOds : null);
-  return staff as StaffActor & { practiceOds: string };
-}
-
 export async function findPatients(
   ctx: Ctx,
   actor: Actor | null,
   query: string,
 ): Promise<store.PatientRow[]> {
-  const staff = staffPractice(actor, permissions.findPatients);
+  const staff = assertOwnPracticeStaff(actor, permissions.findPatients);
   const q = query.trim();
   if (!q) return [];
   const nhs = normaliseNhsNumber(q);
@@ -79,7 +74,7 @@ async function requirePatient(
 }
 
 export async function patientForStaff(ctx: Ctx, actor: Actor | null, patientId: string) {
-  const staff = staffPractice(actor, permissions.viewPatient);
+  const staff = assertOwnPracticeStaff(actor, permissions.viewPatient);
   const patient = await requirePatient(ctx, staff, patientId);
   const [account, verifications, services, letter, history] = await Promise.all([
     store.accountForPatient(ctx.db, patient.id),
@@ -118,7 +113,7 @@ export async function verifyIdentity(
   patientId: string,
   input: { method: string; evidence: string },
 ) {
-  const staff = staffPractice(actor, permissions.verifyIdentity);
+  const staff = assertOwnPracticeStaff(actor, permissions.verifyIdentity);
   const errors: { field: string; message: string }[] = [];
   if (!Object.hasOwn(VERIFICATION_METHODS, input.method))
     errors.push({ field: 'method', message: 'Select how you checked the patient’s identity' });
@@ -182,7 +177,7 @@ export async function verifyIdentity(
 export type SettingsInput = Partial<ServiceSettings> & { reason?: string; expectedVersion: number };
 
 export async function changeServices(ctx: Ctx, actor: Actor | null, patientId: string, input: SettingsInput) {
-  const staff = staffPractice(actor, permissions.changeServices);
+  const staff = assertOwnPracticeStaff(actor, permissions.changeServices);
   const patient = await requirePatient(ctx, staff, patientId);
   const now = ctx.clock.now();
   if (input.prospectiveFrom != null && !isIsoDate(input.prospectiveFrom)) {
@@ -266,7 +261,7 @@ export type Letter = {
 
 /** Issues a registration letter: a new Linkage Key (old ones stop working). The key is shown only now. */
 export async function issueLetter(ctx: Ctx, actor: Actor | null, patientId: string): Promise<Letter> {
-  const staff = staffPractice(actor, permissions.issueLetter);
+  const staff = assertOwnPracticeStaff(actor, permissions.issueLetter);
   const patient = await requirePatient(ctx, staff, patientId);
   const now = ctx.clock.now();
   const key = randomCode(LINKAGE_KEY_LENGTH);
@@ -324,7 +319,7 @@ export async function issueLetter(ctx: Ctx, actor: Actor | null, patientId: stri
 
 /** For pages that list nothing yet: only practice staff may open them. */
 export function assertPracticeStaff(actor: Actor | null): void {
-  staffPractice(actor, permissions.findPatients);
+  assertOwnPracticeStaff(actor, permissions.findPatients);
 }
 
 /** The online-service settings of a patient (other features read them through here). */

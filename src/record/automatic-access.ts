@@ -1,5 +1,6 @@
 // Automatic prospective access (domain.md §2.1): when an account is linked, at the 16th
 // birthday and by a practice's bulk action. Every read of patient data is audited; every change is audited in its transaction.
+import { assertOwnPracticeStaff } from '../platform/auth/permissions.ts';
 import type { Actor } from '../platform/auth/actor.ts';
 import { auditActor } from '../platform/auth/actor.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
@@ -10,7 +11,6 @@ import { permissions } from './permissions.ts';
 import { automaticAccess, ONLINE_ACCESS_CODES, turns16On, type AutomaticAccessOutcome } from './rules.ts';
 import { sql } from 'kysely';
 import * as store from './store.ts';
-import { staffAt } from './staff-service.ts';
 
 /** Entries a page: a screenful a person reads; consultations carry their coded entries, so fewer. */
 // --- Automatic prospective access -------------------------------------------------------------
@@ -51,7 +51,7 @@ export type BulkResult = {
 
 /** A practice switches on prospective full access for every eligible patient with a linked account. */
 export async function bulkEnable(ctx: Ctx, actor: Actor | null): Promise<BulkResult> {
-  const staff = staffAt(actor, permissions.bulkEnable);
+  const staff = assertOwnPracticeStaff(actor, permissions.bulkEnable);
   const now = ctx.clock.now();
   const linked = await ctx.db
     .selectFrom('online_accounts')

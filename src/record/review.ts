@@ -1,9 +1,9 @@
 // Clinicians' review work: the practice's queue (results to file, documents to review, historic
 // access requests, records with new imports), and the patient's request for older records.
 import { randomUUID } from 'node:crypto';
-import type { Actor, StaffActor } from '../platform/auth/actor.ts';
+import type { Actor } from '../platform/auth/actor.ts';
 import { auditActor } from '../platform/auth/actor.ts';
-import { assertPatient, assertStaff, type StaffRule } from '../platform/auth/permissions.ts';
+import { assertOwnPracticeStaff, assertPatient } from '../platform/auth/permissions.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
 import type { Ctx } from '../platform/context.ts';
 import { AppError } from '../platform/http/errors.ts';
@@ -11,12 +11,6 @@ import { grantHistoricAccessTx } from '../accounts/practice-service.ts';
 import { permissions } from './permissions.ts';
 import { ownRecordAccess } from './service.ts';
 import * as store from './store.ts';
-
-function staffAt(actor: Actor | null, rule: StaffRule): StaffActor & { practiceOds: string } {
-  return assertStaff(actor, rule, actor?.kind === 'staff' ? actor.practiceOds : null) as StaffActor & {
-    practiceOds: string;
-  };
-}
 
 // --- Patients: asking for older records -----------------------------------------------------
 
@@ -102,7 +96,7 @@ export async function decideHistoricAccess(
   patientId: string,
   input: { decision: string; note?: string | null },
 ): Promise<void> {
-  const staff = staffAt(actor, permissions.decideHistoric);
+  const staff = assertOwnPracticeStaff(actor, permissions.decideHistoric);
   if (input.decision !== 'granted' && input.decision !== 'refused')
     throw AppError.invalid([
       { field: 'decision', message: 'Choose whether to grant or refuse access to older records' },
@@ -162,7 +156,7 @@ export async function decideHistoricAccess(
 }
 
 export async function reviewQueue(ctx: Ctx, actor: Actor | null) {
-  const staff = staffAt(actor, permissions.viewRecord);
+  const staff = assertOwnPracticeStaff(actor, permissions.viewRecord);
   const [pending, imports, requests] = await Promise.all([
     store.pendingItems(ctx.db, staff.practiceOds),
     store.unreviewedImports(ctx.db, staff.practiceOds),
@@ -190,7 +184,7 @@ export async function completeReview(
   entryId: string,
   input: { hide: boolean; reason?: string | null },
 ): Promise<void> {
-  const staff = staffAt(actor, permissions.redact);
+  const staff = assertOwnPracticeStaff(actor, permissions.redact);
   if (input.hide && !['third-party', 'serious-harm', 'other'].includes(input.reason ?? ''))
     throw AppError.invalid([
       { field: 'reason', message: 'Select why this entry should not be visible online' },
@@ -248,7 +242,7 @@ export async function completeReview(
 
 /** Marks a patient's record reviewed: imports before now leave the queue. */
 export async function markRecordReviewed(ctx: Ctx, actor: Actor | null, patientId: string): Promise<void> {
-  const staff = staffAt(actor, permissions.redact);
+  const staff = assertOwnPracticeStaff(actor, permissions.redact);
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (tx) => {
     const p = await tx

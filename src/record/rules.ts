@@ -5,34 +5,23 @@ import type { RecordLevel } from '../platform/db/schema.ts';
 import type { Coding, EntryKind, RecordAccess, RecordEntry } from './model.ts';
 
 /** Headings each level shows (GP Connect PFS permission levels; NHS England DCR definition). */
+const SUMMARY_KINDS: readonly EntryKind[] = ['medication', 'allergy'];
+const DETAILED_KINDS: readonly EntryKind[] = [
+  ...SUMMARY_KINDS,
+  'problem',
+  'immunisation',
+  'result',
+  'value',
+  'procedure',
+  'referral',
+  'consultation',
+  'administrative',
+];
 const LEVEL_KINDS: Record<RecordLevel, readonly EntryKind[]> = {
   none: [],
-  summary: ['medication', 'allergy'],
-  detailed: [
-    'medication',
-    'allergy',
-    'problem',
-    'immunisation',
-    'result',
-    'value',
-    'procedure',
-    'referral',
-    'consultation',
-    'administrative',
-  ],
-  full: [
-    'medication',
-    'allergy',
-    'problem',
-    'immunisation',
-    'result',
-    'value',
-    'procedure',
-    'referral',
-    'consultation',
-    'administrative',
-    'document',
-  ],
+  summary: SUMMARY_KINDS,
+  detailed: DETAILED_KINDS,
+  full: [...DETAILED_KINDS, 'document'],
 };
 
 export function kindsFor(level: RecordLevel): readonly EntryKind[] {

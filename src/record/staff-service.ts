@@ -1,9 +1,9 @@
 // Practice staff and the GP record: the whole record with visibility, view as patient,
 // per-entry redaction, withholding. Every read of patient data is audited; every change is audited in its transaction.
 import { randomUUID } from 'node:crypto';
-import type { Actor, StaffActor } from '../platform/auth/actor.ts';
+import type { Actor } from '../platform/auth/actor.ts';
 import { auditActor } from '../platform/auth/actor.ts';
-import { assertStaff, can, type StaffRule } from '../platform/auth/permissions.ts';
+import { assertOwnPracticeStaff, can } from '../platform/auth/permissions.ts';
 import { recordAudit, recordAuditAlone } from '../platform/audit/audit.ts';
 import type { Ctx } from '../platform/context.ts';
 import type { Db, Tx } from '../platform/db/index.ts';
@@ -16,12 +16,6 @@ import { recordAccessFor } from './service.ts';
 
 /** Entries a page: a screenful a person reads; consultations carry their coded entries, so fewer. */
 // --- Practice staff ---------------------------------------------------------------------------
-
-export function staffAt(actor: Actor | null, rule: StaffRule): StaffActor & { practiceOds: string } {
-  return assertStaff(actor, rule, actor?.kind === 'staff' ? actor.practiceOds : null) as StaffActor & {
-    practiceOds: string;
-  };
-}
 
 async function patientAt(db: Db | Tx, practiceOds: string, patientId: string) {
   const p = /^[0-9a-f-]{36}$/.test(patientId)
@@ -51,7 +45,7 @@ export async function staffRecord(
   patientId: string,
   kinds?: readonly EntryKind[],
 ): Promise<StaffRecord> {
-  const staff = staffAt(actor, permissions.viewRecord);
+  const staff = assertOwnPracticeStaff(actor, permissions.viewRecord);
   const patient = await patientAt(ctx.db, staff.practiceOds, patientId);
   const [access, entries, controls] = await Promise.all([
     recordAccessFor(ctx.db, staff.practiceOds, patient.id),
@@ -86,7 +80,7 @@ export async function viewAsPatient(
   actor: Actor | null,
   patientId: string,
 ): Promise<{ access: RecordAccess; entries: VisibleEntry[] }> {
-  const staff = staffAt(actor, permissions.viewRecord);
+  const staff = assertOwnPracticeStaff(actor, permissions.viewRecord);
   const patient = await patientAt(ctx.db, staff.practiceOds, patientId);
   const access = await recordAccessFor(ctx.db, staff.practiceOds, patient.id);
   const entries = visibleRecord(await store.allEntries(ctx.db, staff.practiceOds, patient.id), access);
@@ -120,7 +114,7 @@ export async function setEntryVisibility(
   entryId: string,
   input: { visible: boolean; reason?: string | null; note?: string | null },
 ): Promise<RecordEntry> {
-  const staff = staffAt(actor, permissions.redact);
+  const staff = assertOwnPracticeStaff(actor, permissions.redact);
   if (!input.visible && !(input.reason && Object.hasOwn(REDACTION_REASONS, input.reason))) {
     throw AppError.invalid([
       { field: 'reason', message: 'Select why this entry should not be visible online' },
@@ -180,7 +174,7 @@ export async function setWithheld(
   patientId: string,
   input: { withheld: boolean; reason?: string | null },
 ): Promise<void> {
-  const staff = staffAt(actor, permissions.withhold);
+  const staff = assertOwnPracticeStaff(actor, permissions.withhold);
   const reason = input.reason?.trim() || null;
   if (input.withheld && !reason)
     throw AppError.invalid([
@@ -226,7 +220,7 @@ export async function setWithheld(
 
 /** A patient at the actor's practice by id or NHS number (the API accepts either). */
 export async function resolvePatientRef(ctx: Ctx, actor: Actor | null, ref: string): Promise<string> {
-  const staff = staffAt(actor, permissions.viewRecord);
+  const staff = assertOwnPracticeStaff(actor, permissions.viewRecord);
   const nhs = ref.replace(/\s/g, '');
   if (/^\d{10}$/.test(nhs)) {
     const p = await ctx.db

@@ -31,6 +31,13 @@ export function assertStaff(actor: Actor | null, rule: StaffRule, practiceOds?: 
   return actor as StaffActor;
 }
 
+export type PracticeStaff = StaffActor & { practiceOds: string };
+
+/** Staff acting at their own practice: the rule is checked against the actor's practice, which then is certain. */
+export function assertOwnPracticeStaff(actor: Actor | null, rule: StaffRule): PracticeStaff {
+  return assertStaff(actor, rule, actor?.kind === 'staff' ? actor.practiceOds : null) as PracticeStaff;
+}
+
 export function assertPatient(actor: Actor | null): PatientActor {
   if (!actor) throw new AppError('unauthenticated', 'Sign in to continue.');
   if (actor.kind !== 'patient')
