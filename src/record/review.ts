@@ -11,6 +11,7 @@ import { grantHistoricAccessTx } from '../accounts/practice-service.ts';
 import { permissions } from './permissions.ts';
 import { ownRecordAccess } from './service.ts';
 import * as store from './store.ts';
+import { REDACTION_REASONS, type RedactionReason } from './staff-service.ts';
 
 // --- Patients: asking for older records -----------------------------------------------------
 
@@ -185,7 +186,7 @@ export async function completeReview(
   input: { hide: boolean; reason?: string | null },
 ): Promise<void> {
   const staff = assertOwnPracticeStaff(actor, permissions.redact);
-  if (input.hide && !['third-party', 'serious-harm', 'other'].includes(input.reason ?? ''))
+  if (input.hide && !Object.hasOwn(REDACTION_REASONS, input.reason ?? ''))
     throw AppError.invalid([
       { field: 'reason', message: 'Select why this entry should not be visible online' },
     ]);
@@ -208,20 +209,19 @@ export async function completeReview(
       .where('id', '=', e.id)
       .execute();
     if (input.hide) {
-      await tx
-        .insertInto('record_visibility_decisions')
-        .values({
-          id: randomUUID(),
-          practice_ods: staff.practiceOds,
-          patient_id: e.patientId,
-          entry_id: e.id,
+      await store.insertVisibilityDecision(
+        tx,
+        {
+          practiceOds: staff.practiceOds,
+          patientId: e.patientId,
+          entryId: e.id,
           visible: false,
-          reason: input.reason as 'third-party',
+          reason: input.reason as RedactionReason,
           note: null,
-          decided_by: staff.staffId,
-          decided_at: now,
-        })
-        .execute();
+          by: staff.staffId,
+        },
+        now,
+      );
     }
     await recordAudit(
       tx,

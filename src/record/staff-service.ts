@@ -1,6 +1,5 @@
 // Practice staff and the GP record: the whole record with visibility, view as patient,
 // per-entry redaction, withholding. Every read of patient data is audited; every change is audited in its transaction.
-import { randomUUID } from 'node:crypto';
 import type { Actor } from '../platform/auth/actor.ts';
 import { auditActor } from '../platform/auth/actor.ts';
 import { assertOwnPracticeStaff, can } from '../platform/auth/permissions.ts';
@@ -135,20 +134,19 @@ export async function setEntryVisibility(
       .where('practice_ods', '=', staff.practiceOds)
       .where('id', '=', entry.id)
       .execute();
-    await tx
-      .insertInto('record_visibility_decisions')
-      .values({
-        id: randomUUID(),
-        practice_ods: staff.practiceOds,
-        patient_id: entry.patientId,
-        entry_id: entry.id,
+    await store.insertVisibilityDecision(
+      tx,
+      {
+        practiceOds: staff.practiceOds,
+        patientId: entry.patientId,
+        entryId: entry.id,
         visible: input.visible,
         reason: input.visible ? null : (input.reason as RedactionReason),
         note,
-        decided_by: staff.staffId,
-        decided_at: now,
-      })
-      .execute();
+        by: staff.staffId,
+      },
+      now,
+    );
     await recordAudit(
       tx,
       {

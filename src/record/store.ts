@@ -1,6 +1,7 @@
 // SQL for the GP record. Queries prefilter with the AccessPlan from rules.ts (so a page reads only
 // what it may show); the pure rule still filters every result afterwards.
 import { sql, type Selectable } from 'kysely';
+import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../platform/db/index.ts';
 import type { RecordEntriesTable } from '../platform/db/schema.ts';
 import type { EntryDraft, EntryKind, RecordEntry } from './model.ts';
@@ -399,4 +400,34 @@ export async function accessRow(db: Q, practiceOds: string, patientId: string) {
     .where('p.practice_ods', '=', practiceOds)
     .where('p.id', '=', patientId)
     .executeTakeFirst();
+}
+
+/** A clinician's decision about one entry's online visibility, kept beside the entry's current state. */
+export async function insertVisibilityDecision(
+  tx: Tx,
+  d: {
+    practiceOds: string;
+    patientId: string;
+    entryId: string;
+    visible: boolean;
+    reason: 'third-party' | 'serious-harm' | 'other' | null;
+    note: string | null;
+    by: string;
+  },
+  now: Date,
+): Promise<void> {
+  await tx
+    .insertInto('record_visibility_decisions')
+    .values({
+      id: randomUUID(),
+      practice_ods: d.practiceOds,
+      patient_id: d.patientId,
+      entry_id: d.entryId,
+      visible: d.visible,
+      reason: d.reason,
+      note: d.note,
+      decided_by: d.by,
+      decided_at: now,
+    })
+    .execute();
 }
