@@ -105,6 +105,7 @@ export async function importParsed(
     }
     progress?.(++done, parsed.patients.length);
   }
+  await store.refreshStatisticsAfter(ctx.db, [summary.entries]);
   return summary;
 }
 
@@ -211,7 +212,7 @@ export async function importEntries(
       ? SYSTEM_ACTOR
       : auditActor(assertStaff(caller, permissions.importRecords, practiceOds));
   const now = ctx.clock.now();
-  return ctx.db.transaction().execute(async (tx) => {
+  const result = await ctx.db.transaction().execute(async (tx) => {
     const exists = await tx
       .selectFrom('patients')
       .select('id')
@@ -234,6 +235,8 @@ export async function importEntries(
     );
     return counts;
   });
+  await store.refreshStatisticsAfter(ctx.db, [result]);
+  return result;
 }
 
 /** The stored id of an entry by its source id (to act on a generated or imported entry). */

@@ -6,6 +6,8 @@ import { formBody, handleForm } from '../platform/views/forms.ts';
 import { LEVEL_TEXT, withFlags } from './present.ts';
 import { SECTION_ORDER, type VisibleEntry } from './rules.ts';
 import * as service from './service.ts';
+import type { RecordSummary, SectionPage } from './service.ts';
+import type { Presenter } from './view-cache.ts';
 import * as staff from './staff-service.ts';
 import { recordSchemas, apiEntry } from './api-schemas.ts';
 import { parseBundle } from './fhir.ts';
@@ -23,19 +25,36 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
   const ctx = (req: FastifyRequest): Ctx => ({ db, clock, meta: req.meta });
 
   // --- Patients ---
+  // Each view is made once per record version and access, then kept (view-cache.ts); the access
+  // check and the audit still run on every request.
+  const summaryHtml: Presenter<RecordSummary, string> = {
+    name: 'html',
+    present: (summary) =>
+      app.view(V + 'summary-body.njk', {
+        summary: {
+          ...summary,
+          medicines: summary.medicines.map(withFlags),
+          allergies: summary.allergies.map(withFlags),
+        },
+        levelText: LEVEL_TEXT[summary.access.level],
+      }),
+    bytes: (html) => html.length * 2,
+  };
+  const sectionHtml: Presenter<SectionPage, string> = {
+    name: 'html',
+    present: (page) => {
+      const children = new Map([...page.children].map(([k, v]) => [k, v.map(withFlags)]));
+      return app.view(V + 'section-body.njk', {
+        page: { ...page, entries: page.entries.map(withFlags), children },
+      });
+    },
+    bytes: (html) => html.length * 2,
+  };
+
   app.get('/patient/record', { schema: { hide: true } }, async (req, reply) => {
     if (req.actor?.kind !== 'patient') return reply.redirect('/patient/sign-in?next=/patient/record');
-    const summary = await service.ownRecordSummary(ctx(req), req.actor);
-    return reply.page(V + 'summary.njk', {
-      title: 'Your GP record',
-      summary: {
-        ...summary,
-        medicines: summary.medicines.map(withFlags),
-        allergies: summary.allergies.map(withFlags),
-      },
-      levelText: LEVEL_TEXT[summary.access.level],
-      backHref: '/patient',
-    });
+    const body = await service.ownRecordSummary(ctx(req), req.actor, summaryHtml);
+    return reply.page(V + 'summary.njk', { title: 'Your GP record', body, backHref: '/patient' });
   });
 
   app.get<{ Params: { section: string }; Querystring: { page?: string } }>(
@@ -43,24 +62,21 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
     { schema: { hide: true } },
     async (req, reply) => {
       if (req.actor?.kind !== 'patient') return reply.redirect('/patient/sign-in?next=/patient/record');
-      const page = await service.ownRecordSection(
+      const body = await service.ownRecordSection(
         ctx(req),
         req.actor,
         req.params.section,
         pageNumber(req.query.page),
+        sectionHtml,
       );
-      const children = new Map([...page.children].map(([k, v]) => [k, v.map(withFlags)]));
-      return reply.page(V + 'section.njk', {
-        title: page.section.title,
-        page: { ...page, entries: page.entries.map(withFlags), children },
-        backHref: '/patient/record',
-      });
+      const title = SECTION_ORDER.find((s) => s.slug === req.params.section)?.title ?? 'Your GP record';
+      return reply.page(V + 'section.njk', { title, body, backHref: '/patient/record' });
     },
   );
 
-  app.get('/api/v1/record', { schema: recordSchemas.own }, async (req) => {
-    const summary = await service.ownRecordSummary(ctx(req), req.actor);
-    return {
+  const summaryJson: Presenter<RecordSummary, unknown> = {
+    name: 'json',
+    present: (summary) => ({
       access: {
         level: summary.access.level,
         prospective_from: summary.access.prospectiveFrom,
@@ -76,19 +92,12 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
         title: s.title,
         href: `/api/v1/record/sections/${s.slug}`,
       })),
-    };
-  });
-
-  app.get<{ Params: { heading: string }; Querystring: { page?: number } }>(
-    '/api/v1/record/sections/:heading',
-    { schema: recordSchemas.section },
-    async (req) => {
-      const page = await service.ownRecordSection(
-        ctx(req),
-        req.actor,
-        req.params.heading,
-        (req.query.page ?? 1) - 1,
-      );
+    }),
+    bytes: (body) => JSON.stringify(body).length * 2,
+  };
+  const sectionJson: Presenter<SectionPage, unknown> = {
+    name: 'json',
+    present: (page) => {
       const n = page.page + 1;
       return {
         heading: page.section.slug,
@@ -98,6 +107,24 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
         entries: page.entries.map((e) => apiEntry(withFlags(e))),
       };
     },
+    bytes: (body) => JSON.stringify(body).length * 2,
+  };
+
+  app.get('/api/v1/record', { schema: recordSchemas.own }, async (req) =>
+    service.ownRecordSummary(ctx(req), req.actor, summaryJson),
+  );
+
+  app.get<{ Params: { heading: string }; Querystring: { page?: number } }>(
+    '/api/v1/record/sections/:heading',
+    { schema: recordSchemas.section },
+    async (req) =>
+      service.ownRecordSection(
+        ctx(req),
+        req.actor,
+        req.params.heading,
+        (req.query.page ?? 1) - 1,
+        sectionJson,
+      ),
   );
 
   // --- Practice: review and redaction ---

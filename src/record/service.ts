@@ -11,6 +11,7 @@ import { canUse, type ServiceSettings } from '../accounts/rules.ts';
 import type { EntryKind, RecordAccess, RecordEntry } from './model.ts';
 import { accessPlan, kindsFor, SECTION_ORDER, visibleRecord, type VisibleEntry } from './rules.ts';
 import * as store from './store.ts';
+import { cachedView, type Presenter, type ViewOf } from './view-cache.ts';
 
 /** Entries a page: a screenful a person reads; consultations carry their coded entries, so fewer. */
 export const PAGE_SIZE = 25;
@@ -21,7 +22,7 @@ async function settingsAndAccess(
   db: Db | Tx,
   practiceOds: string,
   patientId: string,
-): Promise<{ settings: ServiceSettings; access: RecordAccess }> {
+): Promise<{ settings: ServiceSettings; access: RecordAccess; version: string | null }> {
   const row = await store.accessRow(db, practiceOds, patientId);
   const settings: ServiceSettings = {
     appointments: row?.appointments ?? false,
@@ -38,7 +39,7 @@ async function settingsAndAccess(
     historicAccess: settings.historicAccess,
     withheld: row?.withheld ?? false,
   };
-  return { settings, access };
+  return { settings, access, version: row?.version ?? null };
 }
 
 /** The access a patient's record is shown with: their settings and the practice's withhold. */
@@ -51,17 +52,15 @@ export async function recordAccessFor(
 }
 
 type Me = { accountId: string; patientId: string; practiceOds: string };
+type OwnAccess = { me: Me; access: RecordAccess; version: string | null };
 
 /** A patient may read their record only when linked, at P9, with record access switched on. */
-export async function ownRecordAccess(
-  ctx: Ctx,
-  actor: Actor | null,
-): Promise<{ me: Me; access: RecordAccess }> {
+export async function ownRecordAccess(ctx: Ctx, actor: Actor | null): Promise<OwnAccess> {
   const p = assertPatient(actor);
   if (!p.patientId || !p.practiceOds)
     throw new AppError('forbidden', 'Link your account to your GP record first.', { reason: 'not-linked' });
   const me = { accountId: p.accountId, patientId: p.patientId, practiceOds: p.practiceOds };
-  const { settings, access } = await settingsAndAccess(ctx.db, me.practiceOds, me.patientId);
+  const { settings, access, version } = await settingsAndAccess(ctx.db, me.practiceOds, me.patientId);
   if (!canUse({ linked: true, proofingLevel: p.proofingLevel }, settings, 'record')) {
     throw new AppError(
       'forbidden',
@@ -71,7 +70,13 @@ export async function ownRecordAccess(
       { reason: settings.recordLevel === 'none' ? 'record-access-off' : 'identity-check-needed' },
     );
   }
-  return { me, access };
+  return { me, access, version };
+}
+
+/** The cache identity of one view of the patient's own record (see view-cache.ts). */
+function viewOf(own: OwnAccess, view: string): ViewOf {
+  const { me, access, version } = own;
+  return { practiceOds: me.practiceOds, patientId: me.patientId, version, access, view };
 }
 
 /** Visible entries of some headings, a page at a time; consultations the entries point at are checked too. */
@@ -138,29 +143,40 @@ export type RecordSummary = {
   allergies: VisibleEntry[];
 };
 
-/** "Your GP record": the headings the patient's level shows, with current medicines and allergies. */
-export async function ownRecordSummary(ctx: Ctx, actor: Actor | null): Promise<RecordSummary> {
-  const { me, access } = await ownRecordAccess(ctx, actor);
-  const kinds = new Set(access.withheld ? [] : kindsFor(access.level));
-  // Current medicines and allergies only: summary information, in one query.
-  const { entries } = await visiblePage(
-    ctx.db,
-    me.practiceOds,
-    me.patientId,
-    access,
-    ['medication', 'allergy'],
-    0,
-    200,
-    undefined,
-    true,
-  );
+/**
+ * "Your GP record": the headings the patient's level shows, with current medicines and allergies,
+ * as `presenter` shows them (an HTML fragment, an API body); kept in the record view cache.
+ */
+export async function ownRecordSummary<T>(
+  ctx: Ctx,
+  actor: Actor | null,
+  presenter: Presenter<RecordSummary, T>,
+): Promise<T> {
+  const own = await ownRecordAccess(ctx, actor);
+  const { me, access } = own;
+  const view = await cachedView(ctx.db, viewOf(own, 'summary'), presenter, async () => {
+    const kinds = new Set(access.withheld ? [] : kindsFor(access.level));
+    // Current medicines and allergies only: summary information, in one query.
+    const { entries } = await visiblePage(
+      ctx.db,
+      me.practiceOds,
+      me.patientId,
+      access,
+      ['medication', 'allergy'],
+      0,
+      200,
+      undefined,
+      true,
+    );
+    return {
+      access,
+      sections: SECTION_ORDER.filter((s) => kinds.has(s.kind)),
+      medicines: entries.filter((e) => e.details.kind === 'medication' && e.details.status === 'current'),
+      allergies: entries.filter((e) => e.kind === 'allergy'),
+    };
+  });
   await auditView(ctx, actor as Actor, me, 'record:summary');
-  return {
-    access,
-    sections: SECTION_ORDER.filter((s) => kinds.has(s.kind)),
-    medicines: entries.filter((e) => e.details.kind === 'medication' && e.details.status === 'current'),
-    allergies: entries.filter((e) => e.kind === 'allergy'),
-  };
+  return view;
 }
 
 export type SectionPage = {
@@ -171,18 +187,37 @@ export type SectionPage = {
   more: boolean;
 };
 
-/** One heading of the record, newest first, a page at a time. Consultations come with their coded entries. */
-export async function ownRecordSection(
+/**
+ * One heading of the record, newest first, a page at a time, as `presenter` shows it; kept in the
+ * record view cache. Consultations come with their coded entries.
+ */
+export async function ownRecordSection<T>(
   ctx: Ctx,
   actor: Actor | null,
   slug: string,
   page: number,
-): Promise<SectionPage> {
-  const { me, access } = await ownRecordAccess(ctx, actor);
+  presenter: Presenter<SectionPage, T>,
+): Promise<T> {
+  const own = await ownRecordAccess(ctx, actor);
+  const { me, access } = own;
   const section = SECTION_ORDER.find((s) => s.slug === slug);
   if (!section) throw new AppError('not-found', 'There is no such part of your record.');
   if (access.withheld || !kindsFor(access.level).includes(section.kind))
     throw new AppError('not-found', 'There is no such part of your record.');
+  const view = await cachedView(ctx.db, viewOf(own, `${section.slug}:${String(page)}`), presenter, () =>
+    loadSection(ctx, me, access, section, page),
+  );
+  await auditView(ctx, actor as Actor, me, `record:${section.slug}:page-${String(page + 1)}`);
+  return view;
+}
+
+async function loadSection(
+  ctx: Ctx,
+  me: Me,
+  access: RecordAccess,
+  section: (typeof SECTION_ORDER)[number],
+  page: number,
+): Promise<SectionPage> {
   const { entries, more, rows } = await visiblePage(
     ctx.db,
     me.practiceOds,
@@ -204,7 +239,6 @@ export async function ownRecordSection(
       children.set(e.consultationId, list);
     }
   }
-  await auditView(ctx, actor as Actor, me, `record:${section.slug}:page-${String(page + 1)}`);
   return { section, entries, children, page, more };
 }
 

@@ -229,6 +229,13 @@ export type RecordControlsTable = {
   last_reviewed_by: string | null;
 };
 
+/** Raised by triggers on record_entries (migration 004); never written by the application. */
+export type RecordVersionsTable = {
+  practice_ods: string;
+  patient_id: string;
+  version: ColumnType<string, never, never>;
+};
+
 export type HistoricAccessRequestsTable = {
   id: string;
   practice_ods: string;
@@ -253,6 +260,7 @@ export type Database = {
   record_entries: RecordEntriesTable;
   record_visibility_decisions: RecordVisibilityDecisionsTable;
   record_controls: RecordControlsTable;
+  record_versions: RecordVersionsTable;
   historic_access_requests: HistoricAccessRequestsTable;
   practices: PracticesTable;
   staff_users: StaffUsersTable;
