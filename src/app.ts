@@ -11,6 +11,8 @@ import { practiceRoutes } from './accounts/routes-practice.ts';
 import { adminRoutes } from './staff/routes.ts';
 import { programmeRoutes } from './programme/routes.ts';
 import { recordRoutes } from './record/routes.ts';
+import { slotSchema } from './appointments/api-schemas.ts';
+import { appointmentApiRoutes } from './appointments/api-routes.ts';
 import { recordExtraRoutes } from './record/routes-extra.ts';
 
 export type { AppDeps } from './platform/http/setup.ts';
@@ -59,6 +61,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.addSchema(slotSchema);
   app.addSchema({
     $id: 'problem',
     type: 'object',
@@ -69,6 +72,11 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
       status: { type: 'integer' },
       detail: { type: 'string' },
       reason: { type: 'string' },
+      alternatives: {
+        type: 'array',
+        description: 'When a slot was just taken: the next free slots of the same type',
+        items: { $ref: 'slot#' },
+      },
       errors: {
         type: 'array',
         items: { type: 'object', properties: { pointer: { type: 'string' }, detail: { type: 'string' } } },
@@ -92,5 +100,6 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(programmeRoutes);
   await app.register(recordRoutes);
   await app.register(recordExtraRoutes);
+  await app.register(appointmentApiRoutes);
   return app;
 }

@@ -15,6 +15,17 @@ export type Config = {
   trustProxy: boolean;
   logLevel: string;
   ci: boolean;
+  /** GOV.UK Notify, when NOTIFY_API_KEY and its template ids are set; otherwise messages go to the log. */
+  notify: NotifyConfig | null;
+};
+
+export type NotifyConfig = {
+  apiKey: string;
+  templates: {
+    'appointment-booked': string;
+    'appointment-cancelled': string;
+    'appointment-reminder': string;
+  };
 };
 
 export class ConfigError extends Error {}
@@ -66,6 +77,28 @@ function sessionSecret(raw: string | undefined, dataDir: string, production: boo
   return secret;
 }
 
+const NOTIFY_TEMPLATE_VARS = {
+  'appointment-booked': 'NOTIFY_TEMPLATE_APPOINTMENT_BOOKED',
+  'appointment-cancelled': 'NOTIFY_TEMPLATE_APPOINTMENT_CANCELLED',
+  'appointment-reminder': 'NOTIFY_TEMPLATE_APPOINTMENT_REMINDER',
+} as const;
+
+function parseNotify(env: Env): NotifyConfig | null {
+  const apiKey = env.NOTIFY_API_KEY;
+  if (!apiKey) return null;
+  const templates = {} as NotifyConfig['templates'];
+  for (const [kind, name] of Object.entries(NOTIFY_TEMPLATE_VARS) as [
+    keyof NotifyConfig['templates'],
+    string,
+  ][]) {
+    const id = env[name];
+    if (!id || !/^[0-9a-f-]{36}$/i.test(id))
+      throw new ConfigError(`${name} must be a GOV.UK Notify template id when NOTIFY_API_KEY is set`);
+    templates[kind] = id;
+  }
+  return { apiKey, templates };
+}
+
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const dataDir = resolve(overrides.dataDir ?? (env.GP_ONLINE_DATA_DIR || './data'));
   const production = env.NODE_ENV === 'production';
@@ -83,5 +116,6 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     trustProxy: overrides.trustProxy ?? parseBool('GP_ONLINE_TRUST_PROXY', env.GP_ONLINE_TRUST_PROXY, false),
     logLevel: overrides.logLevel ?? (env.LOG_LEVEL || 'info'),
     ci: parseBool('CI', env.CI, false),
+    notify: overrides.notify !== undefined ? overrides.notify : parseNotify(env),
   };
 }

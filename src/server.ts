@@ -9,6 +9,8 @@ import { openDatabase, pgliteDirFor, type DatabaseHandle } from './platform/db/i
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { purgeExpired } from './platform/auth/sessions.ts';
 import { claimDailyRun } from './platform/jobs.ts';
+import { deliverDue, queueReminders } from './notifications/deliver.ts';
+import { logSender, notifySender } from './notifications/senders.ts';
 import { applyBirthdayAccess } from './record/automatic-access.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from './demo/data.ts';
 
@@ -119,12 +121,28 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
     });
   }, 10 * 60_000);
   housekeeping.unref();
+  // The notifications outbox: due messages sent, reminders queued. Booking never waits for this.
+  const sender = cfg.notify ? notifySender(cfg.notify) : logSender(app.log);
+  const outbox = setInterval(() => {
+    const now = systemClock.now();
+    queueReminders(handle.db, now)
+      .then(() => deliverDue(handle.db, sender, now))
+      .then((r) => {
+        if (r.sent || r.failed || r.retrying)
+          app.log.info({ ...r, sender: sender.name }, 'notifications delivered');
+      })
+      .catch((err: unknown) => {
+        app.log.error({ err }, 'notification delivery failed');
+      });
+  }, 15_000);
+  outbox.unref();
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down: finishing requests in flight');
     clearInterval(housekeeping);
+    clearInterval(outbox);
     // app.close() stops accepting connections and waits for requests in flight.
     app
       .close()

@@ -16,6 +16,7 @@ import { addStaffUser } from '../staff/service.ts';
 import { entryIdBySource, importEntries } from '../record/import.ts';
 import { setEntryVisibility } from '../record/staff-service.ts';
 import { generateRecord } from './records.ts';
+import { loadDemoAppointments } from './appointments.ts';
 import {
   DEMO_PASSWORD,
   DEMO_PATIENTS,
@@ -33,6 +34,7 @@ export type DemoSummary = {
   patients: number;
   accounts: number;
   records: number;
+  slots: number;
 };
 
 async function staffActor(db: Db, email: string): Promise<StaffActor> {
@@ -48,7 +50,7 @@ async function staffActor(db: Db, email: string): Promise<StaffActor> {
 
 export async function loadDemo(db: Db, clock: Clock): Promise<DemoSummary> {
   const ctx = { db, clock, meta: null };
-  const added: DemoSummary = { practices: 0, staff: 0, patients: 0, accounts: 0, records: 0 };
+  const added: DemoSummary = { practices: 0, staff: 0, patients: 0, accounts: 0, records: 0, slots: 0 };
 
   for (const p of DEMO_PRACTICES) {
     const exists = await db
@@ -235,6 +237,7 @@ export async function loadDemo(db: Db, clock: Clock): Promise<DemoSummary> {
     }
     added.records++;
   }
+  for (const p of DEMO_PRACTICES) added.slots += await loadDemoAppointments(db, clock, p.odsCode);
   return added;
 }
 

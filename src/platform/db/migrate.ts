@@ -5,12 +5,14 @@ import * as m001 from './migrations/001_foundation.ts';
 import * as m002 from './migrations/002_record.ts';
 import * as m003 from './migrations/003_audit_append.ts';
 import * as m004 from './migrations/004_record_version.ts';
+import * as m005 from './migrations/005_appointments.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
   '002_record': m002,
   '003_audit_append': m003,
   '004_record_version': m004,
+  '005_appointments': m005,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

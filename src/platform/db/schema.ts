@@ -255,12 +255,171 @@ export type HistoricAccessRequestsTable = {
 
 export type DailyJobsTable = { name: string; last_run_on: DateOnly };
 
+// --- Appointments (migration 005) ---
+export type PractitionerRole =
+  'gp' | 'nurse' | 'healthcare-assistant' | 'pharmacist' | 'physiotherapist' | 'paramedic' | 'other';
+export type Channel = 'face-to-face' | 'telephone' | 'video' | 'home-visit';
+export type AppointmentStatus = 'booked' | 'arrived' | 'seen' | 'did-not-attend' | 'cancelled';
+
+export type PractitionersTable = {
+  id: string;
+  practice_ods: string;
+  name: string;
+  role: PractitionerRole;
+  gender: 'female' | 'male' | 'not-stated';
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+};
+
+export type LocationsTable = {
+  id: string;
+  practice_ods: string;
+  name: string;
+  address: string | null;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+};
+
+export type SlotTypesTable = {
+  id: string;
+  practice_ods: string;
+  name: string;
+  duration_minutes: number;
+  channel: Channel;
+  national_category: string;
+  bookable_online: boolean;
+  practice_only: boolean;
+  release_days_before: number | null;
+  release_time: string | null;
+  horizon_days: number | null;
+  guidance: string | null;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+};
+
+export type AppointmentRulesTable = {
+  practice_ods: string;
+  release_days_before: number | null;
+  release_time: string | null;
+  horizon_days: number;
+  max_future_bookings: number;
+  cancel_cutoff_minutes: number;
+  dna_limit: number;
+  dna_window_days: number;
+  guidance: string;
+  release_waves: number;
+  wave_interval_minutes: number;
+  held_back_percent: number;
+  held_back_release_minutes: number;
+  version: ColumnType<number, number | undefined, number>;
+  updated_at: Timestamp;
+  updated_by: string | null;
+};
+
+export type SessionTemplatesTable = {
+  id: string;
+  practice_ods: string;
+  practitioner_id: string;
+  location_id: string;
+  slot_type_id: string;
+  weekday: number;
+  start_time: string;
+  end_time: string;
+  valid_from: DateOnly;
+  valid_until: DateOnly | null;
+  created_by: string | null;
+  created_at: Timestamp;
+};
+
+export type ClinicSessionsTable = {
+  id: string;
+  practice_ods: string;
+  practitioner_id: string;
+  location_id: string;
+  slot_type_id: string;
+  day: DateOnly;
+  start_time: string;
+  end_time: string;
+  template_id: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+};
+
+export type SlotsTable = {
+  id: string;
+  practice_ods: string;
+  session_id: string;
+  practitioner_id: string;
+  location_id: string;
+  slot_type_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  release_at: Timestamp;
+  held_back: boolean;
+};
+
+export type AppointmentsTable = {
+  id: string;
+  practice_ods: string;
+  slot_id: string;
+  patient_id: string;
+  status: ColumnType<AppointmentStatus, AppointmentStatus | undefined, AppointmentStatus>;
+  reason: string | null;
+  booked_online: boolean;
+  booked_by_type: 'patient' | 'staff';
+  booked_by: string;
+  booked_at: Timestamp;
+  status_changed_at: Timestamp;
+  cancelled_by_type: 'patient' | 'staff' | null;
+  cancel_reason: string | null;
+  moved_from: string | null;
+  reminded_at: Timestamp | null;
+};
+
+export type IdempotencyKeysTable = {
+  account_id: string;
+  key: string;
+  practice_ods: string;
+  request_hash: string;
+  status_code: number;
+  response: ColumnType<unknown, string, string>;
+  created_at: Timestamp;
+};
+
+export type NotificationKind = 'appointment-booked' | 'appointment-cancelled' | 'appointment-reminder';
+
+export type NotificationsOutboxTable = {
+  id: string;
+  practice_ods: string;
+  patient_id: string | null;
+  kind: NotificationKind;
+  email: string;
+  personalisation: ColumnType<Record<string, string>, string, string>;
+  reference: string;
+  status: ColumnType<'pending' | 'sent' | 'failed', 'pending' | undefined, 'pending' | 'sent' | 'failed'>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+};
+
 export type Database = {
   daily_jobs: DailyJobsTable;
   record_entries: RecordEntriesTable;
   record_visibility_decisions: RecordVisibilityDecisionsTable;
   record_controls: RecordControlsTable;
   record_versions: RecordVersionsTable;
+  practitioners: PractitionersTable;
+  locations: LocationsTable;
+  slot_types: SlotTypesTable;
+  appointment_rules: AppointmentRulesTable;
+  session_templates: SessionTemplatesTable;
+  clinic_sessions: ClinicSessionsTable;
+  slots: SlotsTable;
+  appointments: AppointmentsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  notifications_outbox: NotificationsOutboxTable;
   historic_access_requests: HistoricAccessRequestsTable;
   practices: PracticesTable;
   staff_users: StaffUsersTable;

@@ -42,13 +42,20 @@ export class AppError extends Error {
   readonly fields: FieldError[];
   /** A machine-readable reason, for API clients (for example "slot-taken"). */
   readonly reason: string | undefined;
+  /** More for API clients, added to the problem body (for example "alternatives" to a taken slot). */
+  readonly extra: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, options: { fields?: FieldError[]; reason?: string } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { fields?: FieldError[]; reason?: string; extra?: Record<string, unknown> } = {},
+  ) {
     super(message);
     this.code = code;
     this.status = STATUS[code];
     this.fields = options.fields ?? [];
     this.reason = options.reason;
+    this.extra = options.extra ?? {};
   }
 
   get title(): string {
@@ -117,6 +124,7 @@ export function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
       status: err.status,
       detail: err.message,
       ...(err.reason ? { reason: err.reason } : {}),
+      ...err.extra,
       ...(err.fields.length
         ? { errors: err.fields.map((f) => ({ pointer: f.field, detail: f.message })) }
         : {}),

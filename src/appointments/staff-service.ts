@@ -1,0 +1,528 @@
+// Practice staff: set-up (practitioners, locations, slot types, online booking rules), sessions
+// and weekly templates that generate slots, the appointment book, and booking, moving, cancelling
+// and recording attendance for patients. Every change is audited in its transaction.
+import { randomUUID } from 'node:crypto';
+import { recordAudit, recordAuditAlone } from '../platform/audit/audit.ts';
+import { auditActor, type Actor } from '../platform/auth/actor.ts';
+import { assertOwnPracticeStaff, type PracticeStaff } from '../platform/auth/permissions.ts';
+import type { Ctx } from '../platform/context.ts';
+import type { Tx } from '../platform/db/index.ts';
+import type { AppointmentStatus, Channel, PractitionerRole } from '../platform/db/schema.ts';
+import { AppError, type FieldError } from '../platform/http/errors.ts';
+import { accountForPatient } from '../accounts/store.ts';
+import { enqueue } from '../notifications/outbox.ts';
+import { permissions } from './permissions.ts';
+import {
+  addDays,
+  localInstant,
+  nextStatuses,
+  releasePlan,
+  slotTimes,
+  templateDays,
+  type PracticeRules,
+} from './rules.ts';
+import * as store from './store.ts';
+import { messageFields } from './service.ts';
+
+type Audit = {
+  action: string;
+  subject: string;
+  patientId?: string | null;
+  details?: Record<string, unknown>;
+};
+
+async function audited(tx: Tx, ctx: Ctx, staff: PracticeStaff, a: Audit): Promise<void> {
+  await recordAudit(
+    tx,
+    {
+      actor: auditActor(staff),
+      action: a.action,
+      outcome: 'success',
+      practiceOds: staff.practiceOds,
+      patientId: a.patientId ?? null,
+      subject: a.subject,
+      details: a.details,
+      request: ctx.meta,
+    },
+    ctx.clock.now(),
+  );
+}
+
+// --- Set-up -----------------------------------------------------------------------------------------
+
+export async function setup(ctx: Ctx, actor: Actor | null) {
+  const staff = assertOwnPracticeStaff(actor, permissions.viewBook);
+  const ods = staff.practiceOds;
+  const [practitioners, locations, slotTypes, rules] = await Promise.all([
+    store.practitioners(ctx.db, ods),
+    store.locations(ctx.db, ods),
+    store.slotTypes(ctx.db, ods),
+    store.practiceRules(ctx.db, ods),
+  ]);
+  return { practitioners, locations, slotTypes, rules };
+}
+
+export async function addPractitioner(
+  ctx: Ctx,
+  actor: Actor | null,
+  p: { name: string; role: PractitionerRole; gender: 'female' | 'male' | 'not-stated' },
+): Promise<string> {
+  const staff = assertOwnPracticeStaff(actor, permissions.setUp);
+  if (!p.name.trim()) throw AppError.invalid([{ field: 'name', message: 'Enter the practitioner’s name' }]);
+  const id = randomUUID();
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('practitioners')
+      .values({
+        id,
+        practice_ods: staff.practiceOds,
+        name: p.name.trim(),
+        role: p.role,
+        gender: p.gender,
+        created_at: ctx.clock.now(),
+      })
+      .execute();
+    await audited(tx, ctx, staff, { action: 'appointments.practitioner.add', subject: `practitioner:${id}` });
+  });
+  return id;
+}
+
+export async function addLocation(
+  ctx: Ctx,
+  actor: Actor | null,
+  l: { name: string; address?: string | null },
+): Promise<string> {
+  const staff = assertOwnPracticeStaff(actor, permissions.setUp);
+  if (!l.name.trim()) throw AppError.invalid([{ field: 'name', message: 'Enter the location’s name' }]);
+  const id = randomUUID();
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('locations')
+      .values({
+        id,
+        practice_ods: staff.practiceOds,
+        name: l.name.trim(),
+        address: l.address?.trim() || null,
+        created_at: ctx.clock.now(),
+      })
+      .execute();
+    await audited(tx, ctx, staff, { action: 'appointments.location.add', subject: `location:${id}` });
+  });
+  return id;
+}
+
+export type SlotTypeInput = {
+  name: string;
+  durationMinutes: number;
+  channel: Channel;
+  nationalCategory: string;
+  bookableOnline: boolean;
+  practiceOnly: boolean;
+  releaseDaysBefore?: number | null;
+  releaseTime?: string | null;
+  horizonDays?: number | null;
+  guidance?: string | null;
+};
+
+export async function addSlotType(ctx: Ctx, actor: Actor | null, t: SlotTypeInput): Promise<string> {
+  const staff = assertOwnPracticeStaff(actor, permissions.setUp);
+  const problems: FieldError[] = [];
+  if (!t.name.trim()) problems.push({ field: 'name', message: 'Enter the name patients will see' });
+  if (t.bookableOnline && t.practiceOnly)
+    problems.push({ field: 'practiceOnly', message: 'A practice-only type cannot be bookable online' });
+  if (((t.releaseDaysBefore ?? null) === null) !== ((t.releaseTime ?? null) === null))
+    problems.push({
+      field: 'releaseTime',
+      message: 'Give both the release time and how many days before, or neither',
+    });
+  if (problems.length) throw AppError.invalid(problems);
+  const id = randomUUID();
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('slot_types')
+      .values({
+        id,
+        practice_ods: staff.practiceOds,
+        name: t.name.trim(),
+        duration_minutes: t.durationMinutes,
+        channel: t.channel,
+        national_category: t.nationalCategory,
+        bookable_online: t.bookableOnline,
+        practice_only: t.practiceOnly,
+        release_days_before: t.releaseDaysBefore ?? null,
+        release_time: t.releaseTime ?? null,
+        horizon_days: t.horizonDays ?? null,
+        guidance: t.guidance?.trim() || null,
+        created_at: ctx.clock.now(),
+      })
+      .execute();
+    await audited(tx, ctx, staff, {
+      action: 'appointments.slot-type.add',
+      subject: `slot-type:${id}`,
+      details: { name: t.name },
+    });
+  });
+  return id;
+}
+
+/** Changes the online booking rules if nobody changed them since `expectedVersion`; future unbooked slots get the new release times. */
+export async function updateRules(
+  ctx: Ctx,
+  actor: Actor | null,
+  rules: PracticeRules,
+  expectedVersion: number,
+): Promise<void> {
+  const staff = assertOwnPracticeStaff(actor, permissions.setUp);
+  if ((rules.releaseDaysBefore === null) !== (rules.releaseTime === null))
+    throw AppError.invalid([
+      { field: 'releaseTime', message: 'Give both the release time and how many days before, or neither' },
+    ]);
+  await ctx.db.transaction().execute(async (tx) => {
+    const ok = await store.writeRules(
+      tx,
+      staff.practiceOds,
+      rules,
+      expectedVersion,
+      staff.staffId,
+      ctx.clock.now(),
+    );
+    if (!ok)
+      throw new AppError(
+        'conflict',
+        'Someone else changed these rules while you were editing. Check them and try again.',
+        {
+          reason: 'stale-version',
+        },
+      );
+    await audited(tx, ctx, staff, {
+      action: 'appointments.rules.update',
+      subject: 'appointment-rules',
+      details: { ...rules },
+    });
+  });
+}
+
+// --- Sessions -----------------------------------------------------------------------------------------
+
+export type SessionInput = {
+  practitionerId: string;
+  locationId: string;
+  slotTypeId: string;
+  day: string;
+  start: string;
+  end: string;
+};
+
+/**
+ * Validates a session and writes it with its slots and their release plan; null when its template
+ * already made one that day. No permission check or audit here: callers do both (staff use cases
+ * below, and the demo data as the system).
+ */
+export async function writeSession(
+  tx: Tx,
+  practiceOds: string,
+  by: string | null,
+  s: SessionInput,
+  templateId: string | null,
+  now: Date,
+): Promise<{ id: string; slots: number } | null> {
+  const parts = await store.sessionParts(tx, practiceOds, s);
+  const problems: FieldError[] = [];
+  if (!parts.practitioner?.active)
+    problems.push({ field: 'practitionerId', message: 'Choose a practitioner of this practice' });
+  if (!parts.location?.active)
+    problems.push({ field: 'locationId', message: 'Choose a location of this practice' });
+  if (!parts.slotType?.active)
+    problems.push({ field: 'slotTypeId', message: 'Choose a slot type of this practice' });
+  if (!(s.end > s.start))
+    problems.push({ field: 'end', message: 'The end time must be after the start time' });
+  if (problems.length || !parts.slotType) throw AppError.invalid(problems);
+  const type = parts.slotType;
+  const practice = await store.practiceRules(tx, practiceOds);
+  const rules: PracticeRules =
+    type.release_time !== null && type.release_days_before !== null
+      ? { ...practice, releaseDaysBefore: type.release_days_before, releaseTime: type.release_time }
+      : practice;
+  const times = slotTimes(s.day, s.start, s.end, type.duration_minutes);
+  if (!times.length)
+    throw AppError.invalid([
+      {
+        field: 'end',
+        message: `The session is shorter than one ${String(type.duration_minutes)}-minute slot`,
+      },
+    ]);
+  const plan = releasePlan(times, rules, now);
+  const id = randomUUID();
+  const made = await store.insertSession(
+    tx,
+    { id, practiceOds, ...s, templateId, by, now },
+    times.map((t, i) => ({
+      id: randomUUID(),
+      ...t,
+      releaseAt: plan[i]?.releaseAt ?? now,
+      heldBack: plan[i]?.heldBack ?? false,
+    })),
+  );
+  return made ? { id, slots: times.length } : null;
+}
+
+async function createSession(
+  tx: Tx,
+  ctx: Ctx,
+  staff: PracticeStaff,
+  s: SessionInput,
+  templateId: string | null,
+): Promise<{ id: string; slots: number } | null> {
+  const made = await writeSession(tx, staff.practiceOds, staff.staffId, s, templateId, ctx.clock.now());
+  if (made)
+    await audited(tx, ctx, staff, {
+      action: 'appointments.session.add',
+      subject: `session:${made.id}`,
+      details: { ...s, slots: made.slots, templateId },
+    });
+  return made;
+}
+
+export async function addSession(
+  ctx: Ctx,
+  actor: Actor | null,
+  s: SessionInput,
+): Promise<{ id: string; slots: number }> {
+  const staff = assertOwnPracticeStaff(actor, permissions.manageSessions);
+  const made = await ctx.db.transaction().execute((tx) => createSession(tx, ctx, staff, s, null));
+  if (!made) throw new Error('a one-off session cannot clash with a template');
+  return made;
+}
+
+/** A weekly template, and its sessions from its first day for `weeks` weeks; a template never makes two sessions on a day. */
+export async function addTemplate(
+  ctx: Ctx,
+  actor: Actor | null,
+  t: Omit<SessionInput, 'day'> & { weekday: number; validFrom: string; validUntil: string | null },
+  weeks = 2,
+): Promise<{ id: string; sessions: number; slots: number }> {
+  const staff = assertOwnPracticeStaff(actor, permissions.manageSessions);
+  const id = randomUUID();
+  return ctx.db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('session_templates')
+      .values({
+        id,
+        practice_ods: staff.practiceOds,
+        practitioner_id: t.practitionerId,
+        location_id: t.locationId,
+        slot_type_id: t.slotTypeId,
+        weekday: t.weekday,
+        start_time: t.start,
+        end_time: t.end,
+        valid_from: t.validFrom,
+        valid_until: t.validUntil,
+        created_by: staff.staffId,
+        created_at: ctx.clock.now(),
+      })
+      .execute();
+    await audited(tx, ctx, staff, {
+      action: 'appointments.template.add',
+      subject: `template:${id}`,
+      details: { ...t },
+    });
+    let sessions = 0;
+    let slots = 0;
+    for (const day of templateDays(t, t.validFrom, addDays(t.validFrom, weeks * 7 - 1))) {
+      const made = await createSession(tx, ctx, staff, { ...t, day }, id);
+      if (made) {
+        sessions++;
+        slots += made.slots;
+      }
+    }
+    return { id, sessions, slots };
+  });
+}
+
+// --- The appointment book -------------------------------------------------------------------------------
+
+export async function appointmentBook(
+  ctx: Ctx,
+  actor: Actor | null,
+  q: { from: string; days: number; practitionerId?: string | undefined; locationId?: string | undefined },
+) {
+  const staff = assertOwnPracticeStaff(actor, permissions.viewBook);
+  const rows = await store.book(
+    ctx.db,
+    staff.practiceOds,
+    localInstant(q.from, '00:00'),
+    localInstant(addDays(q.from, q.days), '00:00'),
+    q.practitionerId,
+    q.locationId,
+  );
+  await recordAuditAlone(
+    ctx.db,
+    {
+      actor: auditActor(staff),
+      action: 'appointments.book.view',
+      outcome: 'success',
+      practiceOds: staff.practiceOds,
+      subject: `book:${q.from}+${String(q.days)}`,
+      details: { patients: rows.filter((r) => r.patient_id).length },
+      request: ctx.meta,
+    },
+    ctx.clock.now(),
+  );
+  return rows;
+}
+
+async function notifyPatient(
+  tx: Tx,
+  ods: string,
+  patientId: string,
+  kind: 'appointment-booked' | 'appointment-cancelled',
+  a: store.AppointmentRow,
+  now: Date,
+  extra: Record<string, string> = {},
+) {
+  const account = await accountForPatient(tx, patientId);
+  if (account?.email)
+    await enqueue(
+      tx,
+      {
+        practiceOds: ods,
+        patientId,
+        kind,
+        email: account.email,
+        personalisation: { ...messageFields(a), ...extra },
+        reference: a.id,
+      },
+      now,
+    );
+}
+
+type StaffBooking = { slotId: string; patientId: string; reason?: string | null; movedFrom?: string | null };
+
+async function bookTx(
+  tx: Tx,
+  ctx: Ctx,
+  staff: PracticeStaff,
+  input: StaffBooking,
+): Promise<store.AppointmentRow> {
+  const now = ctx.clock.now();
+  if (!(await store.lockPatient(tx, staff.practiceOds, input.patientId)))
+    throw new AppError('not-found', 'No such patient at this practice.');
+  const slot = await store.slotForBooking(tx, staff.practiceOds, input.slotId);
+  if (!slot) throw new AppError('not-found', 'There is no such slot.', { reason: 'no-such-slot' });
+  const id = await store.insertAppointment(tx, {
+    id: randomUUID(),
+    practiceOds: staff.practiceOds,
+    slotId: input.slotId,
+    patientId: input.patientId,
+    reason: input.reason?.trim() || null,
+    online: false,
+    byType: 'staff',
+    by: staff.staffId,
+    now,
+    movedFrom: input.movedFrom ?? null,
+  });
+  if (!id)
+    throw new AppError('conflict', 'This slot has just been booked. Choose another.', {
+      reason: 'slot-taken',
+    });
+  const a = await store.appointment(tx, staff.practiceOds, id);
+  if (!a) throw new Error('appointment vanished inside its own transaction');
+  const moved: Record<string, string> = input.movedFrom
+    ? { reason: 'Your appointment was moved to this time.' }
+    : {};
+  await notifyPatient(tx, staff.practiceOds, input.patientId, 'appointment-booked', a, now, moved);
+  await audited(tx, ctx, staff, {
+    action: 'appointment.book',
+    subject: `appointment:${id}`,
+    patientId: input.patientId,
+    details: { slotId: input.slotId, online: false, movedFrom: input.movedFrom ?? null },
+  });
+  return a;
+}
+
+async function cancelTx(tx: Tx, ctx: Ctx, staff: PracticeStaff, id: string, reason: string, notify: boolean) {
+  const now = ctx.clock.now();
+  const a = await store.appointment(tx, staff.practiceOds, id, true);
+  if (!a) throw new AppError('not-found', 'There is no such appointment.');
+  if (a.status !== 'booked')
+    throw new AppError('conflict', 'Only a booked appointment can be cancelled or moved.', {
+      reason: 'not-cancellable',
+    });
+  await store.setStatus(tx, staff.practiceOds, id, 'cancelled', now, { byType: 'staff', reason });
+  if (notify)
+    await notifyPatient(tx, staff.practiceOds, a.patient_id, 'appointment-cancelled', a, now, { reason });
+  await audited(tx, ctx, staff, {
+    action: 'appointment.cancel',
+    subject: `appointment:${id}`,
+    patientId: a.patient_id,
+    details: { by: 'staff', reason },
+  });
+  return a;
+}
+
+/** Staff book any free slot for a patient (held-back and practice-only slots included); online rules do not apply. */
+export async function bookForPatient(
+  ctx: Ctx,
+  actor: Actor | null,
+  input: StaffBooking,
+): Promise<store.AppointmentRow> {
+  const staff = assertOwnPracticeStaff(actor, permissions.bookForPatient);
+  return ctx.db.transaction().execute((tx) => bookTx(tx, ctx, staff, input));
+}
+
+/** Cancels for the practice, with a reason the patient sees; the slot is free again at once. */
+export async function cancelForPatient(
+  ctx: Ctx,
+  actor: Actor | null,
+  id: string,
+  reason: string,
+): Promise<void> {
+  const staff = assertOwnPracticeStaff(actor, permissions.bookForPatient);
+  if (!reason.trim())
+    throw AppError.invalid([{ field: 'reason', message: 'Enter a reason the patient will see' }]);
+  await ctx.db.transaction().execute((tx) => cancelTx(tx, ctx, staff, id, reason.trim(), true));
+}
+
+/** Moves an appointment to another free slot in one transaction: both happen, or neither. */
+export async function moveAppointment(
+  ctx: Ctx,
+  actor: Actor | null,
+  id: string,
+  toSlotId: string,
+  reason: string,
+): Promise<store.AppointmentRow> {
+  const staff = assertOwnPracticeStaff(actor, permissions.bookForPatient);
+  return ctx.db.transaction().execute(async (tx) => {
+    const old = await cancelTx(tx, ctx, staff, id, reason.trim() || 'Moved to another time', false);
+    return bookTx(tx, ctx, staff, {
+      slotId: toSlotId,
+      patientId: old.patient_id,
+      reason: old.reason,
+      movedFrom: id,
+    });
+  });
+}
+
+export async function recordStatus(
+  ctx: Ctx,
+  actor: Actor | null,
+  id: string,
+  to: AppointmentStatus,
+): Promise<void> {
+  const staff = assertOwnPracticeStaff(actor, permissions.recordAttendance);
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (tx) => {
+    const a = await store.appointment(tx, staff.practiceOds, id, true);
+    if (!a) throw new AppError('not-found', 'There is no such appointment.');
+    if (!nextStatuses(a.status, a.starts_at, now).includes(to))
+      throw new AppError('conflict', `An appointment that is ${a.status} cannot be marked ${to} now.`, {
+        reason: 'status-order',
+      });
+    await store.setStatus(tx, staff.practiceOds, id, to, now);
+    await audited(tx, ctx, staff, {
+      action: `appointment.${to}`,
+      subject: `appointment:${id}`,
+      patientId: a.patient_id,
+    });
+  });
+}

@@ -1,0 +1,510 @@
+// SQL of appointments. Guarantees come from the schema (migration 005): one live appointment per
+// slot (partial unique index), per-patient bookings serialised by a lock on the patient row.
+import { sql } from 'kysely';
+import type { Db, Tx } from '../platform/db/index.ts';
+import type { AppointmentStatus, Channel } from '../platform/db/schema.ts';
+import { DEFAULT_RULES, type PracticeRules } from './rules.ts';
+
+type Q = Db | Tx;
+
+// --- Rules and set-up ---------------------------------------------------------------------------
+
+export async function practiceRules(q: Q, ods: string): Promise<PracticeRules & { version: number }> {
+  const r = await q
+    .selectFrom('appointment_rules')
+    .selectAll()
+    .where('practice_ods', '=', ods)
+    .executeTakeFirst();
+  if (!r) return { ...DEFAULT_RULES, version: 0 };
+  return {
+    releaseDaysBefore: r.release_days_before,
+    releaseTime: r.release_time,
+    horizonDays: r.horizon_days,
+    maxFutureBookings: r.max_future_bookings,
+    cancelCutoffMinutes: r.cancel_cutoff_minutes,
+    dnaLimit: r.dna_limit,
+    dnaWindowDays: r.dna_window_days,
+    guidance: r.guidance,
+    releaseWaves: r.release_waves,
+    waveIntervalMinutes: r.wave_interval_minutes,
+    heldBackPercent: r.held_back_percent,
+    heldBackReleaseMinutes: r.held_back_release_minutes,
+    version: r.version,
+  };
+}
+
+/** Writes the rules if `expectedVersion` is still current; false when someone changed them first. */
+export async function writeRules(
+  tx: Tx,
+  ods: string,
+  rules: PracticeRules,
+  expectedVersion: number,
+  by: string | null,
+  now: Date,
+): Promise<boolean> {
+  const values = {
+    release_days_before: rules.releaseDaysBefore,
+    release_time: rules.releaseTime,
+    horizon_days: rules.horizonDays,
+    max_future_bookings: rules.maxFutureBookings,
+    cancel_cutoff_minutes: rules.cancelCutoffMinutes,
+    dna_limit: rules.dnaLimit,
+    dna_window_days: rules.dnaWindowDays,
+    guidance: rules.guidance,
+    release_waves: rules.releaseWaves,
+    wave_interval_minutes: rules.waveIntervalMinutes,
+    held_back_percent: rules.heldBackPercent,
+    held_back_release_minutes: rules.heldBackReleaseMinutes,
+    updated_at: now,
+    updated_by: by,
+  };
+  if (expectedVersion === 0) {
+    const r = await tx
+      .insertInto('appointment_rules')
+      .values({ practice_ods: ods, ...values })
+      .onConflict((oc) => oc.column('practice_ods').doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+  const r = await tx
+    .updateTable('appointment_rules')
+    .set({ ...values, version: expectedVersion + 1 })
+    .where('practice_ods', '=', ods)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function slotTypes(q: Q, ods: string) {
+  return q.selectFrom('slot_types').selectAll().where('practice_ods', '=', ods).orderBy('name').execute();
+}
+
+export async function practitioners(q: Q, ods: string) {
+  return q.selectFrom('practitioners').selectAll().where('practice_ods', '=', ods).orderBy('name').execute();
+}
+
+export async function locations(q: Q, ods: string) {
+  return q.selectFrom('locations').selectAll().where('practice_ods', '=', ods).orderBy('name').execute();
+}
+
+/** Checks that the practitioner, location and slot type all belong to the practice and are in use. */
+export async function sessionParts(
+  q: Q,
+  ods: string,
+  ids: { practitionerId: string; locationId: string; slotTypeId: string },
+) {
+  const [p, l, t] = await Promise.all([
+    q
+      .selectFrom('practitioners')
+      .select(['id', 'active'])
+      .where('practice_ods', '=', ods)
+      .where('id', '=', ids.practitionerId)
+      .executeTakeFirst(),
+    q
+      .selectFrom('locations')
+      .select(['id', 'active'])
+      .where('practice_ods', '=', ods)
+      .where('id', '=', ids.locationId)
+      .executeTakeFirst(),
+    q
+      .selectFrom('slot_types')
+      .selectAll()
+      .where('practice_ods', '=', ods)
+      .where('id', '=', ids.slotTypeId)
+      .executeTakeFirst(),
+  ]);
+  return { practitioner: p, location: l, slotType: t };
+}
+
+// --- Slots ----------------------------------------------------------------------------------------
+
+export type SlotFilter = {
+  from: Date;
+  to: Date;
+  slotTypeId?: string | undefined;
+  practitionerId?: string | undefined;
+  channel?: Channel | undefined;
+  /** Online: only released, online-bookable types, not practice-only; staff see every free slot. */
+  online: { now: Date } | null;
+  limit: number;
+};
+
+/** Slots with their type, practitioner and location. */
+function slotsWithParts(q: Q) {
+  return q
+    .selectFrom('slots as s')
+    .innerJoin('slot_types as t', 't.id', 's.slot_type_id')
+    .innerJoin('practitioners as p', 'p.id', 's.practitioner_id')
+    .innerJoin('locations as l', 'l.id', 's.location_id');
+}
+
+/** Free slots (no live appointment) of a practice in a time range, soonest first, with their labels. */
+export async function freeSlots(q: Q, ods: string, f: SlotFilter) {
+  let query = slotsWithParts(q)
+    .select([
+      's.id',
+      's.starts_at',
+      's.ends_at',
+      's.release_at',
+      's.held_back',
+      's.slot_type_id',
+      't.name as type_name',
+      't.channel',
+      't.duration_minutes',
+      's.practitioner_id',
+      'p.name as practitioner_name',
+      'p.role as practitioner_role',
+      'p.gender as practitioner_gender',
+      's.location_id',
+      'l.name as location_name',
+    ])
+    .where('s.practice_ods', '=', ods)
+    .where('s.starts_at', '>=', f.from)
+    .where('s.starts_at', '<', f.to)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('appointments as a')
+            .select(sql`1`.as('x'))
+            .whereRef('a.slot_id', '=', 's.id')
+            .where('a.status', '<>', 'cancelled'),
+        ),
+      ),
+    );
+  if (f.slotTypeId) query = query.where('s.slot_type_id', '=', f.slotTypeId);
+  if (f.practitionerId) query = query.where('s.practitioner_id', '=', f.practitionerId);
+  if (f.channel) query = query.where('t.channel', '=', f.channel);
+  if (f.online)
+    query = query
+      .where('s.release_at', '<=', f.online.now)
+      .where('s.starts_at', '>', f.online.now)
+      .where('t.bookable_online', '=', true)
+      .where('t.practice_only', '=', false)
+      .where('t.active', '=', true);
+  return query.orderBy('s.starts_at').orderBy('p.name').orderBy('s.id').limit(f.limit).execute();
+}
+
+export type FreeSlot = Awaited<ReturnType<typeof freeSlots>>[number];
+
+/** A slot with what booking needs to judge it. */
+export async function slotForBooking(q: Q, ods: string, slotId: string) {
+  return slotsWithParts(q)
+    .select([
+      's.id',
+      's.starts_at',
+      's.ends_at',
+      's.release_at',
+      's.slot_type_id',
+      't.name as type_name',
+      't.channel',
+      't.bookable_online',
+      't.practice_only',
+      't.active',
+      't.release_days_before',
+      't.release_time',
+      't.horizon_days',
+      't.guidance',
+      'p.name as practitioner_name',
+      'l.name as location_name',
+    ])
+    .where('s.practice_ods', '=', ods)
+    .where('s.id', '=', slotId)
+    .executeTakeFirst();
+}
+
+export async function insertSession(
+  tx: Tx,
+  s: {
+    id: string;
+    practiceOds: string;
+    practitionerId: string;
+    locationId: string;
+    slotTypeId: string;
+    day: string;
+    start: string;
+    end: string;
+    templateId: string | null;
+    by: string | null;
+    now: Date;
+  },
+  slots: { id: string; startsAt: Date; endsAt: Date; releaseAt: Date; heldBack: boolean }[],
+): Promise<boolean> {
+  const inserted = await tx
+    .insertInto('clinic_sessions')
+    .values({
+      id: s.id,
+      practice_ods: s.practiceOds,
+      practitioner_id: s.practitionerId,
+      location_id: s.locationId,
+      slot_type_id: s.slotTypeId,
+      day: s.day,
+      start_time: s.start,
+      end_time: s.end,
+      template_id: s.templateId,
+      created_by: s.by,
+      created_at: s.now,
+    })
+    .onConflict((oc) => oc.columns(['template_id', 'day']).where('template_id', 'is not', null).doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
+  if (slots.length)
+    await tx
+      .insertInto('slots')
+      .values(
+        slots.map((x) => ({
+          id: x.id,
+          practice_ods: s.practiceOds,
+          session_id: s.id,
+          practitioner_id: s.practitionerId,
+          location_id: s.locationId,
+          slot_type_id: s.slotTypeId,
+          starts_at: x.startsAt,
+          ends_at: x.endsAt,
+          release_at: x.releaseAt,
+          held_back: x.heldBack,
+        })),
+      )
+      .execute();
+  return true;
+}
+
+// --- Appointments -----------------------------------------------------------------------------------
+
+/** Serialises one patient's bookings: concurrent requests of the same patient queue here. */
+export async function lockPatient(tx: Tx, ods: string, patientId: string): Promise<boolean> {
+  const r = await tx
+    .selectFrom('patients')
+    .select('id')
+    .where('practice_ods', '=', ods)
+    .where('id', '=', patientId)
+    .forUpdate()
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+/** The patient's live future appointments booked online, and missed appointments since a time. */
+export async function patientCounts(q: Q, ods: string, patientId: string, now: Date, missedSince: Date) {
+  const r = await q
+    .selectFrom('appointments as a')
+    .innerJoin('slots as s', 's.id', 'a.slot_id')
+    .select([
+      sql<number>`count(*) filter (where a.status = 'booked' and a.booked_online and s.starts_at > ${now})::int`.as(
+        'future_online',
+      ),
+      sql<number>`count(*) filter (where a.status = 'did-not-attend' and s.starts_at >= ${missedSince})::int`.as(
+        'missed',
+      ),
+    ])
+    .where('a.practice_ods', '=', ods)
+    .where('a.patient_id', '=', patientId)
+    .executeTakeFirstOrThrow();
+  return { futureOnline: r.future_online, missed: r.missed };
+}
+
+/** Inserts the appointment unless the slot already has a live one; null then (the slot is taken). */
+export async function insertAppointment(
+  tx: Tx,
+  a: {
+    id: string;
+    practiceOds: string;
+    slotId: string;
+    patientId: string;
+    reason: string | null;
+    online: boolean;
+    byType: 'patient' | 'staff';
+    by: string;
+    now: Date;
+    movedFrom?: string | null;
+  },
+): Promise<string | null> {
+  const r = await tx
+    .insertInto('appointments')
+    .values({
+      id: a.id,
+      practice_ods: a.practiceOds,
+      slot_id: a.slotId,
+      patient_id: a.patientId,
+      reason: a.reason,
+      booked_online: a.online,
+      booked_by_type: a.byType,
+      booked_by: a.by,
+      booked_at: a.now,
+      status_changed_at: a.now,
+      moved_from: a.movedFrom ?? null,
+    })
+    .onConflict((oc) => oc.column('slot_id').where('status', '<>', 'cancelled').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return r?.id ?? null;
+}
+
+const appointmentColumns = [
+  'a.id',
+  'a.patient_id',
+  'a.status',
+  'a.reason',
+  'a.booked_online',
+  'a.booked_by_type',
+  'a.booked_at',
+  'a.cancel_reason',
+  'a.cancelled_by_type',
+  'a.status_changed_at',
+  's.id as slot_id',
+  's.starts_at',
+  's.ends_at',
+  't.name as type_name',
+  't.channel',
+  'p.name as practitioner_name',
+  'p.role as practitioner_role',
+  'l.name as location_name',
+  'l.address as location_address',
+] as const;
+
+function appointmentsQuery(q: Q, ods: string) {
+  return q
+    .selectFrom('appointments as a')
+    .innerJoin('slots as s', 's.id', 'a.slot_id')
+    .innerJoin('slot_types as t', 't.id', 's.slot_type_id')
+    .innerJoin('practitioners as p', 'p.id', 's.practitioner_id')
+    .innerJoin('locations as l', 'l.id', 's.location_id')
+    .select(appointmentColumns)
+    .where('a.practice_ods', '=', ods);
+}
+
+export async function patientAppointments(q: Q, ods: string, patientId: string) {
+  return appointmentsQuery(q, ods)
+    .where('a.patient_id', '=', patientId)
+    .orderBy('s.starts_at', 'desc')
+    .limit(200)
+    .execute();
+}
+
+export type AppointmentRow = Awaited<ReturnType<typeof patientAppointments>>[number];
+
+export async function appointment(q: Q, ods: string, id: string, lock = false) {
+  let query = appointmentsQuery(q, ods).where('a.id', '=', id);
+  if (lock) query = query.forUpdate('a');
+  return query.executeTakeFirst();
+}
+
+export async function setStatus(
+  tx: Tx,
+  ods: string,
+  id: string,
+  to: AppointmentStatus,
+  now: Date,
+  cancel?: { byType: 'patient' | 'staff'; reason: string | null },
+): Promise<void> {
+  await tx
+    .updateTable('appointments')
+    .set({
+      status: to,
+      status_changed_at: now,
+      ...(cancel ? { cancelled_by_type: cancel.byType, cancel_reason: cancel.reason } : {}),
+    })
+    .where('practice_ods', '=', ods)
+    .where('id', '=', id)
+    .execute();
+}
+
+/** The appointment book: every slot in a range with its live appointment and patient, if any. */
+export async function book(
+  q: Q,
+  ods: string,
+  from: Date,
+  to: Date,
+  practitionerId?: string,
+  locationId?: string,
+) {
+  let query = q
+    .selectFrom('slots as s')
+    .innerJoin('slot_types as t', 't.id', 's.slot_type_id')
+    .innerJoin('practitioners as p', 'p.id', 's.practitioner_id')
+    .innerJoin('locations as l', 'l.id', 's.location_id')
+    .leftJoin('appointments as a', (j) => j.onRef('a.slot_id', '=', 's.id').on('a.status', '<>', 'cancelled'))
+    .leftJoin('patients as pt', 'pt.id', 'a.patient_id')
+    .select([
+      's.id as slot_id',
+      's.starts_at',
+      's.ends_at',
+      's.release_at',
+      's.held_back',
+      't.name as type_name',
+      't.channel',
+      't.bookable_online',
+      't.practice_only',
+      's.practitioner_id',
+      'p.name as practitioner_name',
+      's.location_id',
+      'l.name as location_name',
+      'a.id as appointment_id',
+      'a.status',
+      'a.reason',
+      'a.booked_online',
+      'a.booked_by_type',
+      'pt.id as patient_id',
+      'pt.given_name',
+      'pt.family_name',
+      'pt.nhs_number',
+    ])
+    .where('s.practice_ods', '=', ods)
+    .where('s.starts_at', '>=', from)
+    .where('s.starts_at', '<', to);
+  if (practitionerId) query = query.where('s.practitioner_id', '=', practitionerId);
+  if (locationId) query = query.where('s.location_id', '=', locationId);
+  return query.orderBy('p.name').orderBy('s.starts_at').execute();
+}
+
+// --- Idempotency ----------------------------------------------------------------------------------
+
+/**
+ * Claims an Idempotency-Key for this account. A second request with the key waits here until the
+ * first commits (primary-key insert), then finds its stored answer; if the first rolled back, the
+ * second proceeds as new. Returns the stored answer, or null when this request owns the key.
+ */
+export async function claimIdempotencyKey(
+  tx: Tx,
+  k: { accountId: string; key: string; practiceOds: string; requestHash: string; now: Date },
+): Promise<{ requestHash: string; statusCode: number; response: unknown } | null> {
+  const inserted = await tx
+    .insertInto('idempotency_keys')
+    .values({
+      account_id: k.accountId,
+      key: k.key,
+      practice_ods: k.practiceOds,
+      request_hash: k.requestHash,
+      status_code: 0,
+      response: 'null',
+      created_at: k.now,
+    })
+    .onConflict((oc) => oc.columns(['account_id', 'key']).doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return null;
+  const r = await tx
+    .selectFrom('idempotency_keys')
+    .select(['request_hash', 'status_code', 'response'])
+    .where('account_id', '=', k.accountId)
+    .where('key', '=', k.key)
+    .executeTakeFirstOrThrow();
+  return { requestHash: r.request_hash, statusCode: r.status_code, response: r.response };
+}
+
+export async function storeIdempotentResponse(
+  tx: Tx,
+  accountId: string,
+  key: string,
+  statusCode: number,
+  response: unknown,
+): Promise<void> {
+  await tx
+    .updateTable('idempotency_keys')
+    .set({ status_code: statusCode, response: JSON.stringify(response) })
+    .where('account_id', '=', accountId)
+    .where('key', '=', key)
+    .execute();
+}
+
+export async function forgetIdempotencyKeys(db: Db, before: Date): Promise<void> {
+  await db.deleteFrom('idempotency_keys').where('created_at', '<', before).execute();
+}

@@ -1,0 +1,43 @@
+// Senders deliver one outbox message. The default writes it to the log (no mail route needed);
+// with NOTIFY_API_KEY and template ids configured, GOV.UK Notify sends the email.
+import type { FastifyBaseLogger } from 'fastify';
+import { NotifyClient } from 'notifications-node-client';
+import type { NotifyConfig } from '../config.ts';
+import type { NotificationKind } from '../platform/db/schema.ts';
+
+export type OutgoingMessage = {
+  id: string;
+  kind: NotificationKind;
+  email: string;
+  personalisation: Record<string, string>;
+  reference: string;
+};
+
+export type Sender = { name: string; send: (m: OutgoingMessage) => Promise<void> };
+
+export function logSender(log: Pick<FastifyBaseLogger, 'info'>): Sender {
+  return {
+    name: 'log',
+    send: (m) => {
+      // The address and content stay out of the log: the kind and reference say what was sent.
+      log.info(
+        { notification: { id: m.id, kind: m.kind, reference: m.reference } },
+        'notification (log sender)',
+      );
+      return Promise.resolve();
+    },
+  };
+}
+
+export function notifySender(config: NotifyConfig): Sender {
+  const client = new NotifyClient(config.apiKey);
+  return {
+    name: 'gov-uk-notify',
+    send: async (m) => {
+      await client.sendEmail(config.templates[m.kind], m.email, {
+        personalisation: m.personalisation,
+        reference: m.reference,
+      });
+    },
+  };
+}
