@@ -13,6 +13,7 @@ import { programmeRoutes } from './programme/routes.ts';
 import { recordRoutes } from './record/routes.ts';
 import { slotSchema } from './appointments/api-schemas.ts';
 import { appointmentApiRoutes } from './appointments/api-routes.ts';
+import { appointmentPatientRoutes } from './appointments/routes.ts';
 import { recordExtraRoutes } from './record/routes-extra.ts';
 
 export type { AppDeps } from './platform/http/setup.ts';
@@ -101,5 +102,6 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(recordRoutes);
   await app.register(recordExtraRoutes);
   await app.register(appointmentApiRoutes);
+  await app.register(appointmentPatientRoutes);
   return app;
 }

@@ -134,6 +134,41 @@ async function freeFor(ctx: Ctx, ods: string, q: SlotSearch): Promise<store.Free
   });
 }
 
+/** A slot the patient is about to book, with the guidance to read first and any rule that stops it now. */
+export async function previewBooking(ctx: Ctx, actor: Actor | null, slotId: string) {
+  const me = await bookerFor(ctx, actor);
+  const now = ctx.clock.now();
+  const slot = await store.slotForBooking(ctx.db, me.practiceOds, slotId);
+  if (!slot || slot.practice_only) throw new AppError('not-found', 'There is no such appointment.');
+  const rules = effectiveRules(await store.practiceRules(ctx.db, me.practiceOds), typeRules(slot));
+  const counts = await store.patientCounts(
+    ctx.db,
+    me.practiceOds,
+    me.patientId,
+    now,
+    new Date(now.getTime() - rules.dnaWindowDays * 86_400_000),
+  );
+  const taken = (
+    await store.freeSlots(ctx.db, me.practiceOds, {
+      from: slot.starts_at,
+      to: new Date(slot.starts_at.getTime() + 1),
+      online: null,
+      limit: 50,
+    })
+  ).every((s) => s.id !== slot.id);
+  const refusal =
+    (taken ? SLOT_TAKEN : null) ??
+    bookingRefusal({
+      now,
+      slot: { startsAt: slot.starts_at, releaseAt: slot.release_at },
+      type: { bookableOnline: slot.bookable_online, practiceOnly: slot.practice_only, active: slot.active },
+      rules,
+      futureOnlineBookings: counts.futureOnline,
+      recentMissed: counts.missed,
+    });
+  return { slot, guidance: rules.guidance, refusal };
+}
+
 export type Booked = { appointment: store.AppointmentRow; replayed: boolean };
 
 export class BookingRefused extends AppError {
