@@ -23,9 +23,9 @@ export function slotView(s: FreeSlot) {
     time: spokenTime(s.starts_at),
     when: spokenWhen(s.starts_at),
     type: s.type_name,
-    channel: CHANNELS[s.channel as Channel],
+    channel: CHANNELS[s.channel],
     practitioner: s.practitioner_name,
-    role: PRACTITIONER_ROLES[s.practitioner_role as PractitionerRole],
+    role: PRACTITIONER_ROLES[s.practitioner_role],
     location: s.location_name,
   };
 }
@@ -46,7 +46,7 @@ export function appointmentView(a: AppointmentRow & { cancelRefusal?: { message:
     id: a.id,
     when: spokenWhen(a.starts_at),
     type: a.type_name,
-    channel: CHANNELS[a.channel as Channel],
+    channel: CHANNELS[a.channel],
     practitioner: a.practitioner_name,
     location: a.location_name,
     address: a.location_address,

@@ -135,7 +135,7 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
             ? `page-${values.idempotencyKey}`
             : undefined,
       });
-      return reply.redirect(`/patient/appointments/${r.appointment.id}?booked=1`);
+      return await reply.redirect(`/patient/appointments/${r.appointment.id}?booked=1`);
     } catch (err) {
       if (!(err instanceof service.BookingRefused)) throw err;
       return reply.status(409).page(V + 'refused.njk', {
