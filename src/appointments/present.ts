@@ -2,7 +2,6 @@
 import { formatInTimeZone } from 'date-fns-tz';
 import type { AppointmentRow, FreeSlot } from './store.ts';
 import { CHANNELS, PRACTICE_TIME_ZONE, PRACTITIONER_ROLES, spokenTime, spokenWhen } from './rules.ts';
-import type { Channel, PractitionerRole } from '../platform/db/schema.ts';
 
 const STATUS_TEXT: Record<string, { text: string; colour: string }> = {
   booked: { text: 'Booked', colour: 'nhsuk-tag--blue' },
