@@ -14,6 +14,7 @@ import { recordRoutes } from './record/routes.ts';
 import { slotSchema } from './appointments/api-schemas.ts';
 import { appointmentApiRoutes } from './appointments/api-routes.ts';
 import { appointmentPatientRoutes } from './appointments/routes.ts';
+import { appointmentStaffRoutes } from './appointments/staff-routes.ts';
 import { recordExtraRoutes } from './record/routes-extra.ts';
 
 export type { AppDeps } from './platform/http/setup.ts';
@@ -103,5 +104,6 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(recordExtraRoutes);
   await app.register(appointmentApiRoutes);
   await app.register(appointmentPatientRoutes);
+  await app.register(appointmentStaffRoutes);
   return app;
 }

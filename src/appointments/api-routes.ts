@@ -7,7 +7,8 @@ import type { AppointmentStatus, Channel, PractitionerRole } from '../platform/d
 import { appointmentJson, appointmentSchemas as S, slotJson } from './api-schemas.ts';
 import type { PracticeRules } from './rules.ts';
 import * as service from './service.ts';
-import * as staff from './staff-service.ts';
+import * as book from './book-service.ts';
+import * as setup from './setup-service.ts';
 
 const tags = ['appointments (practice)'];
 const security = [{ bearer: [] }];
@@ -74,7 +75,7 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
   app.get(
     '/api/v1/practice/appointments/setup',
     { schema: { tags, security, summary: 'Practitioners, locations, slot types and online booking rules' } },
-    async (req) => staff.setup(ctx(req), req.actor),
+    async (req) => setup.setup(ctx(req), req.actor),
   );
 
   app.post<{ Body: { name: string; role: PractitionerRole; gender: 'female' | 'male' | 'not-stated' } }>(
@@ -107,7 +108,7 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
       },
     },
     async (req, reply) =>
-      reply.status(201).send({ id: await staff.addPractitioner(ctx(req), req.actor, req.body) }),
+      reply.status(201).send({ id: await setup.addPractitioner(ctx(req), req.actor, req.body) }),
   );
 
   app.post<{ Body: { name: string; address?: string } }>(
@@ -128,10 +129,10 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
       },
     },
     async (req, reply) =>
-      reply.status(201).send({ id: await staff.addLocation(ctx(req), req.actor, req.body) }),
+      reply.status(201).send({ id: await setup.addLocation(ctx(req), req.actor, req.body) }),
   );
 
-  app.post<{ Body: staff.SlotTypeInput }>(
+  app.post<{ Body: setup.SlotTypeInput }>(
     '/api/v1/practice/appointments/slot-types',
     {
       schema: {
@@ -164,7 +165,7 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
       },
     },
     async (req, reply) =>
-      reply.status(201).send({ id: await staff.addSlotType(ctx(req), req.actor, req.body) }),
+      reply.status(201).send({ id: await setup.addSlotType(ctx(req), req.actor, req.body) }),
   );
 
   app.put<{ Body: PracticeRules & { version: number } }>(
@@ -212,22 +213,22 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
     },
     async (req, reply) => {
       const { version, ...rules } = req.body;
-      await staff.updateRules(ctx(req), req.actor, rules, version);
+      await setup.updateRules(ctx(req), req.actor, rules, version);
       return reply.status(204).send();
     },
   );
 
-  app.post<{ Body: staff.SessionInput }>(
+  app.post<{ Body: setup.SessionInput }>(
     '/api/v1/practice/appointments/sessions',
     { schema: S.staffSession },
-    async (req, reply) => reply.status(201).send(await staff.addSession(ctx(req), req.actor, req.body)),
+    async (req, reply) => reply.status(201).send(await setup.addSession(ctx(req), req.actor, req.body)),
   );
 
   app.get<{ Querystring: { from: string; days?: number; practitioner?: string; location?: string } }>(
     '/api/v1/practice/appointments/book',
     { schema: S.staffBook },
     async (req) => {
-      const rows = await staff.appointmentBook(ctx(req), req.actor, {
+      const rows = await book.appointmentBook(ctx(req), req.actor, {
         from: req.query.from,
         days: req.query.days ?? 1,
         practitionerId: req.query.practitioner,
@@ -241,7 +242,7 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
     '/api/v1/practice/appointments',
     { schema: S.staffBookFor },
     async (req, reply) => {
-      const a = await staff.bookForPatient(ctx(req), req.actor, req.body);
+      const a = await book.bookForPatient(ctx(req), req.actor, req.body);
       return reply.status(201).send(appointmentJson(a, true));
     },
   );
@@ -251,15 +252,15 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
     { schema: S.staffChange },
     async (req, reply) => {
       const { action, reason = '', toSlotId } = req.body;
-      if (action === 'cancel') await staff.cancelForPatient(ctx(req), req.actor, req.params.id, reason);
+      if (action === 'cancel') await book.cancelForPatient(ctx(req), req.actor, req.params.id, reason);
       else if (action === 'move') {
         if (!toSlotId)
           throw AppError.invalid([
             { field: 'toSlotId', message: 'Choose the slot to move the appointment to' },
           ]);
-        const a = await staff.moveAppointment(ctx(req), req.actor, req.params.id, toSlotId, reason);
+        const a = await book.moveAppointment(ctx(req), req.actor, req.params.id, toSlotId, reason);
         return reply.status(201).send(appointmentJson(a, true));
-      } else await staff.recordStatus(ctx(req), req.actor, req.params.id, action as AppointmentStatus);
+      } else await book.recordStatus(ctx(req), req.actor, req.params.id, action as AppointmentStatus);
       return reply.status(204).send();
     },
   );

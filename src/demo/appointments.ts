@@ -9,7 +9,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/index.ts';
 import type { Channel, PractitionerRole } from '../platform/db/schema.ts';
 import { addDays, isoWeekday, localDay } from '../appointments/rules.ts';
-import { writeSession } from '../appointments/staff-service.ts';
+import { writeSession } from '../appointments/setup-service.ts';
 
 const PEOPLE: { name: string; role: PractitionerRole; gender: 'female' | 'male' }[] = [
   { name: 'Dr Amara Okafor (F)', role: 'gp', gender: 'female' },

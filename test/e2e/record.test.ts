@@ -13,6 +13,7 @@ import {
   chromiumInstalled,
   chromiumPath,
   openSession,
+  signInThroughPages,
   submit,
   visit,
   type Session,
@@ -39,14 +40,9 @@ after(async () => {
 });
 
 async function signIn(s: Session, path: string, email: string, secret: string): Promise<void> {
-  const { page } = s;
-  await visit(s, origin, path);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-  await submit(s, () => page.getByRole('button', { name: 'Continue' }).click());
-  await page.getByLabel('Security code').fill(totpCode(secret, new Date()));
-  await submit(s, () => page.getByRole('button', { name: 'Sign in' }).click());
-  assert.doesNotMatch(page.url(), /sign-in/);
+  await signInThroughPages(s, origin, path, { email, password: DEMO_PASSWORD, totpSecret: secret }, (k) =>
+    totpCode(k, new Date()),
+  );
 }
 
 /** Every page of every heading, the summary, the API and the download, as one string per place. */

@@ -1,0 +1,271 @@
+// The practice's appointment book: viewing it, booking, moving and cancelling for patients (with
+// a reason the patient sees), and recording arrived / seen / did not attend. Audited.
+import { randomUUID } from 'node:crypto';
+import { recordAuditAlone } from '../platform/audit/audit.ts';
+import { auditActor, type Actor } from '../platform/auth/actor.ts';
+import { assertOwnPracticeStaff, type PracticeStaff } from '../platform/auth/permissions.ts';
+import type { Ctx } from '../platform/context.ts';
+import type { Tx } from '../platform/db/index.ts';
+import type { AppointmentStatus } from '../platform/db/schema.ts';
+import { AppError } from '../platform/http/errors.ts';
+import { accountForPatient } from '../accounts/store.ts';
+import { enqueue } from '../notifications/outbox.ts';
+import { permissions } from './permissions.ts';
+import { addDays, localInstant, nextStatuses } from './rules.ts';
+import { messageFields } from './service.ts';
+import { audited } from './staff-audit.ts';
+import * as store from './store.ts';
+
+// --- The appointment book -------------------------------------------------------------------------------
+
+export async function appointmentBook(
+  ctx: Ctx,
+  actor: Actor | null,
+  q: { from: string; days: number; practitionerId?: string | undefined; locationId?: string | undefined },
+) {
+  const staff = assertOwnPracticeStaff(actor, permissions.viewBook);
+  const rows = await store.book(
+    ctx.db,
+    staff.practiceOds,
+    localInstant(q.from, '00:00'),
+    localInstant(addDays(q.from, q.days), '00:00'),
+    q.practitionerId,
+    q.locationId,
+  );
+  await recordAuditAlone(
+    ctx.db,
+    {
+      actor: auditActor(staff),
+      action: 'appointments.book.view',
+      outcome: 'success',
+      practiceOds: staff.practiceOds,
+      subject: `book:${q.from}+${String(q.days)}`,
+      details: { patients: rows.filter((r) => r.patient_id).length },
+      request: ctx.meta,
+    },
+    ctx.clock.now(),
+  );
+  return rows;
+}
+
+async function notifyPatient(
+  tx: Tx,
+  ods: string,
+  patientId: string,
+  kind: 'appointment-booked' | 'appointment-cancelled',
+  a: store.AppointmentRow,
+  now: Date,
+  extra: Record<string, string> = {},
+) {
+  const account = await accountForPatient(tx, patientId);
+  if (account?.email)
+    await enqueue(
+      tx,
+      {
+        practiceOds: ods,
+        patientId,
+        kind,
+        email: account.email,
+        personalisation: { ...messageFields(a), ...extra },
+        reference: a.id,
+      },
+      now,
+    );
+}
+
+type StaffBooking = { slotId: string; patientId: string; reason?: string | null; movedFrom?: string | null };
+
+async function bookTx(
+  tx: Tx,
+  ctx: Ctx,
+  staff: PracticeStaff,
+  input: StaffBooking,
+): Promise<store.AppointmentRow> {
+  const now = ctx.clock.now();
+  if (!(await store.lockPatient(tx, staff.practiceOds, input.patientId)))
+    throw new AppError('not-found', 'No such patient at this practice.');
+  const slot = await store.slotForBooking(tx, staff.practiceOds, input.slotId);
+  if (!slot) throw new AppError('not-found', 'There is no such slot.', { reason: 'no-such-slot' });
+  const id = await store.insertAppointment(tx, {
+    id: randomUUID(),
+    practiceOds: staff.practiceOds,
+    slotId: input.slotId,
+    patientId: input.patientId,
+    reason: input.reason?.trim() || null,
+    online: false,
+    byType: 'staff',
+    by: staff.staffId,
+    now,
+    movedFrom: input.movedFrom ?? null,
+  });
+  if (!id)
+    throw new AppError('conflict', 'This slot has just been booked. Choose another.', {
+      reason: 'slot-taken',
+    });
+  const a = await store.appointment(tx, staff.practiceOds, id);
+  if (!a) throw new Error('appointment vanished inside its own transaction');
+  const moved: Record<string, string> = input.movedFrom
+    ? { reason: 'Your appointment was moved to this time.' }
+    : {};
+  await notifyPatient(tx, staff.practiceOds, input.patientId, 'appointment-booked', a, now, moved);
+  await audited(tx, ctx, staff, {
+    action: 'appointment.book',
+    subject: `appointment:${id}`,
+    patientId: input.patientId,
+    details: { slotId: input.slotId, online: false, movedFrom: input.movedFrom ?? null },
+  });
+  return a;
+}
+
+async function cancelTx(tx: Tx, ctx: Ctx, staff: PracticeStaff, id: string, reason: string, notify: boolean) {
+  const now = ctx.clock.now();
+  const a = await store.appointment(tx, staff.practiceOds, id, true);
+  if (!a) throw new AppError('not-found', 'There is no such appointment.');
+  if (a.status !== 'booked')
+    throw new AppError('conflict', 'Only a booked appointment can be cancelled or moved.', {
+      reason: 'not-cancellable',
+    });
+  await store.setStatus(tx, staff.practiceOds, id, 'cancelled', now, { byType: 'staff', reason });
+  if (notify)
+    await notifyPatient(tx, staff.practiceOds, a.patient_id, 'appointment-cancelled', a, now, { reason });
+  await audited(tx, ctx, staff, {
+    action: 'appointment.cancel',
+    subject: `appointment:${id}`,
+    patientId: a.patient_id,
+    details: { by: 'staff', reason },
+  });
+  return a;
+}
+
+/** Staff book any free slot for a patient (held-back and practice-only slots included); online rules do not apply. */
+export async function bookForPatient(
+  ctx: Ctx,
+  actor: Actor | null,
+  input: StaffBooking,
+): Promise<store.AppointmentRow> {
+  const staff = assertOwnPracticeStaff(actor, permissions.bookForPatient);
+  return ctx.db.transaction().execute((tx) => bookTx(tx, ctx, staff, input));
+}
+
+/** Cancels for the practice, with a reason the patient sees; the slot is free again at once. */
+export async function cancelForPatient(
+  ctx: Ctx,
+  actor: Actor | null,
+  id: string,
+  reason: string,
+): Promise<void> {
+  const staff = assertOwnPracticeStaff(actor, permissions.bookForPatient);
+  if (!reason.trim())
+    throw AppError.invalid([{ field: 'reason', message: 'Enter a reason the patient will see' }]);
+  await ctx.db.transaction().execute((tx) => cancelTx(tx, ctx, staff, id, reason.trim(), true));
+}
+
+/** Moves an appointment to another free slot in one transaction: both happen, or neither. */
+export async function moveAppointment(
+  ctx: Ctx,
+  actor: Actor | null,
+  id: string,
+  toSlotId: string,
+  reason: string,
+): Promise<store.AppointmentRow> {
+  const staff = assertOwnPracticeStaff(actor, permissions.bookForPatient);
+  return ctx.db.transaction().execute(async (tx) => {
+    const old = await cancelTx(tx, ctx, staff, id, reason.trim() || 'Moved to another time', false);
+    return bookTx(tx, ctx, staff, {
+      slotId: toSlotId,
+      patientId: old.patient_id,
+      reason: old.reason,
+      movedFrom: id,
+    });
+  });
+}
+
+export async function recordStatus(
+  ctx: Ctx,
+  actor: Actor | null,
+  id: string,
+  to: AppointmentStatus,
+): Promise<void> {
+  const staff = assertOwnPracticeStaff(actor, permissions.recordAttendance);
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (tx) => {
+    const a = await store.appointment(tx, staff.practiceOds, id, true);
+    if (!a) throw new AppError('not-found', 'There is no such appointment.');
+    if (!nextStatuses(a.status, a.starts_at, now).includes(to))
+      throw new AppError('conflict', `An appointment that is ${a.status} cannot be marked ${to} now.`, {
+        reason: 'status-order',
+      });
+    await store.setStatus(tx, staff.practiceOds, id, to, now);
+    await audited(tx, ctx, staff, {
+      action: `appointment.${to}`,
+      subject: `appointment:${id}`,
+      patientId: a.patient_id,
+    });
+  });
+}
+
+/** One appointment for staff: who, when, what can be recorded next, and free slots of its type to move it to. */
+export async function staffAppointment(ctx: Ctx, actor: Actor | null, id: string) {
+  const staff = assertOwnPracticeStaff(actor, permissions.viewBook);
+  const a = await store.appointment(ctx.db, staff.practiceOds, id);
+  if (!a) throw new AppError('not-found', 'There is no such appointment.');
+  const now = ctx.clock.now();
+  const patient = await ctx.db
+    .selectFrom('patients')
+    .select(['id', 'given_name', 'family_name', 'nhs_number', 'birth_date'])
+    .where('practice_ods', '=', staff.practiceOds)
+    .where('id', '=', a.patient_id)
+    .executeTakeFirstOrThrow();
+  const slot = await store.slotForBooking(ctx.db, staff.practiceOds, a.slot_id);
+  const moveTo = slot
+    ? (
+        await store.freeSlots(ctx.db, staff.practiceOds, {
+          from: now,
+          to: new Date(now.getTime() + 28 * 86_400_000),
+          slotTypeId: slot.slot_type_id,
+          online: null,
+          limit: 30,
+        })
+      ).filter((s) => s.id !== a.slot_id)
+    : [];
+  await recordAuditAlone(
+    ctx.db,
+    {
+      actor: auditActor(staff),
+      action: 'appointment.view',
+      outcome: 'success',
+      practiceOds: staff.practiceOds,
+      patientId: a.patient_id,
+      subject: `appointment:${id}`,
+      request: ctx.meta,
+    },
+    now,
+  );
+  return { appointment: a, patient, next: nextStatuses(a.status, a.starts_at, now), moveTo };
+}
+
+/** A free slot staff are about to book, and the patient with this NHS number at the practice, if given. */
+export async function slotToBook(ctx: Ctx, actor: Actor | null, slotId: string) {
+  const staff = assertOwnPracticeStaff(actor, permissions.bookForPatient);
+  const slot = await store.slotForBooking(ctx.db, staff.practiceOds, slotId);
+  if (!slot) throw new AppError('not-found', 'There is no such slot.');
+  return slot;
+}
+
+export async function patientByNhsNumber(ctx: Ctx, actor: Actor | null, nhsNumber: string): Promise<string> {
+  const staff = assertOwnPracticeStaff(actor, permissions.bookForPatient);
+  const nhs = nhsNumber.replace(/\s/g, '');
+  if (!/^\d{10}$/.test(nhs))
+    throw AppError.invalid([{ field: 'nhsNumber', message: 'Enter the patient’s 10-digit NHS number' }]);
+  const p = await ctx.db
+    .selectFrom('patients')
+    .select('id')
+    .where('practice_ods', '=', staff.practiceOds)
+    .where('nhs_number', '=', nhs)
+    .executeTakeFirst();
+  if (!p)
+    throw AppError.invalid([
+      { field: 'nhsNumber', message: 'No patient with this NHS number is registered at your practice' },
+    ]);
+  return p.id;
+}
