@@ -16,7 +16,8 @@
 // and p99 < 50 ms; the record API >= 20% of hello req/s. Also prints the record's size and import
 // speed, and the FHIR import speed of ../shared/data/synthea-fhir-r4-patients when it exists.
 // Options: --duration S (10) --connections N (50) --warmup S (2) --accounts N (200) --db KIND
-// --all-sections --only TEXT (scenarios whose name contains TEXT, plus the baselines).
+// --all-sections --only TEXT (scenarios whose name contains TEXT, plus the baselines; `--only rush`:
+// only the 8am rush) --no-rush (skip bench/rush.ts, which otherwise runs at the end).
 // BENCH_CPU_PROF=<dir> makes the server write a V8 CPU profile there.
 // Writes bench/results/<timestamp>.json and bench/results/latest.json.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -44,7 +45,9 @@ const { values: args } = parseArgs({
     db: { type: 'string' },
     'all-sections': { type: 'boolean', default: false },
     only: { type: 'string' },
+    rush: { type: 'boolean', default: true },
   },
+  allowNegative: true,
 });
 const HEAVY_SECTIONS = ['consultations', 'test-results', 'measurements', 'documents', 'medicines'];
 const sectionSlugs = SECTION_ORDER.filter((s) => kindsFor('full').includes(s.kind))
@@ -519,7 +522,8 @@ function table(db: Awaited<ReturnType<typeof benchDatabase>>): string {
 
 const startedAt = new Date();
 const runs = [];
-for (const kind of kinds) {
+const rushOnly = args.only === 'rush';
+for (const kind of rushOnly ? [] : kinds) {
   console.error(`Benchmarking on ${kind}…`);
   const r = await benchDatabase(kind);
   runs.push(r);
@@ -552,10 +556,21 @@ const report = {
   },
   runs,
 };
-const dir = join(here, 'results');
-mkdirSync(dir, { recursive: true });
-const json = JSON.stringify(report, null, 2) + '\n';
-const file = join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, json);
-writeFileSync(join(dir, 'latest.json'), json);
-console.log(`Results: ${file}`);
+if (!rushOnly) {
+  const dir = join(here, 'results');
+  mkdirSync(dir, { recursive: true });
+  const json = JSON.stringify(report, null, 2) + '\n';
+  const file = join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, json);
+  writeFileSync(join(dir, 'latest.json'), json);
+  console.log(`Results: ${file}`);
+}
+
+// The 8am-rush scenarios (issue #4) run in their own servers: bench/rush.ts, with the same options.
+if (args.rush && (!args.only || rushOnly || args.only.includes('rush'))) {
+  const forward = process.argv.slice(2).filter((a) => a !== '--no-rush');
+  const code = await new Promise<number | null>((resolve) => {
+    spawn(process.execPath, [join(here, 'rush.ts'), ...forward], { stdio: 'inherit' }).once('exit', resolve);
+  });
+  if (code !== 0) process.exitCode = code ?? 1;
+}

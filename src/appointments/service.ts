@@ -3,7 +3,7 @@
 // database's. Each booking, cancellation and view of appointments is audited; confirmations go to
 // the notifications outbox in the same transaction.
 import { createHash, randomUUID } from 'node:crypto';
-import { canUse } from '../accounts/rules.ts';
+import { canUse, NO_SERVICES } from '../accounts/rules.ts';
 import { settingsFor } from '../accounts/store.ts';
 import { enqueue } from '../notifications/outbox.ts';
 import { recordAudit, recordAuditAlone } from '../platform/audit/audit.ts';
@@ -18,6 +18,7 @@ import {
   addDays,
   bookingRefusal,
   cancelRefusal,
+  DEFAULT_RULES,
   effectiveRules,
   localDay,
   localInstant,
@@ -31,12 +32,30 @@ export type Booker = { accountId: string; email: string; patientId: string; prac
 
 /** A linked patient whose practice has switched online booking on for them. */
 export async function bookerFor(ctx: Ctx, actor: Actor | null): Promise<Booker> {
+  const { booker, proofingLevel } = linkedPatient(actor);
+  const { settings } = await settingsFor(ctx.db, booker.practiceOds, booker.patientId);
+  assertBookingOn(proofingLevel, settings.appointments);
+  return booker;
+}
+
+function linkedPatient(actor: Actor | null): {
+  booker: Booker;
+  proofingLevel: PatientActor['proofingLevel'];
+} {
   assertCan(actor, permissions.bookOwn);
   const p = actor as PatientActor;
   if (!p.patientId || !p.practiceOds)
     throw new AppError('forbidden', 'Link your account to your GP practice first.', { reason: 'not-linked' });
-  const { settings } = await settingsFor(ctx.db, p.practiceOds, p.patientId);
-  if (!canUse({ linked: true, proofingLevel: p.proofingLevel }, settings, 'appointments'))
+  return {
+    booker: { accountId: p.accountId, email: p.email, patientId: p.patientId, practiceOds: p.practiceOds },
+    proofingLevel: p.proofingLevel,
+  };
+}
+
+function assertBookingOn(proofingLevel: PatientActor['proofingLevel'], appointmentsOn: boolean): void {
+  if (
+    !canUse({ linked: true, proofingLevel }, { ...NO_SERVICES, appointments: appointmentsOn }, 'appointments')
+  )
     throw new AppError(
       'forbidden',
       'Your GP practice has not switched on online appointment booking for you.',
@@ -44,7 +63,6 @@ export async function bookerFor(ctx: Ctx, actor: Actor | null): Promise<Booker> 
         reason: 'booking-off',
       },
     );
-  return { accountId: p.accountId, email: p.email, patientId: p.patientId, practiceOds: p.practiceOds };
 }
 
 /** Slot types a patient can book online, with the guidance shown before booking. */
@@ -148,16 +166,8 @@ export async function previewBooking(ctx: Ctx, actor: Actor | null, slotId: stri
     now,
     new Date(now.getTime() - rules.dnaWindowDays * 86_400_000),
   );
-  const taken = (
-    await store.freeSlots(ctx.db, me.practiceOds, {
-      from: slot.starts_at,
-      to: new Date(slot.starts_at.getTime() + 1),
-      online: null,
-      limit: 50,
-    })
-  ).every((s) => s.id !== slot.id);
   const refusal =
-    (taken ? SLOT_TAKEN : null) ??
+    (slot.taken ? SLOT_TAKEN : null) ??
     bookingRefusal({
       now,
       slot: { startsAt: slot.starts_at, releaseAt: slot.release_at },
@@ -201,9 +211,17 @@ export async function bookOwn(
   actor: Actor | null,
   input: { slotId: string; reason?: string | null | undefined; idempotencyKey?: string | undefined },
 ): Promise<Booked> {
-  const me = await bookerFor(ctx, actor);
+  // One query says whether booking is on for the patient, and the slot with whether it is taken.
+  const { booker: me, proofingLevel } = linkedPatient(actor);
+  const pre = await store.slotForBooking(ctx.db, me.practiceOds, input.slotId, me.patientId);
+  if (pre) assertBookingOn(proofingLevel, pre.booking_on === true);
+  else await bookerFor(ctx, actor);
   const reason = input.reason?.trim() ? input.reason.trim().slice(0, 500) : null;
   const now = ctx.clock.now();
+  // A slot already taken is refused before any transaction: in a rush most attempts are these.
+  // With an Idempotency-Key the request goes on, so that a retry of a booking that succeeded replays it.
+  if (!input.idempotencyKey && pre?.taken)
+    throw new BookingRefused(SLOT_TAKEN, await nextFree(ctx, me.practiceOds, pre));
   try {
     return await ctx.db.transaction().execute(async (tx) => {
       if (input.idempotencyKey) {
@@ -236,21 +254,32 @@ export async function bookOwn(
   } catch (err) {
     if (err instanceof BookingRefused && err.reason === SLOT_TAKEN.reason) {
       const slot = await store.slotForBooking(ctx.db, me.practiceOds, input.slotId);
-      const next = slot
-        ? (
-            await freeFor(ctx, me.practiceOds, {
-              from: localDay(slot.starts_at),
-              slotTypeId: slot.slot_type_id,
-              limit: 20,
-            })
-          )
-            .filter((s) => s.starts_at >= slot.starts_at)
-            .slice(0, 3)
-        : [];
-      throw new BookingRefused(SLOT_TAKEN, next);
+      throw new BookingRefused(SLOT_TAKEN, slot ? await nextFree(ctx, me.practiceOds, slot) : []);
     }
     throw err;
   }
+}
+
+/** The next three free slots of the same type from a taken slot's time, within the horizon: one query. */
+async function nextFree(
+  ctx: Ctx,
+  ods: string,
+  slot: NonNullable<Awaited<ReturnType<typeof store.slotForBooking>>>,
+): Promise<store.FreeSlot[]> {
+  const now = ctx.clock.now();
+  const horizon = slot.horizon_days ?? slot.practice_horizon_days ?? DEFAULT_RULES.horizonDays;
+  const until = localInstant(addDays(localDay(now), horizon + 1), '00:00');
+  const from = slot.starts_at > now ? slot.starts_at : now;
+  const to = new Date(Math.min(until.getTime(), from.getTime() + MAX_SEARCH_DAYS * 86_400_000));
+  if (to <= from) return [];
+  const free = await store.freeSlots(ctx.db, ods, {
+    from,
+    to,
+    slotTypeId: slot.slot_type_id,
+    online: { now },
+    limit: 4,
+  });
+  return free.filter((s) => s.id !== slot.id).slice(0, 3);
 }
 
 async function bookInTx(

@@ -188,8 +188,10 @@ export async function freeSlots(q: Q, ods: string, f: SlotFilter) {
 export type FreeSlot = Awaited<ReturnType<typeof freeSlots>>[number];
 
 /** A slot with what booking needs to judge it. */
-export async function slotForBooking(q: Q, ods: string, slotId: string) {
+/** With `patientId`, also whether online booking is on for that patient (`booking_on`). */
+export async function slotForBooking(q: Q, ods: string, slotId: string, patientId?: string) {
   return slotsWithParts(q)
+    .leftJoin('appointment_rules as r', 'r.practice_ods', 's.practice_ods')
     .select([
       's.id',
       's.starts_at',
@@ -213,6 +215,15 @@ export async function slotForBooking(q: Q, ods: string, slotId: string) {
       's.location_id',
       'p.name as practitioner_name',
       'l.name as location_name',
+      'r.horizon_days as practice_horizon_days',
+      sql<boolean>`exists (select 1 from appointments a where a.slot_id = s.id and a.status <> 'cancelled')`.as(
+        'taken',
+      ),
+      sql<
+        boolean | null
+      >`(select o.appointments from online_services o where o.patient_id = ${patientId ?? null} and o.practice_ods = s.practice_ods)`.as(
+        'booking_on',
+      ),
     ])
     .where('s.practice_ods', '=', ods)
     .where('s.id', '=', slotId)

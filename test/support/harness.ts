@@ -61,7 +61,7 @@ async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const template = `gpo_template_${migrationsHash()}`;
   const name = `gpo_test_${randomBytes(6).toString('hex')}`;
   await withAdmin(async (c) => {
