@@ -10,6 +10,8 @@ import { migrateToLatest } from './platform/db/migrate.ts';
 import { purgeExpired } from './platform/auth/sessions.ts';
 import { claimDailyRun } from './platform/jobs.ts';
 import { deliverDue, queueReminders } from './notifications/deliver.ts';
+import { runTemplatesForward } from './appointments/setup-service.ts';
+import { forgetIdempotencyKeys } from './appointments/store.ts';
 import { logSender, notifySender } from './notifications/senders.ts';
 import { applyBirthdayAccess } from './record/automatic-access.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from './demo/data.ts';
@@ -113,6 +115,15 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
         const r = await applyBirthdayAccess(ctx);
         app.log.info(r, '16th-birthday record access run');
       }
+      // Weekly templates run forward so sessions stay set up four weeks ahead.
+      if (
+        await claimDailyRun(handle.db, 'appointment-templates', systemClock.now().toISOString().slice(0, 10))
+      ) {
+        const r = await runTemplatesForward(handle.db, systemClock.now());
+        app.log.info(r, 'appointment templates run forward');
+      }
+      // Idempotency keys answer retries for a day, then go.
+      await forgetIdempotencyKeys(handle.db, new Date(systemClock.now().getTime() - 86_400_000));
     })().catch((err: unknown) => {
       app.log.error({ err }, 'daily job failed');
     });

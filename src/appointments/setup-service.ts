@@ -2,14 +2,17 @@
 // and sessions (one-off or from weekly templates) that generate slots with their release plan.
 // Every change is audited in its transaction.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Actor } from '../platform/auth/actor.ts';
 import { assertOwnPracticeStaff, type PracticeStaff } from '../platform/auth/permissions.ts';
 import type { Ctx } from '../platform/context.ts';
-import type { Tx } from '../platform/db/index.ts';
+import type { Db, Tx } from '../platform/db/index.ts';
+import { recordAudit } from '../platform/audit/audit.ts';
+import { SYSTEM_ACTOR } from '../platform/auth/actor.ts';
 import type { Channel, PractitionerRole } from '../platform/db/schema.ts';
 import { AppError, type FieldError } from '../platform/http/errors.ts';
 import { permissions } from './permissions.ts';
-import { addDays, releasePlan, slotTimes, templateDays, type PracticeRules } from './rules.ts';
+import { addDays, localDay, releasePlan, slotTimes, templateDays, type PracticeRules } from './rules.ts';
 import { audited } from './staff-audit.ts';
 import * as store from './store.ts';
 
@@ -159,12 +162,55 @@ export async function updateRules(
           reason: 'stale-version',
         },
       );
+    const replanned = await replanFutureSlots(tx, staff.practiceOds, rules, ctx.clock.now());
     await audited(tx, ctx, staff, {
       action: 'appointments.rules.update',
       subject: 'appointment-rules',
-      details: { ...rules },
+      details: { ...rules, replannedSlots: replanned },
     });
   });
+}
+
+/**
+ * New rules apply to slots already set up: every future slot of a type without its own release
+ * rule gets its release time and hold-back again, session by session (waves go by the slot's place
+ * in its session). Booked slots are replanned too, so a cancellation frees them under the new rule.
+ */
+async function replanFutureSlots(tx: Tx, ods: string, rules: PracticeRules, now: Date): Promise<number> {
+  const rows = await tx
+    .selectFrom('slots as s')
+    .innerJoin('slot_types as t', 't.id', 's.slot_type_id')
+    .select(['s.id', 's.session_id', 's.starts_at', 's.ends_at'])
+    .where('s.practice_ods', '=', ods)
+    .where('s.starts_at', '>', now)
+    .where('t.release_time', 'is', null)
+    .orderBy('s.session_id')
+    .orderBy('s.starts_at')
+    .execute();
+  const bySession = new Map<string, typeof rows>();
+  for (const r of rows) bySession.set(r.session_id, [...(bySession.get(r.session_id) ?? []), r]);
+  const updates: { id: string; releaseAt: Date; heldBack: boolean }[] = [];
+  for (const slots of bySession.values()) {
+    const plan = releasePlan(
+      slots.map((x) => ({ startsAt: x.starts_at, endsAt: x.ends_at })),
+      rules,
+      now,
+    );
+    slots.forEach((x, i) => {
+      const p = plan[i];
+      if (p) updates.push({ id: x.id, releaseAt: p.releaseAt, heldBack: p.heldBack });
+    });
+  }
+  for (let i = 0; i < updates.length; i += 500) {
+    const part = updates.slice(i, i + 500);
+    await sql`
+      update slots set release_at = v.release_at, held_back = v.held_back
+      from (values ${sql.join(part.map((u) => sql`(${u.id}::uuid, ${u.releaseAt}::timestamptz, ${u.heldBack}::boolean)`))})
+        as v (id, release_at, held_back)
+      where slots.id = v.id and slots.practice_ods = ${ods}
+    `.execute(tx);
+  }
+  return updates.length;
 }
 
 // --- Sessions -----------------------------------------------------------------------------------------
@@ -302,4 +348,70 @@ export async function addTemplate(
     }
     return { id, sessions, slots };
   });
+}
+
+/** How far ahead weekly templates keep sessions set up. */
+export const TEMPLATE_DAYS_AHEAD = 28;
+
+/**
+ * Runs every weekly template forward so sessions exist `TEMPLATE_DAYS_AHEAD` days ahead (the
+ * server's daily job). A template never makes two sessions on a day, so running it twice is safe.
+ */
+export async function runTemplatesForward(db: Db, now: Date): Promise<{ sessions: number; slots: number }> {
+  const today = localDay(now);
+  const until = addDays(today, TEMPLATE_DAYS_AHEAD - 1);
+  const templates = await db
+    .selectFrom('session_templates')
+    .selectAll()
+    .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>=', today)]))
+    .execute();
+  const made = { sessions: 0, slots: 0 };
+  for (const t of templates) {
+    await db.transaction().execute(async (tx) => {
+      let sessions = 0;
+      let slots = 0;
+      const days = templateDays(
+        { weekday: t.weekday, validFrom: t.valid_from, validUntil: t.valid_until },
+        today,
+        until,
+      );
+      for (const day of days) {
+        const s = await writeSession(
+          tx,
+          t.practice_ods,
+          t.created_by,
+          {
+            practitionerId: t.practitioner_id,
+            locationId: t.location_id,
+            slotTypeId: t.slot_type_id,
+            day,
+            start: t.start_time,
+            end: t.end_time,
+          },
+          t.id,
+          now,
+        );
+        if (s) {
+          sessions++;
+          slots += s.slots;
+        }
+      }
+      if (sessions)
+        await recordAudit(
+          tx,
+          {
+            actor: SYSTEM_ACTOR,
+            action: 'appointments.template.run',
+            outcome: 'success',
+            practiceOds: t.practice_ods,
+            subject: `template:${t.id}`,
+            details: { sessions, slots },
+          },
+          now,
+        );
+      made.sessions += sessions;
+      made.slots += slots;
+    });
+  }
+  return made;
 }
