@@ -137,6 +137,21 @@ test('twenty patients at once on one slot: one appointment, nineteen told it was
     assert.ok(body.alternatives.every((s) => s.type.id === slot.type.id && s.id !== slot.id));
   }
   assert.equal(await liveAppointments(slot.id), 1);
+  // The three offered are the next free times of the type, as the slot search lists them.
+  const next = (await freeSlots(people[1]!.token, `?type=${slot.type.id}&from=${slot.start.slice(0, 10)}`))
+    .filter((s) => s.start >= slot.start)
+    .slice(0, 3);
+  const offered = answers.find((r) => r.statusCode === 409)!.json<{ alternatives: Slot[] }>().alternatives;
+  assert.deepEqual(
+    offered.map((s) => s.id),
+    next.map((s) => s.id),
+  );
+  // A later refusal (no transaction: the slot is known taken) offers the same.
+  const later = await api(people[2]!.token, 'POST', '/api/v1/appointments', { slotId: slot.id });
+  assert.deepEqual(
+    later.json<{ alternatives: Slot[] }>().alternatives.map((s) => s.id),
+    next.map((s) => s.id),
+  );
 });
 
 test('one patient on six devices at once: the limit of two holds', async () => {
@@ -248,6 +263,7 @@ test('release time, horizon, practice-only types and the cancellation cut-off', 
     .innerJoin('slot_types as ty', 'ty.id', 's.slot_type_id')
     .select('s.id')
     .where('ty.name', '=', 'GP appointment at the surgery')
+    .where('s.practice_ods', '=', 'P81082')
     .where('s.starts_at', '>', new Date('2026-12-06T00:00:00Z'))
     .executeTakeFirstOrThrow();
   const far = await api(p!.token, 'POST', '/api/v1/appointments', { slotId: weekAhead.id });

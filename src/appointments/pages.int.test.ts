@@ -86,6 +86,7 @@ test('a time taken by someone else first: a clear page with the next three times
     .innerJoin('slot_types as ty', 'ty.id', 's.slot_type_id')
     .select('s.id')
     .where('ty.name', '=', 'Phone call with a GP')
+    .where('s.practice_ods', '=', 'P81082')
     .where('s.starts_at', '>', new Date('2026-12-02T00:00:00Z'))
     .orderBy('s.starts_at')
     .executeTakeFirstOrThrow();
