@@ -86,6 +86,10 @@ async function bookTx(
     throw new AppError('not-found', 'No such patient at this practice.');
   const slot = await store.slotForBooking(tx, staff.practiceOds, input.slotId);
   if (!slot) throw new AppError('not-found', 'There is no such slot.', { reason: 'no-such-slot' });
+  if (slot.withdrawn)
+    throw new AppError('conflict', 'This slot’s session has been cancelled. Choose another.', {
+      reason: 'withdrawn',
+    });
   const id = await store.insertAppointment(tx, {
     id: randomUUID(),
     practiceOds: staff.practiceOds,
@@ -268,4 +272,71 @@ export async function patientByNhsNumber(ctx: Ctx, actor: Actor | null, nhsNumbe
       { field: 'nhsNumber', message: 'No patient with this NHS number is registered at your practice' },
     ]);
   return p.id;
+}
+
+/**
+ * Cancels a whole session (the practitioner is away): its slots are withdrawn so none is offered
+ * again, and each booked appointment is cancelled with the reason, which the patient is sent.
+ */
+export async function cancelSession(
+  ctx: Ctx,
+  actor: Actor | null,
+  sessionId: string,
+  reason: string,
+): Promise<{ cancelledAppointments: number }> {
+  const staff = assertOwnPracticeStaff(actor, permissions.manageSessions);
+  if (!reason.trim())
+    throw AppError.invalid([{ field: 'reason', message: 'Enter a reason patients will see' }]);
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (tx) => {
+    const session = await tx
+      .selectFrom('clinic_sessions')
+      .select(['id', 'cancelled_at'])
+      .where('practice_ods', '=', staff.practiceOds)
+      .where('id', '=', sessionId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!session) throw new AppError('not-found', 'There is no such session.');
+    if (session.cancelled_at)
+      throw new AppError('conflict', 'This session is already cancelled.', { reason: 'cancelled' });
+    await tx
+      .updateTable('clinic_sessions')
+      .set({ cancelled_at: now, cancel_reason: reason.trim() })
+      .where('id', '=', sessionId)
+      .execute();
+    await tx.updateTable('slots').set({ withdrawn: true }).where('session_id', '=', sessionId).execute();
+    const booked = await tx
+      .selectFrom('appointments as a')
+      .innerJoin('slots as s', 's.id', 'a.slot_id')
+      .select('a.id')
+      .where('s.session_id', '=', sessionId)
+      .where('a.status', '=', 'booked')
+      .execute();
+    for (const a of booked) await cancelTx(tx, ctx, staff, a.id, reason.trim(), true);
+    await audited(tx, ctx, staff, {
+      action: 'appointments.session.cancel',
+      subject: `session:${sessionId}`,
+      details: { reason: reason.trim(), cancelledAppointments: booked.length },
+    });
+    return { cancelledAppointments: booked.length };
+  });
+}
+
+export async function sessionsOn(ctx: Ctx, actor: Actor | null, fromDay: string, days: number) {
+  const staff = assertOwnPracticeStaff(actor, permissions.viewBook);
+  return store.sessionsBetween(ctx.db, staff.practiceOds, fromDay, addDays(fromDay, days));
+}
+
+/** A session of the practice, to confirm cancelling it. */
+export async function sessionToCancel(ctx: Ctx, actor: Actor | null, id: string) {
+  const staff = assertOwnPracticeStaff(actor, permissions.manageSessions);
+  const s = await ctx.db
+    .selectFrom('clinic_sessions as c')
+    .innerJoin('practitioners as p', 'p.id', 'c.practitioner_id')
+    .select(['c.id', 'c.day', 'c.start_time', 'c.end_time', 'p.name'])
+    .where('c.id', '=', id)
+    .where('c.practice_ods', '=', staff.practiceOds)
+    .executeTakeFirst();
+  if (!s) throw new AppError('not-found', 'There is no such session.');
+  return s;
 }

@@ -211,7 +211,7 @@ export type Refusal = { reason: string; message: string };
 
 export type BookingCheck = {
   now: Date;
-  slot: { startsAt: Date; releaseAt: Date };
+  slot: { startsAt: Date; releaseAt: Date; withdrawn?: boolean };
   type: Pick<SlotTypeRules, 'bookableOnline' | 'practiceOnly' | 'active'>;
   rules: PracticeRules;
   /** The patient's live future appointments booked online. */
@@ -222,6 +222,12 @@ export type BookingCheck = {
 
 /** Why a patient may not book this slot online now, or null. Checked again under lock when booking. */
 export function bookingRefusal(c: BookingCheck): Refusal | null {
+  if (c.slot.withdrawn)
+    return {
+      reason: 'withdrawn',
+      message:
+        'This appointment is no longer available: the practice has cancelled the session. Choose another time.',
+    };
   if (!c.type.active || c.type.practiceOnly || !c.type.bookableOnline)
     return {
       reason: 'not-bookable-online',

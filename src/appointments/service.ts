@@ -170,7 +170,7 @@ export async function previewBooking(ctx: Ctx, actor: Actor | null, slotId: stri
     (slot.taken ? SLOT_TAKEN : null) ??
     bookingRefusal({
       now,
-      slot: { startsAt: slot.starts_at, releaseAt: slot.release_at },
+      slot: { startsAt: slot.starts_at, releaseAt: slot.release_at, withdrawn: slot.withdrawn },
       type: { bookableOnline: slot.bookable_online, practiceOnly: slot.practice_only, active: slot.active },
       rules,
       futureOnlineBookings: counts.futureOnline,
@@ -304,7 +304,7 @@ async function bookInTx(
   );
   const refusal = bookingRefusal({
     now,
-    slot: { startsAt: slot.starts_at, releaseAt: slot.release_at },
+    slot: { startsAt: slot.starts_at, releaseAt: slot.release_at, withdrawn: slot.withdrawn },
     type: { bookableOnline: slot.bookable_online, practiceOnly: slot.practice_only, active: slot.active },
     rules,
     futureOnlineBookings: counts.futureOnline,

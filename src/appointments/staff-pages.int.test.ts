@@ -3,7 +3,14 @@
 // patient then reads. Forms with mistakes come back with the mistake named.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Browser, fixedClock, signInStaff, testApp, type TestApp } from '../../test/support/harness.ts';
+import {
+  apiToken,
+  Browser,
+  fixedClock,
+  signInStaff,
+  testApp,
+  type TestApp,
+} from '../../test/support/harness.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../demo/data.ts';
 import { loadDemo } from '../demo/load.ts';
 import { totpCode } from '../platform/auth/secrets.ts';
@@ -130,4 +137,67 @@ test('reception books from the book, records arrival, and cancels with a reason 
   });
   const seen = await pb.get(`/patient/appointments/${url3.split('/').at(-1) ?? ''}`);
   assert.match(seen.body, /Cancelled by your GP practice: The clinic is closed for training/);
+});
+
+test('cancelling a whole session cancels its bookings with the reason and withdraws its times', async () => {
+  clock.set('2026-12-03T09:40:00Z'); // after the 8am release and its waves, set by the first test
+  const r = await signInStaff(t.app, reception.email, DEMO_PASSWORD, reception.totpSecret, clock);
+  const p4 = DEMO_PATIENTS[4]!;
+  const token = await apiToken(t.app, p4.email, DEMO_PASSWORD, p4.totpSecret, clock);
+  const auth = { authorization: `Bearer ${token}` };
+  const slots = (
+    await t.app.inject({ url: '/api/v1/appointments/slots?from=2026-12-03&to=2026-12-03', headers: auth })
+  ).json<{ slots: { id: string }[] }>().slots;
+  const booked = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/appointments',
+    headers: auth,
+    payload: { slotId: slots[0]!.id },
+  });
+  assert.equal(booked.statusCode, 201);
+  const appointmentId = booked.json<{ id: string }>().id;
+  const session = await t.db.db
+    .selectFrom('slots')
+    .select('session_id')
+    .where('id', '=', slots[0]!.id)
+    .executeTakeFirstOrThrow();
+  const day = await r.get('/staff/appointments?date=2026-12-03');
+  assert.match(day.body, new RegExp(`/staff/appointments/sessions/${session.session_id}/cancel`));
+  const url = `/staff/appointments/sessions/${session.session_id}/cancel`;
+  const noReason = await r.submit(url, url, { reason: '' });
+  assert.equal(noReason.statusCode, 400);
+  const done = await r.submit(url, url, { reason: 'Dr Okafor is unwell' });
+  assert.equal(done.statusCode, 302);
+  assert.match(decodeURIComponent(String(done.headers.location)), /1 patients told/);
+
+  const mine = (await t.app.inject({ url: '/api/v1/appointments', headers: auth })).json<{
+    past: { id: string; status: string; cancel_reason: string }[];
+  }>();
+  const gone = mine.past.find((a) => a.id === appointmentId);
+  assert.deepEqual([gone?.status, gone?.cancel_reason], ['cancelled', 'Dr Okafor is unwell']);
+  const after = (
+    await t.app.inject({ url: '/api/v1/appointments/slots?from=2026-12-03&to=2026-12-03', headers: auth })
+  ).json<{ slots: { id: string }[] }>().slots;
+  assert.ok(!after.some((s) => s.id === slots[0]!.id), 'withdrawn times are not offered, even the freed one');
+  const sibling = await t.db.db
+    .selectFrom('slots')
+    .select('id')
+    .where('session_id', '=', session.session_id)
+    .where('id', '<>', slots[0]!.id)
+    .executeTakeFirstOrThrow();
+  const again = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/appointments',
+    headers: auth,
+    payload: { slotId: sibling.id },
+  });
+  assert.equal(again.statusCode, 409);
+  assert.equal(again.json<{ reason: string }>().reason, 'withdrawn');
+  const told = await t.db.db
+    .selectFrom('notifications_outbox')
+    .select('personalisation')
+    .where('reference', '=', appointmentId)
+    .where('kind', '=', 'appointment-cancelled')
+    .executeTakeFirstOrThrow();
+  assert.equal(told.personalisation.reason, 'Dr Okafor is unwell');
 });

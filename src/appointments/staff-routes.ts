@@ -77,9 +77,11 @@ export async function appointmentStaffRoutes(app: FastifyInstance): Promise<void
             ? {
                 html: `<a href="/staff/appointments/${r.appointment_id ?? ''}">${escapeHtml(`${r.given_name ?? ''} ${r.family_name ?? ''}`)}</a>`,
               }
-            : {
-                html: `<a href="/staff/appointments/slots/${r.slot_id}/book">Book<span class="nhsuk-u-visually-hidden"> ${spokenTime(r.starts_at)} with ${escapeHtml(r.practitioner_name)}</span></a>`,
-              },
+            : r.withdrawn
+              ? { text: 'Session cancelled' }
+              : {
+                  html: `<a href="/staff/appointments/slots/${r.slot_id}/book">Book<span class="nhsuk-u-visually-hidden"> ${spokenTime(r.starts_at)} with ${escapeHtml(r.practitioner_name)}</span></a>`,
+                },
           { text: r.status ? `${r.status}${r.booked_online ? ', booked online' : ''}` : 'Free' },
         ]);
         byPerson.set(r.practitioner_id, person);
@@ -89,11 +91,12 @@ export async function appointmentStaffRoutes(app: FastifyInstance): Promise<void
         };
         const c = w.days.get(day) ?? { booked: 0, free: 0 };
         if (r.appointment_id) c.booked++;
-        else c.free++;
+        else if (!r.withdrawn) c.free++;
         w.days.set(day, c);
         weekCounts.set(r.practitioner_id, w);
       }
       const weekDays = Array.from({ length: 7 }, (_, i) => addDays(from, i));
+      const sessions = week ? [] : await book.sessionsOn(ctx(req), req.actor, date, 1);
       return reply.page(V + 'staff-book.njk', {
         title: week
           ? `Appointments: week of ${dayHeading(new Date(`${from}T12:00:00Z`))}`
@@ -108,6 +111,16 @@ export async function appointmentStaffRoutes(app: FastifyInstance): Promise<void
           ...practitioners.map((p) => ({ value: p.id, text: p.name, selected: p.id === practitionerId })),
         ],
         people: [...byPerson.values()],
+        sessionRows: sessions.map((x) => [
+          { text: `${x.start_time} to ${x.end_time}` },
+          { text: `${x.practitioner_name}: ${x.type_name}` },
+          { text: `${String(x.booked)} booked` },
+          x.cancelled_at
+            ? { text: `Cancelled: ${x.cancel_reason ?? ''}` }
+            : {
+                html: `<a href="/staff/appointments/sessions/${x.id}/cancel">Cancel session<span class="nhsuk-u-visually-hidden"> ${x.start_time} ${escapeHtml(x.practitioner_name)}</span></a>`,
+              },
+        ]),
         weekHead: [
           { text: 'Practitioner' },
           ...weekDays.map((d) => ({ text: dayHeading(new Date(`${d}T12:00:00Z`)) })),
@@ -155,6 +168,43 @@ export async function appointmentStaffRoutes(app: FastifyInstance): Promise<void
             reason: values.reason ?? null,
           });
           return reply.redirect(`/staff/appointments/${a.id}?done=booked`);
+        },
+      );
+    },
+  );
+
+  // --- Cancelling a whole session ---
+  const sessionPage = async (req: FastifyRequest<{ Params: { id: string } }>) => {
+    if (!ID.test(req.params.id)) throw new AppError('not-found', 'There is no such session.');
+    const s = await book.sessionToCancel(ctx(req), req.actor, req.params.id);
+    return {
+      title: 'Cancel this session',
+      session: { ...s, dayText: dayHeading(new Date(`${s.day}T12:00:00Z`)) },
+      firstField: 'reason',
+    };
+  };
+  app.get<{ Params: { id: string } }>(
+    '/staff/appointments/sessions/:id/cancel',
+    { schema: { hide: true } },
+    async (req, reply) =>
+      reply.page(V + 'staff-cancel-session.njk', { ...(await sessionPage(req)), values: {} }),
+  );
+  app.post<{ Params: { id: string } }>(
+    '/staff/appointments/sessions/:id/cancel',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      const values = formBody(req.body);
+      return handleForm(
+        reply,
+        V + 'staff-cancel-session.njk',
+        () => sessionPage(req),
+        values,
+        async () => {
+          const page = await sessionPage(req);
+          const r = await book.cancelSession(ctx(req), req.actor, req.params.id, values.reason ?? '');
+          return reply.redirect(
+            `/staff/appointments?date=${page.session.day}&done=${encodeURIComponent(`Session cancelled; ${String(r.cancelledAppointments)} patients told`)}`,
+          );
         },
       );
     },

@@ -161,6 +161,7 @@ export async function freeSlots(q: Q, ods: string, f: SlotFilter) {
     .where('s.practice_ods', '=', ods)
     .where('s.starts_at', '>=', f.from)
     .where('s.starts_at', '<', f.to)
+    .where('s.withdrawn', '=', false)
     .where((eb) =>
       eb.not(
         eb.exists(
@@ -216,6 +217,7 @@ export async function slotForBooking(q: Q, ods: string, slotId: string, patientI
       'p.name as practitioner_name',
       'l.name as location_name',
       'r.horizon_days as practice_horizon_days',
+      's.withdrawn',
       sql<boolean>`exists (select 1 from appointments a where a.slot_id = s.id and a.status <> 'cancelled')`.as(
         'taken',
       ),
@@ -447,6 +449,8 @@ export async function book(
       's.ends_at',
       's.release_at',
       's.held_back',
+      's.withdrawn',
+      's.session_id',
       't.name as type_name',
       't.channel',
       't.bookable_online',
@@ -524,4 +528,31 @@ export async function storeIdempotentResponse(
 
 export async function forgetIdempotencyKeys(db: Db, before: Date): Promise<void> {
   await db.deleteFrom('idempotency_keys').where('created_at', '<', before).execute();
+}
+
+/** Sessions of a practice in a time range, with how many live appointments each holds. */
+export async function sessionsBetween(q: Q, ods: string, fromDay: string, toDay: string) {
+  return q
+    .selectFrom('clinic_sessions as c')
+    .innerJoin('practitioners as p', 'p.id', 'c.practitioner_id')
+    .innerJoin('slot_types as t', 't.id', 'c.slot_type_id')
+    .select([
+      'c.id',
+      'c.day',
+      'c.start_time',
+      'c.end_time',
+      'c.cancelled_at',
+      'c.cancel_reason',
+      'p.name as practitioner_name',
+      't.name as type_name',
+      sql<number>`(select count(*)::int from slots s join appointments a on a.slot_id = s.id
+        where s.session_id = c.id and a.status <> 'cancelled')`.as('booked'),
+    ])
+    .where('c.practice_ods', '=', ods)
+    .where('c.day', '>=', fromDay)
+    .where('c.day', '<', toDay)
+    .orderBy('c.day')
+    .orderBy('c.start_time')
+    .orderBy('p.name')
+    .execute();
 }

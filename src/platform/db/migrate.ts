@@ -6,6 +6,7 @@ import * as m002 from './migrations/002_record.ts';
 import * as m003 from './migrations/003_audit_append.ts';
 import * as m004 from './migrations/004_record_version.ts';
 import * as m005 from './migrations/005_appointments.ts';
+import * as m006 from './migrations/006_session_cancel.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '003_audit_append': m003,
   '004_record_version': m004,
   '005_appointments': m005,
+  '006_session_cancel': m006,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

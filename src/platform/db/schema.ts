@@ -343,6 +343,8 @@ export type ClinicSessionsTable = {
   template_id: string | null;
   created_by: string | null;
   created_at: Timestamp;
+  cancelled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  cancel_reason: ColumnType<string | null, string | null | undefined, string | null>;
 };
 
 export type SlotsTable = {
@@ -356,6 +358,7 @@ export type SlotsTable = {
   ends_at: Timestamp;
   release_at: Timestamp;
   held_back: boolean;
+  withdrawn: ColumnType<boolean, boolean | undefined, boolean>;
 };
 
 export type AppointmentsTable = {
