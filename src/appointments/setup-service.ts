@@ -415,3 +415,38 @@ export async function runTemplatesForward(db: Db, now: Date): Promise<{ sessions
   }
   return made;
 }
+
+const RETIRABLE = {
+  practitioner: 'practitioners',
+  location: 'locations',
+  'slot-type': 'slot_types',
+} as const;
+export type Retirable = keyof typeof RETIRABLE;
+
+/**
+ * Stops (or restarts) using a practitioner, location or slot type. Nothing is deleted: history
+ * keeps its names. A retired one gets no new sessions, and a retired slot type is not bookable online.
+ */
+export async function setInUse(
+  ctx: Ctx,
+  actor: Actor | null,
+  kind: Retirable,
+  id: string,
+  active: boolean,
+): Promise<void> {
+  const staff = assertOwnPracticeStaff(actor, permissions.setUp);
+  await ctx.db.transaction().execute(async (tx) => {
+    const r = await tx
+      .updateTable(RETIRABLE[kind])
+      .set({ active })
+      .where('practice_ods', '=', staff.practiceOds)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1)
+      throw new AppError('not-found', 'There is no such item at your practice.');
+    await audited(tx, ctx, staff, {
+      action: `appointments.${kind}.${active ? 'restore' : 'retire'}`,
+      subject: `${kind}:${id}`,
+    });
+  });
+}

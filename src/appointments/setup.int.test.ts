@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { apiToken, fixedClock, signInStaff, testApp, type TestApp } from '../../test/support/harness.ts';
-import { DEMO_PASSWORD, DEMO_STAFF } from '../demo/data.ts';
+import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../demo/data.ts';
 import { loadDemo } from '../demo/load.ts';
 import { DEFAULT_RULES } from './rules.ts';
 import { runTemplatesForward, TEMPLATE_DAYS_AHEAD } from './setup-service.ts';
@@ -102,4 +102,56 @@ test('a weekly session runs forward four weeks, once a day however often the job
     { sessions: 0, slots: 0 },
     'a second run adds nothing',
   );
+});
+
+test('a slot type no longer in use is not bookable online; using it again restores it', async () => {
+  clock.set('2026-12-01T09:05:00Z'); // the first test's rules release at 8am on the day, in two waves
+  const m = await signInStaff(t.app, manager.email, DEMO_PASSWORD, manager.totpSecret, clock);
+  const type = await t.db.db
+    .selectFrom('slot_types')
+    .select(['id', 'name'])
+    .where('practice_ods', '=', 'P81082')
+    .where('name', '=', 'Blood test with the nurse')
+    .executeTakeFirstOrThrow();
+  const page = await m.get('/staff/appointments/setup');
+  assert.match(page.body, new RegExp(`name="id" value="${type.id}"`));
+  const stop = await m.submit('/staff/appointments/setup', '/staff/appointments/setup/in-use', {
+    kind: 'slot-type',
+    id: type.id,
+    active: 'no',
+  });
+  assert.equal(stop.statusCode, 302);
+  const active = async () =>
+    (
+      await t.db.db
+        .selectFrom('slot_types')
+        .select('active')
+        .where('id', '=', type.id)
+        .executeTakeFirstOrThrow()
+    ).active;
+  assert.equal(await active(), false);
+  assert.match((await m.get('/staff/appointments/setup')).body, /Not in use/);
+  const p = DEMO_PATIENTS[3]!;
+  const token = await apiToken(t.app, p.email, DEMO_PASSWORD, p.totpSecret, clock);
+  const offered = async () =>
+    (
+      await t.app.inject({
+        url: `/api/v1/appointments/slots?type=${type.id}`,
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json<{ slots: unknown[] }>().slots.length;
+  assert.equal(await offered(), 0, 'not offered online while not in use');
+  await m.submit('/staff/appointments/setup', '/staff/appointments/setup/in-use', {
+    kind: 'slot-type',
+    id: type.id,
+    active: 'yes',
+  });
+  assert.equal(await active(), true);
+  assert.ok((await offered()) > 0, 'offered again');
+  const other = await m.submit('/staff/appointments/setup', '/staff/appointments/setup/in-use', {
+    kind: 'slot-type',
+    id: '00000000-0000-4000-8000-000000000000',
+    active: 'no',
+  });
+  assert.equal(other.statusCode, 404);
 });

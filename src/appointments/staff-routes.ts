@@ -376,6 +376,14 @@ export async function appointmentStaffRoutes(app: FastifyInstance): Promise<void
     });
     return 'Slot type added';
   });
+  post('in-use', async (req, v) => {
+    const kind = v.kind ?? '';
+    if (!['practitioner', 'location', 'slot-type'].includes(kind) || !ID.test(v.id ?? ''))
+      throw new AppError('not-found', 'There is no such item at your practice.');
+    const active = v.active === 'yes';
+    await setup.setInUse(ctx(req), req.actor, kind as setup.Retirable, v.id ?? '', active);
+    return active ? 'In use again' : 'No longer in use: no new sessions, not bookable online';
+  });
   post('rules', async (req, v) => {
     const release = v.releaseTime
       ? { releaseDaysBefore: int(v.releaseDaysBefore, 0), releaseTime: v.releaseTime }
