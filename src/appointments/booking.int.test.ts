@@ -89,6 +89,14 @@ test('a patient books, sees, and cancels; the slot is free again at once; messag
   const a = booked.json<{ id: string; status: string; reason: string }>();
   assert.equal(a.status, 'booked');
   assert.ok(!(await freeSlots(p!.token)).some((s) => s.id === slot.id), 'a booked slot is no longer offered');
+  const listed = (await api(p!.token, 'GET', '/api/v1/appointments')).json<{
+    upcoming: Record<string, unknown>[];
+  }>();
+  assert.deepEqual(
+    { ...booked.json<Record<string, unknown>>(), can_cancel: true },
+    listed.upcoming.find((x) => x.id === a.id),
+    'the answer to the booking is the appointment as stored',
+  );
   const mine = (await api(p!.token, 'GET', '/api/v1/appointments')).json<{
     upcoming: { id: string; can_cancel: boolean }[];
   }>();

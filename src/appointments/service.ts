@@ -158,7 +158,7 @@ export async function previewBooking(ctx: Ctx, actor: Actor | null, slotId: stri
   const now = ctx.clock.now();
   const slot = await store.slotForBooking(ctx.db, me.practiceOds, slotId);
   if (!slot || slot.practice_only) throw new AppError('not-found', 'There is no such appointment.');
-  const rules = effectiveRules(await store.practiceRules(ctx.db, me.practiceOds), typeRules(slot));
+  const rules = effectiveRules(store.rulesFromRow(slot.practice_rules), typeRules(slot));
   const counts = await store.patientCounts(
     ctx.db,
     me.practiceOds,
@@ -294,7 +294,7 @@ async function bookInTx(
   await store.lockPatient(tx, me.practiceOds, me.patientId);
   const slot = await store.slotForBooking(tx, me.practiceOds, slotId);
   if (!slot) throw new AppError('not-found', 'There is no such appointment.', { reason: 'no-such-slot' });
-  const rules = effectiveRules(await store.practiceRules(tx, me.practiceOds), typeRules(slot));
+  const rules = effectiveRules(store.rulesFromRow(slot.practice_rules), typeRules(slot));
   const counts = await store.patientCounts(
     tx,
     me.practiceOds,
@@ -323,8 +323,28 @@ async function bookInTx(
     now,
   });
   if (!id) throw new BookingRefused(SLOT_TAKEN);
-  const appointment = await store.appointment(tx, me.practiceOds, id);
-  if (!appointment) throw new Error('appointment vanished inside its own transaction');
+  // The appointment as stored, from what this transaction read and wrote (no read back).
+  const appointment: store.AppointmentRow = {
+    id,
+    patient_id: me.patientId,
+    status: 'booked',
+    reason,
+    booked_online: true,
+    booked_by_type: 'patient',
+    booked_at: now,
+    cancel_reason: null,
+    cancelled_by_type: null,
+    status_changed_at: now,
+    slot_id: slot.id,
+    starts_at: slot.starts_at,
+    ends_at: slot.ends_at,
+    type_name: slot.type_name,
+    channel: slot.channel,
+    practitioner_name: slot.practitioner_name,
+    practitioner_role: slot.practitioner_role,
+    location_name: slot.location_name,
+    location_address: slot.location_address,
+  };
   await enqueue(
     tx,
     {

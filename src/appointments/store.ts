@@ -2,7 +2,8 @@
 // slot (partial unique index), per-patient bookings serialised by a lock on the patient row.
 import { sql } from 'kysely';
 import type { Db, Tx } from '../platform/db/index.ts';
-import type { AppointmentStatus, Channel } from '../platform/db/schema.ts';
+import type { Selectable } from 'kysely';
+import type { AppointmentRulesTable, AppointmentStatus, Channel } from '../platform/db/schema.ts';
 import { DEFAULT_RULES, type PracticeRules } from './rules.ts';
 
 type Q = Db | Tx;
@@ -15,6 +16,13 @@ export async function practiceRules(q: Q, ods: string): Promise<PracticeRules & 
     .selectAll()
     .where('practice_ods', '=', ods)
     .executeTakeFirst();
+  return rulesFromRow(r);
+}
+
+type RulesRow = Omit<Selectable<AppointmentRulesTable>, 'updated_at'>;
+
+/** A practice's rules from its row (or the defaults when it has none yet). */
+export function rulesFromRow(r: RulesRow | null | undefined): PracticeRules & { version: number } {
   if (!r) return { ...DEFAULT_RULES, version: 0 };
   return {
     releaseDaysBefore: r.release_days_before,
@@ -218,6 +226,9 @@ export async function slotForBooking(q: Q, ods: string, slotId: string, patientI
       'l.name as location_name',
       'r.horizon_days as practice_horizon_days',
       's.withdrawn',
+      'l.address as location_address',
+      // The practice's rules with the slot: booking needs both, in one round trip.
+      sql<RulesRow | null>`to_jsonb(r)`.as('practice_rules'),
       sql<boolean>`exists (select 1 from appointments a where a.slot_id = s.id and a.status <> 'cancelled')`.as(
         'taken',
       ),
