@@ -39,6 +39,9 @@ test('book through the pages, press confirm twice, see it, cancel it', async () 
   const choose = await b.get('/patient/appointments/book');
   assert.equal(choose.statusCode, 200);
   assert.doesNotMatch(choose.body, /On the day urgent/, 'practice-only types are not offered');
+  const byPhone = await b.get('/patient/appointments/book?channel=telephone');
+  assert.match(byPhone.body, /Phone call with a GP/);
+  assert.doesNotMatch(byPhone.body, /Blood test with the nurse/, 'the way chosen filters the types');
   const typeId =
     /name="type" type="radio" value="([0-9a-f-]{36})"/.exec(choose.body)?.[1] ??
     /value="([0-9a-f-]{36})"[^>]*name="type"/.exec(choose.body)?.[1];

@@ -41,19 +41,33 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
     },
   );
 
-  app.get('/patient/appointments/book', { schema: { hide: true } }, async (req, reply) => {
-    if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments/book');
-    const types = await service.bookableTypes(ctx(req), req.actor);
-    return reply.page(V + 'choose-type.njk', {
-      title: 'What type of appointment do you need?',
-      typeItems: types.map((t) => ({
-        value: t.id,
-        text: t.name,
-        hint: { text: `${CHANNELS[t.channel]}, ${String(t.durationMinutes)} minutes` },
-      })),
-      backHref: '/patient/appointments',
-    });
-  });
+  app.get<{ Querystring: { channel?: string } }>(
+    '/patient/appointments/book',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments/book');
+      const all = await service.bookableTypes(ctx(req), req.actor);
+      const channel =
+        req.query.channel && req.query.channel in CHANNELS ? (req.query.channel as Channel) : null;
+      const types = channel ? all.filter((t) => t.channel === channel) : all;
+      const offered = new Set(all.map((t) => t.channel));
+      return reply.page(V + 'choose-type.njk', {
+        title: 'What type of appointment do you need?',
+        typeItems: types.map((t) => ({
+          value: t.id,
+          text: t.name,
+          hint: { text: `${CHANNELS[t.channel]}, ${String(t.durationMinutes)} minutes` },
+        })),
+        channelItems: [
+          { value: '', text: 'Any way' },
+          ...(Object.entries(CHANNELS) as [Channel, string][])
+            .filter(([c]) => offered.has(c))
+            .map(([value, text]) => ({ value, text, selected: value === channel })),
+        ],
+        backHref: '/patient/appointments',
+      });
+    },
+  );
 
   app.get<{ Querystring: SlotQuery }>(
     '/patient/appointments/book/slots',

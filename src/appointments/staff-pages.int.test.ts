@@ -87,6 +87,14 @@ test('reception books from the book, records arrival, and cancels with a reason 
   const day = await r.get('/staff/appointments?date=2026-11-30');
   assert.equal(day.statusCode, 200);
   assert.match(day.body, /Dr Amara Okafor/);
+  const locationId = /<select[^>]*name="location"[\s\S]*?value="([0-9a-f-]{36})"/.exec(day.body)?.[1] ?? '';
+  const atLocation = await r.get(`/staff/appointments?date=2026-11-30&location=${locationId}`);
+  assert.equal(atLocation.statusCode, 200);
+  assert.match(atLocation.body, /Dr Amara Okafor/);
+  const elsewhere = await r.get(
+    '/staff/appointments?date=2026-11-30&location=00000000-0000-4000-8000-000000000000',
+  );
+  assert.match(elsewhere.body, /No sessions on this day/);
   const bookHref = /href="(\/staff\/appointments\/slots\/[0-9a-f-]{36}\/book)"/.exec(day.body)?.[1];
   assert.ok(bookHref);
   const wrong = await r.submit(bookHref, bookHref, { nhsNumber: '123', reason: '' });

@@ -45,97 +45,102 @@ export async function appointmentStaffRoutes(app: FastifyInstance): Promise<void
   });
 
   // --- The book ---
-  app.get<{ Querystring: { date?: string; view?: string; practitioner?: string; done?: string } }>(
-    '/staff/appointments',
-    { schema: { hide: true } },
-    async (req, reply) => {
-      const q = req.query;
-      const date = q.date && DAY.test(q.date) ? q.date : localDay(clock.now());
-      const week = q.view === 'week';
-      const from = week ? addDays(date, 1 - isoWeekday(date)) : date;
-      const practitionerId = q.practitioner && ID.test(q.practitioner) ? q.practitioner : undefined;
-      const rows = await book.appointmentBook(ctx(req), req.actor, {
-        from,
-        days: week ? 7 : 1,
-        practitionerId,
-      });
-      const { practitioners } = await setup.setup(ctx(req), req.actor);
-      const byPerson = new Map<string, { name: string; rows: unknown[][] }>();
-      const weekCounts = new Map<
-        string,
-        { name: string; days: Map<string, { booked: number; free: number }> }
-      >();
-      for (const r of rows) {
-        const day = localDay(r.starts_at);
-        const person = byPerson.get(r.practitioner_id) ?? { name: r.practitioner_name, rows: [] };
-        person.rows.push([
-          { text: spokenTime(r.starts_at) },
-          {
-            text: `${r.type_name}${r.practice_only ? ' (practice only)' : ''}${r.held_back ? ' (held back)' : ''}`,
-          },
-          r.patient_id
-            ? {
-                html: `<a href="/staff/appointments/${r.appointment_id ?? ''}">${escapeHtml(`${r.given_name ?? ''} ${r.family_name ?? ''}`)}</a>`,
-              }
-            : r.withdrawn
-              ? { text: 'Session cancelled' }
-              : {
-                  html: `<a href="/staff/appointments/slots/${r.slot_id}/book">Book<span class="nhsuk-u-visually-hidden"> ${spokenTime(r.starts_at)} with ${escapeHtml(r.practitioner_name)}</span></a>`,
-                },
-          { text: r.status ? `${r.status}${r.booked_online ? ', booked online' : ''}` : 'Free' },
-        ]);
-        byPerson.set(r.practitioner_id, person);
-        const w = weekCounts.get(r.practitioner_id) ?? {
-          name: r.practitioner_name,
-          days: new Map<string, { booked: number; free: number }>(),
-        };
-        const c = w.days.get(day) ?? { booked: 0, free: 0 };
-        if (r.appointment_id) c.booked++;
-        else if (!r.withdrawn) c.free++;
-        w.days.set(day, c);
-        weekCounts.set(r.practitioner_id, w);
-      }
-      const weekDays = Array.from({ length: 7 }, (_, i) => addDays(from, i));
-      const sessions = week ? [] : await book.sessionsOn(ctx(req), req.actor, date, 1);
-      return reply.page(V + 'staff-book.njk', {
-        title: week
-          ? `Appointments: week of ${dayHeading(new Date(`${from}T12:00:00Z`))}`
-          : `Appointments: ${dayHeading(new Date(`${date}T12:00:00Z`))}`,
-        week,
-        date,
-        prev: addDays(date, week ? -7 : -1),
-        next: addDays(date, week ? 7 : 1),
-        practitionerId: practitionerId ?? '',
-        practitioners: [
-          { value: '', text: 'Everyone' },
-          ...practitioners.map((p) => ({ value: p.id, text: p.name, selected: p.id === practitionerId })),
-        ],
-        people: [...byPerson.values()],
-        sessionRows: sessions.map((x) => [
-          { text: `${x.start_time} to ${x.end_time}` },
-          { text: `${x.practitioner_name}: ${x.type_name}` },
-          { text: `${String(x.booked)} booked` },
-          x.cancelled_at
-            ? { text: `Cancelled: ${x.cancel_reason ?? ''}` }
+  app.get<{
+    Querystring: { date?: string; view?: string; practitioner?: string; location?: string; done?: string };
+  }>('/staff/appointments', { schema: { hide: true } }, async (req, reply) => {
+    const q = req.query;
+    const date = q.date && DAY.test(q.date) ? q.date : localDay(clock.now());
+    const week = q.view === 'week';
+    const from = week ? addDays(date, 1 - isoWeekday(date)) : date;
+    const practitionerId = q.practitioner && ID.test(q.practitioner) ? q.practitioner : undefined;
+    const locationId = q.location && ID.test(q.location) ? q.location : undefined;
+    const rows = await book.appointmentBook(ctx(req), req.actor, {
+      from,
+      days: week ? 7 : 1,
+      practitionerId,
+      locationId,
+    });
+    const { practitioners, locations } = await setup.setup(ctx(req), req.actor);
+    const byPerson = new Map<string, { name: string; rows: unknown[][] }>();
+    const weekCounts = new Map<
+      string,
+      { name: string; days: Map<string, { booked: number; free: number }> }
+    >();
+    for (const r of rows) {
+      const day = localDay(r.starts_at);
+      const person = byPerson.get(r.practitioner_id) ?? { name: r.practitioner_name, rows: [] };
+      person.rows.push([
+        { text: spokenTime(r.starts_at) },
+        {
+          text: `${r.type_name}${r.practice_only ? ' (practice only)' : ''}${r.held_back ? ' (held back)' : ''}`,
+        },
+        r.patient_id
+          ? {
+              html: `<a href="/staff/appointments/${r.appointment_id ?? ''}">${escapeHtml(`${r.given_name ?? ''} ${r.family_name ?? ''}`)}</a>`,
+            }
+          : r.withdrawn
+            ? { text: 'Session cancelled' }
             : {
-                html: `<a href="/staff/appointments/sessions/${x.id}/cancel">Cancel session<span class="nhsuk-u-visually-hidden"> ${x.start_time} ${escapeHtml(x.practitioner_name)}</span></a>`,
+                html: `<a href="/staff/appointments/slots/${r.slot_id}/book">Book<span class="nhsuk-u-visually-hidden"> ${spokenTime(r.starts_at)} with ${escapeHtml(r.practitioner_name)}</span></a>`,
               },
-        ]),
-        weekHead: [
-          { text: 'Practitioner' },
-          ...weekDays.map((d) => ({ text: dayHeading(new Date(`${d}T12:00:00Z`)) })),
-        ],
-        weekRows: [...weekCounts.values()].map((w) => [
-          { text: w.name },
-          ...weekDays.map((d) => {
-            const c = w.days.get(d);
-            return { text: c ? `${String(c.booked)} booked, ${String(c.free)} free` : '–' };
-          }),
-        ]),
-        flash: q.done,
-      });
-    },
-  );
+        { text: r.status ? `${r.status}${r.booked_online ? ', booked online' : ''}` : 'Free' },
+      ]);
+      byPerson.set(r.practitioner_id, person);
+      const w = weekCounts.get(r.practitioner_id) ?? {
+        name: r.practitioner_name,
+        days: new Map<string, { booked: number; free: number }>(),
+      };
+      const c = w.days.get(day) ?? { booked: 0, free: 0 };
+      if (r.appointment_id) c.booked++;
+      else if (!r.withdrawn) c.free++;
+      w.days.set(day, c);
+      weekCounts.set(r.practitioner_id, w);
+    }
+    const weekDays = Array.from({ length: 7 }, (_, i) => addDays(from, i));
+    const sessions = week ? [] : await book.sessionsOn(ctx(req), req.actor, date, 1);
+    return reply.page(V + 'staff-book.njk', {
+      title: week
+        ? `Appointments: week of ${dayHeading(new Date(`${from}T12:00:00Z`))}`
+        : `Appointments: ${dayHeading(new Date(`${date}T12:00:00Z`))}`,
+      week,
+      date,
+      prev: addDays(date, week ? -7 : -1),
+      next: addDays(date, week ? 7 : 1),
+      practitionerId: practitionerId ?? '',
+      locationId: locationId ?? '',
+      locations: [
+        { value: '', text: 'Every location' },
+        ...locations.map((l) => ({ value: l.id, text: l.name, selected: l.id === locationId })),
+      ],
+      practitioners: [
+        { value: '', text: 'Everyone' },
+        ...practitioners.map((p) => ({ value: p.id, text: p.name, selected: p.id === practitionerId })),
+      ],
+      people: [...byPerson.values()],
+      sessionRows: sessions.map((x) => [
+        { text: `${x.start_time} to ${x.end_time}` },
+        { text: `${x.practitioner_name}: ${x.type_name}` },
+        { text: `${String(x.booked)} booked` },
+        x.cancelled_at
+          ? { text: `Cancelled: ${x.cancel_reason ?? ''}` }
+          : {
+              html: `<a href="/staff/appointments/sessions/${x.id}/cancel">Cancel session<span class="nhsuk-u-visually-hidden"> ${x.start_time} ${escapeHtml(x.practitioner_name)}</span></a>`,
+            },
+      ]),
+      weekHead: [
+        { text: 'Practitioner' },
+        ...weekDays.map((d) => ({ text: dayHeading(new Date(`${d}T12:00:00Z`)) })),
+      ],
+      weekRows: [...weekCounts.values()].map((w) => [
+        { text: w.name },
+        ...weekDays.map((d) => {
+          const c = w.days.get(d);
+          return { text: c ? `${String(c.booked)} booked, ${String(c.free)} free` : '–' };
+        }),
+      ]),
+      flash: q.done,
+    });
+  });
 
   // --- Booking a free slot for a patient ---
   const slotPage = async (req: FastifyRequest<{ Params: { slotId: string } }>) => {
