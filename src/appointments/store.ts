@@ -170,17 +170,7 @@ export async function freeSlots(q: Q, ods: string, f: SlotFilter) {
     .where('s.starts_at', '>=', f.from)
     .where('s.starts_at', '<', f.to)
     .where('s.withdrawn', '=', false)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('appointments as a')
-            .select(sql`1`.as('x'))
-            .whereRef('a.slot_id', '=', 's.id')
-            .where('a.status', '<>', 'cancelled'),
-        ),
-      ),
-    );
+    .where('s.booked', '=', false);
   if (f.slotTypeId) query = query.where('s.slot_type_id', '=', f.slotTypeId);
   if (f.practitionerId) query = query.where('s.practitioner_id', '=', f.practitionerId);
   if (f.channel) query = query.where('t.channel', '=', f.channel);
@@ -229,9 +219,7 @@ export async function slotForBooking(q: Q, ods: string, slotId: string, patientI
       'l.address as location_address',
       // The practice's rules with the slot: booking needs both, in one round trip.
       sql<RulesRow | null>`to_jsonb(r)`.as('practice_rules'),
-      sql<boolean>`exists (select 1 from appointments a where a.slot_id = s.id and a.status <> 'cancelled')`.as(
-        'taken',
-      ),
+      's.booked as taken',
       sql<
         boolean | null
       >`(select o.appointments from online_services o where o.patient_id = ${patientId ?? null} and o.practice_ods = s.practice_ods)`.as(

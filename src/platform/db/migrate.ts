@@ -7,6 +7,7 @@ import * as m003 from './migrations/003_audit_append.ts';
 import * as m004 from './migrations/004_record_version.ts';
 import * as m005 from './migrations/005_appointments.ts';
 import * as m006 from './migrations/006_session_cancel.ts';
+import * as m007 from './migrations/007_slot_booked.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '004_record_version': m004,
   '005_appointments': m005,
   '006_session_cancel': m006,
+  '007_slot_booked': m007,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

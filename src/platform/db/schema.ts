@@ -359,6 +359,8 @@ export type SlotsTable = {
   release_at: Timestamp;
   held_back: boolean;
   withdrawn: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Kept by a trigger on appointments (migration 007); never written by the application. */
+  booked: ColumnType<boolean, never, never>;
 };
 
 export type AppointmentsTable = {
