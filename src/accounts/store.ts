@@ -30,6 +30,20 @@ export async function patientById(db: Q, practiceOds: string, id: string): Promi
     .executeTakeFirst();
 }
 
+/** The practice's patient with this NHS number (10 digits, no spaces), if registered there. */
+export async function patientByNhsNumber(
+  db: Q,
+  practiceOds: string,
+  nhsNumber: string,
+): Promise<PatientRow | undefined> {
+  return db
+    .selectFrom('patients')
+    .selectAll()
+    .where('practice_ods', '=', practiceOds)
+    .where('nhs_number', '=', nhsNumber)
+    .executeTakeFirst();
+}
+
 export async function patientByAccountRef(
   db: Q,
   practiceOds: string,

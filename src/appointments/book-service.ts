@@ -8,7 +8,7 @@ import type { Ctx } from '../platform/context.ts';
 import type { Tx } from '../platform/db/index.ts';
 import type { AppointmentStatus } from '../platform/db/schema.ts';
 import { AppError } from '../platform/http/errors.ts';
-import { accountForPatient } from '../accounts/store.ts';
+import { accountForPatient, patientById, patientByNhsNumber as findByNhsNumber } from '../accounts/store.ts';
 import { enqueue } from '../notifications/outbox.ts';
 import { permissions } from './permissions.ts';
 import { addDays, localInstant, nextStatuses } from './rules.ts';
@@ -214,12 +214,8 @@ export async function staffAppointment(ctx: Ctx, actor: Actor | null, id: string
   const a = await store.appointment(ctx.db, staff.practiceOds, id);
   if (!a) throw new AppError('not-found', 'There is no such appointment.');
   const now = ctx.clock.now();
-  const patient = await ctx.db
-    .selectFrom('patients')
-    .select(['id', 'given_name', 'family_name', 'nhs_number', 'birth_date'])
-    .where('practice_ods', '=', staff.practiceOds)
-    .where('id', '=', a.patient_id)
-    .executeTakeFirstOrThrow();
+  const patient = await patientById(ctx.db, staff.practiceOds, a.patient_id);
+  if (!patient) throw new Error('appointment without its patient');
   const slot = await store.slotForBooking(ctx.db, staff.practiceOds, a.slot_id);
   const moveTo = slot
     ? (
@@ -261,12 +257,7 @@ export async function patientByNhsNumber(ctx: Ctx, actor: Actor | null, nhsNumbe
   const nhs = nhsNumber.replace(/\s/g, '');
   if (!/^\d{10}$/.test(nhs))
     throw AppError.invalid([{ field: 'nhsNumber', message: 'Enter the patient’s 10-digit NHS number' }]);
-  const p = await ctx.db
-    .selectFrom('patients')
-    .select('id')
-    .where('practice_ods', '=', staff.practiceOds)
-    .where('nhs_number', '=', nhs)
-    .executeTakeFirst();
+  const p = await findByNhsNumber(ctx.db, staff.practiceOds, nhs);
   if (!p)
     throw AppError.invalid([
       { field: 'nhsNumber', message: 'No patient with this NHS number is registered at your practice' },

@@ -11,6 +11,7 @@ import type { EntryKind, RecordAccess, RecordEntry } from './model.ts';
 import { permissions } from './permissions.ts';
 import { visibleRecord, type VisibleEntry } from './rules.ts';
 import * as store from './store.ts';
+import { patientByNhsNumber } from '../accounts/store.ts';
 import { recordAccessFor } from './service.ts';
 
 /** Entries a page: a screenful a person reads; consultations carry their coded entries, so fewer. */
@@ -221,12 +222,7 @@ export async function resolvePatientRef(ctx: Ctx, actor: Actor | null, ref: stri
   const staff = assertOwnPracticeStaff(actor, permissions.viewRecord);
   const nhs = ref.replace(/\s/g, '');
   if (/^\d{10}$/.test(nhs)) {
-    const p = await ctx.db
-      .selectFrom('patients')
-      .select('id')
-      .where('practice_ods', '=', staff.practiceOds)
-      .where('nhs_number', '=', nhs)
-      .executeTakeFirst();
+    const p = await patientByNhsNumber(ctx.db, staff.practiceOds, nhs);
     if (!p)
       throw new AppError('not-found', 'No patient with this NHS number is registered at your practice.');
     return p.id;
