@@ -2,63 +2,26 @@
 // a patient chooses a type, a time, confirms, sees the confirmation and cancels; the freed time
 // is offered again at once.
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { after, before, test } from 'node:test';
-import { inCi, testApp, type TestApp } from '../support/harness.ts';
-import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../../src/demo/data.ts';
-import { loadDemo } from '../../src/demo/load.ts';
-import { totpCode } from '../../src/platform/auth/secrets.ts';
+import { test } from 'node:test';
+import { DEMO_PATIENTS, DEMO_STAFF } from '../../src/demo/data.ts';
 import { addDays, isoWeekday, localDay } from '../../src/appointments/rules.ts';
-import {
-  chromiumInstalled,
-  chromiumPath,
-  openSession,
-  signInThroughPages,
-  submit,
-  visit,
-  type Session,
-} from './browser.ts';
+import { submit, visit } from './browser.ts';
+import { demoSite } from './site.ts';
 
 const manager = DEMO_STAFF.find((s) => s.role === 'practice-manager')!;
 const patient = DEMO_PATIENTS[3]!;
-const installed = chromiumInstalled();
-let t: TestApp | undefined;
-let origin = '';
-const sessions: Session[] = [];
-
-before(async () => {
-  if (!installed) return;
-  t = await testApp();
-  await loadDemo(t.db.db, t.clock);
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  origin = `http://127.0.0.1:${String((t.app.server.address() as AddressInfo).port)}`;
-});
-
-after(async () => {
-  for (const s of sessions) await s.close();
-  await t?.close();
-});
-
-async function signIn(s: Session, path: string, email: string, secret: string): Promise<void> {
-  await signInThroughPages(s, origin, path, { email, password: DEMO_PASSWORD, totpSecret: secret }, (k) =>
-    totpCode(k, new Date()),
-  );
-}
+const site = demoSite();
 
 test('staff set up a session; a patient books and cancels', async (tc) => {
-  if (!installed) {
-    if (inCi) assert.fail(`chromium not installed at ${chromiumPath}: apt-get install chromium`);
-    tc.skip('chromium not installed: apt-get install chromium');
-    return;
-  }
+  const t = site.ready(tc);
+  if (!t) return;
   // A weekday a week from now, so every slot is released, bookable and cancellable.
   let day = addDays(localDay(new Date()), 7);
   while (isoWeekday(day) > 5) day = addDays(day, 1);
 
-  const staff = await openSession(origin);
-  sessions.push(staff);
-  await signIn(staff, '/staff/sign-in', manager.email, manager.totpSecret);
-  await visit(staff, origin, '/staff/appointments/setup');
+  const staff = await site.open();
+  await site.signIn(staff, '/staff/sign-in', manager.email, manager.totpSecret);
+  await visit(staff, site.origin, '/staff/appointments/setup');
   const sp = staff.page;
   await sp
     .getByLabel('Practitioner', { exact: true })
@@ -73,14 +36,13 @@ test('staff set up a session; a patient books and cancels', async (tc) => {
   await sp.locator('#end').fill('17:00');
   await submit(staff, () => sp.getByRole('button', { name: 'Add session' }).click());
   assert.match(await sp.content(), /Session added with 4 slots/);
-  await visit(staff, origin, `/staff/appointments?date=${day}`);
-  await visit(staff, origin, `/staff/appointments?date=${day}&view=week`);
+  await visit(staff, site.origin, `/staff/appointments?date=${day}`);
+  await visit(staff, site.origin, `/staff/appointments?date=${day}&view=week`);
 
-  const me = await openSession(origin);
-  sessions.push(me);
-  await signIn(me, '/patient/sign-in', patient.email, patient.totpSecret);
+  const me = await site.open();
+  await site.signIn(me, '/patient/sign-in', patient.email, patient.totpSecret);
   const p = me.page;
-  await visit(me, origin, '/patient/appointments');
+  await visit(me, site.origin, '/patient/appointments');
   await submit(me, () => p.getByRole('button', { name: 'Book an appointment' }).click());
   await p.getByLabel('Blood test with the nurse').check();
   await submit(me, () => p.getByRole('button', { name: 'Continue' }).click());
@@ -96,7 +58,7 @@ test('staff set up a session; a patient books and cancels', async (tc) => {
   await submit(me, () => p.getByRole('button', { name: 'Cancel appointment' }).click());
   assert.match(await p.content(), /Your appointment has been cancelled/);
   // The freed time is offered again at once.
-  await visit(me, origin, '/patient/appointments/book');
+  await visit(me, site.origin, '/patient/appointments/book');
   await p.getByLabel('Blood test with the nurse').check();
   await submit(me, () => p.getByRole('button', { name: 'Continue' }).click());
   await p.locator('#from').fill(day);

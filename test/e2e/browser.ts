@@ -118,21 +118,3 @@ export async function submit(session: Session, action: () => Promise<void>): Pro
   await page.waitForLoadState('load');
   await check(session);
 }
-
-/** Signs in through the real pages (email and password, then the security code), checking each page. */
-export async function signInThroughPages(
-  s: Session,
-  origin: string,
-  path: string,
-  who: { email: string; password: string; totpSecret: string },
-  code: (secret: string) => string,
-): Promise<void> {
-  const { page } = s;
-  await visit(s, origin, path);
-  await page.getByLabel('Email address').fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await submit(s, () => page.getByRole('button', { name: 'Continue' }).click());
-  await page.getByLabel('Security code').fill(code(who.totpSecret));
-  await submit(s, () => page.getByRole('button', { name: 'Sign in' }).click());
-  assert.doesNotMatch(page.url(), /sign-in/);
-}

@@ -3,42 +3,16 @@
 // letter, the patient links with it, reception records an identity check, a clinician switches
 // on services, and the patient's home shows the record as available.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { AddressInfo } from 'node:net';
-import { inCi, testApp, type TestApp } from '../support/harness.ts';
-import { DEMO_PASSWORD, DEMO_STAFF } from '../../src/demo/data.ts';
-import { loadDemo } from '../../src/demo/load.ts';
+import { test } from 'node:test';
+import { type TestApp } from '../support/harness.ts';
+import { DEMO_STAFF } from '../../src/demo/data.ts';
 import { totpCode } from '../../src/platform/auth/secrets.ts';
-import {
-  check,
-  chromiumInstalled,
-  chromiumPath,
-  openSession,
-  submit,
-  visit,
-  type Session,
-} from './browser.ts';
+import { check, submit, visit, type Session } from './browser.ts';
+import { demoSite } from './site.ts';
 
 const reception = DEMO_STAFF[0]!;
 const gp = DEMO_STAFF[1]!;
-const installed = chromiumInstalled();
-
-let t: TestApp | undefined;
-let origin = '';
-const sessions: Session[] = [];
-
-before(async () => {
-  if (!installed) return;
-  t = await testApp();
-  await loadDemo(t.db.db, t.clock);
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  origin = `http://127.0.0.1:${String((t.app.server.address() as AddressInfo).port)}`;
-});
-
-after(async () => {
-  for (const s of sessions) await s.close();
-  await t?.close();
-});
+const site = demoSite();
 
 async function newPatient(app: TestApp): Promise<{ id: string; family: string; birth: string }> {
   const row = await app.db.db
@@ -55,17 +29,6 @@ async function newPatient(app: TestApp): Promise<{ id: string; family: string; b
   return { id: row.id, family: row.family_name, birth: row.birth_date };
 }
 
-async function staffSignIn(s: Session, email: string, secret: string): Promise<void> {
-  const { page } = s;
-  await visit(s, origin, '/staff/sign-in');
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-  await submit(s, () => page.getByRole('button', { name: 'Continue' }).click());
-  await page.getByLabel('Security code').fill(totpCode(secret, new Date()));
-  await submit(s, () => page.getByRole('button', { name: 'Sign in' }).click());
-  assert.doesNotMatch(page.url(), /sign-in/);
-}
-
 async function staffSignOut(s: Session): Promise<void> {
   const { page } = s;
   await submit(s, () => page.getByRole('link', { name: 'Sign out' }).click());
@@ -73,22 +36,17 @@ async function staffSignOut(s: Session): Promise<void> {
 }
 
 test('patient and practice journey in Chromium, accessible on every page', async (tc) => {
-  if (!installed) {
-    if (inCi) assert.fail(`chromium not installed at ${chromiumPath}: apt-get install chromium`);
-    tc.skip('chromium not installed: apt-get install chromium');
-    return;
-  }
-  assert.ok(t);
+  const t = site.ready(tc);
+  if (!t) return;
   const app = t;
-  const patient = await openSession(origin);
-  sessions.push(patient);
+  const patient = await site.open();
   const p = patient.page;
   const email = `jo.${String(Date.now())}@example.com`;
   const password = 'correct horse battery staple';
 
   // (1) Sign up.
-  await visit(patient, origin, '/');
-  await visit(patient, origin, '/patient/sign-up');
+  await visit(patient, site.origin, '/');
+  await visit(patient, site.origin, '/patient/sign-up');
   await p.getByLabel('Email address').fill(email);
   await p.getByLabel('Create a password').fill(password);
   await p.getByLabel('Type your password again').fill(password);
@@ -110,7 +68,7 @@ test('patient and practice journey in Chromium, accessible on every page', async
   await submit(patient, () => p.getByRole('link', { name: 'Sign out' }).click());
   assert.match(p.url(), /\/patient\/sign-out$/);
   await submit(patient, () => p.getByRole('button', { name: 'Sign out' }).click());
-  await visit(patient, origin, '/patient/sign-in');
+  await visit(patient, site.origin, '/patient/sign-in');
   await p.getByLabel('Email address').fill(email);
   await p.getByLabel('Password', { exact: true }).fill(password);
   await submit(patient, () => p.getByRole('button', { name: 'Continue' }).click());
@@ -120,11 +78,10 @@ test('patient and practice journey in Chromium, accessible on every page', async
 
   // (4) Reception, in a second browser, finds a patient and prints a registration letter.
   const target = await newPatient(app);
-  const staff = await openSession(origin);
-  sessions.push(staff);
+  const staff = await site.open();
   const s = staff.page;
-  await staffSignIn(staff, reception.email, reception.totpSecret);
-  await visit(staff, origin, '/staff/patients');
+  await site.signIn(staff, '/staff/sign-in', reception.email, reception.totpSecret);
+  await visit(staff, site.origin, '/staff/patients');
   await s.getByLabel('NHS number or surname').fill(target.family);
   await submit(staff, () => s.getByRole('button', { name: 'Search' }).click());
   await submit(staff, () => s.locator(`#results a[href="/staff/patients/${target.id}"]`).click());
@@ -135,7 +92,7 @@ test('patient and practice journey in Chromium, accessible on every page', async
   assert.ok(ods && accountRef && linkageKey);
 
   // The patient links with the letter.
-  await visit(patient, origin, '/patient');
+  await visit(patient, site.origin, '/patient');
   await submit(patient, () =>
     p.getByRole('link', { name: 'Link your account with a registration letter' }).click(),
   );
@@ -151,7 +108,7 @@ test('patient and practice journey in Chromium, accessible on every page', async
   assert.doesNotMatch(p.url(), /\/patient\/link/);
 
   // Reception records an identity check.
-  await visit(staff, origin, `/staff/patients/${target.id}`);
+  await visit(staff, site.origin, `/staff/patients/${target.id}`);
   await submit(staff, () => s.getByRole('link', { name: 'Record an identity check' }).click());
   await s.getByLabel('Identity documents').check();
   await s.getByLabel('Evidence seen').fill('Passport and bank statement');
@@ -160,8 +117,8 @@ test('patient and practice journey in Chromium, accessible on every page', async
   await staffSignOut(staff);
 
   // A clinician switches on appointments and full record access.
-  await staffSignIn(staff, gp.email, gp.totpSecret);
-  await visit(staff, origin, `/staff/patients/${target.id}`);
+  await site.signIn(staff, '/staff/sign-in', gp.email, gp.totpSecret);
+  await visit(staff, site.origin, `/staff/patients/${target.id}`);
   await submit(staff, () => s.getByRole('link', { name: 'Change online services' }).click());
   await s.getByLabel('Book and cancel appointments').check();
   await s.getByLabel('Full record').check();
@@ -169,12 +126,12 @@ test('patient and practice journey in Chromium, accessible on every page', async
   assert.match((await s.locator('main').textContent()) ?? '', /Online services updated/);
 
   // The patient sees the record.
-  await visit(patient, origin, '/patient');
+  await visit(patient, site.origin, '/patient');
   assert.equal(await p.locator('[data-service="record"][data-status="available"]').count(), 1);
   assert.equal(await p.locator('[data-service="appointments"][data-status="available"]').count(), 1);
   await p.screenshot({ path: '/tmp/e2e-patient-home.png', fullPage: true });
   await check(patient);
 
   tc.diagnostic(`axe checked ${String(patient.checked.length + staff.checked.length)} pages`);
-  for (const u of new Set([...patient.checked, ...staff.checked])) tc.diagnostic(u.replace(origin, ''));
+  for (const u of new Set([...patient.checked, ...staff.checked])) tc.diagnostic(u.replace(site.origin, ''));
 });

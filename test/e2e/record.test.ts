@@ -1,78 +1,40 @@
 // The record journey in Chromium with axe on every page: a patient with full access reads their
 // record; a clinician hides one consultation; the patient no longer finds it anywhere.
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { after, before, test } from 'node:test';
-import { inCi, testApp, type TestApp } from '../support/harness.ts';
-import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../../src/demo/data.ts';
-import { loadDemo } from '../../src/demo/load.ts';
-import { totpCode } from '../../src/platform/auth/secrets.ts';
+import { test } from 'node:test';
+import { DEMO_PATIENTS, DEMO_STAFF } from '../../src/demo/data.ts';
 import { SECTION_ORDER } from '../../src/record/rules.ts';
-import {
-  check,
-  chromiumInstalled,
-  chromiumPath,
-  openSession,
-  signInThroughPages,
-  submit,
-  visit,
-  type Session,
-} from './browser.ts';
+import { check, submit, visit, type Session } from './browser.ts';
+import { demoSite } from './site.ts';
 
 const gp = DEMO_STAFF[1]!;
 const full = DEMO_PATIENTS[4]!;
-const installed = chromiumInstalled();
-let t: TestApp | undefined;
-let origin = '';
-const sessions: Session[] = [];
-
-before(async () => {
-  if (!installed) return;
-  t = await testApp();
-  await loadDemo(t.db.db, t.clock);
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  origin = `http://127.0.0.1:${String((t.app.server.address() as AddressInfo).port)}`;
-});
-
-after(async () => {
-  for (const s of sessions) await s.close();
-  await t?.close();
-});
-
-async function signIn(s: Session, path: string, email: string, secret: string): Promise<void> {
-  await signInThroughPages(s, origin, path, { email, password: DEMO_PASSWORD, totpSecret: secret }, (k) =>
-    totpCode(k, new Date()),
-  );
-}
+const site = demoSite();
 
 /** Every page of every heading, the summary, the API and the download, as one string per place. */
 async function everythingThePatientCanSee(s: Session): Promise<Map<string, string>> {
   const seen = new Map<string, string>();
   const { page } = s;
-  await visit(s, origin, '/patient/record');
+  await visit(s, site.origin, '/patient/record');
   seen.set('/patient/record', await page.content());
   for (const section of SECTION_ORDER) {
     for (let n = 1; n < 50; n++) {
-      const res = await page.goto(`${origin}/patient/record/${section.slug}?page=${String(n)}`);
+      const res = await page.goto(`${site.origin}/patient/record/${section.slug}?page=${String(n)}`);
       if (!res || res.status() === 404) break;
       await check(s);
       seen.set(`${section.slug} page ${String(n)}`, await page.content());
       if (!(await page.getByRole('link', { name: 'Older entries' }).count())) break;
     }
   }
-  const download = await page.request.get(`${origin}/patient/record/download`);
+  const download = await page.request.get(`${site.origin}/patient/record/download`);
   assert.equal(download.status(), 200);
   seen.set('download', await download.text());
   return seen;
 }
 
 test('a clinician hides a consultation and the patient does not find it anywhere', async (tc) => {
-  if (!installed) {
-    if (inCi) assert.fail(`chromium not installed at ${chromiumPath}: apt-get install chromium`);
-    tc.skip('chromium not installed: apt-get install chromium');
-    return;
-  }
-  assert.ok(t);
+  const t = site.ready(tc);
+  if (!t) return;
   const patientId =
     (
       await t.db.db
@@ -83,10 +45,9 @@ test('a clinician hides a consultation and the patient does not find it anywhere
     ).patient_id ?? '';
 
   // The patient reads their record.
-  const patient = await openSession(origin);
-  sessions.push(patient);
-  await signIn(patient, '/patient/sign-in', full.email, full.totpSecret);
-  await visit(patient, origin, '/patient/record');
+  const patient = await site.open();
+  await site.signIn(patient, '/patient/sign-in', full.email, full.totpSecret);
+  await visit(patient, site.origin, '/patient/record');
   await submit(patient, () => patient.page.getByRole('link', { name: 'Consultations' }).click());
   const first = patient.page.locator('#entries > li').first();
   const entryId = (await first.getAttribute('data-entry-id')) ?? '';
@@ -99,13 +60,12 @@ test('a clinician hides a consultation and the patient does not find it anywhere
       .click(),
   );
   assert.equal((await patient.page.locator('#history tbody tr').count()) > 1, true);
-  await visit(patient, origin, '/patient/record/who-viewed');
+  await visit(patient, site.origin, '/patient/record/who-viewed');
 
   // The clinician hides it, with a reason, from the record review page.
-  const clinician = await openSession(origin);
-  sessions.push(clinician);
-  await signIn(clinician, '/staff/sign-in', gp.email, gp.totpSecret);
-  await visit(clinician, origin, `/staff/patients/${patientId}`);
+  const clinician = await site.open();
+  await site.signIn(clinician, '/staff/sign-in', gp.email, gp.totpSecret);
+  await visit(clinician, site.origin, `/staff/patients/${patientId}`);
   await submit(clinician, () =>
     clinician.page.getByRole('link', { name: 'GP record: review and online visibility' }).click(),
   );
