@@ -14,6 +14,7 @@ import { permissions } from './permissions.ts';
 import { addDays, localInstant, nextStatuses } from './rules.ts';
 import { messageFields } from './service.ts';
 import { audited } from './staff-audit.ts';
+import * as setupStore from './setup-store.ts';
 import * as store from './store.ts';
 
 // --- The appointment book -------------------------------------------------------------------------------
@@ -315,7 +316,7 @@ export async function cancelSession(
 
 export async function sessionsOn(ctx: Ctx, actor: Actor | null, fromDay: string, days: number) {
   const staff = assertOwnPracticeStaff(actor, permissions.viewBook);
-  return store.sessionsBetween(ctx.db, staff.practiceOds, fromDay, addDays(fromDay, days));
+  return setupStore.sessionsBetween(ctx.db, staff.practiceOds, fromDay, addDays(fromDay, days));
 }
 
 /** A session of the practice, to confirm cancelling it. */

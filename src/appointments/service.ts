@@ -26,6 +26,7 @@ import {
   spokenWhen,
   type Refusal,
 } from './rules.ts';
+import * as setupStore from './setup-store.ts';
 import * as store from './store.ts';
 
 export type Booker = { accountId: string; email: string; patientId: string; practiceOds: string };
@@ -68,8 +69,8 @@ function assertBookingOn(proofingLevel: PatientActor['proofingLevel'], appointme
 /** Slot types a patient can book online, with the guidance shown before booking. */
 export async function bookableTypes(ctx: Ctx, actor: Actor | null) {
   const me = await bookerFor(ctx, actor);
-  const rules = await store.practiceRules(ctx.db, me.practiceOds);
-  const types = await store.slotTypes(ctx.db, me.practiceOds);
+  const rules = await setupStore.practiceRules(ctx.db, me.practiceOds);
+  const types = await setupStore.slotTypes(ctx.db, me.practiceOds);
   return types
     .filter((t) => t.active && t.bookable_online && !t.practice_only)
     .map((t) => ({
@@ -81,7 +82,7 @@ export async function bookableTypes(ctx: Ctx, actor: Actor | null) {
     }));
 }
 
-type SlotTypeRow = Awaited<ReturnType<typeof store.slotTypes>>[number];
+type SlotTypeRow = Awaited<ReturnType<typeof setupStore.slotTypes>>[number];
 
 function typeRules(
   t: Pick<
@@ -127,7 +128,7 @@ export async function findSlots(ctx: Ctx, actor: Actor | null, q: SlotSearch): P
 async function freeFor(ctx: Ctx, ods: string, q: SlotSearch): Promise<store.FreeSlot[]> {
   const now = ctx.clock.now();
   const today = localDay(now);
-  const rules = await store.practiceRules(ctx.db, ods);
+  const rules = await setupStore.practiceRules(ctx.db, ods);
   const fromDay = q.from && q.from > today ? q.from : today;
   const horizonEnd = addDays(today, rules.horizonDays + 1);
   let toDay = q.to ? addDays(q.to, 1) : addDays(fromDay, MAX_SEARCH_DAYS);
@@ -144,7 +145,7 @@ async function freeFor(ctx: Ctx, ods: string, q: SlotSearch): Promise<store.Free
     limit: Math.min(Math.max(q.limit ?? 200, 1), 500),
   });
   // A slot type's own horizon may be shorter than the practice's.
-  const types = new Map((await store.slotTypes(ctx.db, ods)).map((t) => [t.id, t]));
+  const types = new Map((await setupStore.slotTypes(ctx.db, ods)).map((t) => [t.id, t]));
   return slots.filter((s) => {
     const t = types.get(s.slot_type_id);
     const h = t?.horizon_days ?? rules.horizonDays;
@@ -158,7 +159,7 @@ export async function previewBooking(ctx: Ctx, actor: Actor | null, slotId: stri
   const now = ctx.clock.now();
   const slot = await store.slotForBooking(ctx.db, me.practiceOds, slotId);
   if (!slot || slot.practice_only) throw new AppError('not-found', 'There is no such appointment.');
-  const rules = effectiveRules(store.rulesFromRow(slot.practice_rules), typeRules(slot));
+  const rules = effectiveRules(setupStore.rulesFromRow(slot.practice_rules), typeRules(slot));
   const counts = await store.patientCounts(
     ctx.db,
     me.practiceOds,
@@ -294,7 +295,7 @@ async function bookInTx(
   await store.lockPatient(tx, me.practiceOds, me.patientId);
   const slot = await store.slotForBooking(tx, me.practiceOds, slotId);
   if (!slot) throw new AppError('not-found', 'There is no such appointment.', { reason: 'no-such-slot' });
-  const rules = effectiveRules(store.rulesFromRow(slot.practice_rules), typeRules(slot));
+  const rules = effectiveRules(setupStore.rulesFromRow(slot.practice_rules), typeRules(slot));
   const counts = await store.patientCounts(
     tx,
     me.practiceOds,
@@ -405,7 +406,7 @@ export async function myAppointments(ctx: Ctx, actor: Actor | null) {
   const me = await bookerFor(ctx, actor);
   const now = ctx.clock.now();
   const all = await store.patientAppointments(ctx.db, me.practiceOds, me.patientId);
-  const rules = await store.practiceRules(ctx.db, me.practiceOds);
+  const rules = await setupStore.practiceRules(ctx.db, me.practiceOds);
   await auditRead(ctx, actor, me, 'appointment.list', 'appointments');
   const withCancel = (a: store.AppointmentRow) => ({
     ...a,
@@ -431,7 +432,7 @@ export async function myAppointment(ctx: Ctx, actor: Actor | null, id: string) {
   const a = await store.appointment(ctx.db, me.practiceOds, id);
   if (!a || a.patient_id !== me.patientId) throw new AppError('not-found', 'There is no such appointment.');
   const now = ctx.clock.now();
-  const rules = await store.practiceRules(ctx.db, me.practiceOds);
+  const rules = await setupStore.practiceRules(ctx.db, me.practiceOds);
   await auditRead(ctx, actor, me, 'appointment.view', `appointment:${id}`);
   return {
     ...a,
@@ -451,7 +452,7 @@ export async function cancelOwn(ctx: Ctx, actor: Actor | null, id: string): Prom
   return ctx.db.transaction().execute(async (tx) => {
     const a = await store.appointment(tx, me.practiceOds, id, true);
     if (!a || a.patient_id !== me.patientId) throw new AppError('not-found', 'There is no such appointment.');
-    const rules = await store.practiceRules(tx, me.practiceOds);
+    const rules = await setupStore.practiceRules(tx, me.practiceOds);
     const refusal = cancelRefusal({
       now,
       startsAt: a.starts_at,

@@ -14,7 +14,7 @@ import { AppError, type FieldError } from '../platform/http/errors.ts';
 import { permissions } from './permissions.ts';
 import { addDays, localDay, releasePlan, slotTimes, templateDays, type PracticeRules } from './rules.ts';
 import { audited } from './staff-audit.ts';
-import * as store from './store.ts';
+import * as setupStore from './setup-store.ts';
 
 // --- Set-up -----------------------------------------------------------------------------------------
 
@@ -22,10 +22,10 @@ export async function setup(ctx: Ctx, actor: Actor | null) {
   const staff = assertOwnPracticeStaff(actor, permissions.viewBook);
   const ods = staff.practiceOds;
   const [practitioners, locations, slotTypes, rules] = await Promise.all([
-    store.practitioners(ctx.db, ods),
-    store.locations(ctx.db, ods),
-    store.slotTypes(ctx.db, ods),
-    store.practiceRules(ctx.db, ods),
+    setupStore.practitioners(ctx.db, ods),
+    setupStore.locations(ctx.db, ods),
+    setupStore.slotTypes(ctx.db, ods),
+    setupStore.practiceRules(ctx.db, ods),
   ]);
   return { practitioners, locations, slotTypes, rules };
 }
@@ -146,7 +146,7 @@ export async function updateRules(
       { field: 'releaseTime', message: 'Give both the release time and how many days before, or neither' },
     ]);
   await ctx.db.transaction().execute(async (tx) => {
-    const ok = await store.writeRules(
+    const ok = await setupStore.writeRules(
       tx,
       staff.practiceOds,
       rules,
@@ -237,7 +237,7 @@ export async function writeSession(
   templateId: string | null,
   now: Date,
 ): Promise<{ id: string; slots: number } | null> {
-  const parts = await store.sessionParts(tx, practiceOds, s);
+  const parts = await setupStore.sessionParts(tx, practiceOds, s);
   const problems: FieldError[] = [];
   if (!parts.practitioner?.active)
     problems.push({ field: 'practitionerId', message: 'Choose a practitioner of this practice' });
@@ -249,7 +249,7 @@ export async function writeSession(
     problems.push({ field: 'end', message: 'The end time must be after the start time' });
   if (problems.length || !parts.slotType) throw AppError.invalid(problems);
   const type = parts.slotType;
-  const practice = await store.practiceRules(tx, practiceOds);
+  const practice = await setupStore.practiceRules(tx, practiceOds);
   const rules: PracticeRules =
     type.release_time !== null && type.release_days_before !== null
       ? { ...practice, releaseDaysBefore: type.release_days_before, releaseTime: type.release_time }
@@ -264,7 +264,7 @@ export async function writeSession(
     ]);
   const plan = releasePlan(times, rules, now);
   const id = randomUUID();
-  const made = await store.insertSession(
+  const made = await setupStore.insertSession(
     tx,
     { id, practiceOds, ...s, templateId, by, now },
     times.map((t, i) => ({
