@@ -6,6 +6,7 @@ import { AppError } from '../platform/http/errors.ts';
 import type { AppointmentStatus, Channel, PractitionerRole } from '../platform/db/schema.ts';
 import { appointmentJson, appointmentSchemas as S, slotJson } from './api-schemas.ts';
 import type { PracticeRules } from './rules.ts';
+import * as own from './mine.ts';
 import * as service from './service.ts';
 import * as book from './book-service.ts';
 import * as setup from './setup-service.ts';
@@ -55,7 +56,7 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
   );
 
   app.get('/api/v1/appointments', { schema: S.list }, async (req) => {
-    const mine = await service.myAppointments(ctx(req), req.actor);
+    const mine = await own.myAppointments(ctx(req), req.actor);
     return {
       upcoming: mine.upcoming.map((a) => appointmentJson(a, a.cancelRefusal === null)),
       past: mine.past.map((a) => appointmentJson(a, false)),
@@ -66,7 +67,7 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
     '/api/v1/appointments/:id',
     { schema: S.cancel },
     async (req, reply) => {
-      await service.cancelOwn(ctx(req), req.actor, req.params.id);
+      await own.cancelOwn(ctx(req), req.actor, req.params.id);
       return reply.status(204).send();
     },
   );

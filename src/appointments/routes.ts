@@ -8,6 +8,7 @@ import { AppError } from '../platform/http/errors.ts';
 import { formBody } from '../platform/views/forms.ts';
 import { appointmentView, byDay, slotView } from './present.ts';
 import { addDays, CHANNELS, localDay } from './rules.ts';
+import * as own from './mine.ts';
 import * as service from './service.ts';
 
 const V = 'appointments/views/';
@@ -27,7 +28,7 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
     { schema: { hide: true } },
     async (req, reply) => {
       if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments');
-      const mine = await service.myAppointments(ctx(req), req.actor);
+      const mine = await own.myAppointments(ctx(req), req.actor);
       return reply.page(V + 'list.njk', {
         title: 'Your appointments',
         upcoming: mine.upcoming.map(appointmentView),
@@ -171,7 +172,7 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
     async (req, reply) => {
       if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments');
       if (!ID.test(req.params.id)) throw new AppError('not-found', 'There is no such appointment.');
-      const a = await service.myAppointment(ctx(req), req.actor, req.params.id);
+      const a = await own.myAppointment(ctx(req), req.actor, req.params.id);
       return reply.page(V + 'appointment.njk', {
         title: req.query.booked ? 'Appointment booked' : 'Your appointment',
         a: appointmentView(a),
@@ -187,7 +188,7 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
     async (req, reply) => {
       if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments');
       if (!ID.test(req.params.id)) throw new AppError('not-found', 'There is no such appointment.');
-      const a = await service.myAppointment(ctx(req), req.actor, req.params.id);
+      const a = await own.myAppointment(ctx(req), req.actor, req.params.id);
       return reply.page(V + 'cancel.njk', {
         title: 'Are you sure you want to cancel this appointment?',
         a: appointmentView(a),
@@ -202,7 +203,7 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
     async (req, reply) => {
       if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments');
       if (!ID.test(req.params.id)) throw new AppError('not-found', 'There is no such appointment.');
-      await service.cancelOwn(ctx(req), req.actor, req.params.id);
+      await own.cancelOwn(ctx(req), req.actor, req.params.id);
       return reply.redirect('/patient/appointments?cancelled=1');
     },
   );

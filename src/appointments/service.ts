@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { canUse, NO_SERVICES } from '../accounts/rules.ts';
 import { settingsFor } from '../accounts/store.ts';
 import { enqueue } from '../notifications/outbox.ts';
-import { recordAudit, recordAuditAlone } from '../platform/audit/audit.ts';
+import { recordAudit } from '../platform/audit/audit.ts';
 import { auditActor, type Actor, type PatientActor } from '../platform/auth/actor.ts';
 import { assertCan } from '../platform/auth/permissions.ts';
 import type { Ctx } from '../platform/context.ts';
@@ -17,7 +17,6 @@ import { permissions } from './permissions.ts';
 import {
   addDays,
   bookingRefusal,
-  cancelRefusal,
   DEFAULT_RULES,
   effectiveRules,
   localDay,
@@ -382,111 +381,4 @@ export function messageFields(a: store.AppointmentRow): Record<string, string> {
     with: a.practitioner_name,
     where: a.location_name,
   };
-}
-
-/** Audits a patient's read of their own appointments. */
-async function auditRead(ctx: Ctx, actor: Actor | null, me: Booker, action: string, subject: string) {
-  await recordAuditAlone(
-    ctx.db,
-    {
-      actor: auditActor(actor),
-      action,
-      outcome: 'success',
-      practiceOds: me.practiceOds,
-      patientId: me.patientId,
-      subject,
-      request: ctx.meta,
-    },
-    ctx.clock.now(),
-  );
-}
-
-/** The patient's appointments: upcoming (soonest first) and past (newest first). */
-export async function myAppointments(ctx: Ctx, actor: Actor | null) {
-  const me = await bookerFor(ctx, actor);
-  const now = ctx.clock.now();
-  const all = await store.patientAppointments(ctx.db, me.practiceOds, me.patientId);
-  const rules = await setupStore.practiceRules(ctx.db, me.practiceOds);
-  await auditRead(ctx, actor, me, 'appointment.list', 'appointments');
-  const withCancel = (a: store.AppointmentRow) => ({
-    ...a,
-    cancelRefusal: cancelRefusal({
-      now,
-      startsAt: a.starts_at,
-      status: a.status,
-      cutoffMinutes: rules.cancelCutoffMinutes,
-    }),
-  });
-  return {
-    upcoming: all
-      .filter((a) => a.starts_at > now && a.status !== 'cancelled')
-      .reverse()
-      .map(withCancel),
-    past: all.filter((a) => a.starts_at <= now || a.status === 'cancelled').map(withCancel),
-  };
-}
-
-/** One of the patient's own appointments (others' are "not found", never "forbidden"). */
-export async function myAppointment(ctx: Ctx, actor: Actor | null, id: string) {
-  const me = await bookerFor(ctx, actor);
-  const a = await store.appointment(ctx.db, me.practiceOds, id);
-  if (!a || a.patient_id !== me.patientId) throw new AppError('not-found', 'There is no such appointment.');
-  const now = ctx.clock.now();
-  const rules = await setupStore.practiceRules(ctx.db, me.practiceOds);
-  await auditRead(ctx, actor, me, 'appointment.view', `appointment:${id}`);
-  return {
-    ...a,
-    cancelRefusal: cancelRefusal({
-      now,
-      startsAt: a.starts_at,
-      status: a.status,
-      cutoffMinutes: rules.cancelCutoffMinutes,
-    }),
-  };
-}
-
-/** Cancels the patient's own appointment before the practice's cut-off; the slot is free again at once. */
-export async function cancelOwn(ctx: Ctx, actor: Actor | null, id: string): Promise<store.AppointmentRow> {
-  const me = await bookerFor(ctx, actor);
-  const now = ctx.clock.now();
-  return ctx.db.transaction().execute(async (tx) => {
-    const a = await store.appointment(tx, me.practiceOds, id, true);
-    if (!a || a.patient_id !== me.patientId) throw new AppError('not-found', 'There is no such appointment.');
-    const rules = await setupStore.practiceRules(tx, me.practiceOds);
-    const refusal = cancelRefusal({
-      now,
-      startsAt: a.starts_at,
-      status: a.status,
-      cutoffMinutes: rules.cancelCutoffMinutes,
-    });
-    if (refusal) throw new AppError('conflict', refusal.message, { reason: refusal.reason });
-    await store.setStatus(tx, me.practiceOds, id, 'cancelled', now, { byType: 'patient', reason: null });
-    await enqueue(
-      tx,
-      {
-        practiceOds: me.practiceOds,
-        patientId: me.patientId,
-        kind: 'appointment-cancelled',
-        email: me.email,
-        personalisation: { ...messageFields(a), reason: 'You cancelled it online.' },
-        reference: id,
-      },
-      now,
-    );
-    await recordAudit(
-      tx,
-      {
-        actor: auditActor(actor),
-        action: 'appointment.cancel',
-        outcome: 'success',
-        practiceOds: me.practiceOds,
-        patientId: me.patientId,
-        subject: `appointment:${id}`,
-        details: { by: 'patient' },
-        request: ctx.meta,
-      },
-      now,
-    );
-    return { ...a, status: 'cancelled' as const };
-  });
 }

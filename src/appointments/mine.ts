@@ -1,0 +1,118 @@
+// A patient's own appointments: the list, one appointment, and cancelling before the practice's
+// cut-off (the slot is free again at once). Every read and the cancellation are audited.
+import { enqueue } from '../notifications/outbox.ts';
+import { recordAudit, recordAuditAlone } from '../platform/audit/audit.ts';
+import { auditActor, type Actor } from '../platform/auth/actor.ts';
+import type { Ctx } from '../platform/context.ts';
+import { AppError } from '../platform/http/errors.ts';
+import { cancelRefusal } from './rules.ts';
+import { bookerFor, messageFields, type Booker } from './service.ts';
+import * as setupStore from './setup-store.ts';
+import * as store from './store.ts';
+
+/** Audits a patient's read of their own appointments. */
+async function auditRead(ctx: Ctx, actor: Actor | null, me: Booker, action: string, subject: string) {
+  await recordAuditAlone(
+    ctx.db,
+    {
+      actor: auditActor(actor),
+      action,
+      outcome: 'success',
+      practiceOds: me.practiceOds,
+      patientId: me.patientId,
+      subject,
+      request: ctx.meta,
+    },
+    ctx.clock.now(),
+  );
+}
+
+/** The patient's appointments: upcoming (soonest first) and past (newest first). */
+export async function myAppointments(ctx: Ctx, actor: Actor | null) {
+  const me = await bookerFor(ctx, actor);
+  const now = ctx.clock.now();
+  const all = await store.patientAppointments(ctx.db, me.practiceOds, me.patientId);
+  const rules = await setupStore.practiceRules(ctx.db, me.practiceOds);
+  await auditRead(ctx, actor, me, 'appointment.list', 'appointments');
+  const withCancel = (a: store.AppointmentRow) => ({
+    ...a,
+    cancelRefusal: cancelRefusal({
+      now,
+      startsAt: a.starts_at,
+      status: a.status,
+      cutoffMinutes: rules.cancelCutoffMinutes,
+    }),
+  });
+  return {
+    upcoming: all
+      .filter((a) => a.starts_at > now && a.status !== 'cancelled')
+      .reverse()
+      .map(withCancel),
+    past: all.filter((a) => a.starts_at <= now || a.status === 'cancelled').map(withCancel),
+  };
+}
+
+/** One of the patient's own appointments (others' are "not found", never "forbidden"). */
+export async function myAppointment(ctx: Ctx, actor: Actor | null, id: string) {
+  const me = await bookerFor(ctx, actor);
+  const a = await store.appointment(ctx.db, me.practiceOds, id);
+  if (!a || a.patient_id !== me.patientId) throw new AppError('not-found', 'There is no such appointment.');
+  const now = ctx.clock.now();
+  const rules = await setupStore.practiceRules(ctx.db, me.practiceOds);
+  await auditRead(ctx, actor, me, 'appointment.view', `appointment:${id}`);
+  return {
+    ...a,
+    cancelRefusal: cancelRefusal({
+      now,
+      startsAt: a.starts_at,
+      status: a.status,
+      cutoffMinutes: rules.cancelCutoffMinutes,
+    }),
+  };
+}
+
+/** Cancels the patient's own appointment before the practice's cut-off; the slot is free again at once. */
+export async function cancelOwn(ctx: Ctx, actor: Actor | null, id: string): Promise<store.AppointmentRow> {
+  const me = await bookerFor(ctx, actor);
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (tx) => {
+    const a = await store.appointment(tx, me.practiceOds, id, true);
+    if (!a || a.patient_id !== me.patientId) throw new AppError('not-found', 'There is no such appointment.');
+    const rules = await setupStore.practiceRules(tx, me.practiceOds);
+    const refusal = cancelRefusal({
+      now,
+      startsAt: a.starts_at,
+      status: a.status,
+      cutoffMinutes: rules.cancelCutoffMinutes,
+    });
+    if (refusal) throw new AppError('conflict', refusal.message, { reason: refusal.reason });
+    await store.setStatus(tx, me.practiceOds, id, 'cancelled', now, { byType: 'patient', reason: null });
+    await enqueue(
+      tx,
+      {
+        practiceOds: me.practiceOds,
+        patientId: me.patientId,
+        kind: 'appointment-cancelled',
+        email: me.email,
+        personalisation: { ...messageFields(a), reason: 'You cancelled it online.' },
+        reference: id,
+      },
+      now,
+    );
+    await recordAudit(
+      tx,
+      {
+        actor: auditActor(actor),
+        action: 'appointment.cancel',
+        outcome: 'success',
+        practiceOds: me.practiceOds,
+        patientId: me.patientId,
+        subject: `appointment:${id}`,
+        details: { by: 'patient' },
+        request: ctx.meta,
+      },
+      now,
+    );
+    return { ...a, status: 'cancelled' as const };
+  });
+}
