@@ -2,6 +2,7 @@
 // a reason the patient sees), and recording arrived / seen / did not attend. Audited.
 import { randomUUID } from 'node:crypto';
 import { recordAuditAlone } from '../platform/audit/audit.ts';
+import { auditRead } from '../platform/audit/read.ts';
 import { auditActor, type Actor } from '../platform/auth/actor.ts';
 import { assertOwnPracticeStaff, type PracticeStaff } from '../platform/auth/permissions.ts';
 import type { Ctx } from '../platform/context.ts';
@@ -229,18 +230,12 @@ export async function staffAppointment(ctx: Ctx, actor: Actor | null, id: string
         })
       ).filter((s) => s.id !== a.slot_id)
     : [];
-  await recordAuditAlone(
-    ctx.db,
-    {
-      actor: auditActor(staff),
-      action: 'appointment.view',
-      outcome: 'success',
-      practiceOds: staff.practiceOds,
-      patientId: a.patient_id,
-      subject: `appointment:${id}`,
-      request: ctx.meta,
-    },
-    now,
+  await auditRead(
+    ctx,
+    staff,
+    { practiceOds: staff.practiceOds, patientId: a.patient_id },
+    'appointment.view',
+    `appointment:${id}`,
   );
   return { appointment: a, patient, next: nextStatuses(a.status, a.starts_at, now), moveTo };
 }

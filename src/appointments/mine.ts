@@ -1,31 +1,15 @@
 // A patient's own appointments: the list, one appointment, and cancelling before the practice's
 // cut-off (the slot is free again at once). Every read and the cancellation are audited.
 import { enqueue } from '../notifications/outbox.ts';
-import { recordAudit, recordAuditAlone } from '../platform/audit/audit.ts';
+import { recordAudit } from '../platform/audit/audit.ts';
+import { auditRead } from '../platform/audit/read.ts';
 import { auditActor, type Actor } from '../platform/auth/actor.ts';
 import type { Ctx } from '../platform/context.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { cancelRefusal } from './rules.ts';
-import { bookerFor, messageFields, type Booker } from './service.ts';
+import { bookerFor, messageFields } from './service.ts';
 import * as setupStore from './setup-store.ts';
 import * as store from './store.ts';
-
-/** Audits a patient's read of their own appointments. */
-async function auditRead(ctx: Ctx, actor: Actor | null, me: Booker, action: string, subject: string) {
-  await recordAuditAlone(
-    ctx.db,
-    {
-      actor: auditActor(actor),
-      action,
-      outcome: 'success',
-      practiceOds: me.practiceOds,
-      patientId: me.patientId,
-      subject,
-      request: ctx.meta,
-    },
-    ctx.clock.now(),
-  );
-}
 
 /** The patient's appointments: upcoming (soonest first) and past (newest first). */
 export async function myAppointments(ctx: Ctx, actor: Actor | null) {

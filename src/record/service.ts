@@ -1,9 +1,8 @@
 // Use cases of the GP record: patients reading what they may see, clinicians reviewing and
 // redacting. Every read of patient data is audited; every change is audited in its transaction.
 import type { Actor } from '../platform/auth/actor.ts';
-import { auditActor } from '../platform/auth/actor.ts';
 import { assertPatient } from '../platform/auth/permissions.ts';
-import { recordAuditAlone } from '../platform/audit/audit.ts';
+import { auditRead } from '../platform/audit/read.ts';
 import type { Ctx } from '../platform/context.ts';
 import type { Db, Tx } from '../platform/db/index.ts';
 import { AppError } from '../platform/http/errors.ts';
@@ -121,19 +120,7 @@ export async function auditView(
   me: { patientId: string; practiceOds: string },
   subject: string,
 ): Promise<void> {
-  await recordAuditAlone(
-    ctx.db,
-    {
-      actor: auditActor(actor),
-      action: 'record.view',
-      outcome: 'success',
-      practiceOds: me.practiceOds,
-      patientId: me.patientId,
-      subject,
-      request: ctx.meta,
-    },
-    ctx.clock.now(),
-  );
+  await auditRead(ctx, actor, me, 'record.view', subject);
 }
 
 export type RecordSummary = {
