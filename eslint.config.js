@@ -20,6 +20,16 @@ export default defineConfig(
       '@typescript-eslint/consistent-type-imports': 'error',
       // Fastify plugins and route handlers are async by contract even when they await nothing.
       '@typescript-eslint/require-await': 'off',
+      // England's day comes from src/platform/dates.ts: the UTC day is yesterday until 1am in summer.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name='slice'][callee.object.callee.property.name='toISOString']",
+          message:
+            "A day is England's: use englandDay() from src/platform/dates.ts, not toISOString().slice().",
+        },
+      ],
     },
   },
   {
@@ -27,6 +37,7 @@ export default defineConfig(
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-floating-promises': 'off',
+      'no-restricted-syntax': 'off',
     },
   },
 );

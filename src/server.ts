@@ -8,13 +8,14 @@ import { systemClock } from './platform/clock.ts';
 import { openDatabase, pgliteDirFor, type DatabaseHandle } from './platform/db/index.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { purgeExpired } from './platform/auth/sessions.ts';
-import { claimDailyRun } from './platform/jobs.ts';
+import { claimDailyRun, claimDailyRunSince } from './platform/jobs.ts';
 import { deliverDue, queueReminders } from './notifications/deliver.ts';
 import { runTemplatesForward } from './appointments/setup-service.ts';
 import { forgetIdempotencyKeys } from './appointments/store.ts';
 import { logSender, notifySender } from './notifications/senders.ts';
 import { applyBirthdayAccess } from './record/automatic-access.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from './demo/data.ts';
+import { englandDay } from './platform/dates.ts';
 
 function onIdleError(err: Error): void {
   console.error(`database connection closed by the server (${err.message}); it will be reopened`);
@@ -109,16 +110,17 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
     const ctx = { db: handle.db, clock: systemClock, meta: null };
     void (async () => {
       // Once a day, in whichever process claims it first: the 16th-birthday record access run.
-      if (
-        await claimDailyRun(handle.db, 'record-16th-birthdays', systemClock.now().toISOString().slice(0, 10))
-      ) {
-        const r = await applyBirthdayAccess(ctx);
+      const birthdays = await claimDailyRunSince(
+        handle.db,
+        'record-16th-birthdays',
+        englandDay(systemClock.now()),
+      );
+      if (birthdays) {
+        const r = await applyBirthdayAccess(ctx, birthdays.previous);
         app.log.info(r, '16th-birthday record access run');
       }
       // Weekly templates run forward so sessions stay set up four weeks ahead.
-      if (
-        await claimDailyRun(handle.db, 'appointment-templates', systemClock.now().toISOString().slice(0, 10))
-      ) {
+      if (await claimDailyRun(handle.db, 'appointment-templates', englandDay(systemClock.now()))) {
         const r = await runTemplatesForward(handle.db, systemClock.now());
         app.log.info(r, 'appointment templates run forward');
       }

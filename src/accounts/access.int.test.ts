@@ -96,7 +96,7 @@ test('a signed-out user is refused everywhere', async () => {
   }
 });
 
-test('a form without a CSRF token is refused', async () => {
+test('HAZ-12 a form without a CSRF token is refused', async () => {
   const staff = await signInStaff(t.app, DEMO_STAFF[0]!.email, DEMO_PASSWORD, DEMO_STAFF[0]!.totpSecret);
   const res = await staff.post(`/staff/patients/${patientId}/registration-letter`, {});
   assert.equal(res.statusCode, 403);
@@ -144,7 +144,7 @@ test('a patient is refused staff, admin and programme routes', async () => {
   }
 });
 
-test('staff of another practice cannot see or change this practice’s patients', async () => {
+test('HAZ-01 staff of another practice cannot see or change this practice’s patients', async () => {
   const other = DEMO_STAFF.find((s) => s.practiceOds === 'N81001')!;
   const b = await signInStaff(t.app, other.email, DEMO_PASSWORD, other.totpSecret);
   for (const url of [

@@ -31,6 +31,13 @@ const settingsProps = {
   pharmacy_update: { type: 'boolean' },
 } as const;
 
+/** Kept by the rules, never set directly: each level's own start, and whether staff set the level. */
+const derivedSettingsProps = {
+  detailed_from: { type: ['string', 'null'], format: 'date' },
+  full_from: { type: ['string', 'null'], format: 'date' },
+  record_level_by_hand: { type: 'boolean' },
+} as const;
+
 export const patientSchemas = {
   search: {
     tags: ['practice'],
@@ -65,7 +72,10 @@ export const patientSchemas = {
               linked_at: { type: ['string', 'null'], format: 'date-time' },
             },
           },
-          online_services: { type: 'object', properties: { ...settingsProps, version: { type: 'integer' } } },
+          online_services: {
+            type: 'object',
+            properties: { ...settingsProps, ...derivedSettingsProps, version: { type: 'integer' } },
+          },
           identity_verifications: {
             type: 'array',
             items: {
@@ -131,6 +141,7 @@ export const patientSchemas = {
         type: 'object',
         properties: {
           ...settingsProps,
+          ...derivedSettingsProps,
           version: { type: 'integer' },
           changed: { type: 'array', items: { type: 'string' } },
         },

@@ -9,6 +9,7 @@ import { isEmail, normaliseSettings, NO_SERVICES, passwordProblem } from './rule
 import { addPatient } from './register.ts';
 import type { Ctx } from './service.ts';
 import * as store from './store.ts';
+import { englandDay } from '../platform/dates.ts';
 
 const LEVELS: ProofingLevel[] = ['P0', 'P5', 'P9'];
 const RECORD: RecordLevel[] = ['none', 'summary', 'detailed', 'full'];
@@ -83,7 +84,7 @@ export async function addPatientWithAccount(ctx: Ctx, o: Record<string, string |
         recordLevel,
       },
       NO_SERVICES,
-      now.toISOString().slice(0, 10),
+      englandDay(now),
     );
     await store.saveSettings(tx, { practiceOds, patientId, settings, expectedVersion: 0, by: null, at: now });
     await tx

@@ -10,6 +10,7 @@ import { randomCode, sha256 } from '../platform/auth/secrets.ts';
 import { recordAudit, recordAuditAlone } from '../platform/audit/audit.ts';
 import type { VerificationMethod } from '../platform/db/schema.ts';
 import { AppError } from '../platform/http/errors.ts';
+import { englandDay } from '../platform/dates.ts';
 import { permissions } from './permissions.ts';
 import {
   diffSettings,
@@ -25,7 +26,7 @@ import {
 import * as store from './store.ts';
 import type { Ctx } from '../platform/context.ts';
 
-const today = (d: Date) => d.toISOString().slice(0, 10);
+const today = englandDay;
 
 // --- Practice staff ---------------------------------------------------------------------------
 
@@ -195,12 +196,16 @@ export async function changeServices(ctx: Ctx, actor: Actor | null, patientId: s
       );
     }
     const requested: ServiceSettings = { ...current.settings, ...definedOnly(input) };
+    // A level chosen here is this member of staff's decision: automatic access leaves it.
+    if (requested.recordLevel !== current.settings.recordLevel) requested.recordLevelByHand = true;
     const next = normaliseSettings(requested, current.settings, today(now));
     const changed = diffSettings(current.settings, next);
     if (Object.keys(changed).length === 0) return { version: current.version, changed };
     const recordFields = ['recordLevel', 'prospectiveFrom', 'historicAccess'];
     if (Object.keys(changed).some((k) => recordFields.includes(k)))
       assertCan(staff, permissions.changeRecordAccess, staff.practiceOds);
+    if (next.historicAccess && !current.settings.historicAccess)
+      await assertReviewedForHistoricAccess(tx, staff.practiceOds, patient.id);
     const reason = input.reason?.trim() || null;
     const version = await writeSettings(
       tx,
@@ -337,11 +342,22 @@ export async function settingsOf(
  */
 export async function enableFullAccessBySystem(
   tx: Tx,
-  p: { practiceOds: string; patientId: string; trigger: string; byStaff: string | null },
+  p: {
+    practiceOds: string;
+    patientId: string;
+    trigger: string;
+    byStaff: string | null;
+    /** The England day the new access starts: today, or the 16th birthday a run catches up on. */
+    from: string;
+  },
   now: Date,
 ): Promise<void> {
   const current = await store.settingsFor(tx, p.practiceOds, p.patientId);
-  const next = normaliseSettings({ ...current.settings, recordLevel: 'full' }, current.settings, today(now));
+  const next = normaliseSettings(
+    { ...current.settings, recordLevel: 'full', recordLevelByHand: false },
+    current.settings,
+    p.from,
+  );
   const changed = diffSettings(current.settings, next);
   if (Object.keys(changed).length === 0) return;
   const version = await writeSettings(
@@ -388,6 +404,7 @@ export async function grantHistoricAccessTx(
   const next = normaliseSettings({ ...current.settings, historicAccess: true }, current.settings, today(now));
   const changed = diffSettings(current.settings, next);
   if (Object.keys(changed).length === 0) return;
+  await assertReviewedForHistoricAccess(tx, p.practiceOds, p.patientId);
   await writeSettings(
     tx,
     {
@@ -401,6 +418,33 @@ export async function grantHistoricAccessTx(
     },
     now,
   );
+}
+
+/**
+ * Historic access shows what was recorded before prospective access began, which nobody has
+ * checked for third-party or harmful information unless the whole record was reviewed (domain.md
+ * §2.2). The review must be recorded, by whom and when, after the last entry arrived.
+ */
+async function assertReviewedForHistoricAccess(
+  tx: Tx,
+  practiceOds: string,
+  patientId: string,
+): Promise<void> {
+  const r = await store.reviewState(tx, practiceOds, patientId);
+  if (!r.reviewedAt) {
+    throw new AppError(
+      'conflict',
+      'Review the whole record before giving access to older records: no review of this record has been recorded.',
+      { reason: 'record-not-reviewed' },
+    );
+  }
+  if (r.lastImportedAt && r.lastImportedAt > r.reviewedAt) {
+    throw new AppError(
+      'conflict',
+      'Review the record again before giving access to older records: entries have arrived since the last review.',
+      { reason: 'record-changed-since-review' },
+    );
+  }
 }
 
 /**

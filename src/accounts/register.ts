@@ -6,12 +6,13 @@ import { assertCan } from '../platform/auth/permissions.ts';
 import { recordAudit, type AuditActor, type RequestMeta } from '../platform/audit/audit.ts';
 import type { Db, Tx } from '../platform/db/index.ts';
 import { AppError } from '../platform/http/errors.ts';
+import { englandDay } from '../platform/dates.ts';
 import { permissions } from './permissions.ts';
 import { isIsoDate, isValidNhsNumber, normaliseNhsNumber } from './rules.ts';
 import * as store from './store.ts';
 import type { Ctx } from '../platform/context.ts';
 
-const today = (d: Date) => d.toISOString().slice(0, 10);
+const today = englandDay;
 
 // --- Adding patients (CLI, demo, practice) ----------------------------------------------------
 

@@ -16,7 +16,7 @@ import { applyAutomaticAccess } from '../record/automatic-access.ts';
 
 /** When an account is first linked, prospective full record access may switch on (domain.md §2.1). */
 const automaticAccessOnLink: service.AfterLink = (tx, linked, now) =>
-  applyAutomaticAccess(tx, { ...linked, trigger: 'account linked' }, now);
+  applyAutomaticAccess(tx, { ...linked, trigger: 'linked' }, now);
 import { dateFromParts, meSchema, linkSchema, signInRateLimit, signUpRateLimit } from './http-shared.ts';
 
 const V = 'accounts/views/';

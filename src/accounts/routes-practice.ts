@@ -285,12 +285,15 @@ type ApiSettings = {
   pharmacy_update?: boolean;
 };
 
-function apiSettings(s: ServiceSettings): Required<ApiSettings> {
+function apiSettings(s: ServiceSettings) {
   return {
     appointments: s.appointments,
     repeat_prescriptions: s.repeatPrescriptions,
     record_level: s.recordLevel,
     prospective_from: s.prospectiveFrom,
+    detailed_from: s.detailedFrom,
+    full_from: s.fullFrom,
+    record_level_by_hand: s.recordLevelByHand,
     historic_access: s.historicAccess,
     pharmacy_view: s.pharmacyView,
     pharmacy_update: s.pharmacyUpdate,

@@ -129,7 +129,49 @@ test('settings: record access off clears its dates; switching on starts prospect
   assert.equal(off.historicAccess, false);
   const kept = normaliseSettings({ ...on, recordLevel: 'detailed', prospectiveFrom: null }, on, '2026-12-01');
   assert.equal(kept.prospectiveFrom, '2026-11-25');
-  assert.deepEqual(Object.keys(diffSettings(on, kept)), ['recordLevel']);
+  assert.deepEqual(Object.keys(diffSettings(on, kept)), ['recordLevel', 'fullFrom']);
+});
+
+test('HAZ-04 a raised level starts its own prospective date; what was shown keeps its date; lowering clears', () => {
+  const summary = normaliseSettings({ ...NO_SERVICES, recordLevel: 'summary' }, NO_SERVICES, '2024-03-01');
+  assert.deepEqual(
+    [summary.prospectiveFrom, summary.detailedFrom, summary.fullFrom],
+    ['2024-03-01', null, null],
+  );
+  // Raised to detailed: the coded record starts today, not at the summary start of 2024.
+  const detailed = normaliseSettings({ ...summary, recordLevel: 'detailed' }, summary, '2025-06-10');
+  assert.deepEqual(
+    [detailed.prospectiveFrom, detailed.detailedFrom, detailed.fullFrom],
+    ['2024-03-01', '2025-06-10', null],
+  );
+  // Raised to full (the form sends the date it showed, unchanged): free text starts today.
+  const full = normaliseSettings({ ...detailed, recordLevel: 'full' }, detailed, '2026-12-01');
+  assert.deepEqual(
+    [full.prospectiveFrom, full.detailedFrom, full.fullFrom],
+    ['2024-03-01', '2025-06-10', '2026-12-01'],
+  );
+  // Lowered, then raised again: the full level's old date is not brought back.
+  const lowered = normaliseSettings({ ...full, recordLevel: 'detailed' }, full, '2027-01-05');
+  assert.equal(lowered.fullFrom, null);
+  assert.equal(lowered.detailedFrom, '2025-06-10');
+  const again = normaliseSettings({ ...lowered, recordLevel: 'full' }, lowered, '2027-02-01');
+  assert.equal(again.fullFrom, '2027-02-01');
+  // None to full at once: every level from the day of the change (or the 16th birthday given).
+  const atOnce = normaliseSettings({ ...NO_SERVICES, recordLevel: 'full' }, NO_SERVICES, '2026-08-31');
+  assert.deepEqual(
+    [atOnce.prospectiveFrom, atOnce.detailedFrom, atOnce.fullFrom],
+    ['2026-08-31', '2026-08-31', '2026-08-31'],
+  );
+  // A date staff enter in the change is their decision for every level held.
+  const chosen = normaliseSettings(
+    { ...detailed, recordLevel: 'full', prospectiveFrom: '2023-10-31' },
+    detailed,
+    '2026-12-01',
+  );
+  assert.deepEqual(
+    [chosen.prospectiveFrom, chosen.detailedFrom, chosen.fullFrom],
+    ['2023-10-31', '2023-10-31', '2023-10-31'],
+  );
 });
 
 test('passwords: length rules and not the email name', () => {

@@ -77,8 +77,15 @@ export type ServiceSettings = {
   appointments: boolean;
   repeatPrescriptions: boolean;
   recordLevel: RecordLevel;
+  /** Medicines and allergies shown from this England day (prospective access began). */
   prospectiveFrom: string | null;
+  /** The rest of the coded record from this day: the day detailed access began (kept by the rules). */
+  detailedFrom: string | null;
+  /** Free text and documents from this day: the day full access began (kept by the rules). */
+  fullFrom: string | null;
   historicAccess: boolean;
+  /** The record level was last set by a member of staff (automatic access by linking or bulk leaves it). */
+  recordLevelByHand: boolean;
   pharmacyView: boolean;
   pharmacyUpdate: boolean;
 };
@@ -88,7 +95,10 @@ export const NO_SERVICES: ServiceSettings = {
   repeatPrescriptions: false,
   recordLevel: 'none',
   prospectiveFrom: null,
+  detailedFrom: null,
+  fullFrom: null,
   historicAccess: false,
+  recordLevelByHand: false,
   pharmacyView: false,
   pharmacyUpdate: false,
 };
@@ -207,15 +217,39 @@ export type SettingsChange = Record<string, { from: unknown; to: unknown }>;
  * Tidies a requested settings change: without record access there is no prospective date or
  * historic access; switching record access on starts prospective access today unless a date is given.
  */
+const RECORD_LEVEL_RANK: Record<RecordLevel, number> = { none: 0, summary: 1, detailed: 2, full: 3 };
+
+/**
+ * Keeps the record start dates true to the level (domain.md §1.3). Raising the level starts
+ * prospective access to the newly shown information on `today` (the day of the change, or the
+ * 16th birthday), never at a date kept from a lower level; information already shown keeps its
+ * date; lowering the level clears the dates above it. A start date staff enter in the change
+ * itself (a new prospective-from date) is their decision and applies to every level held.
+ */
 export function normaliseSettings(
   next: ServiceSettings,
   previous: ServiceSettings,
   today: string,
 ): ServiceSettings {
-  if (next.recordLevel === 'none') return { ...next, prospectiveFrom: null, historicAccess: false };
-  const prospectiveFrom =
-    next.prospectiveFrom ?? (previous.recordLevel === 'none' ? today : previous.prospectiveFrom) ?? today;
-  return { ...next, prospectiveFrom };
+  if (next.recordLevel === 'none')
+    return { ...next, prospectiveFrom: null, detailedFrom: null, fullFrom: null, historicAccess: false };
+  const chosen =
+    next.prospectiveFrom !== null && next.prospectiveFrom !== previous.prospectiveFrom
+      ? next.prospectiveFrom
+      : null;
+  const rank = RECORD_LEVEL_RANK[next.recordLevel];
+  const before = RECORD_LEVEL_RANK[previous.recordLevel];
+  const dateFor = (tierRank: number, kept: string | null): string | null => {
+    if (rank < tierRank) return null;
+    if (chosen) return chosen;
+    return before >= tierRank && kept ? kept : today;
+  };
+  return {
+    ...next,
+    prospectiveFrom: dateFor(1, previous.prospectiveFrom),
+    detailedFrom: dateFor(2, previous.detailedFrom),
+    fullFrom: dateFor(3, previous.fullFrom),
+  };
 }
 
 export function diffSettings(before: ServiceSettings, after: ServiceSettings): SettingsChange {
@@ -244,15 +278,4 @@ export function isEmail(value: string): boolean {
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) && value.length <= 254;
 }
 
-/** Age in whole years on a date, from a YYYY-MM-DD birth date. */
-export function ageOn(birthDate: string, on: string): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
-  const [y, m, d] = on.split('-').map(Number) as [number, number, number];
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
-}
-
-export function isIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
+export { ageOn, isIsoDate } from '../platform/dates.ts';

@@ -15,7 +15,10 @@ export function settingsFromRow(row: Selectable<OnlineServicesTable> | undefined
     repeatPrescriptions: row.repeat_prescriptions,
     recordLevel: row.record_level,
     prospectiveFrom: row.prospective_from,
+    detailedFrom: row.detailed_from,
+    fullFrom: row.full_from,
     historicAccess: row.historic_access,
+    recordLevelByHand: row.record_level_by_hand,
     pharmacyView: row.pharmacy_view,
     pharmacyUpdate: row.pharmacy_update,
   };
@@ -107,7 +110,10 @@ export async function saveSettings(
     repeat_prescriptions: p.settings.repeatPrescriptions,
     record_level: p.settings.recordLevel,
     prospective_from: p.settings.prospectiveFrom,
+    detailed_from: p.settings.detailedFrom,
+    full_from: p.settings.fullFrom,
     historic_access: p.settings.historicAccess,
+    record_level_by_hand: p.settings.recordLevelByHand,
     pharmacy_view: p.settings.pharmacyView,
     pharmacy_update: p.settings.pharmacyUpdate,
     updated_by: p.by,
@@ -200,4 +206,20 @@ export async function settingsHistory(db: Q, practiceOds: string, patientId: str
     .orderBy('h.version', 'desc')
     .limit(20)
     .execute();
+}
+
+/** When the whole record was last reviewed for online access, and when its latest entry arrived. */
+export async function reviewState(
+  db: Q,
+  practiceOds: string,
+  patientId: string,
+): Promise<{ reviewedAt: Date | null; lastImportedAt: Date | null }> {
+  const r = await sql<{ reviewed_at: Date | null; last_imported_at: Date | null }>`
+    select
+      (select last_reviewed_at from record_controls
+        where practice_ods = ${practiceOds} and patient_id = ${patientId}) as reviewed_at,
+      (select max(imported_at) from record_entries
+        where practice_ods = ${practiceOds} and patient_id = ${patientId}) as last_imported_at`.execute(db);
+  const row = r.rows[0];
+  return { reviewedAt: row?.reviewed_at ?? null, lastImportedAt: row?.last_imported_at ?? null };
 }

@@ -75,7 +75,7 @@ after(async () => {
   await t.close();
 });
 
-test('a patient books, sees, and cancels; the slot is free again at once; messages and audit are written', async () => {
+test('HAZ-10 a patient books, sees, and cancels; the slot is free again at once; messages and audit are written', async () => {
   const [p] = await newPatients(1, 0);
   const slots = await freeSlots(p!.token);
   assert.ok(slots.length > 50, 'the demo practice has two weeks of released slots');
@@ -129,7 +129,7 @@ test('a patient books, sees, and cancels; the slot is free again at once; messag
   assert.deepEqual(audit.map((x) => x.action).sort(), ['appointment.book', 'appointment.cancel']);
 });
 
-test('twenty patients at once on one slot: one appointment, nineteen told it was taken with the next three', async () => {
+test('HAZ-09 twenty patients at once on one slot: one appointment, nineteen told it was taken with the next three', async () => {
   const people = await newPatients(20, 10);
   const slot = (await freeSlots(people[0]!.token))[10]!;
   const answers = await Promise.all(
@@ -162,7 +162,7 @@ test('twenty patients at once on one slot: one appointment, nineteen told it was
   );
 });
 
-test('one patient on six devices at once: the limit of two holds', async () => {
+test('HAZ-09 one patient on six devices at once: the limit of two holds', async () => {
   const [p] = await newPatients(1, 40);
   const slots = (await freeSlots(p!.token)).slice(20, 26);
   const answers = await Promise.all(
@@ -173,7 +173,7 @@ test('one patient on six devices at once: the limit of two holds', async () => {
     assert.equal(r.json<{ reason: string }>().reason, 'limit-reached');
 });
 
-test('Idempotency-Key: five retries at once book once and all answer with the same appointment', async () => {
+test('HAZ-10 Idempotency-Key: five retries at once book once and all answer with the same appointment', async () => {
   const [p] = await newPatients(1, 50);
   const slots = await freeSlots(p!.token);
   const slot = slots[30]!;

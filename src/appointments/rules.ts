@@ -4,6 +4,7 @@
 // lock-out. Practices work in England's wall-clock time, so days and times are Europe/London.
 import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
 import type { Channel, PractitionerRole } from '../platform/db/schema.ts';
+import { addDays, englandDay } from '../platform/dates.ts';
 
 export const PRACTICE_TIME_ZONE = 'Europe/London';
 const MINUTE = 60_000;
@@ -15,20 +16,14 @@ export function localInstant(day: string, time: string): Date {
   return fromZonedTime(`${day}T${time}:00`, PRACTICE_TIME_ZONE);
 }
 
-export function localDay(at: Date): string {
-  return formatInTimeZone(at, PRACTICE_TIME_ZONE, 'yyyy-MM-dd');
-}
+/** England's day of an instant (the platform's one helper). */
+export const localDay = englandDay;
 
 export function localTime(at: Date): string {
   return formatInTimeZone(at, PRACTICE_TIME_ZONE, 'HH:mm');
 }
 
-/** Calendar arithmetic on 'YYYY-MM-DD' days (no time zone involved). */
-export function addDays(day: string, n: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
+export { addDays };
 
 /** ISO weekday: Monday 1 … Sunday 7. */
 export function isoWeekday(day: string): number {

@@ -8,12 +8,13 @@ import { recordAudit } from '../platform/audit/audit.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/index.ts';
 import type { DemoPanel } from '../platform/http/setup.ts';
-import { changeServices, verifyIdentity } from '../accounts/practice-service.ts';
+import { changeServices, settingsOf, verifyIdentity } from '../accounts/practice-service.ts';
 import { addPatient } from '../accounts/register.ts';
 import { testNhsNumber } from '../accounts/rules.ts';
 import { addPractice } from '../practices/service.ts';
 import { addStaffUser } from '../staff/service.ts';
 import { entryIdBySource, importEntries } from '../record/import.ts';
+import { markRecordReviewed } from '../record/review.ts';
 import { setEntryVisibility } from '../record/staff-service.ts';
 import { generateRecord } from './records.ts';
 import { loadDemoAppointments } from './appointments.ts';
@@ -25,6 +26,7 @@ import {
   generatePatients,
   seeded,
 } from './data.ts';
+import { englandDay } from '../platform/dates.ts';
 
 export const DEMO_PATIENT_COUNT = 200;
 
@@ -93,7 +95,7 @@ export async function loadDemo(db: Db, clock: Clock): Promise<DemoSummary> {
   for (const s of DEMO_STAFF.filter((x) => x.role === 'clinician' && x.practiceOds))
     clinicians.set(s.practiceOds ?? '', await staffActor(db, s.email));
 
-  const today = clock.now().toISOString().slice(0, 10);
+  const today = englandDay(clock.now());
   const rand = seeded(42);
   const people = generatePatients(DEMO_PATIENT_COUNT, today);
   const firstPractice: string[] = [];
@@ -144,8 +146,10 @@ export async function loadDemo(db: Db, clock: Clock): Promise<DemoSummary> {
         clinician &&
         (services.appointments || services.repeatPrescriptions || services.recordLevel !== 'none')
       ) {
+        // Historic access comes after the record is loaded and reviewed (below).
         await changeServices(ctx, clinician, patientId, {
           ...services,
+          historicAccess: false,
           prospectiveFrom: 'prospectiveFrom' in services ? services.prospectiveFrom : undefined,
           pharmacyView: services.repeatPrescriptions,
           expectedVersion: 0,
@@ -229,11 +233,21 @@ export async function loadDemo(db: Db, clock: Clock): Promise<DemoSummary> {
     for (const source of record.hiddenSources) {
       const id = await entryIdBySource(ctx, practiceOds, patientId, { system: 'demo', id: source });
       if (id && gp)
-        await setEntryVisibility(ctx, gp, id, {
+        await setEntryVisibility(ctx, gp, patientId, id, {
           visible: false,
           reason: 'third-party',
           note: 'Demo: mentions a family member',
         });
+    }
+    // Older records only after the GP has reviewed the whole record.
+    if (gp && 'historicAccess' in a.services && a.services.historicAccess) {
+      await markRecordReviewed(ctx, gp, patientId);
+      const { version } = await settingsOf(db, practiceOds, patientId);
+      await changeServices(ctx, gp, patientId, {
+        historicAccess: true,
+        expectedVersion: version,
+        reason: 'Demo: whole record reviewed before giving older records',
+      });
     }
     added.records++;
   }

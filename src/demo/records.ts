@@ -4,6 +4,7 @@
 import type { Coding, EntryDraft } from '../record/model.ts';
 import { DMD, SNOMED } from '../record/model.ts';
 import { seeded } from './data.ts';
+import { englandDay } from '../platform/dates.ts';
 
 const sct = (code: string, display: string): Coding[] => [{ system: SNOMED, code, display }];
 const dmd = (code: string, display: string): Coding[] => [{ system: DMD, code, display }];
@@ -160,8 +161,8 @@ export function generateRecord(
         quantityUnit: m.quantity === 1 ? 'inhaler' : 'tablet',
         issuesAuthorised: 12,
         issuesDone: Math.floor(rand() * 12),
-        reviewDate: new Date(end + 60 * 86_400_000).toISOString().slice(0, 10),
-        lastIssued: new Date(end - 20 * 86_400_000).toISOString().slice(0, 10),
+        reviewDate: englandDay(new Date(end + 60 * 86_400_000)),
+        lastIssued: englandDay(new Date(end - 20 * 86_400_000)),
       }),
     );
   }

@@ -11,3 +11,22 @@ export async function claimDailyRun(db: Db, name: string, today: string): Promis
     returning name`.execute(db);
   return r.rows.length === 1;
 }
+
+/**
+ * Claims today's run of a job that must catch up on missed days: null when another caller has
+ * it, otherwise the day of the previous run (null the first time), so the job covers every day since.
+ */
+export async function claimDailyRunSince(
+  db: Db,
+  name: string,
+  today: string,
+): Promise<{ previous: string | null } | null> {
+  const r = await sql<{ previous: string | null }>`
+    with before as (select last_run_on from daily_jobs where name = ${name})
+    insert into daily_jobs (name, last_run_on) values (${name}, ${today}::date)
+    on conflict (name) do update set last_run_on = excluded.last_run_on
+      where daily_jobs.last_run_on < excluded.last_run_on
+    returning (select to_char(last_run_on, 'YYYY-MM-DD') from before) as previous`.execute(db);
+  const row = r.rows[0];
+  return row ? { previous: row.previous } : null;
+}

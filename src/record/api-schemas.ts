@@ -256,6 +256,8 @@ export const recordSchemas = {
             properties: {
               level: { type: 'string' },
               prospective_from: str,
+              detailed_from: str,
+              full_from: str,
               historic_access: { type: 'boolean' },
               withheld: { type: 'boolean' },
             },
@@ -325,6 +327,8 @@ export const recordSchemas = {
             properties: {
               level: { type: 'string' },
               prospective_from: str,
+              detailed_from: str,
+              full_from: str,
               historic_access: { type: 'boolean' },
               withheld: { type: 'boolean' },
             },

@@ -8,17 +8,37 @@ import type { Ctx } from '../platform/context.ts';
 import type { Tx } from '../platform/db/index.ts';
 import { enableFullAccessBySystem, settingsOf } from '../accounts/practice-service.ts';
 import { permissions } from './permissions.ts';
-import { automaticAccess, ONLINE_ACCESS_CODES, turns16On, type AutomaticAccessOutcome } from './rules.ts';
-import { sql } from 'kysely';
+import {
+  automaticAccess,
+  ONLINE_ACCESS_CODES,
+  sixteenthBirthdayBetween,
+  type AutomaticAccessOutcome,
+  type AutomaticTrigger,
+} from './rules.ts';
+import { addDays, englandDay } from '../platform/dates.ts';
 import * as store from './store.ts';
 
-/** Entries a page: a screenful a person reads; consultations carry their coded entries, so fewer. */
 // --- Automatic prospective access -------------------------------------------------------------
 
-/** Applies the automatic-access rule to one patient inside the caller's transaction. */
+const TRIGGER_LABEL: Record<AutomaticTrigger, string> = {
+  linked: 'account linked',
+  birthday: '16th birthday',
+  bulk: 'practice bulk action',
+};
+
+/**
+ * Applies the automatic-access rule to one patient inside the caller's transaction. `from` is
+ * the England day the access starts: today, or the 16th birthday when a run catches up.
+ */
 export async function applyAutomaticAccess(
   tx: Tx,
-  p: { practiceOds: string; patientId: string; trigger: string; byStaff?: string | null },
+  p: {
+    practiceOds: string;
+    patientId: string;
+    trigger: AutomaticTrigger;
+    byStaff?: string | null;
+    from?: string;
+  },
   now: Date,
 ): Promise<AutomaticAccessOutcome> {
   const patient = await tx
@@ -29,16 +49,25 @@ export async function applyAutomaticAccess(
     .executeTakeFirstOrThrow();
   const { settings } = await settingsOf(tx, p.practiceOds, p.patientId);
   const codes = await store.accessCodes(tx, p.practiceOds, p.patientId, ONLINE_ACCESS_CODES);
+  const today = englandDay(now);
   const outcome = automaticAccess({
     birthDate: patient.birth_date,
-    today: now.toISOString().slice(0, 10),
+    today,
     level: settings.recordLevel,
+    levelSetByHand: settings.recordLevelByHand,
+    trigger: p.trigger,
     codes,
   });
   if (outcome === 'enable')
     await enableFullAccessBySystem(
       tx,
-      { practiceOds: p.practiceOds, patientId: p.patientId, trigger: p.trigger, byStaff: p.byStaff ?? null },
+      {
+        practiceOds: p.practiceOds,
+        patientId: p.patientId,
+        trigger: TRIGGER_LABEL[p.trigger],
+        byStaff: p.byStaff ?? null,
+        from: p.from ?? today,
+      },
       now,
     );
   return outcome;
@@ -61,7 +90,7 @@ export async function bulkEnable(ctx: Ctx, actor: Actor | null): Promise<BulkRes
     .execute();
   const result: BulkResult = {
     enabled: 0,
-    excluded: { 'already-full': 0, 'under-16': 0, 'enhanced-review': 0, declined: 0 },
+    excluded: { 'already-full': 0, 'under-16': 0, 'enhanced-review': 0, declined: 0, 'set-by-hand': 0 },
   };
   await ctx.db.transaction().execute(async (tx) => {
     for (const { patient_id } of linked) {
@@ -71,7 +100,7 @@ export async function bulkEnable(ctx: Ctx, actor: Actor | null): Promise<BulkRes
         {
           practiceOds: staff.practiceOds,
           patientId: patient_id,
-          trigger: 'practice bulk action',
+          trigger: 'bulk',
           byStaff: staff.staffId,
         },
         now,
@@ -96,31 +125,33 @@ export async function bulkEnable(ctx: Ctx, actor: Actor | null): Promise<BulkRes
 }
 
 /**
- * The 16th-birthday run: patients with a linked account who turn 16 today get prospective full
- * access unless the rule excludes them. Returns how many were enabled and excluded.
+ * The 16th-birthday run: patients with a linked account who turned 16 after `since` (the last
+ * run's day) and on or before today get prospective full access from their birthday, unless the
+ * rule excludes them. Days a run was missed are caught up. Without a last run, today alone.
  */
-export async function applyBirthdayAccess(ctx: Ctx): Promise<{ checked: number; enabled: number }> {
+export async function applyBirthdayAccess(
+  ctx: Ctx,
+  since?: string | null,
+): Promise<{ checked: number; enabled: number }> {
   const now = ctx.clock.now();
-  const today = now.toISOString().slice(0, 10);
-  const candidates = await ctx.db
-    .selectFrom('patients as p')
-    .innerJoin('online_accounts as a', 'a.patient_id', 'p.id')
-    .select(['p.id', 'p.practice_ods', 'p.birth_date'])
-    .where(
-      sql<boolean>`to_char(p.birth_date, 'MM-DD') in (${today.slice(5)}, ${today.slice(5) === '03-01' ? '02-29' : today.slice(5)})`,
-    )
-    .execute();
+  const today = englandDay(now);
+  const after = since && since < today ? since : addDays(today, -1);
+  // Born from 16 years before the day after `after` (29 February a day earlier) to 16 years before today.
+  const bornFrom = addDays(`${String(Number(after.slice(0, 4)) - 16).padStart(4, '0')}${after.slice(4)}`, -1);
+  const bornTo = addDays(`${String(Number(today.slice(0, 4)) - 16).padStart(4, '0')}${today.slice(4)}`, 0);
+  const candidates = await store.linkedPatientsBornBetween(ctx.db, bornFrom, bornTo);
   let enabled = 0;
   let checked = 0;
   for (const c of candidates) {
-    if (!turns16On(c.birth_date, today)) continue;
+    const birthday = sixteenthBirthdayBetween(c.birthDate, after, today);
+    if (!birthday) continue;
     checked++;
     const outcome = await ctx.db
       .transaction()
       .execute((tx) =>
         applyAutomaticAccess(
           tx,
-          { practiceOds: c.practice_ods, patientId: c.id, trigger: '16th birthday' },
+          { practiceOds: c.practiceOds, patientId: c.patientId, trigger: 'birthday', from: birthday },
           now,
         ),
       );

@@ -74,12 +74,19 @@ export function mapAllergy(r: Json, ctx: MapContext): MapOutcome {
   if (verification === 'entered-in-error') return { skip: 'AllergyIntolerance (entered-in-error)' };
   const clinicalStatus = statusCode(r.clinicalStatus);
   const type = r.type === 'allergy' || r.type === 'intolerance' ? r.type : null;
+  // Coded manifestations are part of the coded record; a reaction typed as text (or its
+  // description) is free text and goes with the entry's text, shown at full access only.
   const reactions: string[] = [];
+  const reactionText: string[] = [];
   for (const reaction of arr(r.reaction)) {
     for (const m of arr(obj(reaction)?.manifestation)) {
-      const text = conceptDisplay(m);
-      if (text !== null && !reactions.includes(text)) reactions.push(text);
+      const coded = arr(obj(m)?.coding).length > 0 ? conceptDisplay(m) : null;
+      const text = coded ?? conceptText(m);
+      const into = coded !== null ? reactions : reactionText;
+      if (text !== null && !into.includes(text)) into.push(text);
     }
+    const description = str(obj(reaction)?.description);
+    if (description !== null && !reactionText.includes(description)) reactionText.push(description);
   }
   const details: AllergyDetails = {
     kind: 'allergy',
@@ -95,6 +102,7 @@ export function mapAllergy(r: Json, ctx: MapContext): MapOutcome {
     details,
     concept: r.code,
     conceptField: 'AllergyIntolerance.code',
+    extraText: reactionText.map((t) => `Reaction: ${t}`),
     required: true,
     clinical: [
       [

@@ -70,17 +70,30 @@ function categoryOf(r: Json): string | null {
 function measurementOf(r: Json): Measurement | null {
   const quantity = obj(r.valueQuantity);
   const value = num(quantity?.value) ?? num(r.valueInteger);
-  const valueText = str(r.valueString) ?? conceptText(r.valueCodeableConcept) ?? booleanText(r.valueBoolean);
+  // A coded value (a concept's display, yes or no) is part of the coded record; a typed value
+  // (valueString, or a concept with text only) is free text, shown at full access only.
+  const free = str(r.valueString);
+  const coded = codedDisplay(r.valueCodeableConcept) ?? booleanText(r.valueBoolean);
+  const valueText = free ?? coded ?? conceptText(r.valueCodeableConcept);
   if (value === null && valueText === null) return null;
   const range = first(r.referenceRange);
   return {
     value,
     valueText,
+    ...(valueText === null ? {} : { valueCoded: free === null && coded !== null }),
     unit: str(quantity?.unit) ?? str(quantity?.code),
     low: num(obj(range?.low)?.value),
     high: num(obj(range?.high)?.value),
     interpretation: str(obj(first(first(r.interpretation)?.coding))?.code),
   };
+}
+
+function codedDisplay(concept: unknown): string | null {
+  for (const c of arr(obj(concept)?.coding)) {
+    const display = str(obj(c)?.display);
+    if (display !== null) return display;
+  }
+  return null;
 }
 
 function booleanText(v: unknown): string | null {

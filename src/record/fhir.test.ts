@@ -243,9 +243,11 @@ test('AllergyIntolerance → allergy', () => {
     category: 'medication',
     type: 'allergy',
     criticality: 'high',
-    reactions: ['Urticarial rash', 'Wheeze'],
+    reactions: ['Urticarial rash'],
     active: false,
   });
+  // HAZ-02: a reaction typed as text is free text, kept with the entry's text (full access only).
+  assert.equal(e.text, 'Reaction: Wheeze');
 });
 
 test('Immunization → immunisation, including not-done', () => {
@@ -461,7 +463,14 @@ test('Observation (laboratory) → result with measurement, range, interpretatio
   assert.equal(obs.recordedAt, '2020-01-02T09:00:00.123Z');
   assert.deepEqual(obs.details, {
     kind: 'result',
-    measurement: { value: 6.1, valueText: null, unit: 'mmol/L', low: 3.5, high: 5.5, interpretation: 'H' },
+    measurement: {
+      value: 6.1,
+      valueText: null,
+      unit: 'mmol/L',
+      low: 3.5,
+      high: 5.5,
+      interpretation: 'H',
+    },
     components: [],
     reportId: 'DiagnosticReport/r1',
     category: 'laboratory',
@@ -512,6 +521,26 @@ test('Observation (vital signs) → value with components; preliminary → unfil
     }),
   );
   assert.equal(smoker.details.kind === 'value' && smoker.details.measurement?.valueText, 'Never smoked');
+  // HAZ-02: a concept with text only is typed text; a coded display and yes/no are coded values.
+  const valueOf = (o: Record<string, unknown>) => {
+    const d = only(observation({ category: [{ coding: [{ code: 'social-history' }] }], ...o })).details;
+    return d.kind === 'value' ? d.measurement : null;
+  };
+  assert.equal(smoker.details.kind === 'value' && smoker.details.measurement?.valueCoded, false);
+  const coded = valueOf({
+    valueCodeableConcept: {
+      coding: [{ system: 'http://snomed.info/sct', code: '266919005', display: 'Never smoked tobacco' }],
+      text: 'never, but her husband does',
+    },
+  });
+  assert.ok(coded);
+  assert.equal(coded.valueText, 'Never smoked tobacco');
+  assert.equal(coded.valueCoded, true);
+  assert.deepEqual(
+    [valueOf({ valueBoolean: true })?.valueText, valueOf({ valueBoolean: true })?.valueCoded],
+    ['Yes', true],
+  );
+  assert.equal(valueOf({ valueString: 'lives with an abusive partner' })?.valueCoded, false);
 });
 
 // --- Procedure, ServiceRequest, Encounter, DocumentReference --------------------------------

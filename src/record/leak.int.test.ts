@@ -89,6 +89,9 @@ type GenAccess = {
   prospectiveFrom: string | null;
   /** Take prospectiveFrom from this entry's recorded date (to hit the boundary day). */
   prospectiveFromEntry: number | null;
+  /** Detailed and full access began later than prospectiveFrom, on this entry's day (a raised level). */
+  detailedFromEntry: number | null;
+  fullFromEntry: number | null;
   historicAccess: boolean;
   withheld: boolean;
 };
@@ -137,6 +140,8 @@ const genAccess: fc.Arbitrary<GenAccess> = fc.record({
     { nil: null, freq: 4 },
   ),
   prospectiveFromEntry: fc.option(fc.nat(39), { nil: null, freq: 2 }),
+  detailedFromEntry: fc.option(fc.nat(39), { nil: null, freq: 2 }),
+  fullFromEntry: fc.option(fc.nat(39), { nil: null, freq: 2 }),
   historicAccess: often(3),
   withheld: often(10),
 });
@@ -236,7 +241,7 @@ async function writeRecord(entries: readonly GenEntry[], a: GenAccess): Promise<
     const m = markersFor(run, i);
     const coding = [{ system: SNOMED, code: m.code, display: m.title }];
     if (g.sharedCode !== null && (g.kind === 'result' || g.kind === 'value'))
-      coding.unshift({ system: SNOMED, code: sharedCodeOf(run, g.sharedCode), display: 'Shared test' });
+      coding.unshift({ system: SNOMED, code: sharedCodeOf(run, g.sharedCode), display: m.title });
     const linked =
       g.kind !== 'consultation' && g.consultation !== null && consultations.length > 0
         ? consultations[g.consultation % consultations.length]
@@ -256,10 +261,13 @@ async function writeRecord(entries: readonly GenEntry[], a: GenAccess): Promise<
       details: detailsFor(g, m, i),
     };
   });
-  const prospectiveFrom =
-    a.prospectiveFromEntry !== null && entries.length > 0
-      ? (entries[a.prospectiveFromEntry % entries.length]?.recordedAt.slice(0, 10) ?? null)
-      : a.prospectiveFrom;
+  const dayOf = (i: number | null) =>
+    i !== null && entries.length > 0 ? (entries[i % entries.length]?.recordedAt.slice(0, 10) ?? null) : null;
+  const prospectiveFrom = dayOf(a.prospectiveFromEntry) ?? a.prospectiveFrom;
+  const later = (day: string | null, atLeast: boolean) =>
+    !atLeast || prospectiveFrom === null ? null : day && day > prospectiveFrom ? day : prospectiveFrom;
+  const detailedFrom = later(dayOf(a.detailedFromEntry), a.level === 'detailed' || a.level === 'full');
+  const fullFrom = later(dayOf(a.fullFromEntry) ?? detailedFrom, a.level === 'full');
   const now = t.clock.now();
   await db.transaction().execute(async (tx) => {
     await tx.deleteFrom('record_visibility_decisions').where('patient_id', '=', patientId).execute();
@@ -281,7 +289,13 @@ async function writeRecord(entries: readonly GenEntry[], a: GenAccess): Promise<
         .execute();
     await tx
       .updateTable('online_services')
-      .set({ record_level: a.level, prospective_from: prospectiveFrom, historic_access: a.historicAccess })
+      .set({
+        record_level: a.level,
+        prospective_from: prospectiveFrom,
+        detailed_from: detailedFrom,
+        full_from: fullFrom,
+        historic_access: a.historicAccess,
+      })
       .where('patient_id', '=', patientId)
       .execute();
     await tx
@@ -332,7 +346,14 @@ async function writeRecord(entries: readonly GenEntry[], a: GenAccess): Promise<
   );
   return {
     stored,
-    access: { level: a.level, prospectiveFrom, historicAccess: a.historicAccess, withheld: a.withheld },
+    access: {
+      level: a.level,
+      prospectiveFrom,
+      detailedFrom,
+      fullFrom,
+      historicAccess: a.historicAccess,
+      withheld: a.withheld,
+    },
     markers,
     shared: [0, 1, 2].map((k) => sharedCodeOf(run, k)),
   };
@@ -433,89 +454,97 @@ function describe(e: RecordEntry, access: RecordAccess): string {
 
 // --- The property ---------------------------------------------------------------------------------
 
-test('no hidden entry’s id, title, text or code appears in any output', { timeout: 600_000 }, async (ctx) => {
-  const seed = Number(process.env.LEAK_SEED ?? Date.now() % 2_147_483_647);
-  const numRuns = Number(process.env.LEAK_RUNS ?? 20);
-  ctx.diagnostic(
-    `fast-check seed ${String(seed)} (replay with LEAK_SEED=${String(seed)}), ${String(numRuns)} runs`,
-  );
-  let runs = 0;
-  let hiddenChecked = 0;
-  let shownChecked = 0;
-  await fc.assert(
-    fc.asyncProperty(genRecord, genAccess, async (entries, a) => {
-      runs++;
-      const w = await writeRecord(entries, a);
-      const visible = visibleRecord(w.stored, w.access);
-      const visibleIds = new Set(visible.map((e) => e.id));
-      const hidden = w.stored.filter((e) => !visibleIds.has(e.id));
-      const outs = await readEverything(w, visible);
+test(
+  'HAZ-02 HAZ-03 HAZ-11 no hidden entry’s id, title, text or code appears in any output',
+  { timeout: 600_000 },
+  async (ctx) => {
+    const seed = Number(process.env.LEAK_SEED ?? Date.now() % 2_147_483_647);
+    const numRuns = Number(process.env.LEAK_RUNS ?? 20);
+    ctx.diagnostic(
+      `fast-check seed ${String(seed)} (replay with LEAK_SEED=${String(seed)}), ${String(numRuns)} runs`,
+    );
+    let runs = 0;
+    let hiddenChecked = 0;
+    let shownChecked = 0;
+    await fc.assert(
+      fc.asyncProperty(genRecord, genAccess, async (entries, a) => {
+        runs++;
+        const w = await writeRecord(entries, a);
+        const visible = visibleRecord(w.stored, w.access);
+        const visibleIds = new Set(visible.map((e) => e.id));
+        const hidden = w.stored.filter((e) => !visibleIds.has(e.id));
+        const outs = await readEverything(w, visible);
 
-      // Nothing hidden anywhere.
-      for (const e of hidden) {
-        const m = w.markers.get(e.id);
-        assert.ok(m);
-        for (const o of outs)
-          for (const [what, marker] of [
-            ['id', e.id],
-            ['title', m.title],
-            ['text', m.text],
-            ['document content', m.content],
-            ['code', m.code],
-          ] as const)
-            assert.ok(
-              !o.body.includes(marker),
-              `LEAK: ${o.channel} shows the ${what} of a hidden entry ${describe(e, w.access)}`,
-            );
-        hiddenChecked++;
-      }
-
-      // What is shown is really shown (so the property cannot pass by showing nothing), and free
-      // text only at full access.
-      const api = outs.find(
-        (o) => o.channel === 'GET /api/v1/record and every /api/v1/record/sections page (API)',
-      );
-      assert.ok(api);
-      assert.equal(api.status, w.access.level === 'none' ? 403 : 200, `${api.channel}: status`);
-      const asPatient = outs.find((o) => o.channel.includes('as-patient'));
-      const exported = outs.find((o) => o.channel === 'GET /api/v1/record/export (API)');
-      for (const v of visible) {
-        const m = w.markers.get(v.id);
-        const stored = w.stored.find((e) => e.id === v.id);
-        assert.ok(m && stored);
-        assert.ok(
-          api.body.includes(v.id) && api.body.includes(m.title),
-          `${api.channel} shows ${describe(stored, w.access)}`,
-        );
-        assert.ok(asPatient?.body.includes(v.id), `as-patient shows ${describe(stored, w.access)}`);
-        assert.ok(exported?.body.includes(v.id), `export shows ${describe(stored, w.access)}`);
-        const section = SECTION_ORDER.find((s) => s.kind === v.kind);
-        const onPages = outs.some(
-          (o) =>
-            o.channel.startsWith(`GET /patient/record/${section?.slug ?? '?'}?page=`) &&
-            o.body.includes(`data-entry-id="${v.id}"`),
-        );
-        assert.ok(onPages, `section pages show ${describe(stored, w.access)}`);
-        const full = w.access.level === 'full';
-        for (const o of outs) {
-          if (!full && o.body.includes(m.text))
-            assert.fail(`LEAK: ${o.channel} shows free text below full access ${describe(stored, w.access)}`);
-          if (!full && o.body.includes(m.content))
-            assert.fail(
-              `LEAK: ${o.channel} shows document content below full access ${describe(stored, w.access)}`,
-            );
+        // Nothing hidden anywhere.
+        for (const e of hidden) {
+          const m = w.markers.get(e.id);
+          assert.ok(m);
+          for (const o of outs)
+            for (const [what, marker] of [
+              ['id', e.id],
+              ['title', m.title],
+              ['text', m.text],
+              ['document content', m.content],
+              ['code', m.code],
+            ] as const)
+              assert.ok(
+                !o.body.includes(marker),
+                `LEAK: ${o.channel} shows the ${what} of a hidden entry ${describe(e, w.access)}`,
+              );
+          hiddenChecked++;
         }
-        if (full && stored.text !== null)
+
+        // What is shown is really shown (so the property cannot pass by showing nothing), and free
+        // text only at full access.
+        const api = outs.find(
+          (o) => o.channel === 'GET /api/v1/record and every /api/v1/record/sections page (API)',
+        );
+        assert.ok(api);
+        assert.equal(api.status, w.access.level === 'none' ? 403 : 200, `${api.channel}: status`);
+        const asPatient = outs.find((o) => o.channel.includes('as-patient'));
+        const exported = outs.find((o) => o.channel === 'GET /api/v1/record/export (API)');
+        for (const v of visible) {
+          const m = w.markers.get(v.id);
+          const stored = w.stored.find((e) => e.id === v.id);
+          assert.ok(m && stored);
           assert.ok(
-            api.body.includes(m.text),
-            `${api.channel} shows free text at full access ${describe(stored, w.access)}`,
+            api.body.includes(v.id) && api.body.includes(m.title),
+            `${api.channel} shows ${describe(stored, w.access)}`,
           );
-        shownChecked++;
-      }
-    }),
-    { seed, numRuns, endOnFailure: true },
-  );
-  ctx.diagnostic(
-    `${String(runs)} records; ${String(hiddenChecked)} hidden and ${String(shownChecked)} shown entries checked`,
-  );
-});
+          assert.ok(asPatient?.body.includes(v.id), `as-patient shows ${describe(stored, w.access)}`);
+          assert.ok(exported?.body.includes(v.id), `export shows ${describe(stored, w.access)}`);
+          const section = SECTION_ORDER.find((s) => s.kind === v.kind);
+          const onPages = outs.some(
+            (o) =>
+              o.channel.startsWith(`GET /patient/record/${section?.slug ?? '?'}?page=`) &&
+              o.body.includes(`data-entry-id="${v.id}"`),
+          );
+          assert.ok(onPages, `section pages show ${describe(stored, w.access)}`);
+          // Free text only where the rule gives it: at full access, from full access's own start.
+          const content = v.details.kind === 'document' ? v.details.content : null;
+          for (const o of outs) {
+            if (v.text === null && o.body.includes(m.text))
+              assert.fail(
+                `LEAK: ${o.channel} shows free text the rule withholds ${describe(stored, w.access)}`,
+              );
+            if (content === null && o.body.includes(m.content))
+              assert.fail(
+                `LEAK: ${o.channel} shows document content the rule withholds ${describe(stored, w.access)}`,
+              );
+          }
+          if (w.access.level !== 'full') assert.equal(v.text, null, 'no free text below full access');
+          if (v.text !== null)
+            assert.ok(
+              api.body.includes(m.text),
+              `${api.channel} shows free text at full access ${describe(stored, w.access)}`,
+            );
+          shownChecked++;
+        }
+      }),
+      { seed, numRuns, endOnFailure: true },
+    );
+    ctx.diagnostic(
+      `${String(runs)} records; ${String(hiddenChecked)} hidden and ${String(shownChecked)} shown entries checked`,
+    );
+  },
+);

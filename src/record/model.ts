@@ -72,6 +72,11 @@ export type ImmunisationDetails = {
 export type Measurement = {
   value: number | null;
   valueText: string | null;
+  /**
+   * True when valueText is a coded value (a concept's display, yes or no). Free text
+   * (valueString, a concept with text only) is false or absent, and is shown at full access only.
+   */
+  valueCoded?: boolean;
   unit: string | null;
   low: number | null;
   high: number | null;
@@ -163,9 +168,16 @@ export type RecordEntry = Omit<EntryDraft, 'consultationSource'> & {
 
 export type RecordAccess = {
   level: RecordLevel;
-  /** Entries recorded on or after this date are visible (prospective access). */
+  /**
+   * Prospective access, one start date (Europe/London day) for each level's information:
+   * medicines and allergies from prospectiveFrom, the rest of the coded record from detailedFrom,
+   * free text and documents from fullFrom. A level raised later starts its own date then, so
+   * information first shown by the higher level is never shown from a lower level's older date.
+   */
   prospectiveFrom: string | null;
-  /** Entries recorded before prospectiveFrom are visible too (granted after review). */
+  detailedFrom: string | null;
+  fullFrom: string | null;
+  /** Entries recorded before the start dates are visible too (granted after a review). */
   historicAccess: boolean;
   /** The whole record is withheld: nothing but demographics is shown. */
   withheld: boolean;

@@ -52,7 +52,7 @@ async function patientIdOf(email: string): Promise<string> {
   return r.patient_id ?? '';
 }
 
-test('a full-access patient sees medicines, allergies and consultations with notes, but no draft or hidden entry', async () => {
+test('HAZ-11 a full-access patient sees medicines, allergies and consultations with notes, but no draft or hidden entry', async () => {
   const b = await patientBrowser(full);
   const summary = await b.get('/patient/record');
   assert.equal(summary.statusCode, 200);
@@ -108,7 +108,7 @@ test('summary access shows medicines and allergies only; P5 cannot open the reco
   assert.match(r.body, /check your identity/);
 });
 
-test('a clinician hides a consultation and the patient no longer finds it anywhere; the decision is audited', async () => {
+test('HAZ-02 a clinician hides a consultation and the patient no longer finds it anywhere; the decision is audited', async () => {
   const patientId = await patientIdOf(full.email);
   const token = await apiToken(t.app, full.email, DEMO_PASSWORD, full.totpSecret);
   const before = await recordViaApi(t.app, token);
@@ -185,7 +185,7 @@ test('a clinician hides a consultation and the patient no longer finds it anywhe
   assert.match(again.body, new RegExp(consultation.id));
 });
 
-test('withholding the whole record hides everything until it is released', async () => {
+test('HAZ-03 withholding the whole record hides everything until it is released', async () => {
   const patientId = await patientIdOf(full.email);
   const gpToken = await apiToken(t.app, gp.email, DEMO_PASSWORD, gp.totpSecret);
   const nhs = (

@@ -86,7 +86,7 @@ test('who has viewed the record lists staff role and practice, and the patientâ€
   assert.doesNotMatch(api.body, /Dr Gina Patel|gp@ryan/, 'staff are named by role, not by name');
 });
 
-test('a patient asks for older records; a clinician grants it and older entries appear', async () => {
+test('HAZ-06 a patient asks for older records; a clinician grants it only after reviewing the whole record, and older entries appear', async () => {
   const patientId = await patientIdOf(detailed.email);
   const b = await signIn(detailed);
   const before = await b.get('/patient/record/procedures');
@@ -117,6 +117,27 @@ test('a patient asks for older records; a clinician grants it and older entries 
     { decision: 'refused', note: '' },
   );
   assert.equal(refuseWithoutNote.statusCode, 400);
+  // Not before the whole record has been reviewed: the grant is refused and nothing changes.
+  const unreviewed = await clinician.submit(
+    '/staff/review',
+    `/staff/patients/${patientId}/record/historic-access`,
+    { decision: 'granted', note: '' },
+  );
+  assert.equal(unreviewed.statusCode, 409);
+  assert.match(unreviewed.body, /Review the whole record before giving access to older records/);
+  assert.match((await clinician.get('/staff/review')).body, /asthma history/, 'the request is still open');
+  const recordPage = await clinician.get(`/staff/patients/${patientId}/record`);
+  assert.match(recordPage.body, /has not been reviewed for online access/);
+  const marked = await clinician.submit(
+    `/staff/patients/${patientId}/record`,
+    `/staff/patients/${patientId}/record/reviewed`,
+    { back: 'record' },
+  );
+  assert.equal(marked.statusCode, 302);
+  assert.match(
+    (await clinician.get(`/staff/patients/${patientId}/record`)).body,
+    /last reviewed for online access on/,
+  );
   const granted = await clinician.submit(
     '/staff/review',
     `/staff/patients/${patientId}/record/historic-access`,
@@ -193,10 +214,16 @@ test('bulk enable: eligible patients with linked accounts get full access; exclu
   const levels = await t.db.db
     .selectFrom('online_accounts as a')
     .innerJoin('online_services as s', 's.patient_id', 'a.patient_id')
-    .select('s.record_level')
+    .select(['s.record_level', 's.record_level_by_hand as by_hand'])
     .where('a.practice_ods', '=', 'P81082')
     .execute();
-  assert.ok(levels.every((l) => l.record_level === 'full'));
+  // Everyone but those whose level staff set by hand (HAZ-08): their decision stands.
+  assert.ok(levels.filter((l) => !l.by_hand).every((l) => l.record_level === 'full'));
+  assert.ok(
+    levels.some((l) => l.by_hand && l.record_level !== 'full'),
+    'a hand-set level is left',
+  );
+  assert.match(r.body, /Record access set by a member of staff \(left as it is\)/);
   assert.equal(
     (await b.submit('/staff/record-access', '/staff/record-access', {})).body.match(/0 patients now have/)
       ?.length,
@@ -215,7 +242,7 @@ test('automatic access on linking follows the 104/106/103 codes and age', async 
   const outcome = await t.db.db
     .transaction()
     .execute((tx) =>
-      applyAutomaticAccess(tx, { practiceOds: 'N81001', patientId: p.id, trigger: 'test' }, t.clock.now()),
+      applyAutomaticAccess(tx, { practiceOds: 'N81001', patientId: p.id, trigger: 'linked' }, t.clock.now()),
     );
   assert.ok(outcome === 'enable' || outcome === 'already-full');
   const s = await t.db.db
@@ -225,7 +252,14 @@ test('automatic access on linking follows the 104/106/103 codes and age', async 
     .executeTakeFirstOrThrow();
   assert.equal(s.record_level, 'full');
   assert.equal(
-    automaticAccess({ birthDate: '2015-01-01', today: '2026-11-25', level: 'none', codes: [] }),
+    automaticAccess({
+      birthDate: '2015-01-01',
+      today: '2026-11-25',
+      level: 'none',
+      levelSetByHand: false,
+      trigger: 'linked',
+      codes: [],
+    }),
     'under-16',
   );
 });

@@ -241,10 +241,12 @@ export async function completeReview(
 }
 
 /** Marks a patient's record reviewed: imports before now leave the queue. */
-export async function markRecordReviewed(ctx: Ctx, actor: Actor | null, patientId: string): Promise<void> {
+export async function markRecordReviewed(ctx: Ctx, actor: Actor | null, patientId: string): Promise<Date> {
   const staff = assertOwnPracticeStaff(actor, permissions.redact);
   const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (tx) => {
+  if (!/^[0-9a-f-]{36}$/.test(patientId))
+    throw new AppError('not-found', 'No patient with this ID is registered at your practice.');
+  return ctx.db.transaction().execute(async (tx) => {
     const p = await tx
       .selectFrom('patients')
       .select('id')
@@ -277,5 +279,6 @@ export async function markRecordReviewed(ctx: Ctx, actor: Actor | null, patientI
       },
       now,
     );
+    return now;
   });
 }

@@ -16,6 +16,7 @@ import {
 } from './review.ts';
 import { bulkEnable } from './automatic-access.ts';
 import { REDACTION_REASONS, resolvePatientRef } from './staff-service.ts';
+import { englandDay } from '../platform/dates.ts';
 
 const V = 'record/views/';
 
@@ -67,6 +68,16 @@ const historicSchema = {
     },
   },
   response: { 200: { type: 'object', properties: { decision: { type: 'string' } } } },
+} as const;
+
+const reviewSchema = {
+  tags: ['practice'],
+  summary: 'Record that a clinician has reviewed the whole record for online access',
+  description:
+    'Historic (older records) access can only be granted after a whole-record review recorded after the last import.',
+  security: [{ bearer: [] }],
+  params: { type: 'object', required: ['ref'], properties: { ref: { type: 'string' } } },
+  response: { 200: { type: 'object', properties: { reviewed_at: { type: 'string' } } } },
 } as const;
 
 export async function recordExtraRoutes(app: FastifyInstance): Promise<void> {
@@ -141,10 +152,7 @@ export async function recordExtraRoutes(app: FastifyInstance): Promise<void> {
     if (req.actor?.kind !== 'patient') return reply.redirect('/patient/sign-in?next=/patient/record');
     const bundle = await ownRecordExport(ctx(req), req.actor);
     return reply
-      .header(
-        'content-disposition',
-        `attachment; filename="gp-record-${clock.now().toISOString().slice(0, 10)}.json"`,
-      )
+      .header('content-disposition', `attachment; filename="gp-record-${englandDay(clock.now())}.json"`)
       .type('application/fhir+json; charset=utf-8')
       .send(JSON.stringify(bundle, null, 2));
   });
@@ -203,6 +211,8 @@ export async function recordExtraRoutes(app: FastifyInstance): Promise<void> {
     { schema: { hide: true } },
     async (req, reply) => {
       await markRecordReviewed(ctx(req), req.actor, req.params.id);
+      if (formBody(req.body).back === 'record')
+        return reply.redirect(`/staff/patients/${encodeURIComponent(req.params.id)}/record?done=reviewed`);
       return reply.redirect('/staff/review?done=record');
     },
   );
@@ -229,6 +239,15 @@ export async function recordExtraRoutes(app: FastifyInstance): Promise<void> {
           return reply.redirect('/staff/review?done=historic');
         },
       );
+    },
+  );
+  app.post<{ Params: { ref: string } }>(
+    '/api/v1/practice/patients/:ref/record/review',
+    { schema: reviewSchema },
+    async (req) => {
+      const id = await resolvePatientRef(ctx(req), req.actor, req.params.ref);
+      const at = await markRecordReviewed(ctx(req), req.actor, id);
+      return { reviewed_at: at.toISOString() };
     },
   );
   app.post<{ Params: { ref: string }; Body: { decision: 'granted' | 'refused'; note?: string } }>(

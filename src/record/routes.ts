@@ -80,6 +80,8 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
       access: {
         level: summary.access.level,
         prospective_from: summary.access.prospectiveFrom,
+        detailed_from: summary.access.detailedFrom,
+        full_from: summary.access.fullFrom,
         historic_access: summary.access.historicAccess,
         withheld: summary.access.withheld,
       },
@@ -172,7 +174,7 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
         },
         values,
         async () => {
-          await staff.setEntryVisibility(ctx(req), req.actor, req.params.entryId, {
+          await staff.setEntryVisibility(ctx(req), req.actor, req.params.id, req.params.entryId, {
             visible: values.visible === 'yes',
             reason: values.reason ?? null,
             note: values.note ?? null,
@@ -272,6 +274,8 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
         access: {
           level: rec.access.level,
           prospective_from: rec.access.prospectiveFrom,
+          detailed_from: rec.access.detailedFrom,
+          full_from: rec.access.fullFrom,
           historic_access: rec.access.historicAccess,
           withheld: rec.access.withheld,
         },
@@ -293,8 +297,8 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
     '/api/v1/practice/patients/:ref/record/entries/:entryId',
     { schema: recordSchemas.visibility },
     async (req) => {
-      await staff.resolvePatientRef(ctx(req), req.actor, req.params.ref);
-      const e = await staff.setEntryVisibility(ctx(req), req.actor, req.params.entryId, {
+      const patientId = await staff.resolvePatientRef(ctx(req), req.actor, req.params.ref);
+      const e = await staff.setEntryVisibility(ctx(req), req.actor, patientId, req.params.entryId, {
         visible: req.body.visible,
         reason: req.body.reason ?? null,
         note: req.body.note ?? null,

@@ -40,7 +40,7 @@ function entry(over: Partial<RecordEntry> & Pick<RecordEntry, 'kind'>): RecordEn
     source: null,
     clinicalDate: '2026-06-01',
     recordedAt: '2026-06-01T10:00:00Z',
-    coding: [],
+    coding: [{ system: 'http://snomed.info/sct', code: String(100000 + n), display: `entry ${String(n)}` }],
     title: `entry ${String(n)}`,
     text: 'free text',
     consultationId: null,
@@ -57,6 +57,8 @@ function entry(over: Partial<RecordEntry> & Pick<RecordEntry, 'kind'>): RecordEn
 const access = (over: Partial<RecordAccess> = {}): RecordAccess => ({
   level: 'full',
   prospectiveFrom: '2026-01-01',
+  detailedFrom: '2026-01-01',
+  fullFrom: '2026-01-01',
   historicAccess: false,
   withheld: false,
   ...over,
@@ -122,13 +124,10 @@ test('prospective access from a date; historic access shows earlier entries; sum
     oldPastMed.id,
     oldAllergy.id,
   ]);
-  assert.equal(
-    inDateWindow('2025-12-31T23:59:59Z', { prospectiveFrom: '2026-01-01', historicAccess: false }),
-    false,
-  );
+  assert.equal(inDateWindow('2025-12-31T23:59:59Z', '2026-01-01', false), false);
 });
 
-test('never shown: drafts, unfiled results, unreviewed documents, hidden entries, and anything while withheld', () => {
+test('HAZ-11 never shown: drafts, unfiled results, unreviewed documents, hidden entries, and anything while withheld', () => {
   const hidden = [
     entry({ kind: 'consultation', draft: true }),
     entry({ kind: 'procedure', unfiled: true }),
@@ -178,7 +177,14 @@ import {
 } from './rules.ts';
 
 test('automatic access: adults get it unless a 104 is the latest review code or they declined; under-16s never', () => {
-  const base = { birthDate: '1990-05-05', today: '2026-11-25', level: 'none' as const, codes: [] };
+  const base = {
+    birthDate: '1990-05-05',
+    today: '2026-11-25',
+    level: 'none' as const,
+    levelSetByHand: false,
+    trigger: 'linked' as const,
+    codes: [],
+  };
   assert.equal(automaticAccess(base), 'enable');
   assert.equal(automaticAccess({ ...base, level: 'full' }), 'already-full');
   assert.equal(automaticAccess({ ...base, birthDate: '2010-11-26' }), 'under-16');

@@ -2,7 +2,8 @@
 // entries — pages, print, JSON, FHIR export — gets them from visibleRecord(). Hidden entries
 // leave no trace: they are dropped before anything is counted, grouped or numbered.
 import type { RecordLevel } from '../platform/db/schema.ts';
-import type { Coding, EntryKind, RecordAccess, RecordEntry } from './model.ts';
+import { ageOn, birthdayAt, startOfEnglandDay } from '../platform/dates.ts';
+import type { Coding, EntryDetails, EntryKind, Measurement, RecordAccess, RecordEntry } from './model.ts';
 
 /** Headings each level shows (GP Connect PFS permission levels; NHS England DCR definition). */
 const SUMMARY_KINDS: readonly EntryKind[] = ['medication', 'allergy'];
@@ -34,6 +35,25 @@ export function showsFreeText(level: RecordLevel): boolean {
 }
 
 /**
+ * Which level first shows an entry kind: medicines and allergies are summary information, the
+ * rest of the coded record comes with detailed access, documents (like free text) with full.
+ */
+export type Tier = 'summary' | 'detailed' | 'full';
+export function tierOf(kind: EntryKind): Tier {
+  if (kind === 'medication' || kind === 'allergy') return 'summary';
+  return kind === 'document' ? 'full' : 'detailed';
+}
+
+/** The prospective start date of a tier's information (null: none of it is shown by date). */
+export function tierFrom(
+  access: Pick<RecordAccess, 'prospectiveFrom' | 'detailedFrom' | 'fullFrom'>,
+  tier: Tier,
+): string | null {
+  if (tier === 'summary') return access.prospectiveFrom;
+  return tier === 'detailed' ? access.detailedFrom : access.fullFrom;
+}
+
+/**
  * Summary information — current medicines, allergies and adverse reactions — is shown whatever
  * its date; everything else follows prospective and historic access.
  */
@@ -42,37 +62,60 @@ export function isSummaryInformation(e: Pick<RecordEntry, 'kind' | 'details'>): 
   return e.kind === 'medication' && e.details.kind === 'medication' && e.details.status === 'current';
 }
 
-/** Is the entry inside the date window the patient has (prospective from a date, plus historic if granted)? */
-export function inDateWindow(
-  recordedAt: string,
-  access: Pick<RecordAccess, 'prospectiveFrom' | 'historicAccess'>,
-): boolean {
-  if (access.historicAccess) return true;
-  if (!access.prospectiveFrom) return false;
-  return recordedAt.slice(0, 10) >= access.prospectiveFrom;
+/**
+ * Is an entry recorded at `recordedAt` inside a window that starts on England's day `from`
+ * (prospective access), or is every date open (historic access)? The window opens at local
+ * midnight: 00:30 in summer time on the start day is inside, 23:59 the day before is not.
+ */
+export function inDateWindow(recordedAt: string, from: string | null, historicAccess: boolean): boolean {
+  if (historicAccess) return true;
+  if (!from) return false;
+  return Date.parse(recordedAt) >= startOfEnglandDay(from).getTime();
+}
+
+/**
+ * The codes that steer online access (104, 106, 103) are the practice's working notes: never
+ * shown to the patient or a proxy, whatever the level. Matched by code and, for entries typed
+ * without the code, by the terms' words.
+ */
+const ACCESS_CODE_WORDS =
+  /online access to own health record|review (?:not )?indicated before granting access/i;
+export function isAccessControlEntry(e: Pick<RecordEntry, 'coding' | 'title'>): boolean {
+  return (
+    e.coding.some(
+      (c) =>
+        (ONLINE_ACCESS_CODES as readonly string[]).includes(c.code) ||
+        ACCESS_CODE_WORDS.test(c.display ?? ''),
+    ) || ACCESS_CODE_WORDS.test(e.title)
+  );
 }
 
 /** Never shown online, whatever the level (GP Connect PFS; NHS England redaction guidance). */
 export function neverShown(
-  e: Pick<RecordEntry, 'draft' | 'unfiled' | 'unreviewed' | 'visibleOnline'>,
+  e: Pick<RecordEntry, 'draft' | 'unfiled' | 'unreviewed' | 'visibleOnline' | 'coding' | 'title'>,
 ): boolean {
-  return e.draft || e.unfiled || e.unreviewed || !e.visibleOnline;
+  return e.draft || e.unfiled || e.unreviewed || !e.visibleOnline || isAccessControlEntry(e);
 }
 
 /** What a database query may prefilter on: a plan derived from the same rules, never a substitute for them. */
 export type AccessPlan = {
   none: boolean;
   kinds: readonly EntryKind[];
-  recordedFrom: string | null;
+  /** The instant each tier's window opens (ISO), or null when that tier shows nothing by date. */
+  from: Record<Tier, string | null>;
   anyDate: boolean;
 };
 
 export function accessPlan(access: RecordAccess): AccessPlan {
   const none = access.withheld || access.level === 'none';
+  const open = (tier: Tier) => {
+    const day = tierFrom(access, tier);
+    return day ? startOfEnglandDay(day).toISOString() : null;
+  };
   return {
     none,
     kinds: none ? [] : kindsFor(access.level),
-    recordedFrom: access.prospectiveFrom,
+    from: { summary: open('summary'), detailed: open('detailed'), full: open('full') },
     anyDate: access.historicAccess,
   };
 }
@@ -90,45 +133,115 @@ export type VisibleEntry = {
   details: RecordEntry['details'];
 };
 
-function strip(e: RecordEntry, level: RecordLevel): VisibleEntry {
-  const fullText = showsFreeText(level);
-  let details = e.details;
-  if (details.kind === 'document' && !fullText) details = { ...details, content: null };
+/** Interpretation flags that are codes (HL7 v3 ObservationInterpretation); anything else is text. */
+const INTERPRETATION_CODES = new Set([
+  'H',
+  'HH',
+  'HU',
+  'L',
+  'LL',
+  'LU',
+  'N',
+  'A',
+  'AA',
+  'POS',
+  'NEG',
+  'IND',
+  'DET',
+  'ND',
+]);
+
+function codedMeasurement<M extends Measurement>(m: M): M {
+  return {
+    ...m,
+    valueText: m.valueCoded === true ? m.valueText : null,
+    interpretation:
+      m.interpretation !== null && INTERPRETATION_CODES.has(m.interpretation.toUpperCase())
+        ? m.interpretation
+        : null,
+  };
+}
+
+/** The details with every free-text field emptied: what the coded record says of an entry. */
+function codedDetails(d: EntryDetails): EntryDetails {
+  switch (d.kind) {
+    case 'result':
+    case 'value':
+      return {
+        ...d,
+        measurement: d.measurement ? codedMeasurement(d.measurement) : null,
+        components: d.components.map(codedMeasurement),
+      };
+    case 'document':
+      return { ...d, content: null };
+    default:
+      // Problems, medicines (dosage is the prescription's instruction, part of summary
+      // information), allergies (coded reactions only), immunisations, procedures, referrals
+      // and consultations (who, where, what type) hold no narrative.
+      return d;
+  }
+}
+
+/**
+ * The title the coded record gives an entry: the code's display, not text typed with it.
+ * Medicines and allergies keep their name (summary information); another entry with no display
+ * to show is not part of the coded record, so it is not shown without free text.
+ */
+function codedTitle(e: RecordEntry): string | null {
+  const display = e.coding.find((c) => c.display)?.display ?? null;
+  if (display) return display;
+  return e.kind === 'medication' || e.kind === 'allergy' ? e.title : null;
+}
+
+function strip(e: RecordEntry, freeText: boolean): VisibleEntry | null {
+  const title = freeText ? e.title : codedTitle(e);
+  if (title === null) return null;
   return {
     id: e.id,
     kind: e.kind,
     clinicalDate: e.clinicalDate,
     recordedAt: e.recordedAt,
     coding: e.coding,
-    title: e.title,
-    text: fullText ? e.text : null,
+    title,
+    text: freeText ? e.text : null,
     consultationId: e.consultationId,
-    details,
+    details: freeText ? e.details : codedDetails(e.details),
   };
 }
 
 /**
  * The entries a patient may see, stripped for their level. Consultation entries go with their
  * consultation: when a consultation is hidden (draft, redacted, out of the date window or not
- * at this level), the entries made in it are hidden too, so nothing points at it.
+ * at this level), the entries made in it are hidden too, so nothing points at it; summary
+ * information kept from it loses every word of free text.
  */
 export function visibleRecord(entries: readonly RecordEntry[], access: RecordAccess): VisibleEntry[] {
   if (access.withheld || access.level === 'none') return [];
   const kinds = new Set(kindsFor(access.level));
+  const fullLevel = showsFreeText(access.level);
   const passes = (e: RecordEntry) =>
-    kinds.has(e.kind) && !neverShown(e) && (isSummaryInformation(e) || inDateWindow(e.recordedAt, access));
+    kinds.has(e.kind) &&
+    !neverShown(e) &&
+    (isSummaryInformation(e) ||
+      inDateWindow(e.recordedAt, tierFrom(access, tierOf(e.kind)), access.historicAccess));
+  // Free text is full-record information: shown from the full level's own start date.
+  const freeTextOf = (e: RecordEntry) =>
+    fullLevel && inDateWindow(e.recordedAt, access.fullFrom, access.historicAccess);
   const visibleConsultations = new Set<string>();
   for (const e of entries) if (e.kind === 'consultation' && passes(e)) visibleConsultations.add(e.id);
   const out: VisibleEntry[] = [];
   for (const e of entries) {
     if (!passes(e)) continue;
     if (e.consultationId !== null && !visibleConsultations.has(e.consultationId)) {
-      // A coded entry from a hidden consultation is hidden with it; summary information stays.
+      // A coded entry from a hidden consultation is hidden with it; summary information stays,
+      // without any text that came from the consultation.
       if (!isSummaryInformation(e)) continue;
-      out.push({ ...strip(e, access.level), consultationId: null });
+      const kept = strip(e, false);
+      if (kept) out.push({ ...kept, consultationId: null });
       continue;
     }
-    out.push(strip(e, access.level));
+    const shown = strip(e, freeTextOf(e));
+    if (shown) out.push(shown);
   }
   return out;
 }
@@ -222,42 +335,61 @@ export const CODE_NO_ENHANCED_REVIEW = '1364751000000106';
 export const CODE_DECLINED = '1290331000000103';
 export const ONLINE_ACCESS_CODES = [CODE_ENHANCED_REVIEW, CODE_NO_ENHANCED_REVIEW, CODE_DECLINED] as const;
 
-export type AutomaticAccessOutcome = 'enable' | 'already-full' | 'under-16' | 'enhanced-review' | 'declined';
+export type AutomaticAccessOutcome =
+  'enable' | 'already-full' | 'under-16' | 'enhanced-review' | 'declined' | 'set-by-hand';
+
+export type AutomaticTrigger = 'linked' | 'birthday' | 'bulk';
+
+/** Of codes recorded at the same moment, the more restrictive decides: declined, then review. */
+const RESTRICTIVENESS: Record<string, number> = {
+  [CODE_DECLINED]: 3,
+  [CODE_ENHANCED_REVIEW]: 2,
+  [CODE_NO_ENHANCED_REVIEW]: 1,
+};
+
+/** The access code that decides: the latest recorded; at the same moment, the more restrictive. */
+export function decidingAccessCode(codes: readonly { code: string; recordedAt: string }[]): string | null {
+  let best: { code: string; at: number; rank: number } | null = null;
+  for (const c of codes) {
+    const rank = RESTRICTIVENESS[c.code];
+    const at = Date.parse(c.recordedAt);
+    if (rank === undefined || Number.isNaN(at)) continue;
+    if (!best || at > best.at || (at === best.at && rank > best.rank)) best = { code: c.code, at, rank };
+  }
+  return best?.code ?? null;
+}
 
 /**
  * Whether prospective full access switches on automatically (when an account is first linked,
- * at the 16th birthday, or by a practice's bulk action): not for under-16s, not when the patient
- * declined (103), not when the latest of 104/106 is a 104.
+ * at the 16th birthday, or by a practice's bulk action): not for under-16s, not when the
+ * deciding code is a 103 (declined) or a 104 (enhanced review). A level a member of staff set by
+ * hand is their decision about this patient: linking and bulk actions leave it; the 16th
+ * birthday reads the codes afresh, as the national systems do (a 104 keeps access off).
  */
 export function automaticAccess(p: {
   birthDate: string;
   today: string;
   level: RecordLevel;
+  levelSetByHand: boolean;
+  trigger: AutomaticTrigger;
   codes: readonly { code: string; recordedAt: string }[];
 }): AutomaticAccessOutcome {
   if (p.level === 'full') return 'already-full';
   if (ageOn(p.birthDate, p.today) < 16) return 'under-16';
-  if (p.codes.some((c) => c.code === CODE_DECLINED)) return 'declined';
-  const latest = [...p.codes]
-    .filter((c) => c.code === CODE_ENHANCED_REVIEW || c.code === CODE_NO_ENHANCED_REVIEW)
-    .sort((a, b) => b.recordedAt.localeCompare(a.recordedAt))[0];
-  if (latest?.code === CODE_ENHANCED_REVIEW) return 'enhanced-review';
+  const deciding = decidingAccessCode(p.codes);
+  if (deciding === CODE_DECLINED) return 'declined';
+  if (deciding === CODE_ENHANCED_REVIEW) return 'enhanced-review';
+  if (p.levelSetByHand && p.trigger !== 'birthday') return 'set-by-hand';
   return 'enable';
-}
-
-function ageOn(birthDate: string, on: string): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
-  const [y, m, d] = on.split('-').map(Number) as [number, number, number];
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
 /** True on the day a person turns 16 (29 February birthdays count on 1 March in other years). */
 export function turns16On(birthDate: string, today: string): boolean {
-  return ageOn(birthDate, today) === 16 && ageOn(birthDate, previousDay(today)) === 15;
+  return birthdayAt(birthDate, 16) === today;
 }
 
-function previousDay(iso: string): string {
-  const d = new Date(`${iso}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - 1);
-  return d.toISOString().slice(0, 10);
+/** The 16th birthday, when it fell after `since` and on or before `today` (days a run may have missed). */
+export function sixteenthBirthdayBetween(birthDate: string, since: string, today: string): string | null {
+  const day = birthdayAt(birthDate, 16);
+  return day > since && day <= today ? day : null;
 }

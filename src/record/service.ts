@@ -28,13 +28,18 @@ async function settingsAndAccess(
     repeatPrescriptions: row?.repeat_prescriptions ?? false,
     recordLevel: row?.record_level ?? 'none',
     prospectiveFrom: row?.prospective_from ?? null,
+    detailedFrom: row?.detailed_from ?? null,
+    fullFrom: row?.full_from ?? null,
     historicAccess: row?.historic_access ?? false,
+    recordLevelByHand: row?.record_level_by_hand ?? false,
     pharmacyView: row?.pharmacy_view ?? false,
     pharmacyUpdate: row?.pharmacy_update ?? false,
   };
   const access: RecordAccess = {
     level: settings.recordLevel,
     prospectiveFrom: settings.prospectiveFrom,
+    detailedFrom: settings.detailedFrom,
+    fullFrom: settings.fullFrom,
     historicAccess: settings.historicAccess,
     withheld: row?.withheld ?? false,
   };

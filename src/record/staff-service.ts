@@ -35,6 +35,8 @@ export type StaffRecord = {
   access: RecordAccess;
   entries: RecordEntry[];
   withheld: { reason: string | null; at: Date | null } | null;
+  /** The last whole-record review for online access (historic access needs one after the last import). */
+  reviewed: { at: Date; by: string | null } | null;
   canRedact: boolean;
 };
 
@@ -70,6 +72,9 @@ export async function staffRecord(
     access,
     entries,
     withheld: controls?.withheld ? { reason: controls.withheld_reason, at: controls.withheld_at } : null,
+    reviewed: controls?.last_reviewed_at
+      ? { at: controls.last_reviewed_at, by: controls.last_reviewed_by_name }
+      : null,
     canRedact: can(staff, permissions.redact, staff.practiceOds),
   };
 }
@@ -107,10 +112,14 @@ export const REDACTION_REASONS = {
 } as const;
 export type RedactionReason = keyof typeof REDACTION_REASONS;
 
-/** A clinician shows or hides one entry online, with a reason when hiding. */
+/**
+ * A clinician shows or hides one entry online, with a reason when hiding. The entry must belong
+ * to the patient named in the request: another patient's entry is simply not found.
+ */
 export async function setEntryVisibility(
   ctx: Ctx,
   actor: Actor | null,
+  patientId: string,
   entryId: string,
   input: { visible: boolean; reason?: string | null; note?: string | null },
 ): Promise<RecordEntry> {
@@ -128,7 +137,8 @@ export async function setEntryVisibility(
     const entry = /^[0-9a-f-]{36}$/.test(entryId)
       ? await store.entryById(tx, staff.practiceOds, entryId)
       : undefined;
-    if (!entry) throw new AppError('not-found', 'No such record entry at your practice.');
+    if (!entry || entry.patientId !== patientId)
+      throw new AppError('not-found', 'This patient’s record has no such entry.');
     await tx
       .updateTable('record_entries')
       .set({ visible_online: input.visible, updated_at: now })

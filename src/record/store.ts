@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../platform/db/index.ts';
 import type { RecordEntriesTable } from '../platform/db/schema.ts';
 import type { EntryDraft, EntryKind, RecordEntry } from './model.ts';
-import type { AccessPlan } from './rules.ts';
+import type { AccessPlan, Tier } from './rules.ts';
 
 type Q = Db | Tx;
 
@@ -54,12 +54,19 @@ export async function visibleCandidates(
 ): Promise<{ entries: RecordEntry[]; consultations: RecordEntry[] }> {
   const kinds = options.kinds.filter((k) => plan.kinds.includes(k));
   if (plan.none || kinds.length === 0) return { entries: [], consultations: [] };
+  // Each level's information has its own start (the plan gives each tier's opening instant).
+  const opens = (alias: string, tier: Tier) => {
+    const from = plan.from[tier];
+    return from
+      ? sql<boolean>`${sql.ref(`${alias}.recorded_at`)} >= ${from}::timestamptz`
+      : sql<boolean>`false`;
+  };
   const window = (alias: string) =>
     plan.anyDate
       ? sql<boolean>`true`
-      : plan.recordedFrom
-        ? sql<boolean>`${sql.ref(`${alias}.recorded_at`)} >= ${plan.recordedFrom}::date`
-        : sql<boolean>`false`;
+      : sql<boolean>`(case ${sql.ref(`${alias}.kind`)} when 'medication' then ${opens(alias, 'summary')}
+          when 'allergy' then ${opens(alias, 'summary')} when 'document' then ${opens(alias, 'full')}
+          else ${opens(alias, 'detailed')} end)`;
   const consultationsShown = plan.kinds.includes('consultation');
   // The consultation an entry was made in is joined by primary key (an EXISTS here became a scan
   // of every consultation in the table).
@@ -256,10 +263,12 @@ export async function upsertEntries(
 
 export async function controlsFor(db: Q, practiceOds: string, patientId: string) {
   return db
-    .selectFrom('record_controls')
-    .selectAll()
-    .where('practice_ods', '=', practiceOds)
-    .where('patient_id', '=', patientId)
+    .selectFrom('record_controls as c')
+    .leftJoin('staff_users as s', 's.id', 'c.last_reviewed_by')
+    .selectAll('c')
+    .select('s.name as last_reviewed_by_name')
+    .where('c.practice_ods', '=', practiceOds)
+    .where('c.patient_id', '=', patientId)
     .executeTakeFirst();
 }
 
@@ -396,7 +405,10 @@ export async function accessRow(db: Q, practiceOds: string, patientId: string) {
       's.repeat_prescriptions',
       's.record_level',
       's.prospective_from',
+      's.detailed_from',
+      's.full_from',
       's.historic_access',
+      's.record_level_by_hand',
       's.pharmacy_view',
       's.pharmacy_update',
       'c.withheld',
@@ -449,4 +461,20 @@ export async function refreshStatisticsAfter(db: Db, counts: readonly UpsertCoun
   for (const c of counts)
     for (const n of [...Object.values(c.created), ...Object.values(c.updated)]) rows += n;
   if (rows >= ANALYZE_AFTER_ROWS) await sql`analyze record_entries`.execute(db);
+}
+
+/** Patients with a linked online account born between two days (inclusive), at any practice. */
+export async function linkedPatientsBornBetween(
+  db: Q,
+  from: string,
+  to: string,
+): Promise<{ patientId: string; practiceOds: string; birthDate: string }[]> {
+  const rows = await db
+    .selectFrom('patients as p')
+    .innerJoin('online_accounts as a', 'a.patient_id', 'p.id')
+    .select(['p.id', 'p.practice_ods', 'p.birth_date'])
+    .where('p.birth_date', '>=', from)
+    .where('p.birth_date', '<=', to)
+    .execute();
+  return rows.map((r) => ({ patientId: r.id, practiceOds: r.practice_ods, birthDate: r.birth_date }));
 }

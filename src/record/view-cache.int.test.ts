@@ -60,7 +60,7 @@ test('the record version rises once per statement that adds, changes or removes 
   assert.equal(await version(), v0 + 1, 'a statement that touches nothing changes nothing');
 });
 
-test('a page seen before an entry is hidden no longer shows it, on the page or in the API', async () => {
+test('HAZ-16 a page seen before an entry is hidden no longer shows it, on the page or in the API', async () => {
   const token = await apiToken(t.app, full.email, DEMO_PASSWORD, full.totpSecret);
   const api = () =>
     t.app.inject({
@@ -79,7 +79,7 @@ test('a page seen before an entry is hidden no longer shows it, on the page or i
   assert.match((await b.get('/patient/record/consultations')).body, new RegExp(id));
 });
 
-test('a change of access (level, withhold) or a deleted entry shows at once', async () => {
+test('HAZ-16 a change of access (level, withhold) or a deleted entry shows at once', async () => {
   const id = await firstConsultationId();
   await sql`update online_services set record_level = 'summary' where patient_id = ${patientId}`.execute(
     t.db.db,

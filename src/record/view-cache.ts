@@ -38,6 +38,8 @@ function keyOf(k: ViewOf): string | null {
     k.version,
     a.level,
     a.prospectiveFrom ?? '-',
+    a.detailedFrom ?? '-',
+    a.fullFrom ?? '-',
     a.historicAccess,
     a.withheld,
     k.view,

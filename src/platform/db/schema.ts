@@ -116,7 +116,10 @@ export type OnlineServicesTable = {
   repeat_prescriptions: boolean;
   record_level: RecordLevel;
   prospective_from: DateOnly | null;
+  detailed_from: DateOnly | null;
+  full_from: DateOnly | null;
   historic_access: boolean;
+  record_level_by_hand: Generated<boolean>;
   pharmacy_view: boolean;
   pharmacy_update: boolean;
   version: number;
