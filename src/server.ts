@@ -8,7 +8,7 @@ import { systemClock } from './platform/clock.ts';
 import { openDatabase, pgliteDirFor, type DatabaseHandle } from './platform/db/index.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { purgeExpired } from './platform/auth/sessions.ts';
-import { claimDailyRun, claimDailyRunSince } from './platform/jobs.ts';
+import { claimDailyRun, claimDailyRunSince, releaseDailyRun } from './platform/jobs.ts';
 import { deliverDue, queueReminders } from './notifications/deliver.ts';
 import { runTemplatesForward } from './appointments/setup-service.ts';
 import { forgetIdempotencyKeys } from './appointments/store.ts';
@@ -110,13 +110,13 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
     const ctx = { db: handle.db, clock: systemClock, meta: null };
     void (async () => {
       // Once a day, in whichever process claims it first: the 16th-birthday record access run.
-      const birthdays = await claimDailyRunSince(
-        handle.db,
-        'record-16th-birthdays',
-        englandDay(systemClock.now()),
-      );
+      const today = englandDay(systemClock.now());
+      const birthdays = await claimDailyRunSince(handle.db, 'record-16th-birthdays', today);
       if (birthdays) {
         const r = await applyBirthdayAccess(ctx, birthdays.previous);
+        // Patients the run could not do are covered again by the next run.
+        if (r.failed > 0)
+          await releaseDailyRun(handle.db, 'record-16th-birthdays', today, birthdays.previous);
         app.log.info(r, '16th-birthday record access run');
       }
       // Weekly templates run forward so sessions stay set up four weeks ahead.

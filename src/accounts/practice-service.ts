@@ -19,6 +19,7 @@ import {
   LINKAGE_KEY_LENGTH,
   normaliseNhsNumber,
   normaliseSettings,
+  opensEarlier,
   VERIFICATION_METHODS,
   type ServiceSettings,
   type SettingsChange,
@@ -204,7 +205,14 @@ export async function changeServices(ctx: Ctx, actor: Actor | null, patientId: s
     const recordFields = ['recordLevel', 'prospectiveFrom', 'historicAccess'];
     if (Object.keys(changed).some((k) => recordFields.includes(k)))
       assertCan(staff, permissions.changeRecordAccess, staff.practiceOds);
-    if (next.historicAccess && !current.settings.historicAccess)
+    // Older records need a whole-record review: historic access, or a typed start date earlier
+    // than the change would otherwise give.
+    const usual = normaliseSettings(
+      { ...requested, prospectiveFrom: current.settings.prospectiveFrom },
+      current.settings,
+      today(now),
+    );
+    if ((next.historicAccess && !current.settings.historicAccess) || opensEarlier(usual, next))
       await assertReviewedForHistoricAccess(tx, staff.practiceOds, patient.id);
     const reason = input.reason?.trim() || null;
     const version = await writeSettings(
@@ -332,7 +340,7 @@ export async function settingsOf(
   db: Db | Tx,
   practiceOds: string,
   patientId: string,
-): Promise<{ settings: ServiceSettings; version: number }> {
+): Promise<{ settings: ServiceSettings; version: number; updatedAt: Date | null }> {
   return store.settingsFor(db, practiceOds, patientId);
 }
 
@@ -434,7 +442,7 @@ async function assertReviewedForHistoricAccess(
   if (!r.reviewedAt) {
     throw new AppError(
       'conflict',
-      'Review the whole record before giving access to older records: no review of this record has been recorded.',
+      'Review the whole record before giving access to older records (historic access or an earlier start date): no review of this record has been recorded.',
       { reason: 'record-not-reviewed' },
     );
   }

@@ -12,6 +12,7 @@ import {
   NO_SERVICES,
   nhsCheckDigit,
   normaliseSettings,
+  opensEarlier,
   passwordProblem,
   serviceAccess,
   testNhsNumber,
@@ -187,4 +188,40 @@ test('ages and ISO dates', () => {
   assert.equal(isIsoDate('2026-02-29'), false);
   assert.equal(isIsoDate('2024-02-29'), true);
   assert.equal(isIsoDate('24-02-29'), false);
+});
+
+test('HAZ-06 historic access covers the level it was granted at; raising keeps it there, lowering narrows it', () => {
+  const summary = normaliseSettings({ ...NO_SERVICES, recordLevel: 'summary' }, NO_SERVICES, '2024-03-01');
+  const granted = normaliseSettings({ ...summary, historicAccess: true }, summary, '2024-04-01');
+  assert.equal(granted.historicLevel, 'summary');
+  const raised = normaliseSettings({ ...granted, recordLevel: 'full' }, granted, '2026-12-01');
+  assert.equal(raised.historicLevel, 'summary', 'older notes are not opened by the raise');
+  const full = normaliseSettings({ ...NO_SERVICES, recordLevel: 'full' }, NO_SERVICES, '2025-01-01');
+  const fullHistoric = normaliseSettings({ ...full, historicAccess: true }, full, '2025-02-01');
+  const lowered = normaliseSettings({ ...fullHistoric, recordLevel: 'detailed' }, fullHistoric, '2025-03-01');
+  assert.equal(lowered.historicLevel, 'detailed');
+  const off = normaliseSettings({ ...lowered, recordLevel: 'none' }, lowered, '2025-04-01');
+  assert.equal(off.historicLevel, null);
+});
+
+test('HAZ-06 a typed start date earlier than the change would give opens older records (a review is needed)', () => {
+  const detailed = normaliseSettings({ ...NO_SERVICES, recordLevel: 'detailed' }, NO_SERVICES, '2025-06-10');
+  const withDate = (date: string) =>
+    normaliseSettings({ ...detailed, recordLevel: 'full', prospectiveFrom: date }, detailed, '2026-12-01');
+  const usual = normaliseSettings({ ...detailed, recordLevel: 'full' }, detailed, '2026-12-01');
+  assert.equal(opensEarlier(usual, withDate('2000-01-01')), true, 'years of notes');
+  assert.equal(opensEarlier(usual, withDate('2025-07-01')), true, 'the full level still moves earlier');
+  assert.equal(opensEarlier(usual, withDate('2027-01-01')), false, 'a later date only restricts');
+  assert.equal(opensEarlier(usual, usual), false);
+  const fromNone = normaliseSettings(
+    { ...NO_SERVICES, recordLevel: 'summary', prospectiveFrom: '2023-10-31' },
+    NO_SERVICES,
+    '2026-12-01',
+  );
+  const fromNoneUsual = normaliseSettings(
+    { ...NO_SERVICES, recordLevel: 'summary' },
+    NO_SERVICES,
+    '2026-12-01',
+  );
+  assert.equal(opensEarlier(fromNoneUsual, fromNone), true, 'switching on with a past date');
 });

@@ -84,6 +84,8 @@ export type ServiceSettings = {
   /** Free text and documents from this day: the day full access began (kept by the rules). */
   fullFrom: string | null;
   historicAccess: boolean;
+  /** The level historic access was granted at: a level raised later does not open older information of the new level. */
+  historicLevel: Exclude<RecordLevel, 'none'> | null;
   /** The record level was last set by a member of staff (automatic access by linking or bulk leaves it). */
   recordLevelByHand: boolean;
   pharmacyView: boolean;
@@ -98,6 +100,7 @@ export const NO_SERVICES: ServiceSettings = {
   detailedFrom: null,
   fullFrom: null,
   historicAccess: false,
+  historicLevel: null,
   recordLevelByHand: false,
   pharmacyView: false,
   pharmacyUpdate: false,
@@ -232,7 +235,14 @@ export function normaliseSettings(
   today: string,
 ): ServiceSettings {
   if (next.recordLevel === 'none')
-    return { ...next, prospectiveFrom: null, detailedFrom: null, fullFrom: null, historicAccess: false };
+    return {
+      ...next,
+      prospectiveFrom: null,
+      detailedFrom: null,
+      fullFrom: null,
+      historicAccess: false,
+      historicLevel: null,
+    };
   const chosen =
     next.prospectiveFrom !== null && next.prospectiveFrom !== previous.prospectiveFrom
       ? next.prospectiveFrom
@@ -244,12 +254,42 @@ export function normaliseSettings(
     if (chosen) return chosen;
     return before >= tierRank && kept ? kept : today;
   };
+  // Historic access covers the levels held when it was granted; lowering the level narrows it.
+  const historicLevel: ServiceSettings['historicLevel'] = !next.historicAccess
+    ? null
+    : previous.historicAccess
+      ? lowerLevel(previous.historicLevel ?? nonNone(previous.recordLevel), next.recordLevel)
+      : next.recordLevel;
   return {
     ...next,
     prospectiveFrom: dateFor(1, previous.prospectiveFrom),
     detailedFrom: dateFor(2, previous.detailedFrom),
     fullFrom: dateFor(3, previous.fullFrom),
+    historicLevel,
   };
+}
+
+function nonNone(level: RecordLevel): Exclude<RecordLevel, 'none'> {
+  return level === 'none' ? 'summary' : level;
+}
+
+function lowerLevel(
+  a: Exclude<RecordLevel, 'none'>,
+  b: Exclude<RecordLevel, 'none'>,
+): Exclude<RecordLevel, 'none'> {
+  return RECORD_LEVEL_RANK[a] <= RECORD_LEVEL_RANK[b] ? a : b;
+}
+
+/**
+ * Does `next` show any level's information from an earlier date than `usual` (the same change
+ * without a typed start date)? Then the typed date gives older records, which needs a review.
+ */
+export function opensEarlier(usual: ServiceSettings, next: ServiceSettings): boolean {
+  return (['prospectiveFrom', 'detailedFrom', 'fullFrom'] as const).some((k) => {
+    const n = next[k];
+    const u = usual[k];
+    return n !== null && (u === null || n < u);
+  });
 }
 
 export function diffSettings(before: ServiceSettings, after: ServiceSettings): SettingsChange {

@@ -18,6 +18,7 @@ export function settingsFromRow(row: Selectable<OnlineServicesTable> | undefined
     detailedFrom: row.detailed_from,
     fullFrom: row.full_from,
     historicAccess: row.historic_access,
+    historicLevel: row.historic_level,
     recordLevelByHand: row.record_level_by_hand,
     pharmacyView: row.pharmacy_view,
     pharmacyUpdate: row.pharmacy_update,
@@ -84,14 +85,14 @@ export async function settingsFor(
   db: Q,
   practiceOds: string,
   patientId: string,
-): Promise<{ settings: ServiceSettings; version: number }> {
+): Promise<{ settings: ServiceSettings; version: number; updatedAt: Date | null }> {
   const row = await db
     .selectFrom('online_services')
     .selectAll()
     .where('practice_ods', '=', practiceOds)
     .where('patient_id', '=', patientId)
     .executeTakeFirst();
-  return { settings: settingsFromRow(row), version: row?.version ?? 0 };
+  return { settings: settingsFromRow(row), version: row?.version ?? 0, updatedAt: row?.updated_at ?? null };
 }
 
 export async function saveSettings(
@@ -113,6 +114,7 @@ export async function saveSettings(
     detailed_from: p.settings.detailedFrom,
     full_from: p.settings.fullFrom,
     historic_access: p.settings.historicAccess,
+    historic_level: p.settings.historicLevel,
     record_level_by_hand: p.settings.recordLevelByHand,
     pharmacy_view: p.settings.pharmacyView,
     pharmacy_update: p.settings.pharmacyUpdate,
@@ -216,7 +218,7 @@ export async function reviewState(
 ): Promise<{ reviewedAt: Date | null; lastImportedAt: Date | null }> {
   const r = await sql<{ reviewed_at: Date | null; last_imported_at: Date | null }>`
     select
-      (select last_reviewed_at from record_controls
+      (select whole_record_reviewed_at from record_controls
         where practice_ods = ${practiceOds} and patient_id = ${patientId}) as reviewed_at,
       (select max(imported_at) from record_entries
         where practice_ods = ${practiceOds} and patient_id = ${patientId}) as last_imported_at`.execute(db);

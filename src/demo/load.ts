@@ -146,11 +146,12 @@ export async function loadDemo(db: Db, clock: Clock): Promise<DemoSummary> {
         clinician &&
         (services.appointments || services.repeatPrescriptions || services.recordLevel !== 'none')
       ) {
-        // Historic access comes after the record is loaded and reviewed (below).
+        // Older records (an earlier start date, historic access) come once the record is loaded
+        // and the GP has reviewed it (below).
         await changeServices(ctx, clinician, patientId, {
           ...services,
           historicAccess: false,
-          prospectiveFrom: 'prospectiveFrom' in services ? services.prospectiveFrom : undefined,
+          prospectiveFrom: undefined,
           pharmacyView: services.repeatPrescriptions,
           expectedVersion: 0,
           reason: 'Demo data',
@@ -239,12 +240,14 @@ export async function loadDemo(db: Db, clock: Clock): Promise<DemoSummary> {
           note: 'Demo: mentions a family member',
         });
     }
-    // Older records only after the GP has reviewed the whole record.
-    if (gp && 'historicAccess' in a.services && a.services.historicAccess) {
-      await markRecordReviewed(ctx, gp, patientId);
+    // Older records only after the GP has reviewed the whole record: the demo's access began
+    // on the national go-live date, and one patient has historic access too.
+    if (gp && (a.services.prospectiveFrom || a.services.historicAccess)) {
+      await markRecordReviewed(ctx, gp, patientId, 'whole-record');
       const { version } = await settingsOf(db, practiceOds, patientId);
       await changeServices(ctx, gp, patientId, {
-        historicAccess: true,
+        prospectiveFrom: a.services.prospectiveFrom,
+        historicAccess: a.services.historicAccess ?? false,
         expectedVersion: version,
         reason: 'Demo: whole record reviewed before giving older records',
       });

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addDays, ageOn, birthdayAt, englandDay, isIsoDate, startOfEnglandDay } from './dates.ts';
+import {
+  addDays,
+  ageOn,
+  birthdayAt,
+  englandDay,
+  englandDayOf,
+  isIsoDate,
+  startOfEnglandDay,
+} from './dates.ts';
 
 test('HAZ-07 England’s day: 00:30 in summer time is already the next day (UTC still says yesterday)', () => {
   const at = new Date('2026-07-15T23:30:00Z'); // 00:30 BST on 16 July
@@ -34,4 +42,10 @@ test('HAZ-05 birthdays: 29 February comes on 1 March in a common year, the day b
   assert.equal(ageOn('2010-06-15', '2026-06-15'), 16);
   assert.equal(ageOn('2012-02-29', '2027-02-28'), 14);
   assert.equal(ageOn('2012-02-29', '2027-03-01'), 15);
+});
+
+test('HAZ-07 the day of a recorded time is England’s: 23:30 UTC in July is the next day', () => {
+  assert.equal(englandDayOf('2026-07-15T23:30:00.000Z'), '2026-07-16');
+  assert.equal(englandDayOf('2026-07-15'), '2026-07-15');
+  assert.equal(englandDayOf('2026-12-15T23:30:00Z'), '2026-12-15');
 });

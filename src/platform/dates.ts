@@ -10,6 +10,13 @@ export function englandDay(at: Date): string {
   return formatInTimeZone(at, ENGLAND_TIME_ZONE, 'yyyy-MM-dd');
 }
 
+/** England's day of a date ('YYYY-MM-DD', as it is) or a date-time (its instant, in England). */
+export function englandDayOf(dateOrDateTime: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(dateOrDateTime)) return dateOrDateTime;
+  const at = new Date(dateOrDateTime);
+  return Number.isNaN(at.getTime()) ? dateOrDateTime.slice(0, 10) : englandDay(at);
+}
+
 /** The instant a Europe/London day begins (its local midnight). */
 export function startOfEnglandDay(day: string): Date {
   return fromZonedTime(`${day}T00:00:00`, ENGLAND_TIME_ZONE);

@@ -30,3 +30,21 @@ export async function claimDailyRunSince(
   const row = r.rows[0];
   return row ? { previous: row.previous } : null;
 }
+
+/**
+ * Gives a claimed day back after a run that did not finish its work, so the next run covers
+ * the same days again (only if no later run has claimed the job meanwhile).
+ */
+export async function releaseDailyRun(
+  db: Db,
+  name: string,
+  claimed: string,
+  previous: string | null,
+): Promise<void> {
+  if (previous === null) {
+    await sql`delete from daily_jobs where name = ${name} and last_run_on = ${claimed}::date`.execute(db);
+    return;
+  }
+  await sql`update daily_jobs set last_run_on = ${previous}::date
+    where name = ${name} and last_run_on = ${claimed}::date`.execute(db);
+}

@@ -37,6 +37,7 @@ export async function applyAutomaticAccess(
     patientId: string;
     trigger: AutomaticTrigger;
     byStaff?: string | null;
+    /** The 16th birthday a birthday run applies (access starts then). */
     from?: string;
   },
   now: Date,
@@ -47,7 +48,7 @@ export async function applyAutomaticAccess(
     .where('practice_ods', '=', p.practiceOds)
     .where('id', '=', p.patientId)
     .executeTakeFirstOrThrow();
-  const { settings } = await settingsOf(tx, p.practiceOds, p.patientId);
+  const { settings, updatedAt } = await settingsOf(tx, p.practiceOds, p.patientId);
   const codes = await store.accessCodes(tx, p.practiceOds, p.patientId, ONLINE_ACCESS_CODES);
   const today = englandDay(now);
   const outcome = automaticAccess({
@@ -55,7 +56,9 @@ export async function applyAutomaticAccess(
     today,
     level: settings.recordLevel,
     levelSetByHand: settings.recordLevelByHand,
+    levelSetOn: updatedAt ? englandDay(updatedAt) : null,
     trigger: p.trigger,
+    ...(p.from ? { birthday: p.from } : {}),
     codes,
   });
   if (outcome === 'enable')
@@ -132,7 +135,7 @@ export async function bulkEnable(ctx: Ctx, actor: Actor | null): Promise<BulkRes
 export async function applyBirthdayAccess(
   ctx: Ctx,
   since?: string | null,
-): Promise<{ checked: number; enabled: number }> {
+): Promise<{ checked: number; enabled: number; failed: number }> {
   const now = ctx.clock.now();
   const today = englandDay(now);
   const after = since && since < today ? since : addDays(today, -1);
@@ -142,20 +145,27 @@ export async function applyBirthdayAccess(
   const candidates = await store.linkedPatientsBornBetween(ctx.db, bornFrom, bornTo);
   let enabled = 0;
   let checked = 0;
+  let failed = 0;
   for (const c of candidates) {
     const birthday = sixteenthBirthdayBetween(c.birthDate, after, today);
     if (!birthday) continue;
     checked++;
-    const outcome = await ctx.db
-      .transaction()
-      .execute((tx) =>
-        applyAutomaticAccess(
-          tx,
-          { practiceOds: c.practiceOds, patientId: c.patientId, trigger: 'birthday', from: birthday },
-          now,
-        ),
-      );
-    if (outcome === 'enable') enabled++;
+    // One patient's failure (a concurrent edit, say) must not cost the others their access;
+    // the caller gives the day back so the next run covers the failed ones again.
+    try {
+      const outcome = await ctx.db
+        .transaction()
+        .execute((tx) =>
+          applyAutomaticAccess(
+            tx,
+            { practiceOds: c.practiceOds, patientId: c.patientId, trigger: 'birthday', from: birthday },
+            now,
+          ),
+        );
+      if (outcome === 'enable') enabled++;
+    } catch {
+      failed++;
+    }
   }
-  return { checked, enabled };
+  return { checked, enabled, failed };
 }

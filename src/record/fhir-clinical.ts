@@ -2,16 +2,18 @@
 import { buildEntry, type MapContext, type MapOutcome } from './fhir-entry.ts';
 import {
   arr,
+  codedText,
   codingsOf,
-  conceptDisplay,
   conceptText,
   extensionCode,
   extensionsNamed,
   first,
+  labelled,
   obj,
   statusCode,
   str,
   subExtension,
+  typedOnly,
   type Json,
 } from './fhir-util.ts';
 import { SNOMED, type AllergyDetails, type ProblemDetails } from './model.ts';
@@ -80,9 +82,12 @@ export function mapAllergy(r: Json, ctx: MapContext): MapOutcome {
   const reactionText: string[] = [];
   for (const reaction of arr(r.reaction)) {
     for (const m of arr(obj(reaction)?.manifestation)) {
-      const coded = arr(obj(m)?.coding).length > 0 ? conceptDisplay(m) : null;
+      // Only a coding's display is coded; a code without one is shown by its typed text, as free text.
+      const coded = arr(obj(m)?.coding)
+        .map((c) => str(obj(c)?.display))
+        .find((d) => d !== null);
       const text = coded ?? conceptText(m);
-      const into = coded !== null ? reactions : reactionText;
+      const into = coded !== undefined ? reactions : reactionText;
       if (text !== null && !into.includes(text)) into.push(text);
     }
     const description = str(obj(reaction)?.description);
@@ -125,9 +130,10 @@ export function mapImmunization(r: Json, ctx: MapContext): MapOutcome {
     details: {
       kind: 'immunisation',
       doseNumber: typeof dose === 'number' || typeof dose === 'string' ? String(dose) : null,
-      site: conceptText(r.site),
+      site: codedText(r.site),
       status: str(r.status),
     },
+    extraText: [labelled('Site', typedOnly(r.site))],
     concept: r.vaccineCode,
     conceptField: 'Immunization.vaccineCode',
     required: true,

@@ -1,7 +1,18 @@
 // Encounter → 'consultation'; DocumentReference → 'document'.
 import { buildEntry, type MapContext, type MapOutcome } from './fhir-entry.ts';
 import { attachmentText } from './fhir-results.ts';
-import { arr, conceptDisplay, conceptText, first, obj, str, type Json } from './fhir-util.ts';
+import {
+  arr,
+  codedText,
+  conceptDisplay,
+  conceptText,
+  first,
+  labelled,
+  obj,
+  str,
+  typedOnly,
+  type Json,
+} from './fhir-util.ts';
 
 export function mapEncounter(r: Json, ctx: MapContext): MapOutcome {
   if (r.status === 'entered-in-error' || r.status === 'cancelled') return { skip: `Encounter (${r.status})` };
@@ -12,8 +23,9 @@ export function mapEncounter(r: Json, ctx: MapContext): MapOutcome {
       kind: 'consultation',
       clinician: clinicianOf(r, ctx),
       location: ctx.index.name(first(r.location)?.location, r) ?? ctx.index.name(r.serviceProvider, r),
-      consultationType: conceptText(type),
+      consultationType: codedText(type),
     },
+    extraText: [labelled('Type', typedOnly(type))],
     concept: type,
     conceptField: 'Encounter.type',
     required: false,

@@ -635,15 +635,26 @@ function withoutKnownLosses(d: EntryDetails): EntryDetails {
   if (d.kind === 'problem') return { ...d, significance: null };
   if (d.kind === 'medication') return { ...d, lastIssued: null };
   if (d.kind === 'result') return { ...d, reportId: null };
-  // Reaction codes are not kept, so an exported reaction comes back as typed text (HAZ-02).
+  // Codes of reactions, sites and component names are not kept, so what the export writes as
+  // text comes back as typed text (HAZ-02).
   if (d.kind === 'allergy') return { ...d, reactions: [] };
+  if (d.kind === 'immunisation') return { ...d, site: null };
+  if (d.kind === 'value') return { ...d, components: d.components.map((c) => ({ ...c, nameCoded: false })) };
   return d;
 }
 
-/** What the importer makes of an entry's text: typed reactions first, then the notes. */
-function textBack(e: { text: string | null; details: EntryDetails }): string | null {
-  const reactions = e.details.kind === 'allergy' ? e.details.reactions.map((r) => `Reaction: ${r}`) : [];
-  const parts = [...reactions, ...(e.text ? [e.text] : [])];
+/** What the importer makes of an entry's text: typed reactions or site first, then the notes. */
+function textBack(e: { kind: string; text: string | null; details: EntryDetails }): string | null {
+  const d = e.details;
+  const typed =
+    d.kind === 'allergy'
+      ? d.reactions.map((r) => `Reaction: ${r}`)
+      : d.kind === 'immunisation' && d.site
+        ? [`Site: ${d.site}`]
+        : [];
+  // Encounter and DocumentReference have no note: their text is the narrative, which the importer does not read.
+  const notes = e.kind === 'consultation' || e.kind === 'document' || !e.text ? [] : [e.text];
+  const parts = [...typed, ...notes];
   return parts.length ? parts.join('\n\n') : null;
 }
 
@@ -672,9 +683,7 @@ test('round trip: parseBundle reads the export back with the same kinds, titles 
   assert.deepEqual(parsed.entries.map(simple), entries.map(simple));
   for (const [i, e] of entries.entries()) {
     const back = parsed.entries[i]!;
-    // Encounter and DocumentReference have no note: their text is the narrative, which the importer does not read.
-    const narrative = e.kind === 'consultation' || e.kind === 'document';
-    assert.equal(back.text, narrative ? null : textBack(e), `${e.kind} text`);
+    assert.equal(back.text, textBack(e), `${e.kind} text`);
     assert.equal(back.source?.id.endsWith(`/${e.id}`), true);
     assert.equal(
       back.consultationSource,

@@ -1,7 +1,7 @@
 // Observation → 'result' (laboratory) or 'value' (vital signs, survey, …); DiagnosticReport → 'result'.
 import { buildEntry, type DateField, type MapContext, type MapOutcome } from './fhir-entry.ts';
-import { arr, conceptText, conceptCodes, first, num, obj, str, type Json } from './fhir-util.ts';
-import type { Measurement } from './model.ts';
+import { arr, codedText, conceptText, conceptCodes, first, num, obj, str, type Json } from './fhir-util.ts';
+import type { Component, Measurement } from './model.ts';
 
 const UNFILED = new Set(['preliminary', 'registered']);
 const UNFILED_REPORT = new Set(['preliminary', 'registered', 'partial']);
@@ -10,12 +10,18 @@ export function mapObservation(r: Json, ctx: MapContext): MapOutcome {
   if (r.status === 'entered-in-error' || r.status === 'cancelled')
     return { skip: `Observation (${r.status})` };
   const measurement = measurementOf(r);
-  const components: (Measurement & { name: string })[] = [];
+  const components: Component[] = [];
   for (const c of arr(r.component)) {
     const component = obj(c);
     const m = component === undefined ? null : measurementOf(component);
     if (component === undefined || m === null) continue;
-    components.push({ ...m, name: conceptText(component.code) ?? 'Component' });
+    // A component named only by typed text keeps its name at full access only (nameCoded).
+    const coded = codedText(component.code);
+    components.push({
+      ...m,
+      name: coded ?? conceptText(component.code) ?? 'Component',
+      nameCoded: coded !== null,
+    });
   }
   const laboratory = arr(r.category).some((c) =>
     conceptCodes(c).some((code) => code.toLowerCase() === 'laboratory'),
@@ -63,7 +69,7 @@ function effectiveOf(r: Json, type: string): DateField {
 }
 
 function categoryOf(r: Json): string | null {
-  return conceptText(arr(r.category)[0]);
+  return codedText(arr(r.category)[0]);
 }
 
 /** value[x], referenceRange[0] and interpretation of an Observation or one of its components. */

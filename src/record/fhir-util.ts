@@ -56,6 +56,25 @@ export function conceptText(concept: unknown): string | null {
 }
 
 /** The display of a CodeableConcept's codings (not its text), falling back to text. */
+/**
+ * What a concept says in coded form: a coding's display, else its code; never the text typed
+ * with it (free text, shown at full access only). Null when the concept is text only.
+ */
+export function codedText(concept: unknown): string | null {
+  let code: string | null = null;
+  for (const c of arr(obj(concept)?.coding)) {
+    const display = str(obj(c)?.display);
+    if (display !== null) return display;
+    code ??= str(obj(c)?.code);
+  }
+  return code;
+}
+
+/** A concept given as text only (no coding): free text. */
+export function typedOnly(concept: unknown): string | null {
+  return arr(obj(concept)?.coding).length === 0 ? str(obj(concept)?.text) : null;
+}
+
 export function conceptDisplay(concept: unknown): string | null {
   for (const c of arr(obj(concept)?.coding)) {
     const display = str(obj(c)?.display);
@@ -144,4 +163,9 @@ export function toDateTime(value: string): string {
   if (value.length > 10) return value;
   const [y, m = '01', d = '01'] = value.split('-');
   return `${y ?? value}-${m}-${d}T00:00:00Z`;
+}
+
+/** "Label: text", for free text moved into an entry's text. */
+export function labelled(label: string, text: string | null): string | null {
+  return text === null ? null : `${label}: ${text}`;
 }

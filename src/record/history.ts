@@ -8,6 +8,7 @@ import { historyChartSvg, type ChartPoint } from './charts.ts';
 import type { Measurement } from './model.ts';
 import { kindsFor, outOfRange, type VisibleEntry } from './rules.ts';
 import { auditView, ownRecordAccess, visiblePage } from './service.ts';
+import { englandDayOf } from '../platform/dates.ts';
 
 export type HistoryRow = {
   date: string;
@@ -59,7 +60,7 @@ export async function ownHistory(ctx: Ctx, actor: Actor | null, code: string): P
   let unit: string | null = null;
   for (const e of oldestFirst) {
     if (e.details.kind !== 'result' && e.details.kind !== 'value') continue;
-    const date = (e.clinicalDate ?? e.recordedAt).slice(0, 10);
+    const date = englandDayOf(e.clinicalDate ?? e.recordedAt);
     const measures: (Measurement & { name: string })[] = e.details.measurement
       ? [{ ...e.details.measurement, name: e.title }]
       : [];

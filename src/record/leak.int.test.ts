@@ -93,6 +93,7 @@ type GenAccess = {
   detailedFromEntry: number | null;
   fullFromEntry: number | null;
   historicAccess: boolean;
+  historicGrantedLower: boolean;
   withheld: boolean;
 };
 
@@ -143,6 +144,7 @@ const genAccess: fc.Arbitrary<GenAccess> = fc.record({
   detailedFromEntry: fc.option(fc.nat(39), { nil: null, freq: 2 }),
   fullFromEntry: fc.option(fc.nat(39), { nil: null, freq: 2 }),
   historicAccess: often(3),
+  historicGrantedLower: often(2),
   withheld: often(10),
 });
 
@@ -268,6 +270,15 @@ async function writeRecord(entries: readonly GenEntry[], a: GenAccess): Promise<
     !atLeast || prospectiveFrom === null ? null : day && day > prospectiveFrom ? day : prospectiveFrom;
   const detailedFrom = later(dayOf(a.detailedFromEntry), a.level === 'detailed' || a.level === 'full');
   const fullFrom = later(dayOf(a.fullFromEntry) ?? detailedFrom, a.level === 'full');
+  // Historic access covers the level it was granted at: sometimes a lower one than today's.
+  const historicLevel =
+    !a.historicAccess || a.level === 'none'
+      ? null
+      : a.historicGrantedLower && a.level !== 'summary'
+        ? a.level === 'full'
+          ? ('detailed' as const)
+          : ('summary' as const)
+        : a.level;
   const now = t.clock.now();
   await db.transaction().execute(async (tx) => {
     await tx.deleteFrom('record_visibility_decisions').where('patient_id', '=', patientId).execute();
@@ -295,6 +306,7 @@ async function writeRecord(entries: readonly GenEntry[], a: GenAccess): Promise<
         detailed_from: detailedFrom,
         full_from: fullFrom,
         historic_access: a.historicAccess,
+        historic_level: historicLevel,
       })
       .where('patient_id', '=', patientId)
       .execute();
@@ -305,8 +317,13 @@ async function writeRecord(entries: readonly GenEntry[], a: GenAccess): Promise<
         practice_ods: PRACTICE,
         withheld: a.withheld,
         withheld_reason: a.withheld ? 'leak test' : null,
+        whole_record_reviewed_at: a.historicAccess ? now : null,
       })
-      .onConflict((oc) => oc.column('patient_id').doUpdateSet({ withheld: a.withheld }))
+      .onConflict((oc) =>
+        oc
+          .column('patient_id')
+          .doUpdateSet({ withheld: a.withheld, whole_record_reviewed_at: a.historicAccess ? now : null }),
+      )
       .execute();
   });
   const redactByApi = entries
@@ -352,6 +369,8 @@ async function writeRecord(entries: readonly GenEntry[], a: GenAccess): Promise<
       detailedFrom,
       fullFrom,
       historicAccess: a.historicAccess,
+      historicLevel,
+      reviewedAt: a.historicAccess ? now.toISOString() : null,
       withheld: a.withheld,
     },
     markers,

@@ -86,15 +86,17 @@ export type Measurement = {
 export type ResultDetails = {
   kind: 'result';
   measurement: Measurement | null;
-  components: (Measurement & { name: string })[];
+  components: Component[];
   reportId: string | null;
   category: string | null;
 };
 export type ValueDetails = {
   kind: 'value';
   measurement: Measurement | null;
-  components: (Measurement & { name: string })[];
+  components: Component[];
 };
+/** A part of a measurement (systolic, diastolic…); a name typed as text (nameCoded false) is free text. */
+export type Component = Measurement & { name: string; nameCoded?: boolean };
 export type ProcedureDetails = { kind: 'procedure'; status: string | null; performer: string | null };
 export type ReferralDetails = {
   kind: 'referral';
@@ -177,8 +179,14 @@ export type RecordAccess = {
   prospectiveFrom: string | null;
   detailedFrom: string | null;
   fullFrom: string | null;
-  /** Entries recorded before the start dates are visible too (granted after a review). */
+  /**
+   * Older entries (recorded before a level's start date) are visible too, for the levels held
+   * when it was granted (historicLevel), and only entries that had arrived by the whole-record
+   * review (reviewedAt, ISO): anything imported since has not been checked.
+   */
   historicAccess: boolean;
+  historicLevel: RecordLevel | null;
+  reviewedAt: string | null;
   /** The whole record is withheld: nothing but demographics is shown. */
   withheld: boolean;
 };

@@ -111,6 +111,12 @@ test('HAZ-06 a patient asks for older records; a clinician grants it only after 
   const clinician = await signInStaff(t.app, gp.email, DEMO_PASSWORD, gp.totpSecret);
   const queue = await clinician.get('/staff/review');
   assert.match(queue.body, /asthma history/);
+  // The demo reviewed this record when it was loaded; here nobody has.
+  await t.db.db
+    .updateTable('record_controls')
+    .set({ whole_record_reviewed_at: null, whole_record_reviewed_by: null })
+    .where('patient_id', '=', patientId)
+    .execute();
   const refuseWithoutNote = await clinician.submit(
     '/staff/review',
     `/staff/patients/${patientId}/record/historic-access`,

@@ -240,8 +240,17 @@ export async function completeReview(
   });
 }
 
-/** Marks a patient's record reviewed: imports before now leave the queue. */
-export async function markRecordReviewed(ctx: Ctx, actor: Actor | null, patientId: string): Promise<Date> {
+/**
+ * Marks a patient's record reviewed. `imports`: the new imports were looked at, and leave the
+ * queue. `whole-record`: a clinician checked the whole record for third-party and harmful
+ * information, which historic access needs (it also clears the imports).
+ */
+export async function markRecordReviewed(
+  ctx: Ctx,
+  actor: Actor | null,
+  patientId: string,
+  scope: 'imports' | 'whole-record',
+): Promise<Date> {
   const staff = assertOwnPracticeStaff(actor, permissions.redact);
   const now = ctx.clock.now();
   if (!/^[0-9a-f-]{36}$/.test(patientId))
@@ -254,24 +263,23 @@ export async function markRecordReviewed(ctx: Ctx, actor: Actor | null, patientI
       .where('id', '=', patientId)
       .executeTakeFirst();
     if (!p) throw new AppError('not-found', 'No patient with this ID is registered at your practice.');
+    const reviewed = {
+      last_reviewed_at: now,
+      last_reviewed_by: staff.staffId,
+      ...(scope === 'whole-record'
+        ? { whole_record_reviewed_at: now, whole_record_reviewed_by: staff.staffId }
+        : {}),
+    };
     await tx
       .insertInto('record_controls')
-      .values({
-        patient_id: p.id,
-        practice_ods: staff.practiceOds,
-        withheld: false,
-        last_reviewed_at: now,
-        last_reviewed_by: staff.staffId,
-      })
-      .onConflict((oc) =>
-        oc.column('patient_id').doUpdateSet({ last_reviewed_at: now, last_reviewed_by: staff.staffId }),
-      )
+      .values({ patient_id: p.id, practice_ods: staff.practiceOds, withheld: false, ...reviewed })
+      .onConflict((oc) => oc.column('patient_id').doUpdateSet(reviewed))
       .execute();
     await recordAudit(
       tx,
       {
         actor: auditActor(staff),
-        action: 'record.reviewed',
+        action: scope === 'whole-record' ? 'record.whole-record-reviewed' : 'record.reviewed',
         outcome: 'success',
         practiceOds: staff.practiceOds,
         patientId: p.id,

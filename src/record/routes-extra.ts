@@ -210,9 +210,12 @@ export async function recordExtraRoutes(app: FastifyInstance): Promise<void> {
     '/staff/patients/:id/record/reviewed',
     { schema: { hide: true } },
     async (req, reply) => {
-      await markRecordReviewed(ctx(req), req.actor, req.params.id);
-      if (formBody(req.body).back === 'record')
+      // From the record page: the whole record was reviewed; from the queue: its new imports.
+      if (formBody(req.body).back === 'record') {
+        await markRecordReviewed(ctx(req), req.actor, req.params.id, 'whole-record');
         return reply.redirect(`/staff/patients/${encodeURIComponent(req.params.id)}/record?done=reviewed`);
+      }
+      await markRecordReviewed(ctx(req), req.actor, req.params.id, 'imports');
       return reply.redirect('/staff/review?done=record');
     },
   );
@@ -246,7 +249,7 @@ export async function recordExtraRoutes(app: FastifyInstance): Promise<void> {
     { schema: reviewSchema },
     async (req) => {
       const id = await resolvePatientRef(ctx(req), req.actor, req.params.ref);
-      const at = await markRecordReviewed(ctx(req), req.actor, id);
+      const at = await markRecordReviewed(ctx(req), req.actor, id, 'whole-record');
       return { reviewed_at: at.toISOString() };
     },
   );

@@ -98,6 +98,8 @@ const access = (over: Partial<RecordAccess> = {}): RecordAccess => ({
   detailedFrom: '2026-01-01',
   fullFrom: '2026-01-01',
   historicAccess: false,
+  historicLevel: 'full',
+  reviewedAt: '2026-06-02T00:00:00Z',
   withheld: false,
   ...over,
 });
@@ -403,4 +405,136 @@ test('HAZ-05 the 16th-birthday run covers every day since the last run, 29 Febru
   // Sixteen is a multiple of four, so a 29 February baby turns 16 on a 29 February (2000–2099).
   assert.equal(sixteenthBirthdayBetween('2016-02-29', '2032-02-28', '2032-03-01'), '2032-02-29');
   assert.equal(sixteenthBirthdayBetween('2012-02-29', '2027-02-27', '2027-03-01'), null, '15 in 2027');
+});
+
+// --- Historic access: the levels it was granted at, the entries the review saw ------------------
+
+test('HAZ-06 historic access granted at summary opens no older coded entries or notes when the level is raised', () => {
+  const old = entry({
+    kind: 'consultation',
+    recordedAt: '2020-03-01T09:00:00Z',
+    importedAt: '2020-03-01T09:00:00Z',
+  });
+  const oldPastMed = entry({
+    kind: 'medication',
+    recordedAt: '2020-03-01T09:00:00Z',
+    importedAt: '2020-03-01T09:00:00Z',
+    details: medication('past'),
+  });
+  const raised = access({
+    prospectiveFrom: '2024-01-01',
+    detailedFrom: '2026-12-01',
+    fullFrom: '2026-12-01',
+    historicAccess: true,
+    historicLevel: 'summary',
+  });
+  assert.deepEqual(ids([old, oldPastMed], raised), [oldPastMed.id], 'older medicines only, as granted');
+  assert.equal(only(oldPastMed, raised)?.text, null, 'and without notes: free text was not granted');
+  assert.deepEqual(ids([old], { ...raised, historicLevel: 'full' }), [old.id]);
+});
+
+test('HAZ-06 historic access opens only what had arrived by the whole-record review', () => {
+  const seen = entry({
+    kind: 'procedure',
+    recordedAt: '2015-01-01T09:00:00Z',
+    importedAt: '2026-05-01T09:00:00Z',
+  });
+  const later = entry({
+    kind: 'procedure',
+    recordedAt: '2015-01-01T09:00:00Z',
+    importedAt: '2026-06-03T09:00:00Z',
+  });
+  const a = access({ historicAccess: true, reviewedAt: '2026-06-02T00:00:00Z' });
+  assert.deepEqual(ids([seen, later], a), [seen.id]);
+  assert.deepEqual(ids([seen, later], { ...a, reviewedAt: null }), [], 'no review, no older records');
+  // Entries recorded after the start date need no review.
+  const recent = entry({
+    kind: 'procedure',
+    recordedAt: '2026-07-01T09:00:00Z',
+    importedAt: '2026-07-01T09:00:00Z',
+  });
+  assert.deepEqual(ids([recent], a), [recent.id]);
+});
+
+test('HAZ-11 a coded entry with no display is shown by its kind, not dropped', () => {
+  const vaccine = entry({
+    kind: 'immunisation',
+    coding: [{ system: 'https://dmd.nhs.uk', code: '39114911000001105', display: null }],
+    title: 'typed: given by the school nurse after mum agreed',
+    details: { kind: 'immunisation', doseNumber: '1', site: null, status: 'completed' },
+  });
+  assert.equal(only(vaccine, access({ level: 'detailed' }))?.title, 'Vaccination');
+});
+
+test('HAZ-02 typed component names and every free-text field are empty below full', () => {
+  const typed = 'TYPED-her partner says';
+  const bp = entry({
+    kind: 'value',
+    text: typed,
+    details: {
+      kind: 'value',
+      measurement: measurement({ valueText: typed, valueCoded: false, interpretation: typed }),
+      components: [{ ...measurement({ value: 140, valueText: typed }), name: typed, nameCoded: false }],
+    },
+  });
+  const doc = entry({
+    kind: 'document',
+    details: {
+      kind: 'document',
+      author: 'Dr B',
+      contentType: 'text/plain',
+      content: typed,
+      documentType: null,
+    },
+  });
+  const allergy = entry({ kind: 'allergy', text: typed });
+  const consultation = entry({ kind: 'consultation', text: typed });
+  const detailed = visibleRecord([bp, doc, allergy, consultation], access({ level: 'detailed' }));
+  assert.equal(detailed.length, 3, 'no document below full');
+  assert.doesNotMatch(JSON.stringify(detailed), /TYPED/);
+  const full = visibleRecord([bp, doc, allergy, consultation], access());
+  assert.equal(full.length, 4);
+  assert.match(JSON.stringify(full), /TYPED/);
+  // The same at full access for entries from before full access began.
+  const late = visibleRecord([bp, doc, allergy, consultation], access({ fullFrom: '2026-06-02' }));
+  assert.doesNotMatch(JSON.stringify(late), /TYPED/);
+});
+
+test('HAZ-08 a 106 in a draft does not lift a 104; a date-only code is at the same moment as any that day', () => {
+  const c104 = { code: CODE_ENHANCED_REVIEW, recordedAt: '2025-04-01T09:00:00Z' };
+  assert.equal(
+    decidingAccessCode([
+      c104,
+      { code: CODE_NO_ENHANCED_REVIEW, recordedAt: '2025-05-01T09:00:00Z', draft: true },
+    ]),
+    CODE_ENHANCED_REVIEW,
+  );
+  assert.equal(
+    decidingAccessCode([{ code: CODE_DECLINED, recordedAt: '2025-05-01T09:00:00Z', draft: true }, c104]),
+    CODE_DECLINED,
+    'a restrictive code counts even in a draft',
+  );
+  const dateOnly104 = { code: CODE_ENHANCED_REVIEW, recordedAt: '2025-06-10T00:00:00.000Z' };
+  const timed106 = { code: CODE_NO_ENHANCED_REVIEW, recordedAt: '2025-06-10T15:20:00Z' };
+  assert.equal(decidingAccessCode([dateOnly104, timed106]), CODE_ENHANCED_REVIEW);
+  assert.equal(
+    decidingAccessCode([dateOnly104, { ...timed106, recordedAt: '2025-06-11T08:00:00Z' }]),
+    CODE_NO_ENHANCED_REVIEW,
+    'the next day is later',
+  );
+});
+
+test('HAZ-08 a late birthday run leaves a level staff set on or after the birthday', () => {
+  const base = {
+    birthDate: '2010-11-27',
+    today: '2026-12-01',
+    level: 'summary' as const,
+    levelSetByHand: true,
+    trigger: 'birthday' as const,
+    birthday: '2026-11-27',
+    codes: [],
+  };
+  assert.equal(automaticAccess({ ...base, levelSetOn: '2026-11-28' }), 'set-by-hand');
+  assert.equal(automaticAccess({ ...base, levelSetOn: '2026-11-27' }), 'set-by-hand');
+  assert.equal(automaticAccess({ ...base, levelSetOn: '2026-11-26' }), 'enable');
 });

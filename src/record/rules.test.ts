@@ -60,6 +60,8 @@ const access = (over: Partial<RecordAccess> = {}): RecordAccess => ({
   detailedFrom: '2026-01-01',
   fullFrom: '2026-01-01',
   historicAccess: false,
+  historicLevel: 'full',
+  reviewedAt: '2026-06-02T00:00:00Z',
   withheld: false,
   ...over,
 });

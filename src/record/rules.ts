@@ -2,7 +2,7 @@
 // entries — pages, print, JSON, FHIR export — gets them from visibleRecord(). Hidden entries
 // leave no trace: they are dropped before anything is counted, grouped or numbered.
 import type { RecordLevel } from '../platform/db/schema.ts';
-import { ageOn, birthdayAt, startOfEnglandDay } from '../platform/dates.ts';
+import { ageOn, birthdayAt, englandDay, startOfEnglandDay } from '../platform/dates.ts';
 import type { Coding, EntryDetails, EntryKind, Measurement, RecordAccess, RecordEntry } from './model.ts';
 
 /** Headings each level shows (GP Connect PFS permission levels; NHS England DCR definition). */
@@ -42,6 +42,24 @@ export type Tier = 'summary' | 'detailed' | 'full';
 export function tierOf(kind: EntryKind): Tier {
   if (kind === 'medication' || kind === 'allergy') return 'summary';
   return kind === 'document' ? 'full' : 'detailed';
+}
+
+const TIER_RANK: Record<Tier, number> = { summary: 1, detailed: 2, full: 3 };
+const LEVEL_RANK: Record<RecordLevel, number> = { none: 0, summary: 1, detailed: 2, full: 3 };
+
+/**
+ * Does historic access open this tier's older information? Only for the levels held when it was
+ * granted, and only once a whole-record review is recorded (domain.md §1.3, §2.2).
+ */
+export function historicCovers(
+  access: Pick<RecordAccess, 'historicAccess' | 'historicLevel' | 'reviewedAt'>,
+  tier: Tier,
+): boolean {
+  return (
+    access.historicAccess &&
+    access.reviewedAt !== null &&
+    LEVEL_RANK[access.historicLevel ?? 'none'] >= TIER_RANK[tier]
+  );
 }
 
 /** The prospective start date of a tier's information (null: none of it is shown by date). */
@@ -103,7 +121,9 @@ export type AccessPlan = {
   kinds: readonly EntryKind[];
   /** The instant each tier's window opens (ISO), or null when that tier shows nothing by date. */
   from: Record<Tier, string | null>;
-  anyDate: boolean;
+  /** Tiers whose older entries historic access opens: those that arrived by `reviewedAt`. */
+  historic: Record<Tier, boolean>;
+  reviewedAt: string | null;
 };
 
 export function accessPlan(access: RecordAccess): AccessPlan {
@@ -116,7 +136,12 @@ export function accessPlan(access: RecordAccess): AccessPlan {
     none,
     kinds: none ? [] : kindsFor(access.level),
     from: { summary: open('summary'), detailed: open('detailed'), full: open('full') },
-    anyDate: access.historicAccess,
+    historic: {
+      summary: historicCovers(access, 'summary'),
+      detailed: historicCovers(access, 'detailed'),
+      full: historicCovers(access, 'full'),
+    },
+    reviewedAt: access.reviewedAt,
   };
 }
 
@@ -170,7 +195,10 @@ function codedDetails(d: EntryDetails): EntryDetails {
       return {
         ...d,
         measurement: d.measurement ? codedMeasurement(d.measurement) : null,
-        components: d.components.map(codedMeasurement),
+        components: d.components.map((c) => ({
+          ...codedMeasurement(c),
+          name: c.nameCoded === true ? c.name : 'Component',
+        })),
       };
     case 'document':
       return { ...d, content: null };
@@ -190,8 +218,24 @@ function codedDetails(d: EntryDetails): EntryDetails {
 function codedTitle(e: RecordEntry): string | null {
   const display = e.coding.find((c) => c.display)?.display ?? null;
   if (display) return display;
-  return e.kind === 'medication' || e.kind === 'allergy' ? e.title : null;
+  if (e.kind === 'medication' || e.kind === 'allergy') return e.title;
+  // A code with no display still records that something happened: say what kind of thing.
+  return e.coding.length > 0 ? KIND_LABEL[e.kind] : null;
 }
+
+const KIND_LABEL: Record<EntryKind, string> = {
+  problem: 'Health condition',
+  medication: 'Medicine',
+  allergy: 'Allergy or adverse reaction',
+  immunisation: 'Vaccination',
+  result: 'Test result',
+  value: 'Measurement',
+  procedure: 'Procedure',
+  referral: 'Referral',
+  consultation: 'Consultation',
+  document: 'Document',
+  administrative: 'Other information',
+};
 
 function strip(e: RecordEntry, freeText: boolean): VisibleEntry | null {
   const title = freeText ? e.title : codedTitle(e);
@@ -219,14 +263,19 @@ export function visibleRecord(entries: readonly RecordEntry[], access: RecordAcc
   if (access.withheld || access.level === 'none') return [];
   const kinds = new Set(kindsFor(access.level));
   const fullLevel = showsFreeText(access.level);
-  const passes = (e: RecordEntry) =>
-    kinds.has(e.kind) &&
-    !neverShown(e) &&
-    (isSummaryInformation(e) ||
-      inDateWindow(e.recordedAt, tierFrom(access, tierOf(e.kind)), access.historicAccess));
+  const reviewedAt = access.reviewedAt === null ? -Infinity : Date.parse(access.reviewedAt);
+  // Historic access opens older entries of the levels it covers that had arrived by the review.
+  const older = (e: RecordEntry, tier: Tier) =>
+    historicCovers(access, tier) && Date.parse(e.importedAt) <= reviewedAt;
+  const passes = (e: RecordEntry) => {
+    if (!kinds.has(e.kind) || neverShown(e)) return false;
+    if (isSummaryInformation(e)) return true;
+    const tier = tierOf(e.kind);
+    return inDateWindow(e.recordedAt, tierFrom(access, tier), older(e, tier));
+  };
   // Free text is full-record information: shown from the full level's own start date.
   const freeTextOf = (e: RecordEntry) =>
-    fullLevel && inDateWindow(e.recordedAt, access.fullFrom, access.historicAccess);
+    fullLevel && inDateWindow(e.recordedAt, access.fullFrom, older(e, 'full'));
   const visibleConsultations = new Set<string>();
   for (const e of entries) if (e.kind === 'consultation' && passes(e)) visibleConsultations.add(e.id);
   const out: VisibleEntry[] = [];
@@ -347,16 +396,42 @@ const RESTRICTIVENESS: Record<string, number> = {
   [CODE_NO_ENHANCED_REVIEW]: 1,
 };
 
-/** The access code that decides: the latest recorded; at the same moment, the more restrictive. */
-export function decidingAccessCode(codes: readonly { code: string; recordedAt: string }[]): string | null {
-  let best: { code: string; at: number; rank: number } | null = null;
+export type AccessCode = { code: string; recordedAt: string; draft?: boolean };
+
+/**
+ * The access code that decides: the latest recorded; at the same moment, the more restrictive.
+ * A code recorded with a date only (midnight) is at the same moment as any code that day. A 106
+ * in a draft does not count (it would lift a restriction nobody has confirmed); a 103 or 104 does.
+ */
+export function decidingAccessCode(codes: readonly AccessCode[]): string | null {
+  type Seen = { code: string; at: number; day: string; dateOnly: boolean; rank: number };
+  let best: Seen | null = null;
   for (const c of codes) {
     const rank = RESTRICTIVENESS[c.code];
     const at = Date.parse(c.recordedAt);
-    if (rank === undefined || Number.isNaN(at)) continue;
-    if (!best || at > best.at || (at === best.at && rank > best.rank)) best = { code: c.code, at, rank };
+    if (rank === undefined || Number.isNaN(at) || (c.draft === true && rank === 1)) continue;
+    const seen = {
+      code: c.code,
+      at,
+      day: englandDay(new Date(at)),
+      dateOnly: isDateOnly(c.recordedAt),
+      rank,
+    };
+    if (!best) {
+      best = seen;
+      continue;
+    }
+    const sameMoment = at === best.at || ((seen.dateOnly || best.dateOnly) && seen.day === best.day);
+    if (sameMoment ? rank > best.rank : at > best.at) best = seen;
   }
   return best?.code ?? null;
+}
+
+/** A date with no time (or exactly midnight UTC, as a date-only field is stored). */
+function isDateOnly(recordedAt: string): boolean {
+  return (
+    /^\d{4}-\d{2}-\d{2}$/.test(recordedAt) || /T00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)$/.test(recordedAt)
+  );
 }
 
 /**
@@ -371,15 +446,23 @@ export function automaticAccess(p: {
   today: string;
   level: RecordLevel;
   levelSetByHand: boolean;
+  /** England day the settings were last changed (when the level was set by hand). */
+  levelSetOn?: string | null;
   trigger: AutomaticTrigger;
-  codes: readonly { code: string; recordedAt: string }[];
+  /** For the birthday trigger: the 16th birthday the run is applying. */
+  birthday?: string;
+  codes: readonly AccessCode[];
 }): AutomaticAccessOutcome {
   if (p.level === 'full') return 'already-full';
   if (ageOn(p.birthDate, p.today) < 16) return 'under-16';
   const deciding = decidingAccessCode(p.codes);
   if (deciding === CODE_DECLINED) return 'declined';
   if (deciding === CODE_ENHANCED_REVIEW) return 'enhanced-review';
-  if (p.levelSetByHand && p.trigger !== 'birthday') return 'set-by-hand';
+  if (p.levelSetByHand) {
+    if (p.trigger !== 'birthday') return 'set-by-hand';
+    // A run catching up on missed days leaves a decision staff made on or after the birthday.
+    if (p.birthday && p.levelSetOn && p.levelSetOn >= p.birthday) return 'set-by-hand';
+  }
   return 'enable';
 }
 

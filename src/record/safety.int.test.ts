@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { apiToken, testApp, type TestApp } from '../../test/support/harness.ts';
+import { apiToken, signInStaff, testApp, type TestApp } from '../../test/support/harness.ts';
 import { recordViaApi } from '../../test/support/record-api.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../demo/data.ts';
 import { loadDemo } from '../demo/load.ts';
 import { addDays, englandDay, startOfEnglandDay } from '../platform/dates.ts';
-import { claimDailyRunSince } from '../platform/jobs.ts';
+import { claimDailyRunSince, releaseDailyRun } from '../platform/jobs.ts';
 import { applyBirthdayAccess } from './automatic-access.ts';
 import { SNOMED, type EntryDraft } from './model.ts';
 import { CODE_ENHANCED_REVIEW } from './rules.ts';
@@ -192,6 +192,19 @@ test('HAZ-06 historic access through online services is refused until the record
   assert.equal(refused.statusCode, 409);
   assert.match(refused.body, /record-not-reviewed/);
   assert.equal((await services(p.id)).historic_access, false);
+  // Clearing new imports from the review queue is not a whole-record review.
+  const clinician = await signInStaff(t.app, gp.email, DEMO_PASSWORD, gp.totpSecret);
+  const queue = await clinician.submit('/staff/review', `/staff/patients/${p.id}/record/reviewed`, {});
+  assert.equal(queue.statusCode, 302);
+  assert.equal((await grant()).statusCode, 409, 'the queue’s "mark reviewed" does not open older records');
+  // Nor may a typed start date earlier than today stand in for historic access.
+  const s = await services(p.id);
+  const typed = await asGp('PATCH', `/api/v1/practice/patients/${p.id}/online-services`, {
+    version: s.version,
+    prospective_from: '2001-01-01',
+  });
+  assert.equal(typed.statusCode, 409);
+  assert.equal((await services(p.id)).prospective_from, s.prospective_from);
   const reviewed = await asGp('POST', `/api/v1/practice/patients/${p.nhs_number}/record/review`);
   assert.equal(reviewed.statusCode, 200, reviewed.body);
   // An entry arrives after the review: the review no longer covers the record.
@@ -214,9 +227,9 @@ test('HAZ-06 historic access through online services is refused until the record
     .selectFrom('audit_events')
     .select('action')
     .where('patient_id', '=', p.id)
-    .where('action', '=', 'record.reviewed')
+    .where('action', '=', 'record.whole-record-reviewed')
     .execute();
-  assert.equal(audit.length, 2, 'each review is audited');
+  assert.equal(audit.length, 3, 'each review is audited (the demo’s, then these two)');
 });
 
 test('HAZ-01 an entry changed through another patient’s URL is not found, and nothing changes', async () => {
@@ -280,5 +293,8 @@ test('HAZ-05 the daily claim gives each run the day of the one before, once per 
   const name = `test-${randomUUID()}`;
   assert.deepEqual(await claimDailyRunSince(t.db.db, name, '2026-11-28'), { previous: null });
   assert.equal(await claimDailyRunSince(t.db.db, name, '2026-11-28'), null, 'claimed once a day');
+  assert.deepEqual(await claimDailyRunSince(t.db.db, name, '2026-12-01'), { previous: '2026-11-28' });
+  // A run that could not do everyone gives its day back: the next run covers the same days.
+  await releaseDailyRun(t.db.db, name, '2026-12-01', '2026-11-28');
   assert.deepEqual(await claimDailyRunSince(t.db.db, name, '2026-12-01'), { previous: '2026-11-28' });
 });

@@ -31,6 +31,7 @@ async function settingsAndAccess(
     detailedFrom: row?.detailed_from ?? null,
     fullFrom: row?.full_from ?? null,
     historicAccess: row?.historic_access ?? false,
+    historicLevel: row?.historic_level ?? null,
     recordLevelByHand: row?.record_level_by_hand ?? false,
     pharmacyView: row?.pharmacy_view ?? false,
     pharmacyUpdate: row?.pharmacy_update ?? false,
@@ -41,6 +42,8 @@ async function settingsAndAccess(
     detailedFrom: settings.detailedFrom,
     fullFrom: settings.fullFrom,
     historicAccess: settings.historicAccess,
+    historicLevel: settings.historicLevel,
+    reviewedAt: row?.whole_record_reviewed_at?.toISOString() ?? null,
     withheld: row?.withheld ?? false,
   };
   return { settings, access, version: row?.version ?? null };

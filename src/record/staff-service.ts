@@ -72,8 +72,8 @@ export async function staffRecord(
     access,
     entries,
     withheld: controls?.withheld ? { reason: controls.withheld_reason, at: controls.withheld_at } : null,
-    reviewed: controls?.last_reviewed_at
-      ? { at: controls.last_reviewed_at, by: controls.last_reviewed_by_name }
+    reviewed: controls?.whole_record_reviewed_at
+      ? { at: controls.whole_record_reviewed_at, by: controls.whole_record_reviewed_by_name }
       : null,
     canRedact: can(staff, permissions.redact, staff.practiceOds),
   };

@@ -61,12 +61,15 @@ export async function visibleCandidates(
       ? sql<boolean>`${sql.ref(`${alias}.recorded_at`)} >= ${from}::timestamptz`
       : sql<boolean>`false`;
   };
+  // Historic access adds a tier's older entries that had arrived by the whole-record review.
+  const tierWindow = (alias: string, tier: Tier) =>
+    plan.historic[tier] && plan.reviewedAt
+      ? sql<boolean>`(${opens(alias, tier)} or ${sql.ref(`${alias}.imported_at`)} <= ${plan.reviewedAt}::timestamptz)`
+      : opens(alias, tier);
   const window = (alias: string) =>
-    plan.anyDate
-      ? sql<boolean>`true`
-      : sql<boolean>`(case ${sql.ref(`${alias}.kind`)} when 'medication' then ${opens(alias, 'summary')}
-          when 'allergy' then ${opens(alias, 'summary')} when 'document' then ${opens(alias, 'full')}
-          else ${opens(alias, 'detailed')} end)`;
+    sql<boolean>`(case ${sql.ref(`${alias}.kind`)} when 'medication' then ${tierWindow(alias, 'summary')}
+          when 'allergy' then ${tierWindow(alias, 'summary')} when 'document' then ${tierWindow(alias, 'full')}
+          else ${tierWindow(alias, 'detailed')} end)`;
   const consultationsShown = plan.kinds.includes('consultation');
   // The consultation an entry was made in is joined by primary key (an EXISTS here became a scan
   // of every consultation in the table).
@@ -264,9 +267,9 @@ export async function upsertEntries(
 export async function controlsFor(db: Q, practiceOds: string, patientId: string) {
   return db
     .selectFrom('record_controls as c')
-    .leftJoin('staff_users as s', 's.id', 'c.last_reviewed_by')
+    .leftJoin('staff_users as s', 's.id', 'c.whole_record_reviewed_by')
     .selectAll('c')
-    .select('s.name as last_reviewed_by_name')
+    .select('s.name as whole_record_reviewed_by_name')
     .where('c.practice_ods', '=', practiceOds)
     .where('c.patient_id', '=', patientId)
     .executeTakeFirst();
@@ -278,14 +281,18 @@ export async function accessCodes(
   practiceOds: string,
   patientId: string,
   codes: readonly string[],
-): Promise<{ code: string; recordedAt: string }[]> {
-  const rows = await sql<{ code: string; recorded_at: Date }>`
-    select c->>'code' as code, e.recorded_at
+): Promise<{ code: string; recordedAt: string; draft: boolean }[]> {
+  const rows = await sql<{ code: string; recorded_at: Date; draft: boolean }>`
+    select c->>'code' as code, e.recorded_at, e.draft
     from record_entries e, jsonb_array_elements(e.coding) c
     where e.practice_ods = ${practiceOds} and e.patient_id = ${patientId}
       and c->>'code' in (${sql.join(codes)})
     order by e.recorded_at desc`.execute(db);
-  return rows.rows.map((r) => ({ code: r.code, recordedAt: new Date(r.recorded_at).toISOString() }));
+  return rows.rows.map((r) => ({
+    code: r.code,
+    recordedAt: new Date(r.recorded_at).toISOString(),
+    draft: r.draft,
+  }));
 }
 
 /** Entries made in some consultations. */
@@ -408,10 +415,12 @@ export async function accessRow(db: Q, practiceOds: string, patientId: string) {
       's.detailed_from',
       's.full_from',
       's.historic_access',
+      's.historic_level',
       's.record_level_by_hand',
       's.pharmacy_view',
       's.pharmacy_update',
       'c.withheld',
+      'c.whole_record_reviewed_at',
     ])
     .where('p.practice_ods', '=', practiceOds)
     .where('p.id', '=', patientId)

@@ -41,6 +41,8 @@ function keyOf(k: ViewOf): string | null {
     a.detailedFrom ?? '-',
     a.fullFrom ?? '-',
     a.historicAccess,
+    a.historicLevel ?? '-',
+    a.reviewedAt ?? '-',
     a.withheld,
     k.view,
   ].join('|');

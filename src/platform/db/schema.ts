@@ -119,6 +119,7 @@ export type OnlineServicesTable = {
   detailed_from: DateOnly | null;
   full_from: DateOnly | null;
   historic_access: boolean;
+  historic_level: Exclude<RecordLevel, 'none'> | null;
   record_level_by_hand: Generated<boolean>;
   pharmacy_view: boolean;
   pharmacy_update: boolean;
@@ -228,8 +229,12 @@ export type RecordControlsTable = {
   withheld_reason: string | null;
   withheld_by: string | null;
   withheld_at: Timestamp | null;
+  /** New imports looked at (the review queue). */
   last_reviewed_at: Timestamp | null;
   last_reviewed_by: string | null;
+  /** The whole record checked for online access: historic access needs it. */
+  whole_record_reviewed_at: Timestamp | null;
+  whole_record_reviewed_by: string | null;
 };
 
 /** Raised by triggers on record_entries (migration 004); never written by the application. */
