@@ -162,7 +162,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
         .status(500)
         .page('platform/views/error.njk', { title: generic.title, message: generic.message });
     }
-    if (appError.status >= 500) req.log.error({ err: error }, appError.message);
+    if (appError.code === 'unavailable') {
+      // The database is away (restart, failover): one line, no stack, and a hint when to retry.
+      req.log.warn({ reason: error.message || error.name }, 'database unavailable');
+      reply.header('retry-after', '5');
+    } else if (appError.status >= 500) req.log.error({ err: error }, appError.message);
     if (isApiRequest(req)) return sendProblem(reply, appError);
     if (appError.code === 'unauthenticated') {
       return reply.redirect(signInPathFor(req.url) + '?next=' + encodeURIComponent(req.url));
