@@ -205,6 +205,7 @@ test('a NUL byte in a query, a path, a JSON body or a form is a 400 that names t
 
 test('absurd numbers and path tricks on static files are 4xx, never 5xx', async () => {
   const urls = [
+    '/api/v1/record/access-log?page=1e309',
     '/api/v1/record/sections/medications?page=1e309',
     '/api/v1/record/sections/medications?page=-1',
     '/api/v1/record/sections/medications?page=99999999999999999999999',
@@ -231,6 +232,14 @@ test('absurd numbers and path tricks on static files are 4xx, never 5xx', async 
     const r = await t.app.inject({ method: 'GET', url, headers: { ...bearer(patientToken) } });
     assert.ok(r.statusCode < 500, `${url}: ${String(r.statusCode)} ${r.body.slice(0, 200)}`);
     if (url.includes('package.json')) assert.notEqual(r.statusCode, 200, `${url} serves a file outside`);
+  }
+  for (const url of ['/api/v1/record/access-log?page=1e309', '/api/v1/record/access-log?page=Infinity']) {
+    const r = await t.app.inject({ method: 'GET', url, headers: bearer(patientToken) });
+    assert.equal(r.statusCode, 400, `${url}: ${r.body}`);
+    assert.deepEqual(
+      r.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer),
+      ['/page'],
+    );
   }
   for (const url of ['/patient/appointments?page=1e309', '/css/%00']) {
     const r = await patient.get(url);

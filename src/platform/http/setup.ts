@@ -204,6 +204,14 @@ export async function registerPlatform(app: FastifyInstance, deps: AppDeps): Pro
       ...nulFields(req.query, ''),
       ...nulFields(req.body, ''),
     ].map((field) => ({ field, message: `${field} must not contain a NUL byte` }));
+    // Ajv turns "1e309" or "Infinity" in a query into Infinity and then lets it past `maximum`:
+    // a number field of the query or path must be a finite number.
+    const schema = req.routeOptions.schema;
+    fields.push(
+      ...nonFiniteNumbers(schema?.querystring, req.query),
+      ...nonFiniteNumbers(schema?.params, req.params),
+      ...nonFiniteNumbers(schema?.body, req.body),
+    );
     if (fields.length) throw AppError.invalid(fields);
   });
 
@@ -267,6 +275,25 @@ function nulFields(value: unknown, pointer: string, depth = 0): string[] {
     const p = `${pointer}/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`;
     if (k.includes('\u0000')) out.push(p);
     out.push(...nulFields(v, p, depth + 1));
+  }
+  return out;
+}
+
+/** Fields whose schema type is a number but whose value (a string, before coercion) is not finite. */
+function nonFiniteNumbers(schema: unknown, value: unknown): { field: string; message: string }[] {
+  const props = (schema as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties;
+  if (!props || !value || typeof value !== 'object') return [];
+  const out: { field: string; message: string }[] = [];
+  for (const [name, s] of Object.entries(props)) {
+    const types = [s.type].flat();
+    if (!types.includes('integer') && !types.includes('number')) continue;
+    const v = (value as Record<string, unknown>)[name];
+    for (const x of [v].flat()) {
+      if (typeof x === 'string' && x.trim() !== '' && !Number.isFinite(Number(x))) {
+        out.push({ field: `/${name}`, message: `/${name} must be a finite number` });
+        break;
+      }
+    }
   }
   return out;
 }
