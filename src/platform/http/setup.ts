@@ -257,8 +257,8 @@ function refuseNonJsonBody(req: FastifyRequest): void {
   const hasBody =
     req.headers['transfer-encoding'] !== undefined ||
     (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+  if (!hasBody) return;
   const type = req.headers['content-type'];
-  if (!hasBody && type === undefined) return;
   const media = (type ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (media === 'application/json' || /^application\/[a-z0-9.+-]*\+json$/.test(media)) return;
   if (media === 'application/x-www-form-urlencoded' && FORM_ALLOWED.has(req.url.split('?')[0] ?? '')) return;
