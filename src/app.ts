@@ -43,7 +43,10 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     logger,
     trustProxy: deps.config.trustProxy,
     bodyLimit: 5 * 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    ajv: {
+      // strictNumbers: NaN and Infinity ("1e309" in a query) are not numbers, so a bound holds.
+      customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, strictNumbers: true },
+    },
   });
   const collected = options.routes;
   if (collected) {

@@ -17,6 +17,10 @@ export type Config = {
   ci: boolean;
   /** GOV.UK Notify, when NOTIFY_API_KEY and its template ids are set; otherwise messages go to the log. */
   notify: NotifyConfig | null;
+  /** How often the notifications outbox is worked (GP_ONLINE_OUTBOX_SECONDS, default 15). */
+  outboxIntervalMs: number;
+  /** How often housekeeping and the daily jobs are looked at (GP_ONLINE_HOUSEKEEPING_SECONDS, default 600). */
+  housekeepingIntervalMs: number;
 };
 
 export type NotifyConfig = {
@@ -46,6 +50,14 @@ function parseBool(name: string, raw: string | undefined, fallback: boolean): bo
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new ConfigError(`${name} must be true or false, not "${raw}"`);
+}
+
+function parseSeconds(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback * 1000;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0.1 || n > 86_400)
+    throw new ConfigError(`${name} must be a number of seconds from 0.1 to 86400, not "${raw}"`);
+  return Math.round(n * 1000);
 }
 
 function parseDatabaseUrl(raw: string | undefined): string | null {
@@ -117,5 +129,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     logLevel: overrides.logLevel ?? (env.LOG_LEVEL || 'info'),
     ci: parseBool('CI', env.CI, false),
     notify: overrides.notify !== undefined ? overrides.notify : parseNotify(env),
+    outboxIntervalMs:
+      overrides.outboxIntervalMs ??
+      parseSeconds('GP_ONLINE_OUTBOX_SECONDS', env.GP_ONLINE_OUTBOX_SECONDS, 15),
+    housekeepingIntervalMs:
+      overrides.housekeepingIntervalMs ??
+      parseSeconds('GP_ONLINE_HOUSEKEEPING_SECONDS', env.GP_ONLINE_HOUSEKEEPING_SECONDS, 600),
   };
 }

@@ -5,7 +5,12 @@ import type { Config } from './config.ts';
 import { ConfigError } from './config.ts';
 import { demoPanel, isEmpty, loadDemo } from './demo/load.ts';
 import { systemClock } from './platform/clock.ts';
-import { openDatabase, pgliteDirFor, type DatabaseHandle } from './platform/db/index.ts';
+import {
+  isDatabaseUnavailable,
+  openDatabase,
+  pgliteDirFor,
+  type DatabaseHandle,
+} from './platform/db/index.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { purgeExpired } from './platform/auth/sessions.ts';
 import { claimDailyRun, claimDailyRunSince, releaseDailyRun } from './platform/jobs.ts';
@@ -16,6 +21,28 @@ import { logSender, notifySender } from './notifications/senders.ts';
 import { applyBirthdayAccess } from './record/automatic-access.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from './demo/data.ts';
 import { englandDay } from './platform/dates.ts';
+
+/** Runs a job every `ms`, skipping a tick while the last run is still going. */
+function every(ms: number, run: () => Promise<void>): NodeJS.Timeout {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    run()
+      .catch(() => undefined)
+      .finally(() => {
+        running = false;
+      });
+  }, ms);
+  timer.unref();
+  return timer;
+}
+
+/** A database outage is logged in one line, not with a stack trace every few seconds. */
+function jobError(err: unknown): unknown {
+  if (!isDatabaseUnavailable(err)) return err;
+  return `database unavailable: ${err instanceof Error ? err.message || err.name : String(err)}`;
+}
 
 function onIdleError(err: Error): void {
   console.error(`database connection closed by the server (${err.message}); it will be reopened`);
@@ -106,9 +133,11 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
     },
     { logger: { level: cfg.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } },
   );
-  const housekeeping = setInterval(() => {
-    const ctx = { db: handle.db, clock: systemClock, meta: null };
-    void (async () => {
+  // Background jobs: each run catches its own errors (a database that is away makes a run fail
+  // and log; the next run tries again), and a run never starts while the last is still going.
+  const ctx = { db: handle.db, clock: systemClock, meta: null };
+  const housekeeping = every(cfg.housekeepingIntervalMs, async () => {
+    try {
       // Once a day, in whichever process claims it first: the 16th-birthday record access run.
       const today = englandDay(systemClock.now());
       const birthdays = await claimDailyRunSince(handle.db, 'record-16th-birthdays', today);
@@ -126,29 +155,28 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
       }
       // Idempotency keys answer retries for a day, then go.
       await forgetIdempotencyKeys(handle.db, new Date(systemClock.now().getTime() - 86_400_000));
-    })().catch((err: unknown) => {
-      app.log.error({ err }, 'daily job failed');
-    });
-    purgeExpired(handle.db, systemClock.now()).catch((err: unknown) => {
-      app.log.error({ err }, 'housekeeping failed');
-    });
-  }, 10 * 60_000);
-  housekeeping.unref();
+    } catch (err) {
+      app.log.error({ err: jobError(err) }, 'daily job failed');
+    }
+    try {
+      await purgeExpired(handle.db, systemClock.now());
+    } catch (err) {
+      app.log.error({ err: jobError(err) }, 'housekeeping failed');
+    }
+  });
   // The notifications outbox: due messages sent, reminders queued. Booking never waits for this.
   const sender = cfg.notify ? notifySender(cfg.notify) : logSender(app.log);
-  const outbox = setInterval(() => {
-    const now = systemClock.now();
-    queueReminders(handle.db, now)
-      .then(() => deliverDue(handle.db, sender, now))
-      .then((r) => {
-        if (r.sent || r.failed || r.retrying)
-          app.log.info({ ...r, sender: sender.name }, 'notifications delivered');
-      })
-      .catch((err: unknown) => {
-        app.log.error({ err }, 'notification delivery failed');
-      });
-  }, 15_000);
-  outbox.unref();
+  const outbox = every(cfg.outboxIntervalMs, async () => {
+    try {
+      const now = systemClock.now();
+      await queueReminders(handle.db, now);
+      const r = await deliverDue(handle.db, sender, now);
+      if (r.sent || r.failed || r.retrying)
+        app.log.info({ ...r, sender: sender.name }, 'notifications delivered');
+    } catch (err) {
+      app.log.error({ err: jobError(err) }, 'notification delivery failed');
+    }
+  });
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

@@ -13,6 +13,7 @@ let patientId: string;
 const PUBLIC = new Set([
   'GET /',
   'GET /healthz',
+  'GET /readyz',
   'GET /accessibility',
   'GET /privacy',
   'GET /patient/sign-in',

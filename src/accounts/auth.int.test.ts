@@ -111,10 +111,13 @@ test('responses carry security headers and HttpOnly SameSite cookies', async () 
   assert.match(cookie, /SameSite=Lax/);
 });
 
-test('healthz checks the database', async () => {
+test('healthz is liveness; readyz checks the database', async () => {
   const res = await t.app.inject({ method: 'GET', url: '/healthz' });
   assert.equal(res.statusCode, 200);
   assert.equal(res.json<{ status: string }>().status, 'ok');
+  const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
+  assert.equal(ready.statusCode, 200);
+  assert.equal(ready.json<{ status: string }>().status, 'ready');
 });
 
 test('sign-in is rate limited per account and address, across the database: the 11th try in 15 minutes gets 429', async () => {

@@ -224,6 +224,18 @@ export type SessionInput = {
   end: string;
 };
 
+/** The practitioner, location and slot type of a session must be in use at its practice. */
+function partProblems(parts: Awaited<ReturnType<typeof setupStore.sessionParts>>): FieldError[] {
+  const problems: FieldError[] = [];
+  if (!parts.practitioner?.active)
+    problems.push({ field: 'practitionerId', message: 'Choose a practitioner of this practice' });
+  if (!parts.location?.active)
+    problems.push({ field: 'locationId', message: 'Choose a location of this practice' });
+  if (!parts.slotType?.active)
+    problems.push({ field: 'slotTypeId', message: 'Choose a slot type of this practice' });
+  return problems;
+}
+
 /**
  * Validates a session and writes it with its slots and their release plan; null when its template
  * already made one that day. No permission check or audit here: callers do both (staff use cases
@@ -238,13 +250,7 @@ export async function writeSession(
   now: Date,
 ): Promise<{ id: string; slots: number } | null> {
   const parts = await setupStore.sessionParts(tx, practiceOds, s);
-  const problems: FieldError[] = [];
-  if (!parts.practitioner?.active)
-    problems.push({ field: 'practitionerId', message: 'Choose a practitioner of this practice' });
-  if (!parts.location?.active)
-    problems.push({ field: 'locationId', message: 'Choose a location of this practice' });
-  if (!parts.slotType?.active)
-    problems.push({ field: 'slotTypeId', message: 'Choose a slot type of this practice' });
+  const problems = partProblems(parts);
   if (!(s.end > s.start))
     problems.push({ field: 'end', message: 'The end time must be after the start time' });
   if (problems.length || !parts.slotType) throw AppError.invalid(problems);
@@ -315,6 +321,11 @@ export async function addTemplate(
   const staff = assertOwnPracticeStaff(actor, permissions.manageSessions);
   const id = randomUUID();
   return ctx.db.transaction().execute(async (tx) => {
+    // A template is checked before it is kept, even if it makes no session in its first weeks.
+    const problems = partProblems(await setupStore.sessionParts(tx, staff.practiceOds, t));
+    if (!Number.isInteger(t.weekday) || t.weekday < 1 || t.weekday > 7)
+      problems.push({ field: 'weekday', message: 'Choose the day of the week' });
+    if (problems.length) throw AppError.invalid(problems);
     await tx
       .insertInto('session_templates')
       .values({

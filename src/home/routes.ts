@@ -15,24 +15,49 @@ export async function homeRoutes(app: FastifyInstance): Promise<void> {
     reply.page('home/views/privacy.njk', { title: 'Privacy and your data' }),
   );
 
+  const health = {
+    type: 'object',
+    properties: { status: { type: 'string' }, database: { type: 'string' } },
+  } as const;
+  // Liveness: the process answers. It never touches the database, so an orchestrator does not
+  // restart a healthy process while the database is away.
   app.get(
     '/healthz',
     {
       schema: {
         tags: ['operations'],
-        summary: 'Liveness and database check',
-        response: {
-          200: { type: 'object', properties: { status: { type: 'string' }, database: { type: 'string' } } },
-          503: { type: 'object', properties: { status: { type: 'string' }, database: { type: 'string' } } },
-        },
+        summary: 'Liveness: the process is up (does not touch the database)',
+        response: { 200: health },
+      },
+    },
+    async () => ({ status: 'ok', database: app.deps.dbKind }),
+  );
+  // Readiness: the database answers within two seconds (200), or not (503).
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Readiness: the database answers (200) or is unavailable (503)',
+        response: { 200: health, 503: health },
       },
     },
     async (_req, reply) => {
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await sql`select 1`.execute(db);
-        return { status: 'ok', database: app.deps.dbKind };
+        await Promise.race([
+          sql`select 1`.execute(db),
+          new Promise((_resolve, reject) => {
+            timer = setTimeout(() => {
+              reject(new Error('the database did not answer within 2 s'));
+            }, 2_000);
+          }),
+        ]);
+        return { status: 'ready', database: app.deps.dbKind };
       } catch {
-        return reply.status(503).send({ status: 'unavailable', database: app.deps.dbKind });
+        return await reply.status(503).send({ status: 'unavailable', database: app.deps.dbKind });
+      } finally {
+        clearTimeout(timer);
       }
     },
   );

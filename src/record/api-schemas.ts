@@ -237,7 +237,10 @@ export const recordSchemas = {
     body: {
       type: 'object',
       required: ['resourceType'],
-      properties: { resourceType: { type: 'string', const: 'Bundle' } },
+      properties: {
+        resourceType: { type: 'string', const: 'Bundle' },
+        entry: { type: 'array', description: 'The entries; anything but an array is a 400' },
+      },
     },
     response: { 200: importSummary, 422: importSummary, ...errors },
   },

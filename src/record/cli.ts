@@ -3,12 +3,41 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Ctx } from '../platform/context.ts';
+import { AppError } from '../platform/http/errors.ts';
 import { parseBundle, parseNdjson, parseResources, type ImportProblem, type ParseResult } from './fhir.ts';
 import { importParsed, type ImportOptions, type ImportProgress, type ImportSummary } from './import.ts';
 
+/** A path that cannot be read is a clear message, not a stack trace. */
+function unreadable(path: string, err: unknown): AppError {
+  const code = (err as { code?: unknown } | null)?.code;
+  const why =
+    code === 'ENOENT'
+      ? 'there is no such file or folder'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : err instanceof Error
+            ? err.message
+            : String(err);
+  return new AppError('invalid', `Cannot read ${path}: ${why}`);
+}
+
 function filesIn(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path)
+  let isDir: boolean;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+  if (!isDir) return [path];
+  let names: string[];
+  try {
+    names = readdirSync(path);
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+  return names
     .filter((f) => ['.json', '.ndjson'].includes(extname(f).toLowerCase()))
     .sort()
     .map((f) => join(path, f));
@@ -18,6 +47,7 @@ function merge(into: ParseResult, r: ParseResult): void {
   into.patients.push(...r.patients);
   into.problems.push(...r.problems);
   into.resources += r.resources;
+  if (r.unreadablePatients) into.unreadablePatients = (into.unreadablePatients ?? 0) + r.unreadablePatients;
   for (const [k, n] of Object.entries(r.skipped)) into.skipped[k] = (into.skipped[k] ?? 0) + n;
 }
 
@@ -29,7 +59,12 @@ export function readFhirInput(path: string): { parsed: ParseResult; files: numbe
   const problems: ImportProblem[] = [];
   const files = filesIn(path);
   for (const file of files) {
-    const text = readFileSync(file, 'utf8');
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw unreadable(file, err);
+    }
     const name = basename(file);
     if (extname(file).toLowerCase() === '.ndjson') {
       const r = parseNdjson(text, name);

@@ -37,6 +37,8 @@ export type ParseResult = {
   problems: ImportProblem[];
   /** Resources seen in total. */
   resources: number;
+  /** Patient resources that could not be read at all (their problems are in `problems`). */
+  unreadablePatients?: number;
 };
 
 type Mapper = (r: Json, ctx: MapContext) => MapOutcome;
@@ -123,6 +125,10 @@ function addBundle(bundle: unknown, prefix: string, items: Item[], problems: Imp
     problems.push({ resource: label, field: 'Bundle.type', message });
     return;
   }
+  if (b.entry !== undefined && !Array.isArray(b.entry)) {
+    problems.push({ resource: label, field: 'Bundle.entry', message: 'Bundle.entry is not an array' });
+    return;
+  }
   arr(b.entry).forEach((e, i) => {
     const entry = obj(e);
     const entryLabel = `${prefix}entry[${i}]`;
@@ -174,6 +180,7 @@ function addPatient(run: Run, r: Json, label: string): void {
   const { patient, problems } = mapPatient(r, label, run.ctx.index);
   if (patient === null) {
     run.result.problems.push(...problems);
+    run.result.unreadablePatients = (run.result.unreadablePatients ?? 0) + 1;
     run.patients.set(r, `the subject ${label} could not be imported`);
     return;
   }

@@ -66,7 +66,8 @@ export async function importParsed(
   if (!practice)
     throw AppError.invalid([{ field: 'practice', message: `No practice with ODS code ${practiceOds}` }]);
   const summary: ImportSummary = {
-    patients: { created: 0, updated: 0, rejected: 0 },
+    // A Patient resource that could not be read at all is a rejected patient too.
+    patients: { created: 0, updated: 0, rejected: parsed.unreadablePatients ?? 0 },
     entries: { created: {}, updated: {} },
     resources: parsed.resources,
     skipped: { ...parsed.skipped },
@@ -92,6 +93,19 @@ export async function importParsed(
         for (const [k, n] of Object.entries(r.counts.updated))
           summary.entries.updated[k] = (summary.entries.updated[k] ?? 0) + n;
       } catch (err) {
+        // A value PostgreSQL cannot hold (SQLSTATE class 22: out of range, bad encoding) rejects
+        // this patient, not the whole import.
+        const code = (err as { code?: unknown } | null)?.code;
+        if (!(err instanceof AppError) && typeof code === 'string' && code.startsWith('22')) {
+          summary.patients.rejected++;
+          summary.errors.push({
+            resource: p.patient.source.id,
+            field: 'Patient',
+            message: `a value could not be stored (${err instanceof Error ? err.message : code})`,
+          });
+          progress?.(++done, parsed.patients.length);
+          continue;
+        }
         if (!(err instanceof AppError)) throw err;
         summary.patients.rejected++;
         summary.errors.push(

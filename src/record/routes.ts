@@ -243,7 +243,16 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
   // --- Practice API ---
   app.post<{ Querystring: { assign_test_nhs_numbers?: boolean } }>(
     '/api/v1/practice/import',
-    { schema: recordSchemas.import, bodyLimit: 20 * 1024 * 1024 },
+    {
+      schema: recordSchemas.import,
+      bodyLimit: 20 * 1024 * 1024,
+      // Before validation, which would wrap a lone value into an array: `entry` must be one.
+      preValidation: async (req) => {
+        const entry = (req.body as { entry?: unknown } | null)?.entry;
+        if (entry !== undefined && !Array.isArray(entry))
+          throw AppError.invalid([{ field: '/entry', message: 'Bundle.entry must be an array' }]);
+      },
+    },
     async (req, reply) => {
       const actor = req.actor;
       if (actor?.kind !== 'staff' || !actor.practiceOds)

@@ -32,15 +32,71 @@ export type OpenOptions = {
   unlocked?: boolean;
   /** Told when the server ends an idle pooled connection (PostgreSQL only). */
   onIdleError?: (err: Error) => void;
+  /** How long a query waits for a connection before failing (PostgreSQL only; default 5 s). */
+  connectTimeoutMs?: number;
 };
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, shutting down, in recovery)
+  '53300', // too_many_connections
+]);
+const UNAVAILABLE_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error',
+  'Client was closed and is not queryable',
+  'the database system is',
+];
+
+/** True when an error means the database cannot be reached now (down, restarting, refusing). */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    if (typeof e !== 'object') return false;
+    const { code, message, errors, cause } = e as {
+      code?: unknown;
+      message?: unknown;
+      errors?: unknown;
+      cause?: unknown;
+    };
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((m) => message.includes(m))) return true;
+    // Node reports a refused connection to several addresses as an AggregateError.
+    if (Array.isArray(errors) && errors.some((x) => isDatabaseUnavailable(x))) return true;
+    e = cause;
+  }
+  return false;
+}
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      // While the server is away a request waits at most this long for a connection, then gets
+      // a 503, instead of hanging.
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    });
     // An idle connection the server ends (restart, failover, admin) must not crash the process:
     // the pool drops it and opens a new one on the next query.
     pool.on('error', (err) => {
       options.onIdleError?.(err);
+    });
+    // A checked-out connection has no pool listener: one that dies between two queries of a
+    // transaction would emit an unhandled 'error' and end the process. The query in flight
+    // fails on its own; this listener only stops the crash.
+    pool.on('connect', (client) => {
+      client.on('error', (err) => {
+        options.onIdleError?.(err);
+      });
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };

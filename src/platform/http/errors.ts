@@ -1,6 +1,7 @@
 // One error currency: services throw AppError with a message fit for the user; one handler
 // renders it for the channel (HTML page, RFC 9457 problem JSON, FHIR OperationOutcome).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/index.ts';
 
 export type ErrorCode =
   | 'invalid'
@@ -10,7 +11,10 @@ export type ErrorCode =
   | 'conflict'
   | 'rate-limited'
   | 'locked'
-  | 'internal';
+  | 'too-large'
+  | 'unsupported-media-type'
+  | 'internal'
+  | 'unavailable';
 
 export type FieldError = { field: string; message: string };
 
@@ -21,8 +25,11 @@ const STATUS: Record<ErrorCode, number> = {
   'not-found': 404,
   conflict: 409,
   locked: 423,
+  'too-large': 413,
+  'unsupported-media-type': 415,
   'rate-limited': 429,
   internal: 500,
+  unavailable: 503,
 };
 
 const TITLE: Record<ErrorCode, string> = {
@@ -33,7 +40,10 @@ const TITLE: Record<ErrorCode, string> = {
   conflict: 'This could not be done',
   locked: 'Account locked',
   'rate-limited': 'Too many attempts',
+  'too-large': 'Too much was sent',
+  'unsupported-media-type': 'Unsupported content type',
   internal: 'Sorry, there is a problem with the service',
+  unavailable: 'Sorry, the service is unavailable',
 };
 
 export class AppError extends Error {
@@ -101,7 +111,8 @@ function fromFramework(err: FastifyError): AppError | null {
     });
   }
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-    return new AppError('invalid', 'Unsupported content type');
+    return new AppError('unsupported-media-type', 'Send the body as application/json.');
+  if (err.statusCode === 413) return new AppError('too-large', 'The request body is too large.');
   if (
     err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
     err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
@@ -109,8 +120,17 @@ function fromFramework(err: FastifyError): AppError | null {
   ) {
     return new AppError('invalid', err.message);
   }
-  if (err.statusCode === 413) return new AppError('invalid', 'The request body is too large');
   if (err.statusCode === 404) return new AppError('not-found', 'Not found');
+  // Static files refuse path tricks with 403 (dot files, outside the root): not found to us.
+  if (err.statusCode === 403) return new AppError('not-found', 'Not found');
+  if (isDatabaseUnavailable(err))
+    return new AppError('unavailable', 'The service is unavailable for a moment. Try again in a minute.');
+  // Safety net for input the schemas let through: a value PostgreSQL cannot hold (a NUL byte,
+  // a number or date out of range) is the request's fault, not the server's.
+  if (typeof err.code === 'string' && /^22[0-9A-Z]{3}$/.test(err.code))
+    return new AppError('invalid', 'The request has a value that cannot be stored.');
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500)
+    return new AppError('invalid', 'The request is not valid.');
   return null;
 }
 
@@ -142,7 +162,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
         .status(500)
         .page('platform/views/error.njk', { title: generic.title, message: generic.message });
     }
-    if (appError.status >= 500) req.log.error({ err: error }, appError.message);
+    if (appError.code === 'unavailable') {
+      // The database is away (restart, failover): one line, no stack, and a hint when to retry.
+      req.log.warn({ reason: error.message || error.name }, 'database unavailable');
+      reply.header('retry-after', '5');
+    } else if (appError.status >= 500) req.log.error({ err: error }, appError.message);
     if (isApiRequest(req)) return sendProblem(reply, appError);
     if (appError.code === 'unauthenticated') {
       return reply.redirect(signInPathFor(req.url) + '?next=' + encodeURIComponent(req.url));

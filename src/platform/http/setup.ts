@@ -147,7 +147,9 @@ export async function registerPlatform(app: FastifyInstance, deps: AppDeps): Pro
       const req = this.request;
       const csrfToken = this.generateCsrf();
       const nonce = (this as unknown as { cspNonce?: { script: string } }).cspNonce?.script ?? '';
-      const demoPanel = deps.demoPanel && config.demo ? await deps.demoPanel(clock.now()) : null;
+      // The demo panel reads the database: an error page while the database is away still renders.
+      const demoPanel =
+        deps.demoPanel && config.demo ? await deps.demoPanel(clock.now()).catch(() => null) : null;
       const html = await this.viewAsync(template, {
         actor: req.actor,
         csrfToken,
@@ -161,13 +163,23 @@ export async function registerPlatform(app: FastifyInstance, deps: AppDeps): Pro
   );
 
   app.addHook('onRequest', async (req: FastifyRequest) => {
-    req.meta = { ip: req.ip, userAgent: req.headers['user-agent'] ?? null };
+    req.meta = { ip: req.ip, userAgent: req.headers['user-agent']?.replaceAll('\u0000', '') ?? null };
+    // A NUL byte in the path (encoded or not) names no page or file: refuse it before anything
+    // (the static file plugin would otherwise fail on it with a 500).
+    const path = req.url.split('?')[0] ?? '';
+    if (path.includes('\u0000') || path.toLowerCase().includes('%00'))
+      throw AppError.invalid([{ field: 'path', message: 'The web address has a NUL byte in it' }]);
+    const api = isJsonApi(req.url);
+    if (api) refuseNonJsonBody(req);
     const now = clock.now();
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) {
       req.actor = await tokenActor(db, auth.slice(7).trim(), now);
       return;
     }
+    // The JSON API is bearer-only: a session cookie alone signs nobody in there, so a page on
+    // another site cannot make a signed-in browser book, cancel or read through the API.
+    if (api) return;
     const token = req.cookies[SESSION_COOKIE];
     if (!token) return;
     const { session, actor } = await sessionAndActor(db, token, now);
@@ -184,6 +196,32 @@ export async function registerPlatform(app: FastifyInstance, deps: AppDeps): Pro
     if (req.actor.kind !== 'staff') throw new AppError('forbidden', 'This is for practice staff.');
   });
 
+  // PostgreSQL refuses NUL in text: a NUL byte anywhere in the query, the path parameters or the
+  // body is a 400 naming the field, before any validation or SQL sees it.
+  app.addHook('preValidation', async (req) => {
+    const fields = [
+      ...nulFields(req.params, ''),
+      ...nulFields(req.query, ''),
+      ...nulFields(req.body, ''),
+    ].map((field) => ({ field, message: `${field} must not contain a NUL byte` }));
+    // Ajv turns "1e309" or "Infinity" in a query into Infinity and then lets it past `maximum`:
+    // a number field of the query or path must be a finite number.
+    const schema = req.routeOptions.schema;
+    fields.push(
+      ...nonFiniteNumbers(schema?.querystring, req.query),
+      ...nonFiniteNumbers(schema?.params, req.params),
+      ...nonFiniteNumbers(schema?.body, req.body),
+    );
+    if (fields.length) throw AppError.invalid(fields);
+  });
+
+  // Personal data is never kept by a browser or a proxy: every answer but the static files is
+  // no-store (pages, API answers, the token answer, errors, even the public pages, which show
+  // who is signed in).
+  app.addHook('onSend', async (req, reply) => {
+    if (!isStaticPath(req.url)) reply.header('cache-control', 'no-store');
+  });
+
   // CSRF runs as a preHandler so it can read the urlencoded body. The JSON API uses bearer
   // tokens, never cookies, so it needs no CSRF token.
   app.addHook('preHandler', (req, reply, done) => {
@@ -198,4 +236,64 @@ export async function registerPlatform(app: FastifyInstance, deps: AppDeps): Pro
     }
     app.csrfProtection(req, reply, done);
   });
+}
+
+const STATIC_PREFIXES = ['/assets/', '/css/', '/nhsuk/', '/api/docs/static/'];
+
+function isStaticPath(url: string): boolean {
+  return STATIC_PREFIXES.some((p) => url.startsWith(p));
+}
+
+/** The JSON API under /api/v1 (the token endpoint is part of it). */
+function isJsonApi(url: string): boolean {
+  return url.startsWith('/api/v1/') || url === '/api/v1';
+}
+
+/** The token endpoint also takes a form, as OAuth clients send one; it needs no cookie. */
+const FORM_ALLOWED = new Set(['/api/v1/auth/token']);
+
+/** A request to the JSON API with a body must send JSON (application/json or a +json type). */
+function refuseNonJsonBody(req: FastifyRequest): void {
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined ||
+    (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+  if (!hasBody) return;
+  const type = req.headers['content-type'];
+  const media = (type ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (media === 'application/json' || /^application\/[a-z0-9.+-]*\+json$/.test(media)) return;
+  if (media === 'application/x-www-form-urlencoded' && FORM_ALLOWED.has(req.url.split('?')[0] ?? '')) return;
+  throw new AppError('unsupported-media-type', 'Send the body as JSON (Content-Type: application/json).');
+}
+
+/** JSON pointers of every string (or key) holding a NUL byte, at most a few levels deep. */
+function nulFields(value: unknown, pointer: string, depth = 0): string[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [pointer || '/'] : [];
+  if (!value || typeof value !== 'object' || depth > 32) return [];
+  const out: string[] = [];
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+  for (const [k, v] of entries) {
+    const p = `${pointer}/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    if (k.includes('\u0000')) out.push(p);
+    out.push(...nulFields(v, p, depth + 1));
+  }
+  return out;
+}
+
+/** Fields whose schema type is a number but whose value (a string, before coercion) is not finite. */
+function nonFiniteNumbers(schema: unknown, value: unknown): { field: string; message: string }[] {
+  const props = (schema as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties;
+  if (!props || !value || typeof value !== 'object') return [];
+  const out: { field: string; message: string }[] = [];
+  for (const [name, s] of Object.entries(props)) {
+    const types = [s.type].flat();
+    if (!types.includes('integer') && !types.includes('number')) continue;
+    const v = (value as Record<string, unknown>)[name];
+    for (const x of [v].flat()) {
+      if (typeof x === 'string' && x.trim() !== '' && !Number.isFinite(Number(x))) {
+        out.push({ field: `/${name}`, message: `/${name} must be a finite number` });
+        break;
+      }
+    }
+  }
+  return out;
 }
