@@ -9,6 +9,8 @@ export type Config = {
   dataDir: string;
   databaseUrl: string | null;
   sessionSecret: string;
+  /** AES-256-GCM key for TOTP secrets at rest (TOTP_ENCRYPTION_KEY, else a file in the data folder). */
+  totpKey: Buffer;
   demo: boolean;
   /** Cookies get `Secure` when the site is served over TLS (directly or behind a proxy). */
   secureCookies: boolean;
@@ -25,6 +27,9 @@ export type NotifyConfig = {
     'appointment-booked': string;
     'appointment-cancelled': string;
     'appointment-reminder': string;
+    /** Account messages (sign-up link, "you already have an account"): needed once sign-up is open. */
+    'account-confirm-email'?: string;
+    'account-exists'?: string;
   };
 };
 
@@ -77,6 +82,37 @@ function sessionSecret(raw: string | undefined, dataDir: string, production: boo
   return secret;
 }
 
+/**
+ * The key that encrypts TOTP secrets in the database: TOTP_ENCRYPTION_KEY (32 bytes as 64 hex
+ * characters or 43 base64url characters), else a file kept in the data folder like the session
+ * secret. Required in production. Lose it and every authenticator has to be set up again.
+ */
+function totpKey(raw: string | undefined, dataDir: string, production: boolean): Buffer {
+  const parse = (v: string): Buffer | null => {
+    const key = /^[0-9a-f]{64}$/i.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64url');
+    return key.length === 32 ? key : null;
+  };
+  if (raw !== undefined && raw !== '') {
+    const key = parse(raw.trim());
+    if (!key)
+      throw new ConfigError(
+        'TOTP_ENCRYPTION_KEY must be 32 random bytes: 64 hex characters (openssl rand -hex 32) or 43 base64url characters',
+      );
+    return key;
+  }
+  if (production) throw new ConfigError('TOTP_ENCRYPTION_KEY must be set when NODE_ENV=production');
+  const file = join(dataDir, 'totp-key');
+  if (existsSync(file)) {
+    const key = parse(readFileSync(file, 'utf8').trim());
+    if (!key) throw new ConfigError(`${file} does not hold a valid TOTP encryption key`);
+    return key;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  return key;
+}
+
 const NOTIFY_TEMPLATE_VARS = {
   'appointment-booked': 'NOTIFY_TEMPLATE_APPOINTMENT_BOOKED',
   'appointment-cancelled': 'NOTIFY_TEMPLATE_APPOINTMENT_CANCELLED',
@@ -96,6 +132,15 @@ function parseNotify(env: Env): NotifyConfig | null {
       throw new ConfigError(`${name} must be a GOV.UK Notify template id when NOTIFY_API_KEY is set`);
     templates[kind] = id;
   }
+  for (const [kind, name] of [
+    ['account-confirm-email', 'NOTIFY_TEMPLATE_ACCOUNT_CONFIRM_EMAIL'],
+    ['account-exists', 'NOTIFY_TEMPLATE_ACCOUNT_EXISTS'],
+  ] as const) {
+    const id = env[name];
+    if (id === undefined || id === '') continue;
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new ConfigError(`${name} must be a GOV.UK Notify template id`);
+    templates[kind] = id;
+  }
   return { apiKey, templates };
 }
 
@@ -109,6 +154,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     databaseUrl:
       overrides.databaseUrl !== undefined ? overrides.databaseUrl : parseDatabaseUrl(env.DATABASE_URL),
     sessionSecret: overrides.sessionSecret ?? sessionSecret(env.SESSION_SECRET, dataDir, production),
+    totpKey: overrides.totpKey ?? totpKey(env.TOTP_ENCRYPTION_KEY, dataDir, production),
     demo: overrides.demo ?? parseBool('GP_ONLINE_DEMO', env.GP_ONLINE_DEMO, false),
     secureCookies:
       overrides.secureCookies ??

@@ -19,11 +19,13 @@ function int(value: string): number {
   return n;
 }
 
-async function withDb<T>(fn: (h: Awaited<ReturnType<typeof openAndMigrate>>) => Promise<T>): Promise<T> {
+async function withDb<T>(
+  fn: (h: Awaited<ReturnType<typeof openAndMigrate>>, config: ReturnType<typeof loadConfig>) => Promise<T>,
+): Promise<T> {
   const config = loadConfig();
   const h = await openAndMigrate(config);
   try {
-    return await fn(h);
+    return await fn(h, config);
   } finally {
     await h.close();
   }
@@ -48,7 +50,7 @@ program
   .command('demo')
   .description('load the demo data set (safe to run again)')
   .action(async () => {
-    const r = await withDb((h) => loadDemo(h.db, systemClock));
+    const r = await withDb((h, config) => loadDemo(h.db, systemClock, config.totpKey));
     console.log(JSON.stringify({ added: r }));
   });
 
@@ -85,9 +87,9 @@ user
   .option('--record-level <level>', 'none | summary | detailed | full', 'none')
   .option('--services <list>', 'comma-separated: appointments,repeats,pharmacy', '')
   .action(async (o: Record<string, string | undefined>) => {
-    const out = await withDb(async (h) => {
+    const out = await withDb(async (h, config) => {
       const ctx = { db: h.db, clock: systemClock, meta: null };
-      if (o.role === 'patient') return addPatientWithAccount(ctx, o);
+      if (o.role === 'patient') return addPatientWithAccount(ctx, o, config.totpKey);
       const r = await addStaffUser(
         ctx,
         { kind: 'system' },
@@ -100,6 +102,7 @@ user
           practiceOds: o.practice?.toUpperCase() ?? null,
           commissionerCode: o.commissioner ?? null,
         },
+        config.totpKey,
       );
       return { staff_id: r.id, totp_secret: r.totpSecret };
     });

@@ -13,5 +13,7 @@ export const permissions = definePermissions({
   // Giving or changing record access is a clinical decision (domain.md §1.5, §2.2).
   changeRecordAccess: { staff: ['clinician', 'practice-manager'], ownPractice: true },
   addPatient: { staff: PRACTICE_STAFF, ownPractice: true },
+  // An account locked by wrong security codes: the practice, having checked who is asking.
+  unlockAccount: { staff: PRACTICE_STAFF, ownPractice: true },
   useOwnAccount: { patient: true },
 });

@@ -107,6 +107,34 @@ export async function patientForStaff(ctx: Ctx, actor: Actor | null, patientId: 
   };
 }
 
+/**
+ * Unlocks the online account of a practice's patient after too many wrong security codes
+ * (signin.ts). Staff should first be sure who is asking: the lock means someone had the password.
+ */
+export async function unlockOnlineAccount(ctx: Ctx, actor: Actor | null, patientId: string): Promise<void> {
+  const staff = assertOwnPracticeStaff(actor, permissions.unlockAccount);
+  const patient = await requirePatient(ctx, staff, patientId);
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (tx) => {
+    const account = await store.accountForPatient(tx, patient.id);
+    if (!account || !(await store.unlockAccount(tx, account.id)))
+      throw new AppError('conflict', 'This patient’s online account is not locked.');
+    await recordAudit(
+      tx,
+      {
+        actor: auditActor(staff),
+        action: 'account.unlock',
+        outcome: 'success',
+        practiceOds: staff.practiceOds,
+        patientId: patient.id,
+        subject: `account:${account.id}`,
+        request: ctx.meta,
+      },
+      now,
+    );
+  });
+}
+
 export async function verifyIdentity(
   ctx: Ctx,
   actor: Actor | null,

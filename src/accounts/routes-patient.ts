@@ -170,7 +170,15 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
             throw AppError.invalid([
               { field: 'code', message: 'Enter the 6-digit code from your authenticator app' },
             ]);
-          await checkCodeStep(db, 'patient', session.principal_id, values.code, clock.now(), req.meta);
+          await checkCodeStep(
+            db,
+            'patient',
+            session.principal_id,
+            values.code,
+            clock.now(),
+            req.meta,
+            app.deps.config.totpKey,
+          );
           const full = await advanceSession(db, session, 'full', clock.now());
           return reply
             .setSessionCookie(full)
@@ -185,7 +193,7 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
     if (!needStage(req, reply, 'totp-setup')) return reply;
     const session = req.session;
     if (!session) return reply.redirect('/patient/sign-in');
-    const secret = await service.beginTotpSetup(ctx(req), session.principal_id);
+    const secret = await service.beginTotpSetup(ctx(req), session.principal_id, app.deps.config.totpKey);
     const account = await db
       .selectFrom('online_accounts')
       .select('email')
@@ -212,24 +220,30 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
       const values = formBody(req.body);
       let codes: string[];
       try {
-        codes = await service.confirmTotpSetup(ctx(req), session.principal_id, values.code ?? '');
+        codes = await service.confirmTotpSetup(
+          ctx(req),
+          session.principal_id,
+          values.code ?? '',
+          app.deps.config.totpKey,
+        );
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'invalid') throw err;
         return reply.redirect('/patient/set-up-authenticator?error=code');
       }
-      // The codes are shown once, on the next page, then forgotten.
-      const next = await advanceSession(db, session, 'recovery-codes', clock.now(), { recoveryCodes: codes });
-      return reply.setSessionCookie(next).redirect('/patient/recovery-codes');
+      // The codes are shown once, on this response, and kept nowhere in clear: not in the
+      // session, only their hashes in the database.
+      const next = await advanceSession(db, session, 'recovery-codes', clock.now());
+      return reply.setSessionCookie(next).page(V + 'recovery-codes.njk', {
+        title: 'Save your recovery codes',
+        codes: codes.map((c) => formatLinkageKey(c)),
+      });
     },
   );
 
   app.get('/patient/recovery-codes', { schema: { hide: true } }, async (req, reply) => {
     if (!needStage(req, reply, 'recovery-codes')) return reply;
-    const codes = (req.session?.data.recoveryCodes as string[] | undefined) ?? [];
-    return reply.page(V + 'recovery-codes.njk', {
-      title: 'Save your recovery codes',
-      codes: codes.map((c) => formatLinkageKey(c)),
-    });
+    // Coming back to the page: the codes were shown once and are not kept, so none to show.
+    return reply.page(V + 'recovery-codes.njk', { title: 'Save your recovery codes', codes: [] });
   });
   app.post('/patient/recovery-codes', { schema: { hide: true } }, async (req, reply) => {
     if (!needStage(req, reply, 'recovery-codes')) return reply;

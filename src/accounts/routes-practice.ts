@@ -67,6 +67,16 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
+  // --- Unlocking an account locked by wrong security codes ---
+  app.post<{ Params: { id: string } }>(
+    '/staff/patients/:id/unlock-account',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      await service.unlockOnlineAccount(ctx(req), req.actor, req.params.id);
+      return reply.redirect(`/staff/patients/${req.params.id}?done=unlocked`);
+    },
+  );
+
   // --- Identity check ---
   app.get<{ Params: { id: string } }>(
     '/staff/patients/:id/verify-identity',

@@ -7,11 +7,14 @@ import { assertPatient } from '../platform/auth/permissions.ts';
 import {
   hashPassword,
   newTotpSecret,
-  checkTotp,
   normaliseCode,
   randomCode,
+  sealSecret,
   sha256,
+  totpMatchStep,
+  type SecretKey,
 } from '../platform/auth/secrets.ts';
+import { takeTotpStep, totpSecretOf } from '../platform/auth/signin.ts';
 import { recordAudit, recordAuditAlone } from '../platform/audit/audit.ts';
 import { AppError } from '../platform/http/errors.ts';
 import {
@@ -82,26 +85,35 @@ export async function signUp(
 }
 
 /** Starts authenticator set-up: a new secret kept on the account until a code confirms it. */
-export async function beginTotpSetup(ctx: Ctx, accountId: string): Promise<string> {
+export async function beginTotpSetup(ctx: Ctx, accountId: string, key: SecretKey): Promise<string> {
   const row = await ctx.db
     .selectFrom('online_accounts')
     .select(['totp_secret', 'totp_confirmed_at'])
     .where('id', '=', accountId)
     .executeTakeFirstOrThrow();
   if (row.totp_confirmed_at) throw new AppError('conflict', 'Your authenticator app is already set up.');
-  if (row.totp_secret) return row.totp_secret;
+  if (row.totp_secret) return totpSecretOf(ctx.db, 'patient', accountId, row.totp_secret, key);
   const secret = newTotpSecret();
   await ctx.db
     .updateTable('online_accounts')
-    .set({ totp_secret: secret })
+    .set({ totp_secret: sealSecret(key, secret) })
     .where('id', '=', accountId)
     .where('totp_confirmed_at', 'is', null)
     .execute();
   return secret;
 }
 
-/** Confirms the authenticator with a code and returns fresh recovery codes (shown once). */
-export async function confirmTotpSetup(ctx: Ctx, accountId: string, code: string): Promise<string[]> {
+/**
+ * Confirms the authenticator with a code and returns fresh recovery codes, to be shown once on
+ * the response and kept nowhere in clear (only their hashes are stored). The code confirming the
+ * set-up is spent like any other: it cannot then sign in.
+ */
+export async function confirmTotpSetup(
+  ctx: Ctx,
+  accountId: string,
+  code: string,
+  key: SecretKey,
+): Promise<string[]> {
   const now = ctx.clock.now();
   const row = await ctx.db
     .selectFrom('online_accounts')
@@ -109,7 +121,11 @@ export async function confirmTotpSetup(ctx: Ctx, accountId: string, code: string
     .where('id', '=', accountId)
     .executeTakeFirstOrThrow();
   if (row.totp_confirmed_at) throw new AppError('conflict', 'Your authenticator app is already set up.');
-  if (!row.totp_secret || !checkTotp(row.totp_secret, code, now)) {
+  const secret = row.totp_secret
+    ? await totpSecretOf(ctx.db, 'patient', accountId, row.totp_secret, key)
+    : null;
+  const step = secret ? totpMatchStep(secret, code, now) : null;
+  if (step === null || !(await takeTotpStep(ctx.db, 'patient', accountId, step))) {
     throw AppError.invalid([
       { field: 'code', message: 'Enter the 6-digit code shown in your authenticator app now' },
     ]);

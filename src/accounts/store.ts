@@ -141,7 +141,7 @@ export async function accountForPatient(db: Q, patientId: string) {
       'proofing_level',
       'linked_at',
       'totp_confirmed_at',
-      'locked_until',
+      'locked_at',
       'disabled_at',
       'created_at',
     ])
@@ -200,4 +200,15 @@ export async function settingsHistory(db: Q, practiceOds: string, patientId: str
     .orderBy('h.version', 'desc')
     .limit(20)
     .execute();
+}
+
+/** Clears a lock set by wrong security codes; false when the account was not locked. */
+export async function unlockAccount(db: Q, accountId: string): Promise<boolean> {
+  const r = await db
+    .updateTable('online_accounts')
+    .set({ locked_at: null, code_failed_attempts: 0 })
+    .where('id', '=', accountId)
+    .where('locked_at', 'is not', null)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
 }

@@ -34,7 +34,9 @@ export function notifySender(config: NotifyConfig): Sender {
   return {
     name: 'gov-uk-notify',
     send: async (m) => {
-      await client.sendEmail(config.templates[m.kind], m.email, {
+      const template = config.templates[m.kind];
+      if (!template) throw new Error(`no GOV.UK Notify template is configured for ${m.kind} messages`);
+      await client.sendEmail(template, m.email, {
         personalisation: m.personalisation,
         reference: m.reference,
       });

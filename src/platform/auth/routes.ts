@@ -85,7 +85,7 @@ export async function authApiRoutes(app: FastifyInstance): Promise<void> {
             'Set up your authenticator app on the website before using the API.',
             { reason: 'totp-not-set-up' },
           );
-        await checkCodeStep(db, type, ok.principalId, otp, now, req.meta);
+        await checkCodeStep(db, type, ok.principalId, otp, now, req.meta, app.deps.config.totpKey);
         const t = await issueApiToken(db, type, ok.principalId, now);
         return { access_token: t.token, token_type: 'Bearer', expires_in: t.expiresIn };
       }

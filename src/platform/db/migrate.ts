@@ -8,6 +8,7 @@ import * as m004 from './migrations/004_record_version.ts';
 import * as m005 from './migrations/005_appointments.ts';
 import * as m006 from './migrations/006_session_cancel.ts';
 import * as m007 from './migrations/007_slot_booked.ts';
+import * as m009 from './migrations/009_sign_in_security.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '005_appointments': m005,
   '006_session_cancel': m006,
   '007_slot_booked': m007,
+  '009_sign_in_security': m009,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
