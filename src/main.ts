@@ -6,6 +6,7 @@ import { loadDemo } from './demo/load.ts';
 import { systemClock } from './platform/clock.ts';
 import { verifyAudit } from './platform/audit/audit.ts';
 import { AppError } from './platform/http/errors.ts';
+import { weakPasswordProblem } from './platform/auth/password-strength.ts';
 import { DataDirLockedError } from './platform/db/lock.ts';
 import { importPractices, addPractice } from './practices/service.ts';
 import { addStaffUser } from './staff/service.ts';
@@ -89,7 +90,12 @@ user
   .action(async (o: Record<string, string | undefined>) => {
     const out = await withDb(async (h, config) => {
       const ctx = { db: h.db, clock: systemClock, meta: null };
-      if (o.role === 'patient') return addPatientWithAccount(ctx, o, config.totpKey);
+      if (o.role === 'patient') {
+        // The factory behind this is shared with tests; the command checks guessability itself.
+        const weak = await weakPasswordProblem(o.password ?? '', [o.email ?? '']);
+        if (weak) throw AppError.invalid([{ field: 'password', message: weak }]);
+        return addPatientWithAccount(ctx, o, config.totpKey);
+      }
       const r = await addStaffUser(
         ctx,
         { kind: 'system' },

@@ -233,3 +233,35 @@ test('HAZ-SEC secrets at rest: TOTP secrets are stored encrypted, legacy plainte
   const again = await b.get('/patient/recovery-codes');
   assert.doesNotMatch(again.body, /app-code/);
 });
+
+test('HAZ-SEC weak passwords: sign-up and the admin user form refuse a common password, saying why (400)', async () => {
+  nextTest();
+  const b = new Browser(t.app);
+  const res = await b.submit('/patient/sign-up', '/patient/sign-up', {
+    email: 'weak.password@example.com',
+    password: 'password12345',
+    confirm: 'password12345',
+  });
+  assert.equal(res.statusCode, 400);
+  assert.match(res.body, /nhsuk-error-summary/);
+  assert.match(res.body, /too common/);
+  assert.match(res.body, /longer phrase/);
+  const none = await t.db.db
+    .selectFrom('online_accounts')
+    .select('id')
+    .where('email', '=', 'weak.password@example.com')
+    .execute();
+  assert.equal(none.length, 0);
+
+  const admin = DEMO_STAFF.find((s) => s.role === 'admin')!;
+  const a = await signInStaff(t.app, admin.email, DEMO_PASSWORD, admin.totpSecret, clock);
+  const add = await a.submit('/admin/users', '/admin/users', {
+    name: 'Wendy Weak',
+    email: 'wendy@example.com',
+    role: 'receptionist',
+    practiceOds: 'P81082',
+    password: 'qwertyuiop123',
+  });
+  assert.equal(add.statusCode, 400);
+  assert.match(add.body, /too common/);
+});

@@ -15,6 +15,7 @@ import {
   type SecretKey,
 } from '../platform/auth/secrets.ts';
 import { takeTotpStep, totpSecretOf } from '../platform/auth/signin.ts';
+import { weakPasswordProblem } from '../platform/auth/password-strength.ts';
 import { recordAudit, recordAuditAlone } from '../platform/audit/audit.ts';
 import { AppError } from '../platform/http/errors.ts';
 import {
@@ -48,7 +49,8 @@ export async function signUp(
       field: 'email',
       message: 'Enter an email address in the correct format, like name@example.com',
     });
-  const problem = passwordProblem(input.password, email);
+  const problem =
+    passwordProblem(input.password, email) ?? (await weakPasswordProblem(input.password, [email]));
   if (problem) errors.push({ field: 'password', message: problem });
   else if (input.password !== input.confirm)
     errors.push({ field: 'confirm', message: 'The passwords do not match' });

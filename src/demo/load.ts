@@ -88,6 +88,7 @@ export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = nul
         practiceOds: s.practiceOds,
         commissionerCode: s.commissionerCode ?? null,
         scopePractices: s.scope,
+        trustedPassword: true,
       },
       key,
     );

@@ -11,6 +11,7 @@ import {
   type SecretKey,
 } from '../platform/auth/secrets.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
+import { weakPasswordProblem } from '../platform/auth/password-strength.ts';
 import type { StaffRole } from '../platform/db/schema.ts';
 import { AppError, type FieldError } from '../platform/http/errors.ts';
 import type { Ctx } from '../platform/context.ts';
@@ -37,6 +38,8 @@ export type NewStaff = {
   practiceOds?: string | null;
   commissionerCode?: string | null;
   scopePractices?: string[];
+  /** Skips the guessability check: only the demo loader, whose demo password is published anyway. */
+  trustedPassword?: boolean;
 };
 
 export async function addStaffUser(
@@ -59,6 +62,10 @@ export async function addStaffUser(
     });
   if (input.password.length < 12)
     errors.push({ field: 'password', message: 'Password must be 12 characters or more' });
+  else if (!input.trustedPassword) {
+    const weak = await weakPasswordProblem(input.password, [input.email, input.name]);
+    if (weak) errors.push({ field: 'password', message: weak });
+  }
   if (role?.practice && !input.practiceOds)
     errors.push({
       field: 'practiceOds',
