@@ -6,6 +6,11 @@ import { join, resolve } from 'node:path';
 export type Config = {
   port: number;
   host: string;
+  /**
+   * Where people reach the site (GP_ONLINE_PUBLIC_URL), for links in emails. Never taken from a
+   * request's Host header, which a stranger could set to their own site. Required in production.
+   */
+  publicUrl: string;
   dataDir: string;
   databaseUrl: string | null;
   sessionSecret: string;
@@ -144,12 +149,30 @@ function parseNotify(env: Env): NotifyConfig | null {
   return { apiKey, templates };
 }
 
+function parsePublicUrl(raw: string | undefined, fallback: string, production: boolean): string {
+  if (raw === undefined || raw === '') {
+    if (production) throw new ConfigError('GP_ONLINE_PUBLIC_URL must be set when NODE_ENV=production');
+    return fallback;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('GP_ONLINE_PUBLIC_URL is not a valid URL (expected https://host)');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new ConfigError('GP_ONLINE_PUBLIC_URL must start with https:// or http://');
+  return url.origin;
+}
+
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const dataDir = resolve(overrides.dataDir ?? (env.GP_ONLINE_DATA_DIR || './data'));
   const production = env.NODE_ENV === 'production';
+  const port = overrides.port ?? parsePort(env.PORT);
+  const host = overrides.host ?? (env.HOST || '127.0.0.1');
   return {
-    port: overrides.port ?? parsePort(env.PORT),
-    host: overrides.host ?? (env.HOST || '127.0.0.1'),
+    port,
+    host,
     dataDir,
     databaseUrl:
       overrides.databaseUrl !== undefined ? overrides.databaseUrl : parseDatabaseUrl(env.DATABASE_URL),
@@ -163,5 +186,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     logLevel: overrides.logLevel ?? (env.LOG_LEVEL || 'info'),
     ci: parseBool('CI', env.CI, false),
     notify: overrides.notify !== undefined ? overrides.notify : parseNotify(env),
+    publicUrl:
+      overrides.publicUrl ??
+      parsePublicUrl(
+        env.GP_ONLINE_PUBLIC_URL,
+        `http://${host === '0.0.0.0' ? 'localhost' : host}:${String(port)}`,
+        production,
+      ),
   };
 }

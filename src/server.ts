@@ -137,7 +137,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
   }, 10 * 60_000);
   housekeeping.unref();
   // The notifications outbox: due messages sent, reminders queued. Booking never waits for this.
-  const sender = cfg.notify ? notifySender(cfg.notify) : logSender(app.log);
+  const sender = cfg.notify ? notifySender(cfg.notify) : logSender(app.log, { showLinks: demo });
   const outbox = setInterval(() => {
     const now = systemClock.now();
     queueReminders(handle.db, now)

@@ -57,8 +57,26 @@ test('a patient signs up, links with a letter, is verified and sees what the pra
     password,
     confirm: password,
   });
-  assert.equal(up.statusCode, 302);
-  assert.equal(up.headers.location, '/patient/set-up-authenticator');
+  // "Check your email": the account goes on only through the link sent to the address.
+  assert.equal(up.statusCode, 200);
+  assert.match(up.body, /Check your email/);
+  assert.equal((await patient.get('/patient')).headers.location, '/patient/sign-in');
+  const mail = await t.db.db
+    .selectFrom('notifications_outbox')
+    .select(['personalisation'])
+    .where('email', '=', email)
+    .where('kind', '=', 'account-confirm-email')
+    .executeTakeFirstOrThrow();
+  const link = new URL(mail.personalisation.link ?? '');
+  const confirmPage = link.pathname + link.search;
+  const confirmed = await patient.submit(confirmPage, '/patient/sign-up/confirm', {
+    token: link.searchParams.get('token') ?? '',
+  });
+  assert.equal(confirmed.statusCode, 302);
+  assert.equal(confirmed.headers.location, '/patient/set-up-authenticator');
+  // The link works once.
+  const twice = await patient.get(confirmPage);
+  assert.equal(twice.statusCode, 400);
 
   // Out of order: home sends them back to the authenticator step.
   const early = await patient.get('/patient');

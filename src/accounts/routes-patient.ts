@@ -71,19 +71,61 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
         { title: 'Create your GP Online account', firstField: 'email' },
         { email: values.email },
         async () => {
-          const { accountId } = await service.signUp(ctx(req), {
-            email: values.email ?? '',
-            password: values.password ?? '',
-            confirm: values.confirm ?? '',
-          });
-          const session = await createSession(
-            db,
-            { principalType: 'patient', principalId: accountId, stage: 'totp-setup' },
-            clock.now(),
+          const sent = await service.signUp(
+            ctx(req),
+            {
+              email: values.email ?? '',
+              password: values.password ?? '',
+              confirm: values.confirm ?? '',
+            },
+            app.deps.config.publicUrl,
           );
-          return reply.setSessionCookie(session).redirect('/patient/set-up-authenticator');
+          // The same page whether or not the address had an account (service.signUp).
+          return reply.page(V + 'check-email.njk', {
+            title: 'Check your email',
+            email: (values.email ?? '').trim(),
+            demoMessage: app.deps.config.demo ? sent : null,
+          });
         },
       );
+    },
+  );
+
+  // The link from the email: a page with a button, so a mail scanner opening the link spends nothing.
+  app.get('/patient/sign-up/confirm', { schema: { hide: true } }, async (req, reply) => {
+    const token = (req.query as { token?: string }).token ?? '';
+    const live = token ? await service.confirmationIsLive(ctx(req), token) : false;
+    return reply.status(live ? 200 : 400).page(V + 'confirm-email.njk', {
+      title: live ? 'Confirm your email address' : 'This link does not work',
+      token,
+      live,
+      dead: service.CONFIRM_LINK_DEAD,
+    });
+  });
+  app.post(
+    '/patient/sign-up/confirm',
+    { schema: { hide: true }, config: { rateLimit: signInRateLimit } },
+    async (req, reply) => {
+      const values = formBody(req.body);
+      let accountId: string;
+      try {
+        ({ accountId } = await service.confirmSignUp(ctx(req), values.token ?? ''));
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'invalid') throw err;
+        return reply.status(400).page(V + 'confirm-email.njk', {
+          title: 'This link does not work',
+          token: '',
+          live: false,
+          dead: service.CONFIRM_LINK_DEAD,
+        });
+      }
+      if (req.session) await deleteSession(db, req.session);
+      const session = await createSession(
+        db,
+        { principalType: 'patient', principalId: accountId, stage: 'totp-setup' },
+        clock.now(),
+      );
+      return reply.setSessionCookie(session).redirect('/patient/set-up-authenticator');
     },
   );
 
@@ -121,6 +163,20 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
             req.meta,
           );
           if (req.session) await deleteSession(db, req.session);
+          if (ok.needsEmailConfirmation) {
+            // Right password, address never confirmed: a fresh link, and the same page as sign-up.
+            const sent = await service.resendConfirmation(
+              ctx(req),
+              ok.principalId,
+              app.deps.config.publicUrl,
+            );
+            return reply.setSessionCookie(null).page(V + 'check-email.njk', {
+              title: 'Check your email',
+              email: (values.email ?? '').trim(),
+              demoMessage: app.deps.config.demo ? sent : null,
+              notConfirmed: true,
+            });
+          }
           const session = await createSession(
             db,
             {

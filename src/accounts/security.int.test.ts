@@ -204,6 +204,7 @@ test('HAZ-SEC secrets at rest: TOTP secrets are stored encrypted, legacy plainte
   const b = new Browser(t.app);
   const password = 'a long phrase nobody else would choose 7';
   await b.submit('/patient/sign-up', '/patient/sign-up', { email, password, confirm: password });
+  await confirmByEmail(b, email);
   const setup = await b.get('/patient/set-up-authenticator');
   const secret = /id="totp-secret">([A-Z2-7 ]+)</.exec(setup.body)?.[1]?.replace(/ /g, '') ?? '';
   assert.ok(secret);
@@ -264,4 +265,92 @@ test('HAZ-SEC weak passwords: sign-up and the admin user form refuse a common pa
   });
   assert.equal(add.statusCode, 400);
   assert.match(add.body, /too common/);
+});
+
+/** Follows the sign-up link from the outbox, as the person would from their email. */
+async function confirmByEmail(b: Browser, email: string): Promise<void> {
+  const mail = await t.db.db
+    .selectFrom('notifications_outbox')
+    .select('personalisation')
+    .where('email', '=', email)
+    .where('kind', '=', 'account-confirm-email')
+    .orderBy('created_at', 'desc')
+    .executeTakeFirstOrThrow();
+  const link = new URL(mail.personalisation.link ?? '');
+  const r = await b.submit(link.pathname + link.search, '/patient/sign-up/confirm', {
+    token: link.searchParams.get('token') ?? '',
+  });
+  assert.equal(r.statusCode, 302);
+}
+
+test('HAZ-SEC account enumeration: sign-up with an address that has an account looks the same as a new one; the holder is told by email', async () => {
+  nextTest();
+  const holder = DEMO_PATIENTS[2]!;
+  const password = 'sunlit harbour pebble lantern';
+  const signUp = async (email: string) => {
+    const b = new Browser(t.app);
+    const r = await b.submit('/patient/sign-up', '/patient/sign-up', { email, password, confirm: password });
+    return { b, r };
+  };
+  const fresh = `stranger.${String(Date.now())}@example.com`;
+  const known = await signUp(holder.email);
+  const unknown = await signUp(fresh);
+  assert.equal(known.r.statusCode, 200);
+  assert.equal(unknown.r.statusCode, 200);
+  const normal = (html: string, email: string) =>
+    html
+      .replaceAll(email, 'EMAIL')
+      .replace(/name="_csrf" value="[^"]+"/g, '')
+      .replace(/nonce="[^"]+"/g, '');
+  assert.equal(normal(known.r.body, holder.email), normal(unknown.r.body, fresh), 'the same page');
+  assert.deepEqual(
+    known.r.cookies.map((c) => c.name).sort(),
+    unknown.r.cookies.map((c) => c.name).sort(),
+    'the same cookies',
+  );
+  // Neither is signed in: both must go through the email.
+  assert.equal((await known.b.get('/patient')).headers.location, '/patient/sign-in');
+  assert.equal((await unknown.b.get('/patient')).headers.location, '/patient/sign-in');
+
+  const outbox = await t.db.db
+    .selectFrom('notifications_outbox')
+    .select(['kind', 'email'])
+    .where('email', 'in', [holder.email, fresh])
+    .orderBy('email')
+    .execute();
+  assert.deepEqual(
+    outbox.map((m) => `${m.kind}:${m.email}`).sort(),
+    [`account-confirm-email:${fresh}`, `account-exists:${holder.email}`].sort(),
+  );
+  // The holder's account is untouched: the old password still signs in, the new one does not.
+  const otp = totpCode(holder.totpSecret, clock.now());
+  assert.equal((await token(holder.email, password, otp, '10.7.0.1')).statusCode, 401);
+  assert.equal((await token(holder.email, DEMO_PASSWORD, otp, '10.7.0.1')).statusCode, 200);
+  const audit = await t.db.db
+    .selectFrom('audit_events')
+    .select(['outcome', 'details'])
+    .where('action', '=', 'account.sign-up')
+    .execute();
+  assert.ok(audit.some((a) => a.outcome === 'failure' && a.details.reason === 'email-has-account'));
+});
+
+test('an account that never confirmed its address is sent a new link on sign-in, not let in', async () => {
+  nextTest();
+  const email = `unconfirmed.${String(Date.now())}@example.com`;
+  const password = 'quiet meadow copper violin';
+  const b = new Browser(t.app);
+  await b.submit('/patient/sign-up', '/patient/sign-up', { email, password, confirm: password });
+  const r = await b.submit('/patient/sign-in', '/patient/sign-in', { email, password });
+  assert.equal(r.statusCode, 200);
+  assert.match(r.body, /confirm your email address/);
+  assert.equal((await b.get('/patient/set-up-authenticator')).headers.location, '/patient/sign-in');
+  const links = await t.db.db
+    .selectFrom('notifications_outbox')
+    .select('id')
+    .where('email', '=', email)
+    .where('kind', '=', 'account-confirm-email')
+    .execute();
+  assert.equal(links.length, 2);
+  await confirmByEmail(b, email);
+  assert.equal((await b.get('/patient/set-up-authenticator')).statusCode, 200);
 });
