@@ -73,3 +73,25 @@ test('HAZ-SEC secrets at rest: the TOTP encryption key is generated and kept, ch
     /TOTP_ENCRYPTION_KEY must be set/,
   );
 });
+
+test('HAZ-SEC link poisoning: links in emails use GP_ONLINE_PUBLIC_URL, required in production', () => {
+  assert.equal(loadConfig({ GP_ONLINE_DATA_DIR: dir(), PORT: '8080' }).publicUrl, 'http://127.0.0.1:8080');
+  assert.equal(
+    loadConfig({ GP_ONLINE_DATA_DIR: dir(), GP_ONLINE_PUBLIC_URL: 'https://gp.example.nhs.uk/' }).publicUrl,
+    'https://gp.example.nhs.uk',
+  );
+  assert.throws(
+    () => loadConfig({ GP_ONLINE_DATA_DIR: dir(), GP_ONLINE_PUBLIC_URL: 'ftp://x' }),
+    /GP_ONLINE_PUBLIC_URL/,
+  );
+  assert.throws(
+    () =>
+      loadConfig({
+        GP_ONLINE_DATA_DIR: dir(),
+        NODE_ENV: 'production',
+        SESSION_SECRET: 'x'.repeat(40),
+        TOTP_ENCRYPTION_KEY: 'ab'.repeat(32),
+      }),
+    /GP_ONLINE_PUBLIC_URL must be set/,
+  );
+});
