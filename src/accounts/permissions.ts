@@ -15,5 +15,7 @@ export const permissions = definePermissions({
   addPatient: { staff: PRACTICE_STAFF, ownPractice: true },
   // An account locked by wrong security codes: the practice, having checked who is asking.
   unlockAccount: { staff: PRACTICE_STAFF, ownPractice: true },
+  // An account not linked to any practice has no practice to ask: an administrator unlocks it.
+  unlockUnlinkedAccount: { staff: ['admin'], ownPractice: false },
   useOwnAccount: { patient: true },
 });

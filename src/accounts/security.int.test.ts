@@ -354,3 +354,31 @@ test('an account that never confirmed its address is sent a new link on sign-in,
   await confirmByEmail(b, email);
   assert.equal((await b.get('/patient/set-up-authenticator')).statusCode, 200);
 });
+
+test('HAZ-SEC code guessing: an administrator unlocks a locked account that belongs to no practice (audited)', async () => {
+  nextTest();
+  const a = DEMO_PATIENTS[0]!; // not linked to a practice
+  for (let i = 0; i < 5; i++) await token(a.email, DEMO_PASSWORD, '000000', `10.8.0.${String(i)}`);
+  const row = await t.db.db
+    .selectFrom('online_accounts')
+    .select(['id', 'locked_at', 'practice_ods'])
+    .where('email', '=', a.email)
+    .executeTakeFirstOrThrow();
+  assert.ok(row.locked_at && row.practice_ods === null);
+  const admin = DEMO_STAFF.find((s) => s.role === 'admin')!;
+  const b = await signInStaff(t.app, admin.email, DEMO_PASSWORD, admin.totpSecret, clock);
+  const list = await b.get('/admin/locked-accounts');
+  assert.equal(list.statusCode, 200);
+  assert.match(list.body, new RegExp(a.email.replace(/\./g, '\\.')));
+  const r = await b.submit('/admin/locked-accounts', `/admin/locked-accounts/${row.id}/unlock`, {});
+  assert.equal(r.statusCode, 302);
+  const audit = await t.db.db
+    .selectFrom('audit_events')
+    .select('actor_role')
+    .where('action', '=', 'account.unlock')
+    .where('subject', '=', `account:${row.id}`)
+    .execute();
+  assert.deepEqual(audit, [{ actor_role: 'admin' }]);
+  const ok = await token(a.email, DEMO_PASSWORD, totpCode(a.totpSecret, clock.now()), '10.8.1.1');
+  assert.equal(ok.statusCode, 200);
+});

@@ -263,3 +263,15 @@ export async function confirmEmail(db: Q, accountId: string, now: Date): Promise
     .where('email_confirmed_at', 'is', null)
     .execute();
 }
+
+/** Accounts locked by wrong security codes that belong to no practice yet (administrators unlock them). */
+export async function lockedUnlinkedAccounts(db: Q) {
+  return db
+    .selectFrom('online_accounts')
+    .select(['id', 'email', 'locked_at', 'created_at'])
+    .where('locked_at', 'is not', null)
+    .where('practice_ods', 'is', null)
+    .orderBy('locked_at', 'desc')
+    .limit(200)
+    .execute();
+}

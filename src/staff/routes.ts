@@ -18,6 +18,7 @@ const V = 'staff/views/';
 export const adminNav = [
   { href: '/admin/users', text: 'Users' },
   { href: '/admin/practices', text: 'Practices' },
+  { href: '/admin/locked-accounts', text: 'Locked accounts' },
 ];
 
 export async function adminRoutes(app: FastifyInstance): Promise<void> {
