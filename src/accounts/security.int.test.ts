@@ -121,6 +121,15 @@ test('HAZ-SEC code guessing: wrong codes after the right password lock the accou
   const locked = await token(a.email, DEMO_PASSWORD, totpCode(a.totpSecret, clock.now()), '10.4.1.1');
   assert.equal(locked.statusCode, 401);
   assert.match(locked.json<{ detail: string }>().detail, /locked/);
+  // The sign-in page says so too, once the password is right.
+  const page = new Browser(t.app);
+  const shown = await page.submit('/patient/sign-in', '/patient/sign-in', {
+    email: a.email,
+    password: DEMO_PASSWORD,
+  });
+  assert.equal(shown.statusCode, 401);
+  assert.match(shown.body, /This account is locked/);
+  assert.match(shown.body, /nhsuk-error-summary/);
   // A wrong password meanwhile does not reveal the lock.
   const wrong = await token(a.email, 'not the password', '123456', '10.4.1.2');
   assert.doesNotMatch(wrong.json<{ detail: string }>().detail, /This account is locked/);
