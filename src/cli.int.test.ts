@@ -91,6 +91,31 @@ test('practice add, user add (staff and patient), bad input and audit verify', a
   );
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /NHS number 9434765918 is not valid/);
+  // HAZ-SEC weak passwords: the command refuses a common password for staff and patients alike.
+  for (const role of ['receptionist', 'patient']) {
+    const weak = cli(
+      'user',
+      'add',
+      '--role',
+      role,
+      '--email',
+      `weak.${role}@example.com`,
+      '--password',
+      'password12345',
+      '--practice',
+      'P81082',
+      '--nhs-number',
+      '9434765870',
+      '--given',
+      'A',
+      '--family',
+      'B',
+      '--birth-date',
+      '1980-01-31',
+    );
+    assert.equal(weak.status, 1, role);
+    assert.match(weak.stderr, /too common/, role);
+  }
   const ok = cli('audit', 'verify');
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /audit OK/);

@@ -47,3 +47,51 @@ test('DATABASE_URL and demo mode are read', () => {
   assert.equal(c.demo, true);
   assert.equal(c.port, 8080);
 });
+
+test('HAZ-SEC secrets at rest: the TOTP encryption key is generated and kept, checked, and required in production', () => {
+  const d = dir();
+  const c = loadConfig({ GP_ONLINE_DATA_DIR: d });
+  assert.equal(c.totpKey.length, 32);
+  assert.equal(readFileSync(join(d, 'totp-key'), 'utf8').trim(), c.totpKey.toString('hex'));
+  assert.deepEqual(loadConfig({ GP_ONLINE_DATA_DIR: d }).totpKey, c.totpKey, 'the same key next time');
+  const hex = 'ab'.repeat(32);
+  assert.equal(
+    loadConfig({ GP_ONLINE_DATA_DIR: dir(), TOTP_ENCRYPTION_KEY: hex }).totpKey.toString('hex'),
+    hex,
+  );
+  assert.throws(
+    () => loadConfig({ GP_ONLINE_DATA_DIR: dir(), TOTP_ENCRYPTION_KEY: 'short' }),
+    /TOTP_ENCRYPTION_KEY/,
+  );
+  assert.throws(
+    () =>
+      loadConfig({
+        GP_ONLINE_DATA_DIR: dir(),
+        NODE_ENV: 'production',
+        SESSION_SECRET: 'x'.repeat(40),
+      }),
+    /TOTP_ENCRYPTION_KEY must be set/,
+  );
+});
+
+test('HAZ-SEC link poisoning: links in emails use GP_ONLINE_PUBLIC_URL, required in production', () => {
+  assert.equal(loadConfig({ GP_ONLINE_DATA_DIR: dir(), PORT: '8080' }).publicUrl, 'http://127.0.0.1:8080');
+  assert.equal(
+    loadConfig({ GP_ONLINE_DATA_DIR: dir(), GP_ONLINE_PUBLIC_URL: 'https://gp.example.nhs.uk/' }).publicUrl,
+    'https://gp.example.nhs.uk',
+  );
+  assert.throws(
+    () => loadConfig({ GP_ONLINE_DATA_DIR: dir(), GP_ONLINE_PUBLIC_URL: 'ftp://x' }),
+    /GP_ONLINE_PUBLIC_URL/,
+  );
+  assert.throws(
+    () =>
+      loadConfig({
+        GP_ONLINE_DATA_DIR: dir(),
+        NODE_ENV: 'production',
+        SESSION_SECRET: 'x'.repeat(40),
+        TOTP_ENCRYPTION_KEY: 'ab'.repeat(32),
+      }),
+    /GP_ONLINE_PUBLIC_URL must be set/,
+  );
+});

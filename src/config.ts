@@ -6,9 +6,16 @@ import { join, resolve } from 'node:path';
 export type Config = {
   port: number;
   host: string;
+  /**
+   * Where people reach the site (GP_ONLINE_PUBLIC_URL), for links in emails. Never taken from a
+   * request's Host header, which a stranger could set to their own site. Required in production.
+   */
+  publicUrl: string;
   dataDir: string;
   databaseUrl: string | null;
   sessionSecret: string;
+  /** AES-256-GCM key for TOTP secrets at rest (TOTP_ENCRYPTION_KEY, else a file in the data folder). */
+  totpKey: Buffer;
   demo: boolean;
   /** Cookies get `Secure` when the site is served over TLS (directly or behind a proxy). */
   secureCookies: boolean;
@@ -29,6 +36,9 @@ export type NotifyConfig = {
     'appointment-booked': string;
     'appointment-cancelled': string;
     'appointment-reminder': string;
+    /** Account messages (sign-up link, "you already have an account"): needed once sign-up is open. */
+    'account-confirm-email'?: string;
+    'account-exists'?: string;
   };
 };
 
@@ -89,6 +99,37 @@ function sessionSecret(raw: string | undefined, dataDir: string, production: boo
   return secret;
 }
 
+/**
+ * The key that encrypts TOTP secrets in the database: TOTP_ENCRYPTION_KEY (32 bytes as 64 hex
+ * characters or 43 base64url characters), else a file kept in the data folder like the session
+ * secret. Required in production. Lose it and every authenticator has to be set up again.
+ */
+function totpKey(raw: string | undefined, dataDir: string, production: boolean): Buffer {
+  const parse = (v: string): Buffer | null => {
+    const key = /^[0-9a-f]{64}$/i.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64url');
+    return key.length === 32 ? key : null;
+  };
+  if (raw !== undefined && raw !== '') {
+    const key = parse(raw.trim());
+    if (!key)
+      throw new ConfigError(
+        'TOTP_ENCRYPTION_KEY must be 32 random bytes: 64 hex characters (openssl rand -hex 32) or 43 base64url characters',
+      );
+    return key;
+  }
+  if (production) throw new ConfigError('TOTP_ENCRYPTION_KEY must be set when NODE_ENV=production');
+  const file = join(dataDir, 'totp-key');
+  if (existsSync(file)) {
+    const key = parse(readFileSync(file, 'utf8').trim());
+    if (!key) throw new ConfigError(`${file} does not hold a valid TOTP encryption key`);
+    return key;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  return key;
+}
+
 const NOTIFY_TEMPLATE_VARS = {
   'appointment-booked': 'NOTIFY_TEMPLATE_APPOINTMENT_BOOKED',
   'appointment-cancelled': 'NOTIFY_TEMPLATE_APPOINTMENT_CANCELLED',
@@ -108,19 +149,47 @@ function parseNotify(env: Env): NotifyConfig | null {
       throw new ConfigError(`${name} must be a GOV.UK Notify template id when NOTIFY_API_KEY is set`);
     templates[kind] = id;
   }
+  for (const [kind, name] of [
+    ['account-confirm-email', 'NOTIFY_TEMPLATE_ACCOUNT_CONFIRM_EMAIL'],
+    ['account-exists', 'NOTIFY_TEMPLATE_ACCOUNT_EXISTS'],
+  ] as const) {
+    const id = env[name];
+    if (id === undefined || id === '') continue;
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new ConfigError(`${name} must be a GOV.UK Notify template id`);
+    templates[kind] = id;
+  }
   return { apiKey, templates };
+}
+
+function parsePublicUrl(raw: string | undefined, fallback: string, production: boolean): string {
+  if (raw === undefined || raw === '') {
+    if (production) throw new ConfigError('GP_ONLINE_PUBLIC_URL must be set when NODE_ENV=production');
+    return fallback;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('GP_ONLINE_PUBLIC_URL is not a valid URL (expected https://host)');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new ConfigError('GP_ONLINE_PUBLIC_URL must start with https:// or http://');
+  return url.origin;
 }
 
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const dataDir = resolve(overrides.dataDir ?? (env.GP_ONLINE_DATA_DIR || './data'));
   const production = env.NODE_ENV === 'production';
+  const port = overrides.port ?? parsePort(env.PORT);
+  const host = overrides.host ?? (env.HOST || '127.0.0.1');
   return {
-    port: overrides.port ?? parsePort(env.PORT),
-    host: overrides.host ?? (env.HOST || '127.0.0.1'),
+    port,
+    host,
     dataDir,
     databaseUrl:
       overrides.databaseUrl !== undefined ? overrides.databaseUrl : parseDatabaseUrl(env.DATABASE_URL),
     sessionSecret: overrides.sessionSecret ?? sessionSecret(env.SESSION_SECRET, dataDir, production),
+    totpKey: overrides.totpKey ?? totpKey(env.TOTP_ENCRYPTION_KEY, dataDir, production),
     demo: overrides.demo ?? parseBool('GP_ONLINE_DEMO', env.GP_ONLINE_DEMO, false),
     secureCookies:
       overrides.secureCookies ??
@@ -135,5 +204,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     housekeepingIntervalMs:
       overrides.housekeepingIntervalMs ??
       parseSeconds('GP_ONLINE_HOUSEKEEPING_SECONDS', env.GP_ONLINE_HOUSEKEEPING_SECONDS, 600),
+    publicUrl:
+      overrides.publicUrl ??
+      parsePublicUrl(
+        env.GP_ONLINE_PUBLIC_URL,
+        `http://${host === '0.0.0.0' ? 'localhost' : host}:${String(port)}`,
+        production,
+      ),
   };
 }

@@ -6,6 +6,7 @@ import { loadDemo } from './demo/load.ts';
 import { systemClock } from './platform/clock.ts';
 import { verifyAudit } from './platform/audit/audit.ts';
 import { AppError } from './platform/http/errors.ts';
+import { weakPasswordProblem } from './platform/auth/password-strength.ts';
 import { DataDirLockedError } from './platform/db/lock.ts';
 import { importPractices, addPractice } from './practices/service.ts';
 import { addStaffUser } from './staff/service.ts';
@@ -19,11 +20,13 @@ function int(value: string): number {
   return n;
 }
 
-async function withDb<T>(fn: (h: Awaited<ReturnType<typeof openAndMigrate>>) => Promise<T>): Promise<T> {
+async function withDb<T>(
+  fn: (h: Awaited<ReturnType<typeof openAndMigrate>>, config: ReturnType<typeof loadConfig>) => Promise<T>,
+): Promise<T> {
   const config = loadConfig();
   const h = await openAndMigrate(config);
   try {
-    return await fn(h);
+    return await fn(h, config);
   } finally {
     await h.close();
   }
@@ -48,7 +51,7 @@ program
   .command('demo')
   .description('load the demo data set (safe to run again)')
   .action(async () => {
-    const r = await withDb((h) => loadDemo(h.db, systemClock));
+    const r = await withDb((h, config) => loadDemo(h.db, systemClock, config.totpKey));
     console.log(JSON.stringify({ added: r }));
   });
 
@@ -85,9 +88,14 @@ user
   .option('--record-level <level>', 'none | summary | detailed | full', 'none')
   .option('--services <list>', 'comma-separated: appointments,repeats,pharmacy', '')
   .action(async (o: Record<string, string | undefined>) => {
-    const out = await withDb(async (h) => {
+    const out = await withDb(async (h, config) => {
       const ctx = { db: h.db, clock: systemClock, meta: null };
-      if (o.role === 'patient') return addPatientWithAccount(ctx, o);
+      if (o.role === 'patient') {
+        // The factory behind this is shared with tests; the command checks guessability itself.
+        const weak = await weakPasswordProblem(o.password ?? '', [o.email ?? '']);
+        if (weak) throw AppError.invalid([{ field: 'password', message: weak }]);
+        return addPatientWithAccount(ctx, o, config.totpKey);
+      }
       const r = await addStaffUser(
         ctx,
         { kind: 'system' },
@@ -100,6 +108,7 @@ user
           practiceOds: o.practice?.toUpperCase() ?? null,
           commissionerCode: o.commissioner ?? null,
         },
+        config.totpKey,
       );
       return { staff_id: r.id, totp_secret: r.totpSecret };
     });

@@ -13,6 +13,7 @@ import {
 } from './platform/db/index.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { purgeExpired } from './platform/auth/sessions.ts';
+import { encryptLegacyTotpSecrets } from './platform/auth/signin.ts';
 import { claimDailyRun, claimDailyRunSince, releaseDailyRun } from './platform/jobs.ts';
 import { deliverDue, queueReminders } from './notifications/deliver.ts';
 import { runTemplatesForward } from './appointments/setup-service.ts';
@@ -96,7 +97,8 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
     // The primary prepares the database once, then forks workers that share the port.
     const handle = await openAndMigrate(cfg, 2);
     const loaded = demo && (await isEmpty(handle.db));
-    if (loaded) await loadDemo(handle.db, systemClock);
+    if (loaded) await loadDemo(handle.db, systemClock, cfg.totpKey);
+    await encryptLegacyTotpSecrets(handle.db, cfg.totpKey);
     await handle.close();
     for (let i = 0; i < options.workers; i++) cluster.fork();
     let stopping = false;
@@ -120,9 +122,11 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
     : await openAndMigrate(cfg);
   let loaded = false;
   if (!isWorker && demo && (await isEmpty(handle.db))) {
-    await loadDemo(handle.db, systemClock);
+    await loadDemo(handle.db, systemClock, cfg.totpKey);
     loaded = true;
   }
+  // TOTP secrets from before they were encrypted at rest are sealed now (see signin.ts).
+  if (!isWorker) await encryptLegacyTotpSecrets(handle.db, cfg.totpKey);
   const app = await buildApp(
     {
       config: cfg,
@@ -165,7 +169,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
     }
   });
   // The notifications outbox: due messages sent, reminders queued. Booking never waits for this.
-  const sender = cfg.notify ? notifySender(cfg.notify) : logSender(app.log);
+  const sender = cfg.notify ? notifySender(cfg.notify) : logSender(app.log, { showLinks: demo });
   const outbox = every(cfg.outboxIntervalMs, async () => {
     try {
       const now = systemClock.now();

@@ -20,6 +20,9 @@ const PUBLIC = new Set([
   'POST /patient/sign-in',
   'GET /patient/sign-up',
   'POST /patient/sign-up',
+  // The link from the sign-up email: its token is the credential (a dead one answers 400).
+  'GET /patient/sign-up/confirm',
+  'POST /patient/sign-up/confirm',
   'GET /staff/sign-in',
   'POST /staff/sign-in',
   'POST /api/v1/auth/token',

@@ -1,7 +1,13 @@
 // `gp-online user add --role patient`: a patient with a linked, verified online account, for scripts.
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_ACTOR } from '../platform/auth/actor.ts';
-import { hashPassword, isBase32Secret, newTotpSecret } from '../platform/auth/secrets.ts';
+import {
+  hashPassword,
+  isBase32Secret,
+  newTotpSecret,
+  sealSecret,
+  type SecretKey,
+} from '../platform/auth/secrets.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
 import type { ProofingLevel, RecordLevel } from '../platform/db/schema.ts';
 import { AppError } from '../platform/http/errors.ts';
@@ -14,7 +20,12 @@ import { englandDay } from '../platform/dates.ts';
 const LEVELS: ProofingLevel[] = ['P0', 'P5', 'P9'];
 const RECORD: RecordLevel[] = ['none', 'summary', 'detailed', 'full'];
 
-export async function addPatientWithAccount(ctx: Ctx, o: Record<string, string | undefined>) {
+export async function addPatientWithAccount(
+  ctx: Ctx,
+  o: Record<string, string | undefined>,
+  /** Encrypts the TOTP secret at rest; tests may leave it out (legacy plaintext, sealed on first use). */
+  key: SecretKey | null = null,
+) {
   const errors = [];
   const proofing = (o.proofing ?? 'P9').toUpperCase() as ProofingLevel;
   const recordLevel = (o.recordLevel ?? 'none') as RecordLevel;
@@ -66,7 +77,8 @@ export async function addPatientWithAccount(ctx: Ctx, o: Record<string, string |
         id: accountId,
         email: o.email ?? '',
         password_hash: passwordHash,
-        totp_secret: totpSecret,
+        totp_secret: key ? sealSecret(key, totpSecret) : totpSecret,
+        email_confirmed_at: now,
         totp_confirmed_at: now,
         proofing_level: proofing,
         patient_id: patientId,

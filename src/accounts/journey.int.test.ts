@@ -57,8 +57,26 @@ test('a patient signs up, links with a letter, is verified and sees what the pra
     password,
     confirm: password,
   });
-  assert.equal(up.statusCode, 302);
-  assert.equal(up.headers.location, '/patient/set-up-authenticator');
+  // "Check your email": the account goes on only through the link sent to the address.
+  assert.equal(up.statusCode, 200);
+  assert.match(up.body, /Check your email/);
+  assert.equal((await patient.get('/patient')).headers.location, '/patient/sign-in');
+  const mail = await t.db.db
+    .selectFrom('notifications_outbox')
+    .select(['personalisation'])
+    .where('email', '=', email)
+    .where('kind', '=', 'account-confirm-email')
+    .executeTakeFirstOrThrow();
+  const link = new URL(mail.personalisation.link ?? '');
+  const confirmPage = link.pathname + link.search;
+  const confirmed = await patient.submit(confirmPage, '/patient/sign-up/confirm', {
+    token: link.searchParams.get('token') ?? '',
+  });
+  assert.equal(confirmed.statusCode, 302);
+  assert.equal(confirmed.headers.location, '/patient/set-up-authenticator');
+  // The link works once.
+  const twice = await patient.get(confirmPage);
+  assert.equal(twice.statusCode, 400);
 
   // Out of order: home sends them back to the authenticator step.
   const early = await patient.get('/patient');
@@ -76,9 +94,9 @@ test('a patient signs up, links with a letter, is verified and sees what the pra
   const ok = await patient.submit('/patient/set-up-authenticator', '/patient/set-up-authenticator', {
     code: totpCode(secret, t.clock.now()),
   });
-  assert.equal(ok.headers.location, '/patient/recovery-codes');
-  const codesPage = await patient.get('/patient/recovery-codes');
-  const codes = [...codesPage.body.matchAll(/<li class="app-code">([A-Z0-9-]+)<\/li>/g)].map((m) => m[1]);
+  // The recovery codes are on the response itself: they are kept nowhere to show later.
+  assert.equal(ok.statusCode, 200);
+  const codes = [...ok.body.matchAll(/<li class="app-code">([A-Z0-9-]+)<\/li>/g)].map((m) => m[1]);
   assert.equal(codes.length, 10);
   await patient.submit('/patient/recovery-codes', '/patient/recovery-codes', {});
   const home = await patient.get('/patient');

@@ -13,5 +13,9 @@ export const permissions = definePermissions({
   // Giving or changing record access is a clinical decision (domain.md §1.5, §2.2).
   changeRecordAccess: { staff: ['clinician', 'practice-manager'], ownPractice: true },
   addPatient: { staff: PRACTICE_STAFF, ownPractice: true },
+  // An account locked by wrong security codes: the practice, having checked who is asking.
+  unlockAccount: { staff: PRACTICE_STAFF, ownPractice: true },
+  // An account not linked to any practice has no practice to ask: an administrator unlocks it.
+  unlockUnlinkedAccount: { staff: ['admin'], ownPractice: false },
   useOwnAccount: { patient: true },
 });

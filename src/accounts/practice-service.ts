@@ -109,6 +109,67 @@ export async function patientForStaff(ctx: Ctx, actor: Actor | null, patientId: 
   };
 }
 
+/**
+ * Unlocks the online account of a practice's patient after too many wrong security codes
+ * (signin.ts). Staff should first be sure who is asking: the lock means someone had the password.
+ */
+export async function unlockOnlineAccount(ctx: Ctx, actor: Actor | null, patientId: string): Promise<void> {
+  const staff = assertOwnPracticeStaff(actor, permissions.unlockAccount);
+  const patient = await requirePatient(ctx, staff, patientId);
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (tx) => {
+    const account = await store.accountForPatient(tx, patient.id);
+    if (!account || !(await store.unlockAccount(tx, account.id)))
+      throw new AppError('conflict', 'This patient’s online account is not locked.');
+    await recordAudit(
+      tx,
+      {
+        actor: auditActor(staff),
+        action: 'account.unlock',
+        outcome: 'success',
+        practiceOds: staff.practiceOds,
+        patientId: patient.id,
+        subject: `account:${account.id}`,
+        request: ctx.meta,
+      },
+      now,
+    );
+  });
+}
+
+/** Locked accounts not linked to any practice, for an administrator. */
+export async function lockedUnlinkedAccounts(ctx: Ctx, actor: Actor | null) {
+  assertCan(actor, permissions.unlockUnlinkedAccount);
+  return store.lockedUnlinkedAccounts(ctx.db);
+}
+
+/** An administrator unlocks an account that belongs to no practice (linked ones: the practice). */
+export async function unlockUnlinkedAccount(ctx: Ctx, actor: Actor | null, accountId: string): Promise<void> {
+  assertCan(actor, permissions.unlockUnlinkedAccount);
+  const admin = actor as StaffActor;
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (tx) => {
+    const a = await tx
+      .selectFrom('online_accounts')
+      .select(['id', 'practice_ods'])
+      .where('id', '=', accountId)
+      .executeTakeFirst();
+    if (!a || a.practice_ods !== null || !(await store.unlockAccount(tx, a.id)))
+      throw new AppError('conflict', 'This account is not locked, or belongs to a practice that unlocks it.');
+    await recordAudit(
+      tx,
+      {
+        actor: auditActor(admin),
+        action: 'account.unlock',
+        outcome: 'success',
+        subject: `account:${a.id}`,
+        request: ctx.meta,
+      },
+      now,
+    );
+  });
+}
+
 export async function verifyIdentity(
   ctx: Ctx,
   actor: Actor | null,

@@ -71,19 +71,61 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
         { title: 'Create your GP Online account', firstField: 'email' },
         { email: values.email },
         async () => {
-          const { accountId } = await service.signUp(ctx(req), {
-            email: values.email ?? '',
-            password: values.password ?? '',
-            confirm: values.confirm ?? '',
-          });
-          const session = await createSession(
-            db,
-            { principalType: 'patient', principalId: accountId, stage: 'totp-setup' },
-            clock.now(),
+          const sent = await service.signUp(
+            ctx(req),
+            {
+              email: values.email ?? '',
+              password: values.password ?? '',
+              confirm: values.confirm ?? '',
+            },
+            app.deps.config.publicUrl,
           );
-          return reply.setSessionCookie(session).redirect('/patient/set-up-authenticator');
+          // The same page whether or not the address had an account (service.signUp).
+          return reply.page(V + 'check-email.njk', {
+            title: 'Check your email',
+            email: (values.email ?? '').trim(),
+            demoMessage: app.deps.config.demo ? sent : null,
+          });
         },
       );
+    },
+  );
+
+  // The link from the email: a page with a button, so a mail scanner opening the link spends nothing.
+  app.get('/patient/sign-up/confirm', { schema: { hide: true } }, async (req, reply) => {
+    const token = (req.query as { token?: string }).token ?? '';
+    const live = token ? await service.confirmationIsLive(ctx(req), token) : false;
+    return reply.status(live ? 200 : 400).page(V + 'confirm-email.njk', {
+      title: live ? 'Confirm your email address' : 'This link does not work',
+      token,
+      live,
+      dead: service.CONFIRM_LINK_DEAD,
+    });
+  });
+  app.post(
+    '/patient/sign-up/confirm',
+    { schema: { hide: true }, config: { rateLimit: signInRateLimit } },
+    async (req, reply) => {
+      const values = formBody(req.body);
+      let accountId: string;
+      try {
+        ({ accountId } = await service.confirmSignUp(ctx(req), values.token ?? ''));
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'invalid') throw err;
+        return reply.status(400).page(V + 'confirm-email.njk', {
+          title: 'This link does not work',
+          token: '',
+          live: false,
+          dead: service.CONFIRM_LINK_DEAD,
+        });
+      }
+      if (req.session) await deleteSession(db, req.session);
+      const session = await createSession(
+        db,
+        { principalType: 'patient', principalId: accountId, stage: 'totp-setup' },
+        clock.now(),
+      );
+      return reply.setSessionCookie(session).redirect('/patient/set-up-authenticator');
     },
   );
 
@@ -121,6 +163,20 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
             req.meta,
           );
           if (req.session) await deleteSession(db, req.session);
+          if (ok.needsEmailConfirmation) {
+            // Right password, address never confirmed: a fresh link, and the same page as sign-up.
+            const sent = await service.resendConfirmation(
+              ctx(req),
+              ok.principalId,
+              app.deps.config.publicUrl,
+            );
+            return reply.setSessionCookie(null).page(V + 'check-email.njk', {
+              title: 'Check your email',
+              email: (values.email ?? '').trim(),
+              demoMessage: app.deps.config.demo ? sent : null,
+              notConfirmed: true,
+            });
+          }
           const session = await createSession(
             db,
             {
@@ -170,7 +226,15 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
             throw AppError.invalid([
               { field: 'code', message: 'Enter the 6-digit code from your authenticator app' },
             ]);
-          await checkCodeStep(db, 'patient', session.principal_id, values.code, clock.now(), req.meta);
+          await checkCodeStep(
+            db,
+            'patient',
+            session.principal_id,
+            values.code,
+            clock.now(),
+            req.meta,
+            app.deps.config.totpKey,
+          );
           const full = await advanceSession(db, session, 'full', clock.now());
           return reply
             .setSessionCookie(full)
@@ -185,7 +249,7 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
     if (!needStage(req, reply, 'totp-setup')) return reply;
     const session = req.session;
     if (!session) return reply.redirect('/patient/sign-in');
-    const secret = await service.beginTotpSetup(ctx(req), session.principal_id);
+    const secret = await service.beginTotpSetup(ctx(req), session.principal_id, app.deps.config.totpKey);
     const account = await db
       .selectFrom('online_accounts')
       .select('email')
@@ -212,24 +276,30 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
       const values = formBody(req.body);
       let codes: string[];
       try {
-        codes = await service.confirmTotpSetup(ctx(req), session.principal_id, values.code ?? '');
+        codes = await service.confirmTotpSetup(
+          ctx(req),
+          session.principal_id,
+          values.code ?? '',
+          app.deps.config.totpKey,
+        );
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'invalid') throw err;
         return reply.redirect('/patient/set-up-authenticator?error=code');
       }
-      // The codes are shown once, on the next page, then forgotten.
-      const next = await advanceSession(db, session, 'recovery-codes', clock.now(), { recoveryCodes: codes });
-      return reply.setSessionCookie(next).redirect('/patient/recovery-codes');
+      // The codes are shown once, on this response, and kept nowhere in clear: not in the
+      // session, only their hashes in the database.
+      const next = await advanceSession(db, session, 'recovery-codes', clock.now());
+      return reply.setSessionCookie(next).page(V + 'recovery-codes.njk', {
+        title: 'Save your recovery codes',
+        codes: codes.map((c) => formatLinkageKey(c)),
+      });
     },
   );
 
   app.get('/patient/recovery-codes', { schema: { hide: true } }, async (req, reply) => {
     if (!needStage(req, reply, 'recovery-codes')) return reply;
-    const codes = (req.session?.data.recoveryCodes as string[] | undefined) ?? [];
-    return reply.page(V + 'recovery-codes.njk', {
-      title: 'Save your recovery codes',
-      codes: codes.map((c) => formatLinkageKey(c)),
-    });
+    // Coming back to the page: the codes were shown once and are not kept, so none to show.
+    return reply.page(V + 'recovery-codes.njk', { title: 'Save your recovery codes', codes: [] });
   });
   app.post('/patient/recovery-codes', { schema: { hide: true } }, async (req, reply) => {
     if (!needStage(req, reply, 'recovery-codes')) return reply;

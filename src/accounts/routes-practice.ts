@@ -10,6 +10,11 @@ import { dateFromParts } from './http-shared.ts';
 import { patientSchemas } from './api-schemas.ts';
 
 const V = 'accounts/views/';
+const ADMIN_NAV = [
+  { href: '/admin/users', text: 'Users' },
+  { href: '/admin/practices', text: 'Practices' },
+  { href: '/admin/locked-accounts', text: 'Locked accounts' },
+];
 const RECORD_LEVELS = [
   { value: 'none', text: 'No record access' },
   { value: 'summary', text: 'Summary information', hint: 'Medicines, allergies and adverse reactions' },
@@ -64,6 +69,34 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
         backHref: '/staff/patients',
         navigation: staffNav,
       });
+    },
+  );
+
+  // --- Unlocking an account locked by wrong security codes ---
+  app.post<{ Params: { id: string } }>(
+    '/staff/patients/:id/unlock-account',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      await service.unlockOnlineAccount(ctx(req), req.actor, req.params.id);
+      return reply.redirect(`/staff/patients/${req.params.id}?done=unlocked`);
+    },
+  );
+
+  // --- Administrators: accounts locked by wrong codes that belong to no practice ---
+  app.get('/admin/locked-accounts', { schema: { hide: true } }, async (req, reply) => {
+    const accounts = await service.lockedUnlinkedAccounts(ctx(req), req.actor);
+    return reply.page(V + 'admin-locked-accounts.njk', {
+      title: 'Locked patient accounts',
+      accounts,
+      navigation: ADMIN_NAV,
+    });
+  });
+  app.post<{ Params: { id: string } }>(
+    '/admin/locked-accounts/:id/unlock',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      await service.unlockUnlinkedAccount(ctx(req), req.actor, req.params.id);
+      return reply.redirect('/admin/locked-accounts');
     },
   );
 

@@ -7,11 +7,16 @@ import { assertPatient } from '../platform/auth/permissions.ts';
 import {
   hashPassword,
   newTotpSecret,
-  checkTotp,
   normaliseCode,
   randomCode,
+  randomToken,
+  sealSecret,
   sha256,
+  totpMatchStep,
+  type SecretKey,
 } from '../platform/auth/secrets.ts';
+import { takeTotpStep, totpSecretOf } from '../platform/auth/signin.ts';
+import { weakPasswordProblem } from '../platform/auth/password-strength.ts';
 import { recordAudit, recordAuditAlone } from '../platform/audit/audit.ts';
 import { AppError } from '../platform/http/errors.ts';
 import {
@@ -25,6 +30,7 @@ import {
   type ServiceSettings,
 } from './rules.ts';
 import * as store from './store.ts';
+import { enqueue } from '../notifications/outbox.ts';
 import type { Ctx } from '../platform/context.ts';
 import type { Tx } from '../platform/db/index.ts';
 
@@ -34,10 +40,25 @@ const RECOVERY_CODES = 10;
 
 // --- Patient self-service ---------------------------------------------------------------------
 
+/** How long the link sent at sign-up works. */
+export const CONFIRM_HOURS = 24;
+
+/** What sign-up sent, for the demo panel only: the page itself is the same whichever it was. */
+export type SignUpSent = { kind: 'account-confirm-email' | 'account-exists'; link: string };
+
+/**
+ * Sign-up never says whether an address already has an account: a new address gets an account
+ * waiting for its confirmation link, an address with a confirmed account gets a notice saying
+ * someone tried (with a link to sign in), and the page is the same "check your email" for both.
+ * A second sign-up for an address not yet confirmed replaces the password and sends a new link,
+ * so someone who signs up with another person's address first cannot keep it: only the owner of
+ * the mailbox can go on. Both paths hash the password, so they take the same time.
+ */
 export async function signUp(
   ctx: Ctx,
   input: { email: string; password: string; confirm: string },
-): Promise<{ accountId: string }> {
+  publicUrl: string,
+): Promise<SignUpSent> {
   const errors: { field: string; message: string }[] = [];
   const email = input.email.trim();
   if (!isEmail(email))
@@ -45,63 +66,205 @@ export async function signUp(
       field: 'email',
       message: 'Enter an email address in the correct format, like name@example.com',
     });
-  const problem = passwordProblem(input.password, email);
+  const problem =
+    passwordProblem(input.password, email) ?? (await weakPasswordProblem(input.password, [email]));
   if (problem) errors.push({ field: 'password', message: problem });
   else if (input.password !== input.confirm)
     errors.push({ field: 'confirm', message: 'The passwords do not match' });
   if (errors.length) throw AppError.invalid(errors);
   const now = ctx.clock.now();
-  const id = randomUUID();
   const passwordHash = await hashPassword(input.password);
-  try {
-    await ctx.db.transaction().execute(async (tx) => {
-      await tx
-        .insertInto('online_accounts')
-        .values({ id, email, password_hash: passwordHash, proofing_level: 'P0' })
-        .execute();
+  return ctx.db.transaction().execute(async (tx) => {
+    const existing = await store.accountByEmail(tx, email);
+    if (existing?.email_confirmed_at) {
+      const link = `${publicUrl}/patient/sign-in`;
+      await enqueue(
+        tx,
+        {
+          practiceOds: existing.practice_ods,
+          patientId: existing.patient_id,
+          kind: 'account-exists',
+          email: existing.email,
+          personalisation: { link },
+          reference: `account:${existing.id}`,
+        },
+        now,
+      );
       await recordAudit(
         tx,
         {
-          actor: { type: 'patient', id, role: 'patient' },
+          actor: { type: 'anonymous', id: null, role: null },
           action: 'account.sign-up',
-          outcome: 'success',
+          outcome: 'failure',
+          practiceOds: existing.practice_ods,
+          subject: `account:${existing.id}`,
+          details: { reason: 'email-has-account', noticeSent: true },
           request: ctx.meta,
         },
         now,
       );
-    });
-  } catch (err) {
-    if ((err as { code?: string }).code === '23505') {
-      throw AppError.invalid([
-        { field: 'email', message: 'An account already exists with this email address. Sign in instead.' },
-      ]);
+      return { kind: 'account-exists' as const, link };
     }
-    throw err;
-  }
-  return { accountId: id };
+    const id = existing?.id ?? randomUUID();
+    if (existing) {
+      await tx
+        .updateTable('online_accounts')
+        .set({ password_hash: passwordHash })
+        .where('id', '=', id)
+        .execute();
+    } else {
+      try {
+        await tx
+          .insertInto('online_accounts')
+          .values({ id, email, password_hash: passwordHash, proofing_level: 'P0', email_confirmed_at: null })
+          .execute();
+      } catch (err) {
+        // Two sign-ups for one new address at once: the other one won; this one says the same.
+        if ((err as { code?: string }).code === '23505')
+          throw new AppError('conflict', 'Something went wrong. Try again.');
+        throw err;
+      }
+    }
+    const token = randomToken();
+    await store.saveConfirmation(tx, {
+      tokenHash: sha256(token),
+      accountId: id,
+      expiresAt: new Date(now.getTime() + CONFIRM_HOURS * 3_600_000),
+    });
+    const link = `${publicUrl}/patient/sign-up/confirm?token=${token}`;
+    await enqueue(
+      tx,
+      {
+        practiceOds: null,
+        patientId: null,
+        kind: 'account-confirm-email',
+        email,
+        personalisation: { link },
+        reference: `account:${id}`,
+      },
+      now,
+    );
+    await recordAudit(
+      tx,
+      {
+        actor: { type: 'patient', id, role: 'patient' },
+        action: 'account.sign-up',
+        outcome: 'success',
+        details: { confirmation: 'sent', again: Boolean(existing) },
+        request: ctx.meta,
+      },
+      now,
+    );
+    return { kind: 'account-confirm-email' as const, link };
+  });
+}
+
+/** Whether a sign-up link is live (the page before the button that spends it). */
+export async function confirmationIsLive(ctx: Ctx, token: string): Promise<boolean> {
+  return Boolean(await store.liveConfirmation(ctx.db, sha256(token), ctx.clock.now()));
+}
+
+/** Spends a sign-up link: the address is confirmed and the account goes on to set-up. */
+export async function confirmSignUp(ctx: Ctx, token: string): Promise<{ accountId: string }> {
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (tx) => {
+    const spent = await store.spendConfirmation(tx, sha256(token), now);
+    if (!spent) throw AppError.invalid([{ field: 'token', message: CONFIRM_LINK_DEAD }], CONFIRM_LINK_DEAD);
+    await store.confirmEmail(tx, spent.account_id, now);
+    await recordAudit(
+      tx,
+      {
+        actor: { type: 'patient', id: spent.account_id, role: 'patient' },
+        action: 'account.confirm-email',
+        outcome: 'success',
+        request: ctx.meta,
+      },
+      now,
+    );
+    return { accountId: spent.account_id };
+  });
+}
+
+export const CONFIRM_LINK_DEAD =
+  'This link has already been used or is more than 24 hours old. Create your account again to get a new one.';
+
+/** An account that signs in before confirming its address gets a fresh link. */
+export async function resendConfirmation(
+  ctx: Ctx,
+  accountId: string,
+  publicUrl: string,
+): Promise<SignUpSent> {
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (tx) => {
+    const a = await tx
+      .selectFrom('online_accounts')
+      .select(['email', 'email_confirmed_at'])
+      .where('id', '=', accountId)
+      .executeTakeFirstOrThrow();
+    if (a.email_confirmed_at) throw new AppError('conflict', 'Your email address is already confirmed.');
+    const token = randomToken();
+    await store.saveConfirmation(tx, {
+      tokenHash: sha256(token),
+      accountId,
+      expiresAt: new Date(now.getTime() + CONFIRM_HOURS * 3_600_000),
+    });
+    const link = `${publicUrl}/patient/sign-up/confirm?token=${token}`;
+    await enqueue(
+      tx,
+      {
+        practiceOds: null,
+        patientId: null,
+        kind: 'account-confirm-email',
+        email: a.email,
+        personalisation: { link },
+        reference: `account:${accountId}`,
+      },
+      now,
+    );
+    await recordAudit(
+      tx,
+      {
+        actor: { type: 'patient', id: accountId, role: 'patient' },
+        action: 'account.confirm-email-resent',
+        outcome: 'success',
+        request: ctx.meta,
+      },
+      now,
+    );
+    return { kind: 'account-confirm-email' as const, link };
+  });
 }
 
 /** Starts authenticator set-up: a new secret kept on the account until a code confirms it. */
-export async function beginTotpSetup(ctx: Ctx, accountId: string): Promise<string> {
+export async function beginTotpSetup(ctx: Ctx, accountId: string, key: SecretKey): Promise<string> {
   const row = await ctx.db
     .selectFrom('online_accounts')
     .select(['totp_secret', 'totp_confirmed_at'])
     .where('id', '=', accountId)
     .executeTakeFirstOrThrow();
   if (row.totp_confirmed_at) throw new AppError('conflict', 'Your authenticator app is already set up.');
-  if (row.totp_secret) return row.totp_secret;
+  if (row.totp_secret) return totpSecretOf(ctx.db, 'patient', accountId, row.totp_secret, key);
   const secret = newTotpSecret();
   await ctx.db
     .updateTable('online_accounts')
-    .set({ totp_secret: secret })
+    .set({ totp_secret: sealSecret(key, secret) })
     .where('id', '=', accountId)
     .where('totp_confirmed_at', 'is', null)
     .execute();
   return secret;
 }
 
-/** Confirms the authenticator with a code and returns fresh recovery codes (shown once). */
-export async function confirmTotpSetup(ctx: Ctx, accountId: string, code: string): Promise<string[]> {
+/**
+ * Confirms the authenticator with a code and returns fresh recovery codes, to be shown once on
+ * the response and kept nowhere in clear (only their hashes are stored). The code confirming the
+ * set-up is spent like any other: it cannot then sign in.
+ */
+export async function confirmTotpSetup(
+  ctx: Ctx,
+  accountId: string,
+  code: string,
+  key: SecretKey,
+): Promise<string[]> {
   const now = ctx.clock.now();
   const row = await ctx.db
     .selectFrom('online_accounts')
@@ -109,7 +272,11 @@ export async function confirmTotpSetup(ctx: Ctx, accountId: string, code: string
     .where('id', '=', accountId)
     .executeTakeFirstOrThrow();
   if (row.totp_confirmed_at) throw new AppError('conflict', 'Your authenticator app is already set up.');
-  if (!row.totp_secret || !checkTotp(row.totp_secret, code, now)) {
+  const secret = row.totp_secret
+    ? await totpSecretOf(ctx.db, 'patient', accountId, row.totp_secret, key)
+    : null;
+  const step = secret ? totpMatchStep(secret, code, now) : null;
+  if (step === null || !(await takeTotpStep(ctx.db, 'patient', accountId, step))) {
     throw AppError.invalid([
       { field: 'code', message: 'Enter the 6-digit code shown in your authenticator app now' },
     ]);

@@ -149,7 +149,7 @@ export async function accountForPatient(db: Q, patientId: string) {
       'proofing_level',
       'linked_at',
       'totp_confirmed_at',
-      'locked_until',
+      'locked_at',
       'disabled_at',
       'created_at',
     ])
@@ -224,4 +224,78 @@ export async function reviewState(
         where practice_ods = ${practiceOds} and patient_id = ${patientId}) as last_imported_at`.execute(db);
   const row = r.rows[0];
   return { reviewedAt: row?.reviewed_at ?? null, lastImportedAt: row?.last_imported_at ?? null };
+}
+
+/** Clears a lock set by wrong security codes; false when the account was not locked. */
+export async function unlockAccount(db: Q, accountId: string): Promise<boolean> {
+  const r = await db
+    .updateTable('online_accounts')
+    .set({ locked_at: null, code_failed_attempts: 0 })
+    .where('id', '=', accountId)
+    .where('locked_at', 'is not', null)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+// --- Sign-up email confirmation ---------------------------------------------------------------
+
+export async function accountByEmail(db: Q, email: string) {
+  return db
+    .selectFrom('online_accounts')
+    .select(['id', 'email', 'email_confirmed_at', 'practice_ods', 'patient_id'])
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.trim().toLowerCase()))
+    .executeTakeFirst();
+}
+
+export async function saveConfirmation(
+  db: Q,
+  c: { tokenHash: string; accountId: string; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('email_confirmations')
+    .values({ token_hash: c.tokenHash, account_id: c.accountId, expires_at: c.expiresAt, used_at: null })
+    .execute();
+}
+
+/** Spends a live confirmation token in one statement; the account it was for, or undefined. */
+export async function spendConfirmation(db: Q, tokenHash: string, now: Date) {
+  return db
+    .updateTable('email_confirmations')
+    .set({ used_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returning(['account_id'])
+    .executeTakeFirst();
+}
+
+export async function liveConfirmation(db: Q, tokenHash: string, now: Date) {
+  return db
+    .selectFrom('email_confirmations')
+    .select('account_id')
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+export async function confirmEmail(db: Q, accountId: string, now: Date): Promise<void> {
+  await db
+    .updateTable('online_accounts')
+    .set({ email_confirmed_at: now })
+    .where('id', '=', accountId)
+    .where('email_confirmed_at', 'is', null)
+    .execute();
+}
+
+/** Accounts locked by wrong security codes that belong to no practice yet (administrators unlock them). */
+export async function lockedUnlinkedAccounts(db: Q) {
+  return db
+    .selectFrom('online_accounts')
+    .select(['id', 'email', 'locked_at', 'created_at'])
+    .where('locked_at', 'is not', null)
+    .where('practice_ods', 'is', null)
+    .orderBy('locked_at', 'desc')
+    .limit(200)
+    .execute();
 }

@@ -41,6 +41,7 @@ before(async () => {
       password: DEMO_PASSWORD,
       practiceOds: 'N81001',
     },
+    null,
   );
   ryanToken = await apiToken(t.app, ryanManager.email, DEMO_PASSWORD, ryanManager.totpSecret, clock);
   otherToken = await apiToken(t.app, 'manager@audlem.cross.test', DEMO_PASSWORD, made.totpSecret, clock);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { StaffActor } from '../platform/auth/actor.ts';
 import { SYSTEM_ACTOR } from '../platform/auth/actor.ts';
 import { loadActor } from '../platform/auth/signin.ts';
-import { hashPassword, totpCode } from '../platform/auth/secrets.ts';
+import { hashPassword, sealSecret, totpCode, type SecretKey } from '../platform/auth/secrets.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/index.ts';
@@ -50,7 +50,12 @@ async function staffActor(db: Db, email: string): Promise<StaffActor> {
   return actor;
 }
 
-export async function loadDemo(db: Db, clock: Clock): Promise<DemoSummary> {
+/**
+ * Loads the demo data set. With `key`, TOTP secrets are encrypted at rest; tests that load the
+ * demo without one leave them as legacy plaintext, which the first sign-in (or the server's
+ * start) seals.
+ */
+export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = null): Promise<DemoSummary> {
   const ctx = { db, clock, meta: null };
   const added: DemoSummary = { practices: 0, staff: 0, patients: 0, accounts: 0, records: 0, slots: 0 };
 
@@ -85,7 +90,9 @@ export async function loadDemo(db: Db, clock: Clock): Promise<DemoSummary> {
         practiceOds: s.practiceOds,
         commissionerCode: s.commissionerCode ?? null,
         scopePractices: s.scope,
+        trustedPassword: true,
       },
+      key,
     );
     added.staff++;
   }
@@ -180,8 +187,9 @@ export async function loadDemo(db: Db, clock: Clock): Promise<DemoSummary> {
           id,
           email: a.email,
           password_hash: passwordHash,
-          totp_secret: a.totpSecret,
+          totp_secret: key ? sealSecret(key, a.totpSecret) : a.totpSecret,
           totp_confirmed_at: now,
+          email_confirmed_at: now,
           proofing_level: a.proofing === 'P9' ? 'P5' : a.proofing,
           patient_id: patientId,
           practice_ods: patientId ? (DEMO_PRACTICES[0]?.odsCode ?? null) : null,

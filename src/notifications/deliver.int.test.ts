@@ -108,3 +108,30 @@ test('reminders: one per booked appointment starting within a day, to the accoun
   assert.equal(m.email, patient.email);
   assert.match(m.personalisation.when ?? '', /December 2026 at/);
 });
+
+test('HAZ-SEC secret links: a sent sign-up link is not kept in the outbox', async () => {
+  await t.db.db.transaction().execute((tx) =>
+    enqueue(
+      tx,
+      {
+        practiceOds: null,
+        patientId: null,
+        kind: 'account-confirm-email',
+        email: 'new@example.test',
+        personalisation: { link: 'http://localhost/patient/sign-up/confirm?token=secret-token' },
+        reference: 'account:x',
+      },
+      clock.now(),
+    ),
+  );
+  const sent: OutgoingMessage[] = [];
+  await deliverDue(t.db.db, { name: 'test', send: (m) => (sent.push(m), Promise.resolve()) }, clock.now());
+  assert.ok(sent.some((m) => m.personalisation.link?.includes('secret-token')));
+  const row = await t.db.db
+    .selectFrom('notifications_outbox')
+    .select(['status', 'personalisation'])
+    .where('reference', '=', 'account:x')
+    .executeTakeFirstOrThrow();
+  assert.equal(row.status, 'sent');
+  assert.ok(!JSON.stringify(row.personalisation).includes('secret-token'));
+});

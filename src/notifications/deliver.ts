@@ -30,7 +30,14 @@ export async function deliverDue(
         await sender.send(m);
         await tx
           .updateTable('notifications_outbox')
-          .set({ status: 'sent', sent_at: now, attempts: m.attempts + 1, last_error: null })
+          .set({
+            status: 'sent',
+            sent_at: now,
+            attempts: m.attempts + 1,
+            last_error: null,
+            // An account message carries a secret link: once sent, the outbox forgets it.
+            ...(m.kind.startsWith('account-') ? { personalisation: JSON.stringify({ link: '(sent)' }) } : {}),
+          })
           .where('id', '=', m.id)
           .execute();
         result.sent++;

@@ -6,7 +6,8 @@ import type { Tx } from '../platform/db/index.ts';
 import type { NotificationKind } from '../platform/db/schema.ts';
 
 export type Message = {
-  practiceOds: string;
+  /** Null for account messages before the account belongs to a practice. */
+  practiceOds: string | null;
   patientId: string | null;
   kind: NotificationKind;
   email: string;

@@ -15,13 +15,21 @@ export type OutgoingMessage = {
 
 export type Sender = { name: string; send: (m: OutgoingMessage) => Promise<void> };
 
-export function logSender(log: Pick<FastifyBaseLogger, 'info'>): Sender {
+/**
+ * `showLinks`: in demo mode the link of an account message (sign-up confirmation) is logged too,
+ * so a demo or a developer's copy can go on without email. Never otherwise: the link is a secret.
+ */
+export function logSender(
+  log: Pick<FastifyBaseLogger, 'info'>,
+  options: { showLinks?: boolean } = {},
+): Sender {
   return {
     name: 'log',
     send: (m) => {
       // The address and content stay out of the log: the kind and reference say what was sent.
+      const link = options.showLinks && m.kind.startsWith('account-') ? m.personalisation.link : undefined;
       log.info(
-        { notification: { id: m.id, kind: m.kind, reference: m.reference } },
+        { notification: { id: m.id, kind: m.kind, reference: m.reference, ...(link ? { link } : {}) } },
         'notification (log sender)',
       );
       return Promise.resolve();
@@ -34,7 +42,9 @@ export function notifySender(config: NotifyConfig): Sender {
   return {
     name: 'gov-uk-notify',
     send: async (m) => {
-      await client.sendEmail(config.templates[m.kind], m.email, {
+      const template = config.templates[m.kind];
+      if (!template) throw new Error(`no GOV.UK Notify template is configured for ${m.kind} messages`);
+      await client.sendEmail(template, m.email, {
         personalisation: m.personalisation,
         reference: m.reference,
       });

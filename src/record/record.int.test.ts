@@ -12,11 +12,11 @@ import {
   signInStaff,
   testApp,
   type TestApp,
+  freshCode,
 } from '../../test/support/harness.ts';
 import { recordViaApi } from '../../test/support/record-api.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../demo/data.ts';
 import { loadDemo } from '../demo/load.ts';
-import { totpCode } from '../platform/auth/secrets.ts';
 
 let t: TestApp;
 const gp = DEMO_STAFF[1]!;
@@ -37,7 +37,7 @@ async function patientBrowser(a: (typeof DEMO_PATIENTS)[number]): Promise<Browse
   const b = new Browser(t.app);
   await b.submit('/patient/sign-in', '/patient/sign-in', { email: a.email, password: DEMO_PASSWORD });
   const r = await b.submit('/patient/sign-in/code', '/patient/sign-in/code', {
-    code: totpCode(a.totpSecret, t.clock.now()),
+    code: await freshCode(t.app, 'patient', a.email, a.totpSecret, t.clock),
   });
   assert.equal(r.statusCode, 302);
   return b;

@@ -2,10 +2,16 @@
 // bulk enabling and automatic access on linking.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { apiToken, Browser, signInStaff, testApp, type TestApp } from '../../test/support/harness.ts';
+import {
+  apiToken,
+  Browser,
+  signInStaff,
+  testApp,
+  type TestApp,
+  freshCode,
+} from '../../test/support/harness.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../demo/data.ts';
 import { loadDemo } from '../demo/load.ts';
-import { totpCode } from '../platform/auth/secrets.ts';
 import { automaticAccess } from './rules.ts';
 import { applyAutomaticAccess } from './automatic-access.ts';
 
@@ -27,7 +33,7 @@ async function signIn(a: (typeof DEMO_PATIENTS)[number]): Promise<Browser> {
   const b = new Browser(t.app);
   await b.submit('/patient/sign-in', '/patient/sign-in', { email: a.email, password: DEMO_PASSWORD });
   await b.submit('/patient/sign-in/code', '/patient/sign-in/code', {
-    code: totpCode(a.totpSecret, t.clock.now()),
+    code: await freshCode(t.app, 'patient', a.email, a.totpSecret, t.clock),
   });
   return b;
 }

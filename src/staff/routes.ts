@@ -11,13 +11,14 @@ import { formBody, handleForm } from '../platform/views/forms.ts';
 import { signInRateLimit } from '../accounts/http-shared.ts';
 import { safeNext } from '../accounts/routes-patient.ts';
 import * as practices from '../practices/service.ts';
-import { addStaffUser, listStaff, STAFF_ROLES } from './service.ts';
+import { addStaffUser, listStaff, STAFF_ROLES, unlockStaffUser } from './service.ts';
 
 const AUTH = 'platform/views/auth/';
 const V = 'staff/views/';
 export const adminNav = [
   { href: '/admin/users', text: 'Users' },
   { href: '/admin/practices', text: 'Practices' },
+  { href: '/admin/locked-accounts', text: 'Locked accounts' },
 ];
 
 export async function adminRoutes(app: FastifyInstance): Promise<void> {
@@ -106,7 +107,15 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
             throw AppError.invalid([
               { field: 'code', message: 'Enter the 6-digit code from your authenticator app' },
             ]);
-          await checkCodeStep(db, 'staff', session.principal_id, values.code, clock.now(), req.meta);
+          await checkCodeStep(
+            db,
+            'staff',
+            session.principal_id,
+            values.code,
+            clock.now(),
+            req.meta,
+            app.deps.config.totpKey,
+          );
           const full = await advanceSession(db, session, 'full', clock.now());
           return reply
             .setSessionCookie(full)
@@ -154,6 +163,14 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
       navigation: adminNav,
     });
   });
+  app.post<{ Params: { id: string } }>(
+    '/admin/users/:id/unlock',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      await unlockStaffUser(ctx(req), req.actor, req.params.id);
+      return reply.redirect('/admin/users');
+    },
+  );
   app.post('/admin/users', { schema: { hide: true } }, async (req, reply) => {
     const values = formBody(req.body);
     return handleForm(
@@ -168,13 +185,18 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
       }),
       { ...values, password: '' },
       async () => {
-        const r = await addStaffUser(ctx(req), req.actor, {
-          email: values.email ?? '',
-          name: values.name ?? '',
-          role: values.role ?? '',
-          password: values.password ?? '',
-          practiceOds: values.practiceOds?.toUpperCase() || null,
-        });
+        const r = await addStaffUser(
+          ctx(req),
+          req.actor,
+          {
+            email: values.email ?? '',
+            name: values.name ?? '',
+            role: values.role ?? '',
+            password: values.password ?? '',
+            practiceOds: values.practiceOds?.toUpperCase() || null,
+          },
+          app.deps.config.totpKey,
+        );
         const qr = await QRCode.toString(totpUri(r.totpSecret, values.email ?? ''), {
           type: 'svg',
           margin: 1,

@@ -3,8 +3,15 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../platform/auth/actor.ts';
 import { auditActor, SYSTEM_ACTOR } from '../platform/auth/actor.ts';
 import { assertCan, definePermissions } from '../platform/auth/permissions.ts';
-import { hashPassword, isBase32Secret, newTotpSecret } from '../platform/auth/secrets.ts';
+import {
+  hashPassword,
+  isBase32Secret,
+  newTotpSecret,
+  sealSecret,
+  type SecretKey,
+} from '../platform/auth/secrets.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
+import { weakPasswordProblem } from '../platform/auth/password-strength.ts';
 import type { StaffRole } from '../platform/db/schema.ts';
 import { AppError, type FieldError } from '../platform/http/errors.ts';
 import type { Ctx } from '../platform/context.ts';
@@ -31,12 +38,16 @@ export type NewStaff = {
   practiceOds?: string | null;
   commissionerCode?: string | null;
   scopePractices?: string[];
+  /** Skips the guessability check: only the demo loader, whose demo password is published anyway. */
+  trustedPassword?: boolean;
 };
 
 export async function addStaffUser(
   ctx: Ctx,
   caller: Actor | null | { kind: 'system' },
   input: NewStaff,
+  /** Encrypts the TOTP secret at rest; null only from the demo loader in tests (sealed at start-up). */
+  key: SecretKey | null,
 ): Promise<{ id: string; totpSecret: string }> {
   if (caller?.kind !== 'system') assertCan(caller, permissions.manageUsers);
   const errors: FieldError[] = [];
@@ -51,6 +62,10 @@ export async function addStaffUser(
     });
   if (input.password.length < 12)
     errors.push({ field: 'password', message: 'Password must be 12 characters or more' });
+  else if (!input.trustedPassword) {
+    const weak = await weakPasswordProblem(input.password, [input.email, input.name]);
+    if (weak) errors.push({ field: 'password', message: weak });
+  }
   if (role?.practice && !input.practiceOds)
     errors.push({
       field: 'practiceOds',
@@ -80,7 +95,7 @@ export async function addStaffUser(
           practice_ods: input.practiceOds ?? null,
           commissioner_code: input.commissionerCode ?? null,
           password_hash: passwordHash,
-          totp_secret: totpSecret,
+          totp_secret: key ? sealSecret(key, totpSecret) : totpSecret,
         })
         .execute();
       if (input.scopePractices?.length)
@@ -121,9 +136,37 @@ export async function listStaff(ctx: Ctx, actor: Actor | null) {
   assertCan(actor, permissions.manageUsers);
   return ctx.db
     .selectFrom('staff_users')
-    .select(['id', 'email', 'name', 'role', 'practice_ods', 'commissioner_code', 'active', 'locked_until'])
+    .select(['id', 'email', 'name', 'role', 'practice_ods', 'commissioner_code', 'active', 'locked_at'])
     .orderBy('role')
     .orderBy('name')
     .limit(500)
     .execute();
+}
+
+/** An administrator unlocks a staff user locked by wrong security codes (signin.ts); audited. */
+export async function unlockStaffUser(ctx: Ctx, actor: Actor | null, staffId: string): Promise<void> {
+  assertCan(actor, permissions.manageUsers);
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (tx) => {
+    const r = await tx
+      .updateTable('staff_users')
+      .set({ locked_at: null, code_failed_attempts: 0 })
+      .where('id', '=', staffId)
+      .where('locked_at', 'is not', null)
+      .returning(['practice_ods'])
+      .executeTakeFirst();
+    if (!r) throw new AppError('conflict', 'This staff user is not locked.');
+    await recordAudit(
+      tx,
+      {
+        actor: actor?.kind === 'staff' ? auditActor(actor) : SYSTEM_ACTOR,
+        action: 'staff.unlock',
+        outcome: 'success',
+        practiceOds: r.practice_ods,
+        subject: `staff:${staffId}`,
+        request: ctx.meta,
+      },
+      now,
+    );
+  });
 }

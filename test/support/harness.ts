@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config.ts';
 import { fixedClock, systemClock, type Clock } from '../../src/platform/clock.ts';
 import { openDatabase, type DatabaseHandle } from '../../src/platform/db/index.ts';
 import { migrateToLatest } from '../../src/platform/db/migrate.ts';
-import { totpCode } from '../../src/platform/auth/secrets.ts';
+import { totpCode, totpStep } from '../../src/platform/auth/secrets.ts';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const sharedData = join(root, '..', 'shared', 'data');
@@ -147,6 +147,7 @@ export async function testApp(options: { clock?: Clock; demo?: boolean } = {}): 
       dataDir: join(tmpdir(), 'gpo-test-config'),
       databaseUrl: null,
       sessionSecret: 'test-secret-test-secret-test-secret-0123',
+      totpKey: Buffer.from('7'.repeat(64), 'hex'),
       demo: options.demo ?? false,
     },
   );
@@ -223,6 +224,37 @@ export class Browser {
   }
 }
 
+/**
+ * A security code that has not been used yet: a TOTP code works once, so a test that signs the
+ * same person in twice within 30 seconds takes the next step's code (accepted for clock drift),
+ * and a third time waits for the clock to move on, as a person would.
+ */
+export async function freshCode(
+  app: FastifyInstance,
+  type: 'staff' | 'patient' | null,
+  email: string,
+  secret: string,
+  clock: Clock = systemClock,
+): Promise<string> {
+  const db = app.deps.db;
+  const lastStep = (t: 'staff' | 'patient') =>
+    db
+      .selectFrom(t === 'staff' ? 'staff_users' : 'online_accounts')
+      .select('totp_last_step')
+      .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+      .executeTakeFirst();
+  // Without a type, as the API does: a patient account first, then staff.
+  const row = type ? await lastStep(type) : ((await lastStep('patient')) ?? (await lastStep('staff')));
+  const last = row?.totp_last_step == null ? -1 : Number(row.totp_last_step);
+  for (;;) {
+    const now = clock.now();
+    const step = Math.max(totpStep(now), last + 1);
+    if (step <= totpStep(now) + 1) return totpCode(secret, new Date(step * 30_000));
+    if (clock !== systemClock) throw new Error('every code for this step is used: move the test clock on');
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 export async function signInStaff(
   app: FastifyInstance,
   email: string,
@@ -234,7 +266,7 @@ export async function signInStaff(
   const r1 = await b.submit('/staff/sign-in', '/staff/sign-in', { email, password });
   if (r1.statusCode !== 302) throw new Error(`staff sign-in failed: ${String(r1.statusCode)}`);
   const r2 = await b.submit('/staff/sign-in/code', '/staff/sign-in/code', {
-    code: totpCode(secret, clock.now()),
+    code: await freshCode(app, 'staff', email, secret, clock),
   });
   if (r2.statusCode !== 302) throw new Error(`staff code failed: ${String(r2.statusCode)}`);
   return b;
@@ -247,10 +279,11 @@ export async function apiToken(
   secret: string,
   clock: Clock = systemClock,
 ): Promise<string> {
+  const otp = await freshCode(app, null, email, secret, clock);
   const res = await app.inject({
     method: 'POST',
     url: '/api/v1/auth/token',
-    payload: { email, password, otp: totpCode(secret, clock.now()) },
+    payload: { email, password, otp },
   });
   if (res.statusCode !== 200) throw new Error(`token failed ${String(res.statusCode)}: ${res.body}`);
   return res.json<{ access_token: string }>().access_token;

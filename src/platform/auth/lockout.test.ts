@@ -1,43 +1,46 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { afterFailure, afterSuccess, isLocked, LOCK_MINUTES, MAX_FAILURES } from './lockout.ts';
+import {
+  FREE_PASSWORD_FAILURES,
+  ipThrottled,
+  lockedByCodes,
+  MAX_CODE_FAILURES,
+  MAX_FAILURES_PER_IP,
+  MAX_PASSWORD_DELAY_MS,
+  PASSWORD_FAILURE_WINDOW_MS,
+  passwordDelayMs,
+  passwordRetryAt,
+  passwordThrottled,
+} from './lockout.ts';
 
 const now = new Date('2026-11-25T08:00:00Z');
+const windowAfter = (d: Date) => new Date(d.getTime() + PASSWORD_FAILURE_WINDOW_MS);
 
-test('an account locks on the fifth failure in a row, not before', () => {
-  let s = afterSuccess();
-  for (let i = 1; i < MAX_FAILURES; i++) {
-    s = afterFailure(s, now);
-    assert.equal(isLocked(s, now), false, `locked after ${i} failures`);
-  }
-  s = afterFailure(s, now);
-  assert.equal(isLocked(s, now), true);
-  assert.equal(s.lockedUntil?.getTime(), now.getTime() + LOCK_MINUTES * 60_000);
+test('HAZ-SEC lockout abuse: wrong passwords only slow an address down, by at most a minute', () => {
+  for (let i = 0; i < FREE_PASSWORD_FAILURES; i++) assert.equal(passwordDelayMs(i), 0);
+  assert.equal(passwordDelayMs(FREE_PASSWORD_FAILURES), 1000);
+  assert.equal(passwordDelayMs(FREE_PASSWORD_FAILURES + 1), 2000);
+  assert.equal(passwordDelayMs(1000), MAX_PASSWORD_DELAY_MS);
+  // After 1000 wrong passwords the right person waits a minute at most, never a lock.
+  const end = windowAfter(now);
+  assert.equal(passwordThrottled(1000, end, new Date(now.getTime() + 59_999)), true);
+  assert.equal(passwordThrottled(1000, end, new Date(now.getTime() + 60_000)), false);
+  assert.equal(passwordRetryAt(1000, end).getTime(), now.getTime() + MAX_PASSWORD_DELAY_MS);
 });
 
-test('the lock lasts its minutes, then a new count starts', () => {
-  let s = afterSuccess();
-  for (let i = 0; i < MAX_FAILURES; i++) s = afterFailure(s, now);
-  const justBefore = new Date(now.getTime() + LOCK_MINUTES * 60_000 - 1);
-  const after = new Date(now.getTime() + LOCK_MINUTES * 60_000 + 1);
-  assert.equal(isLocked(s, justBefore), true);
-  assert.equal(isLocked(s, after), false);
-  s = afterFailure(s, after);
-  assert.equal(s.failedAttempts, 1);
-  assert.equal(isLocked(s, after), false);
+test('a few wrong passwords do not slow anyone down', () => {
+  assert.equal(passwordThrottled(FREE_PASSWORD_FAILURES - 1, windowAfter(now), now), false);
+  assert.equal(passwordThrottled(FREE_PASSWORD_FAILURES, windowAfter(now), now), true);
 });
 
-test('failures while locked keep the account locked at least as long', () => {
-  let s = afterSuccess();
-  for (let i = 0; i < MAX_FAILURES; i++) s = afterFailure(s, now);
-  const later = new Date(now.getTime() + 60_000);
-  const s2 = afterFailure(s, later);
-  assert.ok(s2.lockedUntil && s.lockedUntil && s2.lockedUntil.getTime() >= s.lockedUntil.getTime());
-  assert.equal(isLocked(s2, later), true);
+test('one network address is turned away after many wrong passwords, until its window ends', () => {
+  const end = new Date(now.getTime() + 1000);
+  assert.equal(ipThrottled(MAX_FAILURES_PER_IP - 1, end, now), false);
+  assert.equal(ipThrottled(MAX_FAILURES_PER_IP, end, now), true);
+  assert.equal(ipThrottled(MAX_FAILURES_PER_IP, end, end), false);
 });
 
-test('success clears the count', () => {
-  const s = afterFailure(afterFailure(afterSuccess(), now), now);
-  assert.equal(s.failedAttempts, 2);
-  assert.deepEqual(afterSuccess(), { failedAttempts: 0, lockedUntil: null });
+test('only wrong security codes after the right password lock an account', () => {
+  assert.equal(lockedByCodes(MAX_CODE_FAILURES - 1), false);
+  assert.equal(lockedByCodes(MAX_CODE_FAILURES), true);
 });

@@ -1,27 +1,50 @@
-// Lockout after repeated failures: pure rules, time is a parameter.
-export const MAX_FAILURES = 5;
-export const LOCK_MINUTES = 15;
+// Sign-in throttling and lockout: pure rules, time is a parameter.
+//
+// Wrong passwords never lock an account: anyone who knows a patient's email address could
+// otherwise keep them out. They slow the address down instead (a back-off growing to at most a
+// minute, across all addresses they come from), and one network address that gets many
+// passwords wrong, whichever accounts it tries, is turned away for a while (password spraying).
+// Only a wrong security code after the right password counts towards a lock, because then the
+// password is known: after MAX_CODE_FAILURES in a row the account is locked until practice
+// staff or an administrator unlock it.
 
-export type LockState = { failedAttempts: number; lockedUntil: Date | null };
+/** Wrong passwords for one email address before each further try has to wait. */
+export const FREE_PASSWORD_FAILURES = 5;
+/** The longest wait between tries for one email address. */
+export const MAX_PASSWORD_DELAY_MS = 60_000;
+/** Failures for one address are counted while they come within this of each other. */
+export const PASSWORD_FAILURE_WINDOW_MS = 15 * 60_000;
 
-export function isLocked(state: LockState, now: Date): boolean {
-  return state.lockedUntil !== null && state.lockedUntil.getTime() > now.getTime();
+/** Wrong passwords from one network address, over any accounts, before it is turned away. */
+export const MAX_FAILURES_PER_IP = 30;
+export const IP_WINDOW_MS = 15 * 60_000;
+
+/** Wrong security codes in a row, after the right password, that lock the account. */
+export const MAX_CODE_FAILURES = 5;
+
+/** How long to wait after the `failures`-th wrong password in a row for one email address. */
+export function passwordDelayMs(failures: number): number {
+  if (failures < FREE_PASSWORD_FAILURES) return 0;
+  return Math.min(MAX_PASSWORD_DELAY_MS, 1000 * 2 ** (failures - FREE_PASSWORD_FAILURES));
 }
 
-/** The state after one more failure: the fifth failure in a row locks the account. */
-export function afterFailure(state: LockState, now: Date): LockState {
-  // A lock that has run out starts a fresh count.
-  const base = state.lockedUntil !== null && !isLocked(state, now) ? 0 : state.failedAttempts;
-  const failedAttempts = base + 1;
-  if (failedAttempts >= MAX_FAILURES) {
-    return { failedAttempts, lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000) };
-  }
-  return {
-    failedAttempts,
-    lockedUntil: state.lockedUntil && isLocked(state, now) ? state.lockedUntil : null,
-  };
+/**
+ * When the next try is allowed, from the failure count and when the count's window ends (each
+ * failure moves the end to PASSWORD_FAILURE_WINDOW_MS after it, so the last failure was at
+ * windowEnd − PASSWORD_FAILURE_WINDOW_MS).
+ */
+export function passwordRetryAt(failures: number, windowEnd: Date): Date {
+  return new Date(windowEnd.getTime() - PASSWORD_FAILURE_WINDOW_MS + passwordDelayMs(failures));
 }
 
-export function afterSuccess(): LockState {
-  return { failedAttempts: 0, lockedUntil: null };
+export function passwordThrottled(failures: number, windowEnd: Date, now: Date): boolean {
+  return windowEnd > now && passwordRetryAt(failures, windowEnd) > now;
+}
+
+export function ipThrottled(failures: number, windowEnd: Date, now: Date): boolean {
+  return windowEnd > now && failures >= MAX_FAILURES_PER_IP;
+}
+
+export function lockedByCodes(codeFailures: number): boolean {
+  return codeFailures >= MAX_CODE_FAILURES;
 }

@@ -8,7 +8,7 @@ const tokenSchema = {
   tags: ['auth'],
   summary: 'Sign in and get a bearer token',
   description:
-    'Patients and staff sign in with email, password and the current code from their authenticator app (TOTP). Every attempt is audited; repeated failures lock the account for 15 minutes.',
+    'Patients and staff sign in with email, password and the current code from their authenticator app (TOTP); each code works once. Every attempt is audited. Wrong passwords slow an address down (429, wait up to a minute) and never lock it; many wrong passwords from one network address get 429; five wrong codes after the right password lock the account until the practice (or for staff, an administrator) unlocks it.',
   body: {
     type: 'object',
     required: ['email', 'password', 'otp'],
@@ -85,7 +85,7 @@ export async function authApiRoutes(app: FastifyInstance): Promise<void> {
             'Set up your authenticator app on the website before using the API.',
             { reason: 'totp-not-set-up' },
           );
-        await checkCodeStep(db, type, ok.principalId, otp, now, req.meta);
+        await checkCodeStep(db, type, ok.principalId, otp, now, req.meta, app.deps.config.totpKey);
         const t = await issueApiToken(db, type, ok.principalId, now);
         return { access_token: t.token, token_type: 'Bearer', expires_in: t.expiresIn };
       }

@@ -1,14 +1,37 @@
 // Sign-in checks shared by staff and patients, pages and API: password, then a TOTP or recovery
-// code, with lockout and an audit row for every attempt. Errors never say which part was wrong.
+// code, with throttling, lockout and an audit row for every attempt. Errors never say which part
+// was wrong. The rules (how long to wait, when to lock) are in lockout.ts.
+import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { PrincipalType } from '../db/schema.ts';
 import { recordAudit, recordAuditAlone, type RequestMeta } from '../audit/audit.ts';
 import { AppError } from '../http/errors.ts';
 import type { Actor } from './actor.ts';
-import { afterFailure, afterSuccess, isLocked, LOCK_MINUTES, MAX_FAILURES } from './lockout.ts';
-import { checkTotp, dummyPasswordHash, normaliseCode, sha256, verifyPassword } from './secrets.ts';
+import {
+  IP_WINDOW_MS,
+  ipThrottled,
+  lockedByCodes,
+  MAX_CODE_FAILURES,
+  PASSWORD_FAILURE_WINDOW_MS,
+  passwordThrottled,
+} from './lockout.ts';
+import {
+  dummyPasswordHash,
+  isSealed,
+  normaliseCode,
+  openSecret,
+  sealSecret,
+  sha256,
+  totpMatchStep,
+  verifyPassword,
+  type SecretKey,
+} from './secrets.ts';
 
-export const SIGN_IN_FAILED = `The email address, password or security code is not right. After ${MAX_FAILURES} wrong tries in a row the account is locked for ${LOCK_MINUTES} minutes.`;
+export const SIGN_IN_FAILED = `The email address, password or security code is not right. After ${MAX_CODE_FAILURES} wrong security codes in a row the account is locked until your GP practice unlocks it.`;
+export const TRY_LATER =
+  'There have been too many wrong tries. Wait a minute and try again. If this keeps happening, contact your GP practice.';
+export const ACCOUNT_LOCKED =
+  'This account is locked because the security code was wrong too many times. Contact your GP practice (or for staff, an administrator) to unlock it.';
 
 type Principal = {
   id: string;
@@ -16,8 +39,8 @@ type Principal = {
   password_hash: string;
   totp_secret: string | null;
   totp_confirmed: boolean;
-  failed_attempts: number;
-  locked_until: Date | null;
+  email_confirmed: boolean;
+  locked_at: Date | null;
   practice_ods: string | null;
   role: string;
 };
@@ -30,23 +53,14 @@ async function findPrincipal(
   if (type === 'staff') {
     let q = db
       .selectFrom('staff_users')
-      .select([
-        'id',
-        'email',
-        'password_hash',
-        'totp_secret',
-        'failed_attempts',
-        'locked_until',
-        'practice_ods',
-        'role',
-      ])
+      .select(['id', 'email', 'password_hash', 'totp_secret', 'locked_at', 'practice_ods', 'role'])
       .where('active', '=', true);
     q =
       'email' in by
         ? q.where((eb) => eb(eb.fn('lower', ['email']), '=', by.email.trim().toLowerCase()))
         : q.where('id', '=', by.id);
     const r = await q.executeTakeFirst();
-    return r && { ...r, totp_confirmed: true };
+    return r && { ...r, totp_confirmed: true, email_confirmed: true };
   }
   let q = db
     .selectFrom('online_accounts')
@@ -56,8 +70,8 @@ async function findPrincipal(
       'password_hash',
       'totp_secret',
       'totp_confirmed_at',
-      'failed_attempts',
-      'locked_until',
+      'email_confirmed_at',
+      'locked_at',
       'practice_ods',
     ])
     .where('disabled_at', 'is', null);
@@ -66,35 +80,66 @@ async function findPrincipal(
       ? q.where((eb) => eb(eb.fn('lower', ['email']), '=', by.email.trim().toLowerCase()))
       : q.where('id', '=', by.id);
   const r = await q.executeTakeFirst();
-  return r && { ...r, totp_confirmed: r.totp_confirmed_at !== null, role: 'patient' };
+  return (
+    r && {
+      ...r,
+      totp_confirmed: r.totp_confirmed_at !== null,
+      email_confirmed: r.email_confirmed_at !== null,
+      role: 'patient',
+    }
+  );
 }
 
-async function saveLock(
-  db: Db,
-  type: PrincipalType,
-  id: string,
-  state: { failedAttempts: number; lockedUntil: Date | null },
-): Promise<void> {
-  const values = { failed_attempts: state.failedAttempts, locked_until: state.lockedUntil };
-  if (type === 'staff') await db.updateTable('staff_users').set(values).where('id', '=', id).execute();
-  else await db.updateTable('online_accounts').set(values).where('id', '=', id).execute();
+const table = (type: PrincipalType) => (type === 'staff' ? 'staff_users' : 'online_accounts');
+
+// --- Counting wrong passwords, per email address (known or not alike) and per network address --
+
+const emailKey = (type: PrincipalType, email: string) =>
+  `signin:password:${type}:${sha256(email.trim().toLowerCase())}`;
+const ipKey = (ip: string) => `signin:ip:${ip}`;
+
+async function readCount(db: Db, key: string): Promise<{ hits: number; resetAt: Date } | undefined> {
+  const r = await db
+    .selectFrom('rate_limits')
+    .select(['hits', 'reset_at'])
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return r && { hits: r.hits, resetAt: r.reset_at };
 }
 
-async function fail(
+/**
+ * One more failure for a key, in one statement. `slide`: each failure moves the window's end on
+ * (failures in a row); otherwise the window is fixed from the first failure.
+ */
+async function countFailure(db: Db, key: string, windowMs: number, slide: boolean, now: Date): Promise<void> {
+  const reset = new Date(now.getTime() + windowMs);
+  await sql`
+    insert into rate_limits (key, hits, reset_at) values (${key}, 1, ${reset})
+    on conflict (key) do update set
+      hits = case when rate_limits.reset_at <= ${now} then 1 else rate_limits.hits + 1 end,
+      reset_at = case when rate_limits.reset_at <= ${now} or ${slide} then excluded.reset_at
+                      else rate_limits.reset_at end`.execute(db);
+}
+
+async function throttledNow(db: Db, type: PrincipalType, email: string, meta: RequestMeta, now: Date) {
+  if (meta.ip) {
+    const ip = await readCount(db, ipKey(meta.ip));
+    if (ip && ipThrottled(ip.hits, ip.resetAt, now)) return 'ip';
+  }
+  const e = await readCount(db, emailKey(type, email));
+  if (e && passwordThrottled(e.hits, e.resetAt, now)) return 'email';
+  return null;
+}
+
+async function audit(
   db: Db,
   type: PrincipalType,
   p: Principal | undefined,
-  step: string,
+  details: Record<string, unknown>,
   now: Date,
   meta: RequestMeta,
   emailTried: string,
-): Promise<never> {
-  let locked = false;
-  if (p) {
-    const next = afterFailure({ failedAttempts: p.failed_attempts, lockedUntil: p.locked_until }, now);
-    locked = isLocked(next, now);
-    await saveLock(db, type, p.id, next);
-  }
+): Promise<void> {
   await recordAuditAlone(
     db,
     {
@@ -104,18 +149,17 @@ async function fail(
       practiceOds: p?.practice_ods ?? null,
       // The address typed is kept only as a hash: it may be someone else's.
       details: {
-        step,
         principal: type,
-        ...(p ? { lockedNow: locked } : { unknownEmailHash: sha256(emailTried.trim().toLowerCase()) }),
+        ...details,
+        ...(p ? {} : { unknownEmailHash: sha256(emailTried.trim().toLowerCase()) }),
       },
       request: meta,
     },
     now,
   );
-  throw new AppError('unauthenticated', SIGN_IN_FAILED, { reason: 'sign-in-failed' });
 }
 
-export type PasswordOk = { principalId: string; needsTotpSetup: boolean };
+export type PasswordOk = { principalId: string; needsTotpSetup: boolean; needsEmailConfirmation: boolean };
 
 export async function checkPasswordStep(
   db: Db,
@@ -125,12 +169,103 @@ export async function checkPasswordStep(
   now: Date,
   meta: RequestMeta,
 ): Promise<PasswordOk> {
+  const throttled = await throttledNow(db, type, email, meta, now);
   const p = await findPrincipal(db, type, { email });
-  const ok = await verifyPassword(p?.password_hash ?? (await dummyPasswordHash()), password);
-  if (!p || !ok || isLocked({ failedAttempts: p.failed_attempts, lockedUntil: p.locked_until }, now)) {
-    return fail(db, type, p, 'password', now, meta, email);
+  if (throttled) {
+    await audit(db, type, p, { step: 'password', throttled }, now, meta, email);
+    throw new AppError('rate-limited', TRY_LATER, { reason: 'sign-in-throttled' });
   }
-  return { principalId: p.id, needsTotpSetup: !p.totp_secret || !p.totp_confirmed };
+  const ok = await verifyPassword(p?.password_hash ?? (await dummyPasswordHash()), password);
+  if (!p || !ok) {
+    await countFailure(db, emailKey(type, email), PASSWORD_FAILURE_WINDOW_MS, true, now);
+    if (meta.ip) await countFailure(db, ipKey(meta.ip), IP_WINDOW_MS, false, now);
+    await audit(db, type, p, { step: 'password' }, now, meta, email);
+    throw new AppError('unauthenticated', SIGN_IN_FAILED, { reason: 'sign-in-failed' });
+  }
+  // The right password clears the count for this address (not for the network address).
+  await db.deleteFrom('rate_limits').where('key', '=', emailKey(type, email)).execute();
+  if (p.locked_at) {
+    // Only someone who knows the password learns that the account is locked.
+    await audit(db, type, p, { step: 'password', locked: true }, now, meta, email);
+    throw new AppError('unauthenticated', ACCOUNT_LOCKED, { reason: 'account-locked' });
+  }
+  return {
+    principalId: p.id,
+    needsTotpSetup: !p.totp_secret || !p.totp_confirmed,
+    needsEmailConfirmation: !p.email_confirmed,
+  };
+}
+
+/** A wrong code after the right password: counted in one statement, locking at the limit. */
+async function codeFailure(
+  db: Db,
+  type: PrincipalType,
+  p: Principal | undefined,
+  now: Date,
+  meta: RequestMeta,
+): Promise<never> {
+  let lockedNow = false;
+  if (p) {
+    const r = await sql<{ code_failed_attempts: number; locked_at: Date | null }>`
+      update ${sql.table(table(type))}
+      set code_failed_attempts = code_failed_attempts + 1,
+          locked_at = case when locked_at is null and code_failed_attempts + 1 >= ${MAX_CODE_FAILURES}
+                           then ${now} else locked_at end
+      where id = ${p.id}
+      returning code_failed_attempts, locked_at`.execute(db);
+    const row = r.rows[0];
+    lockedNow = !!row && lockedByCodes(row.code_failed_attempts) && p.locked_at === null;
+  }
+  await audit(db, type, p, { step: 'code', lockedNow }, now, meta, '');
+  throw new AppError('unauthenticated', lockedNow ? ACCOUNT_LOCKED : SIGN_IN_FAILED, {
+    reason: lockedNow ? 'account-locked' : 'sign-in-failed',
+  });
+}
+
+/**
+ * Takes a TOTP time step for the account if it is later than the last one taken: a code works
+ * once, even when two requests race with it (one conditional UPDATE).
+ */
+export async function takeTotpStep(db: Db, type: PrincipalType, id: string, step: number): Promise<boolean> {
+  const r = await sql`
+    update ${sql.table(table(type))} set totp_last_step = ${step}
+    where id = ${id} and (totp_last_step is null or totp_last_step < ${step})`.execute(db);
+  return (r.numAffectedRows ?? 0n) > 0n;
+}
+
+/** The plain TOTP secret of a principal; a legacy plaintext one is sealed on the way. */
+export async function totpSecretOf(
+  db: Db,
+  type: PrincipalType,
+  id: string,
+  stored: string,
+  key: SecretKey,
+): Promise<string> {
+  const plain = openSecret(key, stored);
+  if (!isSealed(stored)) {
+    await sql`update ${sql.table(table(type))} set totp_secret = ${sealSecret(key, plain)}
+      where id = ${id} and totp_secret = ${stored}`.execute(db);
+  }
+  return plain;
+}
+
+/** Seals every legacy plaintext TOTP secret (run at start-up); returns how many. */
+export async function encryptLegacyTotpSecrets(db: Db, key: SecretKey): Promise<number> {
+  let n = 0;
+  for (const type of ['staff', 'patient'] as const) {
+    const rows = await db
+      .selectFrom(table(type))
+      .select(['id', 'totp_secret'])
+      .where('totp_secret', 'is not', null)
+      .where('totp_secret', 'not like', 'v1:%')
+      .execute();
+    for (const r of rows) {
+      if (r.totp_secret === null) continue;
+      await totpSecretOf(db, type, r.id, r.totp_secret, key);
+      n++;
+    }
+  }
+  return n;
 }
 
 /** Checks a TOTP code, or for patients an unused recovery code (which is then spent). */
@@ -141,26 +276,27 @@ export async function checkCodeStep(
   code: string,
   now: Date,
   meta: RequestMeta,
+  key: SecretKey,
 ): Promise<void> {
   const p = await findPrincipal(db, type, { id: principalId });
-  if (
-    !p ||
-    isLocked({ failedAttempts: p.failed_attempts, lockedUntil: p.locked_until }, now) ||
-    !p.totp_secret ||
-    !p.totp_confirmed
-  ) {
-    return fail(db, type, p, 'code', now, meta, '');
+  if (!p || !p.totp_secret || !p.totp_confirmed) return codeFailure(db, type, undefined, now, meta);
+  if (p.locked_at) {
+    await audit(db, type, p, { step: 'code', locked: true }, now, meta, '');
+    throw new AppError('unauthenticated', ACCOUNT_LOCKED, { reason: 'account-locked' });
   }
+  const secret = await totpSecretOf(db, type, p.id, p.totp_secret, key);
   let method = 'totp';
-  if (!checkTotp(p.totp_secret, code, now)) {
+  const step = totpMatchStep(secret, code, now);
+  if (step !== null) {
+    // A code already used (or one older than the last used) is refused like a wrong one.
+    if (!(await takeTotpStep(db, type, p.id, step))) return codeFailure(db, type, p, now, meta);
+  } else {
     const spent = type === 'patient' && (await spendRecoveryCode(db, p.id, code, now));
-    if (!spent) return fail(db, type, p, 'code', now, meta, '');
+    if (!spent) return codeFailure(db, type, p, now, meta);
     method = 'recovery-code';
   }
   await db.transaction().execute(async (tx) => {
-    const values = { failed_attempts: afterSuccess().failedAttempts, locked_until: null };
-    if (type === 'staff') await tx.updateTable('staff_users').set(values).where('id', '=', p.id).execute();
-    else await tx.updateTable('online_accounts').set(values).where('id', '=', p.id).execute();
+    await tx.updateTable(table(type)).set({ code_failed_attempts: 0 }).where('id', '=', p.id).execute();
     await recordAudit(
       tx,
       {
@@ -174,6 +310,17 @@ export async function checkCodeStep(
       now,
     );
   });
+}
+
+/** Unlocks an account locked by wrong security codes (the caller checks who may, and audits). */
+export async function unlockPrincipal(db: Db, type: PrincipalType, id: string): Promise<boolean> {
+  const r = await db
+    .updateTable(table(type))
+    .set({ locked_at: null, code_failed_attempts: 0 })
+    .where('id', '=', id)
+    .where('locked_at', 'is not', null)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
 }
 
 async function spendRecoveryCode(db: Db, accountId: string, code: string, now: Date): Promise<boolean> {

@@ -9,6 +9,7 @@ import * as m005 from './migrations/005_appointments.ts';
 import * as m006 from './migrations/006_session_cancel.ts';
 import * as m007 from './migrations/007_slot_booked.ts';
 import * as m008 from './migrations/008_record_access_dates.ts';
+import * as m009 from './migrations/009_sign_in_security.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '006_session_cancel': m006,
   '007_slot_booked': m007,
   '008_record_access_dates': m008,
+  '009_sign_in_security': m009,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -40,8 +40,11 @@ export type StaffUsersTable = {
   commissioner_code: string | null;
   password_hash: string;
   totp_secret: string;
-  failed_attempts: Generated<number>;
-  locked_until: Timestamp | null;
+  /** The last TOTP time step accepted: a code for this step or an earlier one is refused. */
+  totp_last_step: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  /** Wrong security codes in a row after a right password: enough of them lock the account. */
+  code_failed_attempts: Generated<number>;
+  locked_at: Timestamp | null;
   active: Generated<boolean>;
   created_at: Generated<Date>;
 };
@@ -76,11 +79,21 @@ export type OnlineAccountsTable = {
   proofing_level: ColumnType<ProofingLevel, ProofingLevel | undefined, ProofingLevel>;
   patient_id: string | null;
   practice_ods: string | null;
-  failed_attempts: Generated<number>;
-  locked_until: Timestamp | null;
+  totp_last_step: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  code_failed_attempts: Generated<number>;
+  locked_at: Timestamp | null;
+  /** Null until the link sent at sign-up is followed. */
+  email_confirmed_at: Timestamp | null;
   disabled_at: Timestamp | null;
   linked_at: Timestamp | null;
   created_at: Generated<Date>;
+};
+
+export type EmailConfirmationsTable = {
+  token_hash: string;
+  account_id: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
 };
 
 export type RecoveryCodesTable = { account_id: string; code_hash: string; used_at: Timestamp | null };
@@ -399,11 +412,17 @@ export type IdempotencyKeysTable = {
   created_at: Timestamp;
 };
 
-export type NotificationKind = 'appointment-booked' | 'appointment-cancelled' | 'appointment-reminder';
+export type NotificationKind =
+  | 'appointment-booked'
+  | 'appointment-cancelled'
+  | 'appointment-reminder'
+  | 'account-confirm-email'
+  | 'account-exists';
 
 export type NotificationsOutboxTable = {
   id: string;
-  practice_ods: string;
+  /** Null for account messages sent before the account is linked to a practice. */
+  practice_ods: string | null;
   patient_id: string | null;
   kind: NotificationKind;
   email: string;
@@ -440,6 +459,7 @@ export type Database = {
   patients: PatientsTable;
   online_accounts: OnlineAccountsTable;
   recovery_codes: RecoveryCodesTable;
+  email_confirmations: EmailConfirmationsTable;
   identity_verifications: IdentityVerificationsTable;
   linkage_keys: LinkageKeysTable;
   online_services: OnlineServicesTable;

@@ -63,7 +63,9 @@ export async function handleForm(
   } catch (err) {
     if (
       err instanceof AppError &&
-      (err.code === 'invalid' || (err.code === 'unauthenticated' && err.reason === 'sign-in-failed'))
+      (err.code === 'invalid' ||
+        (err.code === 'unauthenticated' &&
+          (err.reason === 'sign-in-failed' || err.reason === 'account-locked')))
     ) {
       // The page's data is loaded only when the form must be shown again.
       const ctxValues = typeof context === 'function' ? await context() : context;
