@@ -91,7 +91,7 @@ test('practice add, user add (staff and patient), bad input and audit verify', a
   );
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /NHS number 9434765918 is not valid/);
-  // HAZ-SEC weak passwords: the command refuses a common password for staff and patients alike.
+  // HAZ-12 weak passwords: the command refuses a common password for staff and patients alike.
   for (const role of ['receptionist', 'patient']) {
     const weak = cli(
       'user',

@@ -48,7 +48,7 @@ test('DATABASE_URL and demo mode are read', () => {
   assert.equal(c.port, 8080);
 });
 
-test('HAZ-SEC secrets at rest: the TOTP encryption key is generated and kept, checked, and required in production', () => {
+test('HAZ-12 secrets at rest: the TOTP encryption key is generated and kept, checked, and required in production', () => {
   const d = dir();
   const c = loadConfig({ GP_ONLINE_DATA_DIR: d });
   assert.equal(c.totpKey.length, 32);
@@ -74,7 +74,7 @@ test('HAZ-SEC secrets at rest: the TOTP encryption key is generated and kept, ch
   );
 });
 
-test('HAZ-SEC link poisoning: links in emails use GP_ONLINE_PUBLIC_URL, required in production', () => {
+test('HAZ-12 link poisoning: links in emails use GP_ONLINE_PUBLIC_URL, required in production', () => {
   assert.equal(loadConfig({ GP_ONLINE_DATA_DIR: dir(), PORT: '8080' }).publicUrl, 'http://127.0.0.1:8080');
   assert.equal(
     loadConfig({ GP_ONLINE_DATA_DIR: dir(), GP_ONLINE_PUBLIC_URL: 'https://gp.example.nhs.uk/' }).publicUrl,

@@ -1,7 +1,7 @@
 // Sign-in and account security (issue #8): codes work once, wrong passwords slow down but never
 // lock, password spraying from one address is turned away, wrong codes after the right password
 // lock until staff unlock, TOTP secrets are encrypted at rest, recovery codes are never kept in
-// clear. Each test mitigates a security hazard (HAZ-SEC).
+// clear. Each test names the hazard it mitigates (docs/clinical-safety/hazard-log.md).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Browser, fixedClock, signInStaff, testApp, type TestApp } from '../../test/support/harness.ts';
@@ -32,7 +32,7 @@ const nextTest = () => {
   clock.advance(60 * 60_000);
 };
 
-test('HAZ-SEC TOTP replay: a security code that signed in once cannot sign in again', async () => {
+test('HAZ-12 TOTP replay: a security code that signed in once cannot sign in again', async () => {
   nextTest();
   const a = DEMO_PATIENTS[2]!;
   const code = totpCode(a.totpSecret, clock.now());
@@ -48,7 +48,7 @@ test('HAZ-SEC TOTP replay: a security code that signed in once cannot sign in ag
   assert.equal((await token(a.email, DEMO_PASSWORD, tooFar)).statusCode, 401, 'two steps ahead');
 });
 
-test('HAZ-SEC TOTP replay race: ten requests with one code at once give one token', async () => {
+test('HAZ-12 TOTP replay race: ten requests with one code at once give one token', async () => {
   nextTest();
   const a = DEMO_PATIENTS[4]!;
   const code = totpCode(a.totpSecret, clock.now());
@@ -58,7 +58,7 @@ test('HAZ-SEC TOTP replay race: ten requests with one code at once give one toke
   assert.equal(results.filter((r) => r.statusCode === 200).length, 1);
 });
 
-test('HAZ-SEC lockout abuse: many wrong passwords never lock the patient out, they slow tries to one a minute', async () => {
+test('HAZ-13 lockout abuse: many wrong passwords never lock the patient out, they slow tries to one a minute', async () => {
   nextTest();
   const a = DEMO_PATIENTS[3]!;
   // 20 wrong passwords from 20 addresses (as a botnet would), beyond any per-address limit.
@@ -77,7 +77,7 @@ test('HAZ-SEC lockout abuse: many wrong passwords never lock the patient out, th
   assert.equal(later.statusCode, 200, later.body);
 });
 
-test('HAZ-SEC password spraying: one address trying many accounts is turned away with 429', async () => {
+test('HAZ-12 password spraying: one address trying many accounts is turned away with 429', async () => {
   nextTest();
   const codes: number[] = [];
   for (let i = 0; i < 31; i++)
@@ -109,7 +109,7 @@ test('HAZ-SEC password spraying: one address trying many accounts is turned away
   assert.match(post.body, /too many wrong tries/i);
 });
 
-test('HAZ-SEC code guessing: wrong codes after the right password lock the account until the practice unlocks it (audited)', async () => {
+test('HAZ-12 HAZ-13 code guessing: wrong codes after the right password lock the account until the practice unlocks it (audited)', async () => {
   nextTest();
   const a = DEMO_PATIENTS[1]!; // linked at the receptionist's practice
   for (let i = 0; i < 5; i++) {
@@ -160,7 +160,7 @@ test('HAZ-SEC code guessing: wrong codes after the right password lock the accou
   assert.equal(ok.statusCode, 200);
 });
 
-test('HAZ-SEC staff lock: an administrator unlocks a staff user locked by wrong codes', async () => {
+test('HAZ-13 staff lock: an administrator unlocks a staff user locked by wrong codes', async () => {
   nextTest();
   const gp = DEMO_STAFF[1]!;
   for (let i = 0; i < 5; i++) await token(gp.email, DEMO_PASSWORD, '000000', `10.5.0.${String(i)}`);
@@ -188,7 +188,7 @@ test('HAZ-SEC staff lock: an administrator unlocks a staff user locked by wrong 
   assert.deepEqual(audit, [{ subject: `staff:${row.id}` }]);
 });
 
-test('HAZ-SEC secrets at rest: TOTP secrets are stored encrypted, legacy plaintext is sealed on use', async () => {
+test('HAZ-12 secrets at rest: TOTP secrets are stored encrypted, legacy plaintext is sealed on use', async () => {
   nextTest();
   const a = DEMO_PATIENTS[5] ?? DEMO_PATIENTS[0]!;
   const before = await t.db.db
@@ -226,7 +226,7 @@ test('HAZ-SEC secrets at rest: TOTP secrets are stored encrypted, legacy plainte
   const shown = await b.submit('/patient/set-up-authenticator', '/patient/set-up-authenticator', {
     code: totpCode(secret, clock.now()),
   });
-  // HAZ-SEC recovery codes in clear: shown on the response, never kept in the session.
+  // HAZ-12 recovery codes in clear: shown on the response, never kept in the session.
   assert.equal(shown.statusCode, 200);
   const codes = [...shown.body.matchAll(/<li class="app-code">([A-Z0-9-]+)<\/li>/g)].map((m) => m[1] ?? '');
   assert.equal(codes.length, 10);
@@ -244,7 +244,7 @@ test('HAZ-SEC secrets at rest: TOTP secrets are stored encrypted, legacy plainte
   assert.doesNotMatch(again.body, /app-code/);
 });
 
-test('HAZ-SEC weak passwords: sign-up and the admin user form refuse a common password, saying why (400)', async () => {
+test('HAZ-12 weak passwords: sign-up and the admin user form refuse a common password, saying why (400)', async () => {
   nextTest();
   const b = new Browser(t.app);
   const res = await b.submit('/patient/sign-up', '/patient/sign-up', {
@@ -292,7 +292,7 @@ async function confirmByEmail(b: Browser, email: string): Promise<void> {
   assert.equal(r.statusCode, 302);
 }
 
-test('HAZ-SEC account enumeration: sign-up with an address that has an account looks the same as a new one; the holder is told by email', async () => {
+test('HAZ-12 account enumeration: sign-up with an address that has an account looks the same as a new one; the holder is told by email', async () => {
   nextTest();
   const holder = DEMO_PATIENTS[2]!;
   const password = 'sunlit harbour pebble lantern';
@@ -364,7 +364,7 @@ test('an account that never confirmed its address is sent a new link on sign-in,
   assert.equal((await b.get('/patient/set-up-authenticator')).statusCode, 200);
 });
 
-test('HAZ-SEC code guessing: an administrator unlocks a locked account that belongs to no practice (audited)', async () => {
+test('HAZ-12 HAZ-13 code guessing: an administrator unlocks a locked account that belongs to no practice (audited)', async () => {
   nextTest();
   const a = DEMO_PATIENTS[0]!; // not linked to a practice
   for (let i = 0; i < 5; i++) await token(a.email, DEMO_PASSWORD, '000000', `10.8.0.${String(i)}`);

@@ -92,7 +92,7 @@ after(async () => {
 const asOther = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
   t.app.inject({ method, url, payload, headers: { authorization: `Bearer ${otherToken}` } });
 
-test("another practice's appointment, slot, session and patient are 404 on the staff API", async () => {
+test("HAZ-01 another practice's appointment, slot, session and patient are 404 on the staff API", async () => {
   const cases: [string, Awaited<ReturnType<typeof asOther>>][] = [
     ['patient', await asOther('GET', `/api/v1/practice/patients/${ids.patient}`)],
     [
@@ -149,7 +149,7 @@ test("another practice's appointment, slot, session and patient are 404 on the s
   await assertUnchanged();
 });
 
-test("another practice's appointment, slot, session and set-up items are 404 on the staff pages", async () => {
+test("HAZ-01 another practice's appointment, slot, session and set-up items are 404 on the staff pages", async () => {
   const csrf = /name="_csrf" value="([^"]+)"/.exec((await other.get('/staff/appointments/setup')).body)?.[1];
   assert.ok(csrf);
   const gets = [
@@ -188,7 +188,7 @@ test("another practice's appointment, slot, session and set-up items are 404 on 
   await assertUnchanged();
 });
 
-test('a weekly session on a day that is not a weekday is a 400 naming the field, not a 500', async () => {
+test('HAZ-17 a weekly session on a day that is not a weekday is a 400 naming the field, not a 500', async () => {
   const setup = await t.app.inject({
     method: 'GET',
     url: '/api/v1/practice/appointments/setup',

@@ -109,7 +109,7 @@ test('reminders: one per booked appointment starting within a day, to the accoun
   assert.match(m.personalisation.when ?? '', /December 2026 at/);
 });
 
-test('HAZ-SEC secret links: a sent sign-up link is not kept in the outbox', async () => {
+test('HAZ-12 secret links: a sent sign-up link is not kept in the outbox', async () => {
   await t.db.db.transaction().execute((tx) =>
     enqueue(
       tx,

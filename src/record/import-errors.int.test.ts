@@ -43,7 +43,7 @@ const patient = (extra: object) => ({
   ...extra,
 });
 
-test('a Bundle whose entry is not an array is a 400 naming /entry', async () => {
+test('HAZ-17 a Bundle whose entry is not an array is a 400 naming /entry', async () => {
   for (const entry of [{}, 'x', 5, true, null]) {
     const r = await importBundle({ resourceType: 'Bundle', type: 'collection', entry });
     assert.equal(r.statusCode, 400, `entry ${JSON.stringify(entry)}: ${r.body}`);
@@ -59,7 +59,7 @@ test('a Bundle whose entry is not an array is a 400 naming /entry', async () => 
   assert.equal(fhirJson.statusCode, 400, fhirJson.body);
 });
 
-test('a Bundle with a patient that cannot be read says so in its counts', async () => {
+test('HAZ-17 a Bundle with a patient that cannot be read says so in its counts', async () => {
   const r = await importBundle({
     resourceType: 'Bundle',
     type: 'collection',
@@ -70,7 +70,7 @@ test('a Bundle with a patient that cannot be read says so in its counts', async 
   assert.deepEqual(summary.patients, { created: 0, updated: 0, rejected: 1 });
 });
 
-test('an oversized body is a 413, as JSON or FHIR JSON', async () => {
+test('HAZ-17 an oversized body is a 413, as JSON or FHIR JSON', async () => {
   const big = `{"resourceType":"Bundle","type":"collection","entry":["${'x'.repeat(21 * 1024 * 1024)}"]}`;
   for (const type of ['application/json', 'application/fhir+json']) {
     const r = await importBundle(big, type);
@@ -87,7 +87,7 @@ test('an oversized body is a 413, as JSON or FHIR JSON', async () => {
   assert.equal(other.statusCode, 413, other.body.slice(0, 200));
 });
 
-test('import-fhir on a path that does not exist prints one clear line, no stack trace', () => {
+test('HAZ-17 import-fhir on a path that does not exist prints one clear line, no stack trace', () => {
   const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
   const dataDir = mkdtempSync(join(tmpdir(), 'gpo-import-cli-'));
   try {

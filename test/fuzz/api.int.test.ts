@@ -282,13 +282,13 @@ async function assertNo5xx(r: FuzzRequest): Promise<void> {
   );
 }
 
-test('the saved corpus of requests that once gave a 5xx gives none now', async () => {
+test('HAZ-17 the saved corpus of requests that once gave a 5xx gives none now', async () => {
   const corpus = JSON.parse(readFileSync(corpusFile, 'utf8')) as FuzzRequest[];
   assert.ok(corpus.length > 0);
   for (const r of corpus) await assertNo5xx(r);
 });
 
-test('every JSON API route, fuzzed from its OpenAPI schemas with both tokens, never answers 5xx', async (c) => {
+test('HAZ-17 every JSON API route, fuzzed from its OpenAPI schemas with both tokens, never answers 5xx', async (c) => {
   const ops: [string, string, Operation][] = [];
   for (const [path, methods] of Object.entries(spec.paths))
     for (const [method, op] of Object.entries(methods))

@@ -16,7 +16,7 @@ import {
 const now = new Date('2026-11-25T08:00:00Z');
 const windowAfter = (d: Date) => new Date(d.getTime() + PASSWORD_FAILURE_WINDOW_MS);
 
-test('HAZ-SEC lockout abuse: wrong passwords only slow an address down, by at most a minute', () => {
+test('HAZ-13 lockout abuse: wrong passwords only slow an address down, by at most a minute', () => {
   for (let i = 0; i < FREE_PASSWORD_FAILURES; i++) assert.equal(passwordDelayMs(i), 0);
   assert.equal(passwordDelayMs(FREE_PASSWORD_FAILURES), 1000);
   assert.equal(passwordDelayMs(FREE_PASSWORD_FAILURES + 1), 2000);

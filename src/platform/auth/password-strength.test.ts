@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { weakPasswordProblem } from './password-strength.ts';
 
-test('HAZ-SEC weak passwords: common and breached-style passwords are refused, saying why', async () => {
+test('HAZ-12 weak passwords: common and breached-style passwords are refused, saying why', async () => {
   for (const p of ['password1234', 'iloveyou12345', 'qwertyuiop123', 'Winter2026!'])
     assert.ok(await weakPasswordProblem(p), `${p} accepted`);
   assert.match((await weakPasswordProblem('password1234')) ?? '', /too common/);

@@ -11,7 +11,7 @@ import {
   totpStep,
 } from './secrets.ts';
 
-test('HAZ-SEC secrets at rest: a sealed TOTP secret opens only with its key, and tampering is caught', () => {
+test('HAZ-12 secrets at rest: a sealed TOTP secret opens only with its key, and tampering is caught', () => {
   const key = randomBytes(32);
   const secret = newTotpSecret();
   const sealed = sealSecret(key, secret);

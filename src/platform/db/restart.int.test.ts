@@ -110,7 +110,7 @@ after(() => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test(
-  'PostgreSQL stops and starts under load: 503 while away (never 500, no hang, no crash), back by itself',
+  'HAZ-15 HAZ-10 PostgreSQL stops and starts under load: 503 while away (never 500, no hang, no crash), back by itself',
   { skip: skipReason(), timeout: 180_000 },
   async () => {
     assert.ok(

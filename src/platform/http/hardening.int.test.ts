@@ -3,10 +3,16 @@
 // 4xx, never a 5xx (NUL bytes, absurd numbers, path tricks on static files).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { apiToken, Browser, signInStaff, testApp, type TestApp } from '../../../test/support/harness.ts';
+import {
+  apiToken,
+  Browser,
+  freshCode,
+  signInStaff,
+  testApp,
+  type TestApp,
+} from '../../../test/support/harness.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../../demo/data.ts';
 import { loadDemo } from '../../demo/load.ts';
-import { totpCode } from '../auth/secrets.ts';
 
 let t: TestApp;
 let patient: Browser;
@@ -22,7 +28,7 @@ before(async () => {
   patient = new Browser(t.app);
   await patient.submit('/patient/sign-in', '/patient/sign-in', { email: P.email, password: DEMO_PASSWORD });
   const r = await patient.submit('/patient/sign-in/code', '/patient/sign-in/code', {
-    code: totpCode(P.totpSecret, t.clock.now()),
+    code: await freshCode(t.app, 'patient', P.email, P.totpSecret, t.clock),
   });
   assert.equal(r.statusCode, 302);
   staff = await signInStaff(t.app, reception.email, DEMO_PASSWORD, reception.totpSecret, t.clock);
@@ -48,7 +54,7 @@ async function aFreeSlot(): Promise<string> {
   return slot.id;
 }
 
-test('a session cookie alone is not signed in on the API: a cross-site form cannot book, read or cancel', async () => {
+test('HAZ-12 a session cookie alone is not signed in on the API: a cross-site form cannot book, read or cancel', async () => {
   const slot = await aFreeSlot();
   const foreign = { cookie: cookieOf(patient), origin: 'https://evil.example' };
   const form = await t.app.inject({
@@ -89,7 +95,7 @@ test('a session cookie alone is not signed in on the API: a cross-site form cann
   assert.equal((await patient.get('/patient')).statusCode, 200);
 });
 
-test('the API takes JSON bodies only: a form or text body is 415, even with a bearer token', async () => {
+test('HAZ-12 the API takes JSON bodies only: a form or text body is 415, even with a bearer token', async () => {
   const slot = await aFreeSlot();
   for (const type of ['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x']) {
     const r = await t.app.inject({
@@ -115,18 +121,22 @@ test('the API takes JSON bodies only: a form or text body is 415, even with a be
     payload: new URLSearchParams({
       email: P.email,
       password: DEMO_PASSWORD,
-      otp: totpCode(P.totpSecret, t.clock.now()),
+      otp: await freshCode(t.app, 'patient', P.email, P.totpSecret, t.clock),
     }).toString(),
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
   });
   assert.equal(tokenForm.statusCode, 200, tokenForm.body);
 });
 
-test('no personal data is cached: Cache-Control no-store on pages, API answers and the token answer', async () => {
+test('HAZ-14 no personal data is cached: Cache-Control no-store on pages, API answers and the token answer', async () => {
   const token = await t.app.inject({
     method: 'POST',
     url: '/api/v1/auth/token',
-    payload: { email: P.email, password: DEMO_PASSWORD, otp: totpCode(P.totpSecret, t.clock.now()) },
+    payload: {
+      email: P.email,
+      password: DEMO_PASSWORD,
+      otp: await freshCode(t.app, 'patient', P.email, P.totpSecret, t.clock),
+    },
   });
   assert.equal(token.statusCode, 200);
   const answers = [
@@ -164,7 +174,7 @@ test('no personal data is cached: Cache-Control no-store on pages, API answers a
   assert.doesNotMatch(String(css.headers['cache-control']), /no-store/, 'static assets may be cached');
 });
 
-test('a NUL byte in a query, a path, a JSON body or a form is a 400 that names the field', async () => {
+test('HAZ-17 a NUL byte in a query, a path, a JSON body or a form is a 400 that names the field', async () => {
   const api = await t.app.inject({
     method: 'POST',
     url: '/api/v1/auth/token',
@@ -203,7 +213,7 @@ test('a NUL byte in a query, a path, a JSON body or a form is a 400 that names t
   assert.equal(staffForm.statusCode, 400, 'a page query');
 });
 
-test('absurd numbers and path tricks on static files are 4xx, never 5xx', async () => {
+test('HAZ-17 absurd numbers and path tricks on static files are 4xx, never 5xx', async () => {
   const urls = [
     '/api/v1/record/access-log?page=1e309',
     '/api/v1/record/sections/medications?page=1e309',
