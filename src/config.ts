@@ -126,7 +126,15 @@ function totpKey(raw: string | undefined, dataDir: string, production: boolean):
   }
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32);
-  writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  try {
+    writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    // Another process made the key first: use that one.
+    if ((err as { code?: string }).code !== 'EEXIST') throw err;
+    const made = parse(readFileSync(file, 'utf8').trim());
+    if (!made) throw new ConfigError(`${file} does not hold a valid TOTP encryption key`);
+    return made;
+  }
   return key;
 }
 

@@ -13,7 +13,9 @@ import {
 } from './platform/db/index.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { purgeExpired } from './platform/auth/sessions.ts';
-import { encryptLegacyTotpSecrets } from './platform/auth/signin.ts';
+import { encryptLegacyTotpSecrets, totpKeyOpensStored } from './platform/auth/signin.ts';
+import type { SecretKey } from './platform/auth/secrets.ts';
+import type { Db } from './platform/db/index.ts';
 import { claimDailyRun, claimDailyRunSince, releaseDailyRun } from './platform/jobs.ts';
 import { deliverDue, queueReminders } from './notifications/deliver.ts';
 import { runTemplatesForward } from './appointments/setup-service.ts';
@@ -47,6 +49,18 @@ function jobError(err: unknown): unknown {
 
 function onIdleError(err: Error): void {
   console.error(`database connection closed by the server (${err.message}); it will be reopened`);
+}
+
+/**
+ * A wrong or lost key would fail every sign-in with a 500: stop the start instead, saying so.
+ * Then secrets from before encryption at rest are sealed.
+ */
+async function prepareTotpSecrets(db: Db, key: SecretKey): Promise<void> {
+  if (!(await totpKeyOpensStored(db, key)))
+    throw new ConfigError(
+      'TOTP_ENCRYPTION_KEY (or the key file in the data folder) does not open the TOTP secrets already stored: start with the key they were encrypted with.',
+    );
+  await encryptLegacyTotpSecrets(db, key);
 }
 
 export type ServeOptions = { workers: number; demo: boolean };
@@ -98,7 +112,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
     const handle = await openAndMigrate(cfg, 2);
     const loaded = demo && (await isEmpty(handle.db));
     if (loaded) await loadDemo(handle.db, systemClock, cfg.totpKey);
-    await encryptLegacyTotpSecrets(handle.db, cfg.totpKey);
+    await prepareTotpSecrets(handle.db, cfg.totpKey);
     await handle.close();
     for (let i = 0; i < options.workers; i++) cluster.fork();
     let stopping = false;
@@ -126,7 +140,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
     loaded = true;
   }
   // TOTP secrets from before they were encrypted at rest are sealed now (see signin.ts).
-  if (!isWorker) await encryptLegacyTotpSecrets(handle.db, cfg.totpKey);
+  if (!isWorker) await prepareTotpSecrets(handle.db, cfg.totpKey);
   const app = await buildApp(
     {
       config: cfg,

@@ -140,7 +140,20 @@ export async function unlockOnlineAccount(ctx: Ctx, actor: Actor | null, patient
 /** Locked accounts not linked to any practice, for an administrator. */
 export async function lockedUnlinkedAccounts(ctx: Ctx, actor: Actor | null) {
   assertCan(actor, permissions.unlockUnlinkedAccount);
-  return store.lockedUnlinkedAccounts(ctx.db);
+  const rows = await store.lockedUnlinkedAccounts(ctx.db);
+  // The list shows people's email addresses: a read of personal data, audited.
+  await recordAuditAlone(
+    ctx.db,
+    {
+      actor: auditActor(actor),
+      action: 'account.list-locked',
+      outcome: 'success',
+      details: { results: rows.length },
+      request: ctx.meta,
+    },
+    ctx.clock.now(),
+  );
+  return rows;
 }
 
 /** An administrator unlocks an account that belongs to no practice (linked ones: the practice). */

@@ -7,7 +7,9 @@ import { after, before, test } from 'node:test';
 import { Browser, fixedClock, signInStaff, testApp, type TestApp } from '../../test/support/harness.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../demo/data.ts';
 import { loadDemo } from '../demo/load.ts';
-import { isSealed, totpCode } from '../platform/auth/secrets.ts';
+import { randomBytes } from 'node:crypto';
+import { isSealed, sealSecret, totpCode } from '../platform/auth/secrets.ts';
+import { totpKeyOpensStored } from '../platform/auth/signin.ts';
 
 const clock = fixedClock(new Date());
 let t: TestApp;
@@ -58,22 +60,49 @@ test('HAZ-12 TOTP replay race: ten requests with one code at once give one token
   assert.equal(results.filter((r) => r.statusCode === 200).length, 1);
 });
 
-test('HAZ-13 lockout abuse: many wrong passwords never lock the patient out, they slow tries to one a minute', async () => {
+test('HAZ-13 lockout abuse: wrong passwords from elsewhere never keep the patient out; from one address they slow that address', async () => {
   nextTest();
   const a = DEMO_PATIENTS[3]!;
   // 20 wrong passwords from 20 addresses (as a botnet would), beyond any per-address limit.
   for (let i = 0; i < 20; i++) {
     const r = await token(a.email, 'not the password', '123456', `10.1.0.${String(i)}`);
-    assert.ok([401, 429].includes(r.statusCode));
+    assert.equal(r.statusCode, 401);
     clock.advance(1000);
   }
-  // Straight away the owner is asked to wait (429 with a message), not told the password is wrong.
-  const soon = await token(a.email, DEMO_PASSWORD, totpCode(a.totpSecret, clock.now()), '10.2.0.1');
-  assert.equal(soon.statusCode, 429);
-  assert.match(soon.json<{ detail: string }>().detail, /Wait a minute/);
-  // A minute later the right password and code sign in: nothing was locked.
+  // The owner, on their own network, signs in straight away: nothing was locked or slowed there.
+  const owner = await token(a.email, DEMO_PASSWORD, totpCode(a.totpSecret, clock.now()), '10.2.0.1');
+  assert.equal(owner.statusCode, 200, owner.body);
+  // Many wrong passwords from one address slow that address down (429 with a message)…
+  nextTest();
+  for (let i = 0; i < 8; i++) await token(a.email, 'not the password', '123456', '10.3.0.1');
+  const there = await token(a.email, DEMO_PASSWORD, totpCode(a.totpSecret, clock.now()), '10.3.0.1');
+  assert.equal(there.statusCode, 429);
+  assert.match(there.json<{ detail: string }>().detail, /Wait a minute/);
+  // …but not the owner elsewhere, and a minute later that address may try again.
+  clock.advance(31_000);
+  const elsewhere = await token(a.email, DEMO_PASSWORD, totpCode(a.totpSecret, clock.now()), '10.2.0.1');
+  assert.equal(elsewhere.statusCode, 200, elsewhere.body);
   clock.advance(61_000);
-  const later = await token(a.email, DEMO_PASSWORD, totpCode(a.totpSecret, clock.now()), '10.2.0.1');
+  const later = await token(a.email, DEMO_PASSWORD, totpCode(a.totpSecret, clock.now()), '10.3.0.1');
+  assert.equal(later.statusCode, 200, later.body);
+});
+
+test('HAZ-12 a flood of wrong passwords for one account from many addresses slows it everywhere', async () => {
+  nextTest();
+  const a = DEMO_PATIENTS[2]!;
+  for (let i = 0; i < 110; i++) {
+    const r = await token(
+      a.email,
+      'not the password',
+      '123456',
+      `10.4.${String(Math.floor(i / 4))}.${String(i % 4)}`,
+    );
+    assert.ok([401, 429].includes(r.statusCode));
+  }
+  const owner = await token(a.email, DEMO_PASSWORD, totpCode(a.totpSecret, clock.now()), '10.5.0.1');
+  assert.equal(owner.statusCode, 429, 'a guessing flood slows every address for a while');
+  clock.advance(61_000);
+  const later = await token(a.email, DEMO_PASSWORD, totpCode(a.totpSecret, clock.now()), '10.5.0.1');
   assert.equal(later.statusCode, 200, later.body);
 });
 
@@ -390,4 +419,70 @@ test('HAZ-12 HAZ-13 code guessing: an administrator unlocks a locked account tha
   assert.deepEqual(audit, [{ actor_role: 'admin' }]);
   const ok = await token(a.email, DEMO_PASSWORD, totpCode(a.totpSecret, clock.now()), '10.8.1.1');
   assert.equal(ok.statusCode, 200);
+});
+
+test('HAZ-12 a stranger who signs up again with a waiting address cannot change the password the owner confirms', async () => {
+  nextTest();
+  const email = `waiting.${String(Date.now())}@example.com`;
+  const owners = 'amber thistle orchard compass';
+  const strangers = 'velvet quarry lantern meadow';
+  const owner = new Browser(t.app);
+  await owner.submit('/patient/sign-up', '/patient/sign-up', { email, password: owners, confirm: owners });
+  clock.advance(1000);
+  const stranger = new Browser(t.app);
+  await stranger.submit('/patient/sign-up', '/patient/sign-up', {
+    email,
+    password: strangers,
+    confirm: strangers,
+  });
+  const mails = await t.db.db
+    .selectFrom('notifications_outbox')
+    .select('personalisation')
+    .where('email', '=', email)
+    .where('kind', '=', 'account-confirm-email')
+    .orderBy('created_at')
+    .execute();
+  assert.equal(mails.length, 2);
+  const tokenOf = (i: number) =>
+    new URL(mails[i]?.personalisation.link ?? '').searchParams.get('token') ?? '';
+  // The owner follows the link from their own sign-up.
+  const first = `/patient/sign-up/confirm?token=${tokenOf(0)}`;
+  assert.equal(
+    (await owner.submit(first, '/patient/sign-up/confirm', { token: tokenOf(0) })).statusCode,
+    302,
+  );
+  // The owner's password signs in; the stranger's does not, and the stranger's link is dead.
+  const signIn = async (password: string) =>
+    new Browser(t.app).submit('/patient/sign-in', '/patient/sign-in', { email, password });
+  assert.equal((await signIn(owners)).statusCode, 302);
+  assert.equal((await signIn(strangers)).statusCode, 401);
+  const second = `/patient/sign-up/confirm?token=${tokenOf(1)}`;
+  const dead = await stranger.get(second);
+  assert.equal(dead.statusCode, 400, 'the stranger’s link is dead');
+});
+
+test('HAZ-12 a wrong TOTP key is found at start, not as a failed sign-in for everyone', async () => {
+  const right = t.app.deps.config.totpKey;
+  const wrong = randomBytes(32);
+  const staff = DEMO_STAFF[0]!;
+  const before = await t.db.db
+    .selectFrom('staff_users')
+    .select('totp_secret')
+    .where('email', '=', staff.email)
+    .executeTakeFirstOrThrow();
+  await t.db.db
+    .updateTable('staff_users')
+    .set({ totp_secret: sealSecret(right, staff.totpSecret) })
+    .where('email', '=', staff.email)
+    .execute();
+  try {
+    assert.equal(await totpKeyOpensStored(t.db.db, right), true);
+    assert.equal(await totpKeyOpensStored(t.db.db, wrong), false);
+  } finally {
+    await t.db.db
+      .updateTable('staff_users')
+      .set({ totp_secret: before.totp_secret })
+      .where('email', '=', staff.email)
+      .execute();
+  }
 });

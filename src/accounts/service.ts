@@ -106,13 +106,10 @@ export async function signUp(
       return { kind: 'account-exists' as const, link };
     }
     const id = existing?.id ?? randomUUID();
-    if (existing) {
-      await tx
-        .updateTable('online_accounts')
-        .set({ password_hash: passwordHash })
-        .where('id', '=', id)
-        .execute();
-    } else {
+    // An address that signed up but never confirmed: the account keeps its password, and the new
+    // password comes with the new link, taking effect only if that link is used. Someone who
+    // signs up with another person's address cannot change the password they will confirm.
+    if (!existing) {
       try {
         await tx
           .insertInto('online_accounts')
@@ -130,6 +127,7 @@ export async function signUp(
       tokenHash: sha256(token),
       accountId: id,
       expiresAt: new Date(now.getTime() + CONFIRM_HOURS * 3_600_000),
+      passwordHash: existing ? passwordHash : null,
     });
     const link = `${publicUrl}/patient/sign-up/confirm?token=${token}`;
     await enqueue(
@@ -170,6 +168,8 @@ export async function confirmSignUp(ctx: Ctx, token: string): Promise<{ accountI
   return ctx.db.transaction().execute(async (tx) => {
     const spent = await store.spendConfirmation(tx, sha256(token), now);
     if (!spent) throw AppError.invalid([{ field: 'token', message: CONFIRM_LINK_DEAD }], CONFIRM_LINK_DEAD);
+    if (spent.password_hash) await store.setPasswordHash(tx, spent.account_id, spent.password_hash);
+    await store.endOtherConfirmations(tx, spent.account_id, now);
     await store.confirmEmail(tx, spent.account_id, now);
     await recordAudit(
       tx,

@@ -249,11 +249,17 @@ export async function accountByEmail(db: Q, email: string) {
 
 export async function saveConfirmation(
   db: Q,
-  c: { tokenHash: string; accountId: string; expiresAt: Date },
+  c: { tokenHash: string; accountId: string; expiresAt: Date; passwordHash?: string | null },
 ): Promise<void> {
   await db
     .insertInto('email_confirmations')
-    .values({ token_hash: c.tokenHash, account_id: c.accountId, expires_at: c.expiresAt, used_at: null })
+    .values({
+      token_hash: c.tokenHash,
+      account_id: c.accountId,
+      expires_at: c.expiresAt,
+      used_at: null,
+      password_hash: c.passwordHash ?? null,
+    })
     .execute();
 }
 
@@ -265,8 +271,26 @@ export async function spendConfirmation(db: Q, tokenHash: string, now: Date) {
     .where('token_hash', '=', tokenHash)
     .where('used_at', 'is', null)
     .where('expires_at', '>', now)
-    .returning(['account_id'])
+    .returning(['account_id', 'password_hash'])
     .executeTakeFirst();
+}
+
+/** Once one link is spent, the account's other links are dead (one may carry a stranger's password). */
+export async function endOtherConfirmations(db: Q, accountId: string, now: Date): Promise<void> {
+  await db
+    .updateTable('email_confirmations')
+    .set({ used_at: now })
+    .where('account_id', '=', accountId)
+    .where('used_at', 'is', null)
+    .execute();
+}
+
+export async function setPasswordHash(db: Q, accountId: string, passwordHash: string): Promise<void> {
+  await db
+    .updateTable('online_accounts')
+    .set({ password_hash: passwordHash })
+    .where('id', '=', accountId)
+    .execute();
 }
 
 export async function liveConfirmation(db: Q, tokenHash: string, now: Date) {

@@ -8,6 +8,7 @@ import {
   MAX_FAILURES_PER_IP,
   MAX_PASSWORD_DELAY_MS,
   PASSWORD_FAILURE_WINDOW_MS,
+  FREE_PASSWORD_FAILURES_ANYWHERE,
   passwordDelayMs,
   passwordRetryAt,
   passwordThrottled,
@@ -43,4 +44,10 @@ test('one network address is turned away after many wrong passwords, until its w
 test('only wrong security codes after the right password lock an account', () => {
   assert.equal(lockedByCodes(MAX_CODE_FAILURES - 1), false);
   assert.equal(lockedByCodes(MAX_CODE_FAILURES), true);
+});
+
+test('HAZ-13 one email address from everywhere is slowed only after a flood of wrong passwords', () => {
+  assert.equal(passwordDelayMs(FREE_PASSWORD_FAILURES_ANYWHERE - 1, FREE_PASSWORD_FAILURES_ANYWHERE), 0);
+  assert.equal(passwordDelayMs(FREE_PASSWORD_FAILURES_ANYWHERE, FREE_PASSWORD_FAILURES_ANYWHERE), 1000);
+  assert.equal(passwordDelayMs(10_000, FREE_PASSWORD_FAILURES_ANYWHERE), MAX_PASSWORD_DELAY_MS);
 });

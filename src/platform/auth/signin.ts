@@ -8,6 +8,7 @@ import { recordAudit, recordAuditAlone, type RequestMeta } from '../audit/audit.
 import { AppError } from '../http/errors.ts';
 import type { Actor } from './actor.ts';
 import {
+  FREE_PASSWORD_FAILURES_ANYWHERE,
   IP_WINDOW_MS,
   ipThrottled,
   lockedByCodes,
@@ -96,6 +97,9 @@ const table = (type: PrincipalType) => (type === 'staff' ? 'staff_users' : 'onli
 
 const emailKey = (type: PrincipalType, email: string) =>
   `signin:password:${type}:${sha256(email.trim().toLowerCase())}`;
+/** The same email address from one network address: the back-off a stranger elsewhere cannot cause. */
+const emailAtKey = (type: PrincipalType, email: string, ip: string | null) =>
+  `${emailKey(type, email)}:${ip ?? '-'}`;
 const ipKey = (ip: string) => `signin:ip:${ip}`;
 
 async function readCount(db: Db, key: string): Promise<{ hits: number; resetAt: Date } | undefined> {
@@ -126,8 +130,11 @@ async function throttledNow(db: Db, type: PrincipalType, email: string, meta: Re
     const ip = await readCount(db, ipKey(meta.ip));
     if (ip && ipThrottled(ip.hits, ip.resetAt, now)) return 'ip';
   }
-  const e = await readCount(db, emailKey(type, email));
-  if (e && passwordThrottled(e.hits, e.resetAt, now)) return 'email';
+  const here = await readCount(db, emailAtKey(type, email, meta.ip));
+  if (here && passwordThrottled(here.hits, here.resetAt, now)) return 'email';
+  const anywhere = await readCount(db, emailKey(type, email));
+  if (anywhere && passwordThrottled(anywhere.hits, anywhere.resetAt, now, FREE_PASSWORD_FAILURES_ANYWHERE))
+    return 'email';
   return null;
 }
 
@@ -177,13 +184,17 @@ export async function checkPasswordStep(
   }
   const ok = await verifyPassword(p?.password_hash ?? (await dummyPasswordHash()), password);
   if (!p || !ok) {
+    await countFailure(db, emailAtKey(type, email, meta.ip), PASSWORD_FAILURE_WINDOW_MS, true, now);
     await countFailure(db, emailKey(type, email), PASSWORD_FAILURE_WINDOW_MS, true, now);
     if (meta.ip) await countFailure(db, ipKey(meta.ip), IP_WINDOW_MS, false, now);
     await audit(db, type, p, { step: 'password' }, now, meta, email);
     throw new AppError('unauthenticated', SIGN_IN_FAILED, { reason: 'sign-in-failed' });
   }
   // The right password clears the count for this address (not for the network address).
-  await db.deleteFrom('rate_limits').where('key', '=', emailKey(type, email)).execute();
+  await db
+    .deleteFrom('rate_limits')
+    .where('key', 'in', [emailKey(type, email), emailAtKey(type, email, meta.ip)])
+    .execute();
   if (p.locked_at) {
     // Only someone who knows the password learns that the account is locked.
     await audit(db, type, p, { step: 'password', locked: true }, now, meta, email);
@@ -250,6 +261,25 @@ export async function totpSecretOf(
 }
 
 /** Seals every legacy plaintext TOTP secret (run at start-up); returns how many. */
+/** Does the key open the sealed TOTP secrets already stored (one of each kind is tried)? */
+export async function totpKeyOpensStored(db: Db, key: SecretKey): Promise<boolean> {
+  for (const type of ['staff', 'patient'] as const) {
+    const row = await db
+      .selectFrom(table(type))
+      .select('totp_secret')
+      .where('totp_secret', 'like', 'v1:%')
+      .limit(1)
+      .executeTakeFirst();
+    if (!row?.totp_secret) continue;
+    try {
+      openSecret(key, row.totp_secret);
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
 export async function encryptLegacyTotpSecrets(db: Db, key: SecretKey): Promise<number> {
   let n = 0;
   for (const type of ['staff', 'patient'] as const) {

@@ -94,6 +94,8 @@ export type EmailConfirmationsTable = {
   account_id: string;
   expires_at: Timestamp;
   used_at: Timestamp | null;
+  /** The password of a sign-up made again before confirming: set when this link is spent. */
+  password_hash: string | null;
 };
 
 export type RecoveryCodesTable = { account_id: string; code_hash: string; used_at: Timestamp | null };

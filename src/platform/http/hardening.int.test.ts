@@ -85,6 +85,35 @@ test('HAZ-12 a session cookie alone is not signed in on the API: a cross-site fo
     headers: { cookie: cookieOf(staff) },
   });
   assert.equal(staffRead.statusCode, 401, 'a staff read with only a cookie');
+  // The same through a percent-encoded path, which the router decodes to the same routes.
+  for (const url of ['/api/%761/appointments', '/%61pi/v1/appointments', '/api/v1/%61ppointments']) {
+    const encodedForm = await t.app.inject({
+      method: 'POST',
+      url,
+      payload: `slotId=${slot}`,
+      headers: { ...foreign, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.ok(
+      [302, 400, 401, 403, 404, 415].includes(encodedForm.statusCode),
+      `${url} with a cookie and a form: ${encodedForm.body}`,
+    );
+    const encodedJson = await t.app.inject({
+      method: 'POST',
+      url,
+      payload: { slotId: slot },
+      headers: foreign,
+    });
+    assert.ok(
+      [302, 400, 401, 403, 404].includes(encodedJson.statusCode),
+      `${url} with a cookie: ${String(encodedJson.statusCode)} ${encodedJson.body}`,
+    );
+  }
+  const encodedStaff = await t.app.inject({
+    method: 'GET',
+    url: '/api/v1/pr%61ctice/patients?q=a',
+    headers: { cookie: cookieOf(staff) },
+  });
+  assert.ok([401, 404].includes(encodedStaff.statusCode), `an encoded staff read: ${encodedStaff.body}`);
   const booked = await t.db.db
     .selectFrom('appointments')
     .select('id')

@@ -169,7 +169,7 @@ export async function registerPlatform(app: FastifyInstance, deps: AppDeps): Pro
     const path = req.url.split('?')[0] ?? '';
     if (path.includes('\u0000') || path.toLowerCase().includes('%00'))
       throw AppError.invalid([{ field: 'path', message: 'The web address has a NUL byte in it' }]);
-    const api = isJsonApi(req.url);
+    const api = isJsonApi(routePath(req));
     if (api) refuseNonJsonBody(req);
     const now = clock.now();
     const auth = req.headers.authorization;
@@ -190,7 +190,8 @@ export async function registerPlatform(app: FastifyInstance, deps: AppDeps): Pro
   // Coarse guard before any body is validated: practice APIs are for staff only. Services still
   // check the fine-grained permission; this stops a patient learning anything from validation.
   app.addHook('preValidation', async (req) => {
-    if (!req.url.startsWith('/api/v1/practice/') && !req.url.startsWith('/api/v1/practice?')) return;
+    const route = routePath(req);
+    if (!route.startsWith('/api/v1/practice/') && route !== '/api/v1/practice') return;
     if (!req.actor)
       throw new AppError('unauthenticated', 'Send a bearer token from POST /api/v1/auth/token.');
     if (req.actor.kind !== 'staff') throw new AppError('forbidden', 'This is for practice staff.');
@@ -229,7 +230,7 @@ export async function registerPlatform(app: FastifyInstance, deps: AppDeps): Pro
       req.method === 'GET' ||
       req.method === 'HEAD' ||
       req.method === 'OPTIONS' ||
-      req.url.startsWith('/api/')
+      isJsonApi(routePath(req))
     ) {
       done();
       return;
@@ -244,9 +245,18 @@ function isStaticPath(url: string): boolean {
   return STATIC_PREFIXES.some((p) => url.startsWith(p));
 }
 
+/**
+ * The path of the route the router matched (a pattern such as /api/v1/appointments/:id), or the
+ * raw path when none did. Checks use this, never req.url: the router decodes the path, so
+ * /api/%761/appointments reaches /api/v1/appointments while req.url still starts /api/%76.
+ */
+function routePath(req: FastifyRequest): string {
+  return req.routeOptions.url ?? req.url.split('?')[0] ?? '';
+}
+
 /** The JSON API under /api/v1 (the token endpoint is part of it). */
-function isJsonApi(url: string): boolean {
-  return url.startsWith('/api/v1/') || url === '/api/v1';
+function isJsonApi(path: string): boolean {
+  return path.startsWith('/api/v1/') || path === '/api/v1';
 }
 
 /** The token endpoint also takes a form, as OAuth clients send one; it needs no cookie. */
@@ -261,7 +271,7 @@ function refuseNonJsonBody(req: FastifyRequest): void {
   const type = req.headers['content-type'];
   const media = (type ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (media === 'application/json' || /^application\/[a-z0-9.+-]*\+json$/.test(media)) return;
-  if (media === 'application/x-www-form-urlencoded' && FORM_ALLOWED.has(req.url.split('?')[0] ?? '')) return;
+  if (media === 'application/x-www-form-urlencoded' && FORM_ALLOWED.has(routePath(req))) return;
   throw new AppError('unsupported-media-type', 'Send the body as JSON (Content-Type: application/json).');
 }
 

@@ -29,7 +29,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       token_hash text primary key,
       account_id uuid not null references online_accounts (id) on delete cascade,
       expires_at timestamptz not null,
-      used_at timestamptz
+      used_at timestamptz,
+      -- A sign-up again before confirming: its password takes effect only when its link is spent.
+      password_hash text
     );
     create index email_confirmations_account on email_confirmations (account_id);
 
@@ -38,5 +40,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     alter table notifications_outbox add constraint notifications_outbox_kind_check check (kind in (
       'appointment-booked', 'appointment-cancelled', 'appointment-reminder',
       'account-confirm-email', 'account-exists'));
+
+    -- Recovery codes are never kept in clear: sessions from before this kept them in their data.
+    update sessions set data = data - 'recoveryCodes' where data ? 'recoveryCodes';
   `.execute(db);
 }
