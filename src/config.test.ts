@@ -34,6 +34,18 @@ test('bad values stop the start with a message naming the variable', () => {
     () => loadConfig({ GP_ONLINE_DATA_DIR: d, NODE_ENV: 'production' }),
     /SESSION_SECRET must be set/,
   );
+  // GOV.UK Notify without the sign-up templates would send no sign-up link to anyone.
+  const id = '0b2b2f39-4a4f-4b0e-9d1b-3a8d5b3f0c11';
+  const notify = {
+    GP_ONLINE_DATA_DIR: d,
+    NOTIFY_API_KEY: 'key',
+    NOTIFY_TEMPLATE_APPOINTMENT_BOOKED: id,
+    NOTIFY_TEMPLATE_APPOINTMENT_CANCELLED: id,
+    NOTIFY_TEMPLATE_APPOINTMENT_REMINDER: id,
+  };
+  assert.throws(() => loadConfig(notify), /NOTIFY_TEMPLATE_ACCOUNT_CONFIRM_EMAIL/);
+  const all = { ...notify, NOTIFY_TEMPLATE_ACCOUNT_CONFIRM_EMAIL: id, NOTIFY_TEMPLATE_ACCOUNT_EXISTS: id };
+  assert.equal(loadConfig(all).notify?.templates['account-exists'], id);
 });
 
 test('DATABASE_URL and demo mode are read', () => {

@@ -36,9 +36,9 @@ export type NotifyConfig = {
     'appointment-booked': string;
     'appointment-cancelled': string;
     'appointment-reminder': string;
-    /** Account messages (sign-up link, "you already have an account"): needed once sign-up is open. */
-    'account-confirm-email'?: string;
-    'account-exists'?: string;
+    /** Account messages: the sign-up link and "you already have an account". */
+    'account-confirm-email': string;
+    'account-exists': string;
   };
 };
 
@@ -142,6 +142,9 @@ const NOTIFY_TEMPLATE_VARS = {
   'appointment-booked': 'NOTIFY_TEMPLATE_APPOINTMENT_BOOKED',
   'appointment-cancelled': 'NOTIFY_TEMPLATE_APPOINTMENT_CANCELLED',
   'appointment-reminder': 'NOTIFY_TEMPLATE_APPOINTMENT_REMINDER',
+  // Without these, no sign-up link would ever reach anyone.
+  'account-confirm-email': 'NOTIFY_TEMPLATE_ACCOUNT_CONFIRM_EMAIL',
+  'account-exists': 'NOTIFY_TEMPLATE_ACCOUNT_EXISTS',
 } as const;
 
 function parseNotify(env: Env): NotifyConfig | null {
@@ -155,15 +158,6 @@ function parseNotify(env: Env): NotifyConfig | null {
     const id = env[name];
     if (!id || !/^[0-9a-f-]{36}$/i.test(id))
       throw new ConfigError(`${name} must be a GOV.UK Notify template id when NOTIFY_API_KEY is set`);
-    templates[kind] = id;
-  }
-  for (const [kind, name] of [
-    ['account-confirm-email', 'NOTIFY_TEMPLATE_ACCOUNT_CONFIRM_EMAIL'],
-    ['account-exists', 'NOTIFY_TEMPLATE_ACCOUNT_EXISTS'],
-  ] as const) {
-    const id = env[name];
-    if (id === undefined || id === '') continue;
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new ConfigError(`${name} must be a GOV.UK Notify template id`);
     templates[kind] = id;
   }
   return { apiKey, templates };

@@ -51,6 +51,10 @@ export async function deliverDue(
             attempts,
             last_error: (err instanceof Error ? err.message : String(err)).slice(0, 500),
             next_attempt_at: new Date(now.getTime() + 2 ** attempts * 60_000),
+            // A secret link that will never be sent is not kept either.
+            ...(give && m.kind.startsWith('account-')
+              ? { personalisation: JSON.stringify({ link: '(not sent)' }) }
+              : {}),
           })
           .where('id', '=', m.id)
           .execute();
