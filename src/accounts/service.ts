@@ -122,24 +122,9 @@ export async function signUp(
         throw err;
       }
     }
-    const token = randomToken();
-    await store.saveConfirmation(tx, {
-      tokenHash: sha256(token),
-      accountId: id,
-      expiresAt: new Date(now.getTime() + CONFIRM_HOURS * 3_600_000),
-      passwordHash: existing ? passwordHash : null,
-    });
-    const link = `${publicUrl}/patient/sign-up/confirm?token=${token}`;
-    await enqueue(
+    const link = await sendConfirmationLink(
       tx,
-      {
-        practiceOds: null,
-        patientId: null,
-        kind: 'account-confirm-email',
-        email,
-        personalisation: { link },
-        reference: `account:${id}`,
-      },
+      { accountId: id, email, passwordHash: existing ? passwordHash : null, publicUrl },
       now,
     );
     await recordAudit(
@@ -155,6 +140,38 @@ export async function signUp(
     );
     return { kind: 'account-confirm-email' as const, link };
   });
+}
+
+/**
+ * A new sign-up link for an account, kept hashed and sent through the outbox. `passwordHash`: the
+ * password of a sign-up made again before confirming, set only if this link is used.
+ */
+async function sendConfirmationLink(
+  tx: Tx,
+  p: { accountId: string; email: string; passwordHash: string | null; publicUrl: string },
+  now: Date,
+): Promise<string> {
+  const token = randomToken();
+  await store.saveConfirmation(tx, {
+    tokenHash: sha256(token),
+    accountId: p.accountId,
+    expiresAt: new Date(now.getTime() + CONFIRM_HOURS * 3_600_000),
+    passwordHash: p.passwordHash,
+  });
+  const link = `${p.publicUrl}/patient/sign-up/confirm?token=${token}`;
+  await enqueue(
+    tx,
+    {
+      practiceOds: null,
+      patientId: null,
+      kind: 'account-confirm-email',
+      email: p.email,
+      personalisation: { link },
+      reference: `account:${p.accountId}`,
+    },
+    now,
+  );
+  return link;
 }
 
 /** Whether a sign-up link is live (the page before the button that spends it). */
@@ -202,23 +219,9 @@ export async function resendConfirmation(
       .where('id', '=', accountId)
       .executeTakeFirstOrThrow();
     if (a.email_confirmed_at) throw new AppError('conflict', 'Your email address is already confirmed.');
-    const token = randomToken();
-    await store.saveConfirmation(tx, {
-      tokenHash: sha256(token),
-      accountId,
-      expiresAt: new Date(now.getTime() + CONFIRM_HOURS * 3_600_000),
-    });
-    const link = `${publicUrl}/patient/sign-up/confirm?token=${token}`;
-    await enqueue(
+    const link = await sendConfirmationLink(
       tx,
-      {
-        practiceOds: null,
-        patientId: null,
-        kind: 'account-confirm-email',
-        email: a.email,
-        personalisation: { link },
-        reference: `account:${accountId}`,
-      },
+      { accountId, email: a.email, passwordHash: null, publicUrl },
       now,
     );
     await recordAudit(
