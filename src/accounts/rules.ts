@@ -220,7 +220,8 @@ export type SettingsChange = Record<string, { from: unknown; to: unknown }>;
  * Tidies a requested settings change: without record access there is no prospective date or
  * historic access; switching record access on starts prospective access today unless a date is given.
  */
-const RECORD_LEVEL_RANK: Record<RecordLevel, number> = { none: 0, summary: 1, detailed: 2, full: 3 };
+/** Record levels in order: each shows all of the one before. */
+export const RECORD_LEVEL_RANK: Record<RecordLevel, number> = { none: 0, summary: 1, detailed: 2, full: 3 };
 
 /**
  * Keeps the record start dates true to the level (domain.md §1.3). Raising the level starts

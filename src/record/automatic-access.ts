@@ -14,7 +14,7 @@ import {
   sixteenthBirthdayBetween,
   type AutomaticAccessOutcome,
   type AutomaticTrigger,
-} from './rules.ts';
+} from './automatic-rules.ts';
 import { addDays, englandDay } from '../platform/dates.ts';
 import * as store from './store.ts';
 

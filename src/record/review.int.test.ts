@@ -12,7 +12,7 @@ import {
 } from '../../test/support/harness.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../demo/data.ts';
 import { loadDemo } from '../demo/load.ts';
-import { automaticAccess } from './rules.ts';
+import { automaticAccess } from './automatic-rules.ts';
 import { applyAutomaticAccess } from './automatic-access.ts';
 
 let t: TestApp;

@@ -9,8 +9,8 @@ import {
   CODE_NO_ENHANCED_REVIEW,
   decidingAccessCode,
   sixteenthBirthdayBetween,
-  visibleRecord,
-} from './rules.ts';
+} from './automatic-rules.ts';
+import { visibleRecord } from './rules.ts';
 
 let n = 0;
 const SCT = 'http://snomed.info/sct';

@@ -176,7 +176,7 @@ import {
   CODE_ENHANCED_REVIEW,
   CODE_NO_ENHANCED_REVIEW,
   turns16On,
-} from './rules.ts';
+} from './automatic-rules.ts';
 
 test('automatic access: adults get it unless a 104 is the latest review code or they declined; under-16s never', () => {
   const base = {

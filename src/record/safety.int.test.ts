@@ -13,7 +13,7 @@ import { addDays, englandDay, startOfEnglandDay } from '../platform/dates.ts';
 import { claimDailyRunSince, releaseDailyRun } from '../platform/jobs.ts';
 import { applyBirthdayAccess } from './automatic-access.ts';
 import { SNOMED, type EntryDraft } from './model.ts';
-import { CODE_ENHANCED_REVIEW } from './rules.ts';
+import { CODE_ENHANCED_REVIEW } from './automatic-rules.ts';
 import { upsertEntries } from './store.ts';
 
 let t: TestApp;
