@@ -2,6 +2,7 @@
 import { buildEntry, type MapContext, type MapOutcome } from './fhir-entry.ts';
 import {
   arr,
+  codedDisplay,
   codedText,
   codingsOf,
   conceptText,
@@ -83,11 +84,9 @@ export function mapAllergy(r: Json, ctx: MapContext): MapOutcome {
   for (const reaction of arr(r.reaction)) {
     for (const m of arr(obj(reaction)?.manifestation)) {
       // Only a coding's display is coded; a code without one is shown by its typed text, as free text.
-      const coded = arr(obj(m)?.coding)
-        .map((c) => str(obj(c)?.display))
-        .find((d) => d !== null);
+      const coded = codedDisplay(m);
       const text = coded ?? conceptText(m);
-      const into = coded !== undefined ? reactions : reactionText;
+      const into = coded !== null ? reactions : reactionText;
       if (text !== null && !into.includes(text)) into.push(text);
     }
     const description = str(obj(reaction)?.description);

@@ -1,6 +1,17 @@
 // Observation → 'result' (laboratory) or 'value' (vital signs, survey, …); DiagnosticReport → 'result'.
 import { buildEntry, type DateField, type MapContext, type MapOutcome } from './fhir-entry.ts';
-import { arr, codedText, conceptText, conceptCodes, first, num, obj, str, type Json } from './fhir-util.ts';
+import {
+  arr,
+  codedDisplay,
+  codedText,
+  conceptText,
+  conceptCodes,
+  first,
+  num,
+  obj,
+  str,
+  type Json,
+} from './fhir-util.ts';
 import type { Component, Measurement } from './model.ts';
 
 const UNFILED = new Set(['preliminary', 'registered']);
@@ -92,14 +103,6 @@ function measurementOf(r: Json): Measurement | null {
     high: num(obj(range?.high)?.value),
     interpretation: str(obj(first(first(r.interpretation)?.coding))?.code),
   };
-}
-
-function codedDisplay(concept: unknown): string | null {
-  for (const c of arr(obj(concept)?.coding)) {
-    const display = str(obj(c)?.display);
-    if (display !== null) return display;
-  }
-  return null;
 }
 
 function booleanText(v: unknown): string | null {

@@ -56,18 +56,21 @@ export function conceptText(concept: unknown): string | null {
 }
 
 /** The display of a CodeableConcept's codings (not its text), falling back to text. */
+/** A coding's display, or null when no coding has one (the concept's typed text does not count). */
+export function codedDisplay(concept: unknown): string | null {
+  for (const c of arr(obj(concept)?.coding)) {
+    const display = str(obj(c)?.display);
+    if (display !== null) return display;
+  }
+  return null;
+}
+
 /**
  * What a concept says in coded form: a coding's display, else its code; never the text typed
  * with it (free text, shown at full access only). Null when the concept is text only.
  */
 export function codedText(concept: unknown): string | null {
-  let code: string | null = null;
-  for (const c of arr(obj(concept)?.coding)) {
-    const display = str(obj(c)?.display);
-    if (display !== null) return display;
-    code ??= str(obj(c)?.code);
-  }
-  return code;
+  return codedDisplay(concept) ?? conceptCodes(concept)[0] ?? null;
 }
 
 /** A concept given as text only (no coding): free text. */
