@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/platform/config.ts';
 import { testNhsNumber } from '../src/accounts/rules.ts';
 import { writeSession } from '../src/appointments/setup-service.ts';
 import { addDays, localDay } from '../src/appointments/rules.ts';

@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/platform/config.ts';
 import { loadDemo } from '../src/demo/load.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS } from '../src/demo/data.ts';
 import { generateRecord } from '../src/demo/records.ts';

@@ -1,7 +1,7 @@
 // The gp-online command line: serve, demo, migrate, users, practices, audit.
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig } from './platform/config.ts';
 import { loadDemo } from './demo/load.ts';
 import { systemClock } from './platform/clock.ts';
 import { verifyAudit } from './platform/audit/audit.ts';

@@ -1,8 +1,8 @@
 // Starting and stopping the web server: one process, or N workers on one port (PostgreSQL only).
 import cluster from 'node:cluster';
 import { buildApp } from './app.ts';
-import type { Config } from './config.ts';
-import { ConfigError } from './config.ts';
+import type { Config } from './platform/config.ts';
+import { ConfigError } from './platform/config.ts';
 import { demoPanel, isEmpty, loadDemo } from './demo/load.ts';
 import { systemClock } from './platform/clock.ts';
 import {

@@ -42,7 +42,7 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
     return false;
   }
 
-  app.get('/patient', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/patient', { config: { audience: 'patient' }, schema: { hide: true } }, async (req, reply) => {
     const step = stepFor(req);
     if (step) return reply.redirect(step);
     const home = await service.patientHome(ctx(req), req.actor);
@@ -57,12 +57,15 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
   });
 
   // --- Sign up ---
-  app.get('/patient/sign-up', { schema: { hide: true } }, async (_req, reply) =>
-    reply.page(V + 'sign-up.njk', { title: 'Create your GP Online account', values: {} }),
+  app.get(
+    '/patient/sign-up',
+    { config: { audience: 'public' }, schema: { hide: true } },
+    async (_req, reply) =>
+      reply.page(V + 'sign-up.njk', { title: 'Create your GP Online account', values: {} }),
   );
   app.post(
     '/patient/sign-up',
-    { schema: { hide: true }, config: { rateLimit: signUpRateLimit } },
+    { schema: { hide: true }, config: { audience: 'public', rateLimit: signUpRateLimit } },
     async (req, reply) => {
       const values = formBody(req.body);
       return handleForm(
@@ -92,19 +95,23 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
   );
 
   // The link from the email: a page with a button, so a mail scanner opening the link spends nothing.
-  app.get('/patient/sign-up/confirm', { schema: { hide: true } }, async (req, reply) => {
-    const token = (req.query as { token?: string }).token ?? '';
-    const live = token ? await service.confirmationIsLive(ctx(req), token) : false;
-    return reply.status(live ? 200 : 400).page(V + 'confirm-email.njk', {
-      title: live ? 'Confirm your email address' : 'This link does not work',
-      token,
-      live,
-      dead: service.CONFIRM_LINK_DEAD,
-    });
-  });
+  app.get(
+    '/patient/sign-up/confirm',
+    { config: { audience: 'public' }, schema: { hide: true } },
+    async (req, reply) => {
+      const token = (req.query as { token?: string }).token ?? '';
+      const live = token ? await service.confirmationIsLive(ctx(req), token) : false;
+      return reply.status(live ? 200 : 400).page(V + 'confirm-email.njk', {
+        title: live ? 'Confirm your email address' : 'This link does not work',
+        token,
+        live,
+        dead: service.CONFIRM_LINK_DEAD,
+      });
+    },
+  );
   app.post(
     '/patient/sign-up/confirm',
-    { schema: { hide: true }, config: { rateLimit: signInRateLimit } },
+    { schema: { hide: true }, config: { audience: 'public', rateLimit: signInRateLimit } },
     async (req, reply) => {
       const values = formBody(req.body);
       let accountId: string;
@@ -130,18 +137,22 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
   );
 
   // --- Sign in ---
-  app.get('/patient/sign-in', { schema: { hide: true } }, async (req, reply) => {
-    if (req.actor?.kind === 'patient') return reply.redirect('/patient');
-    return reply.page('platform/views/auth/sign-in.njk', {
-      title: 'Sign in to GP Online',
-      values: {},
-      action: '/patient/sign-in',
-      signUp: true,
-    });
-  });
+  app.get(
+    '/patient/sign-in',
+    { config: { audience: 'public' }, schema: { hide: true } },
+    async (req, reply) => {
+      if (req.actor?.kind === 'patient') return reply.redirect('/patient');
+      return reply.page('platform/views/auth/sign-in.njk', {
+        title: 'Sign in to GP Online',
+        values: {},
+        action: '/patient/sign-in',
+        signUp: true,
+      });
+    },
+  );
   app.post(
     '/patient/sign-in',
-    { schema: { hide: true }, config: { rateLimit: signInRateLimit } },
+    { schema: { hide: true }, config: { audience: 'public', rateLimit: signInRateLimit } },
     async (req, reply) => {
       const values = formBody(req.body);
       return handleForm(
@@ -194,18 +205,22 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
     },
   );
 
-  app.get('/patient/sign-in/code', { schema: { hide: true } }, async (req, reply) => {
-    if (!needStage(req, reply, 'password')) return reply;
-    return reply.page('platform/views/auth/code.njk', {
-      title: 'Enter the security code',
-      action: '/patient/sign-in/code',
-      recovery: true,
-      values: {},
-    });
-  });
+  app.get(
+    '/patient/sign-in/code',
+    { config: { audience: 'public' }, schema: { hide: true } },
+    async (req, reply) => {
+      if (!needStage(req, reply, 'password')) return reply;
+      return reply.page('platform/views/auth/code.njk', {
+        title: 'Enter the security code',
+        action: '/patient/sign-in/code',
+        recovery: true,
+        values: {},
+      });
+    },
+  );
   app.post(
     '/patient/sign-in/code',
-    { schema: { hide: true }, config: { rateLimit: signInRateLimit } },
+    { schema: { hide: true }, config: { audience: 'public', rateLimit: signInRateLimit } },
     async (req, reply) => {
       if (!needStage(req, reply, 'password')) return reply;
       const session = req.session;
@@ -245,30 +260,38 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
   );
 
   // --- Authenticator set-up ---
-  app.get('/patient/set-up-authenticator', { schema: { hide: true } }, async (req, reply) => {
-    if (!needStage(req, reply, 'totp-setup')) return reply;
-    const session = req.session;
-    if (!session) return reply.redirect('/patient/sign-in');
-    const secret = await service.beginTotpSetup(ctx(req), session.principal_id, app.deps.config.totpKey);
-    const account = await db
-      .selectFrom('online_accounts')
-      .select('email')
-      .where('id', '=', session.principal_id)
-      .executeTakeFirstOrThrow();
-    const qr = await QRCode.toString(totpUri(secret, account.email), { type: 'svg', margin: 1, width: 220 });
-    const codeError = (req.query as { error?: string }).error === 'code';
-    return reply.status(codeError ? 400 : 200).page(V + 'set-up-authenticator.njk', {
-      title: 'Set up your authenticator app',
-      qr,
-      secret: secret.match(/.{1,4}/g)?.join(' '),
-      codeError,
-      errors: codeError ? ['code'] : [],
-      errorList: [{ text: 'Enter the 6-digit code shown in your authenticator app now', href: '#code' }],
-    });
-  });
+  app.get(
+    '/patient/set-up-authenticator',
+    { config: { audience: 'public' }, schema: { hide: true } },
+    async (req, reply) => {
+      if (!needStage(req, reply, 'totp-setup')) return reply;
+      const session = req.session;
+      if (!session) return reply.redirect('/patient/sign-in');
+      const secret = await service.beginTotpSetup(ctx(req), session.principal_id, app.deps.config.totpKey);
+      const account = await db
+        .selectFrom('online_accounts')
+        .select('email')
+        .where('id', '=', session.principal_id)
+        .executeTakeFirstOrThrow();
+      const qr = await QRCode.toString(totpUri(secret, account.email), {
+        type: 'svg',
+        margin: 1,
+        width: 220,
+      });
+      const codeError = (req.query as { error?: string }).error === 'code';
+      return reply.status(codeError ? 400 : 200).page(V + 'set-up-authenticator.njk', {
+        title: 'Set up your authenticator app',
+        qr,
+        secret: secret.match(/.{1,4}/g)?.join(' '),
+        codeError,
+        errors: codeError ? ['code'] : [],
+        errorList: [{ text: 'Enter the 6-digit code shown in your authenticator app now', href: '#code' }],
+      });
+    },
+  );
   app.post(
     '/patient/set-up-authenticator',
-    { schema: { hide: true }, config: { rateLimit: signInRateLimit } },
+    { schema: { hide: true }, config: { audience: 'public', rateLimit: signInRateLimit } },
     async (req, reply) => {
       if (!needStage(req, reply, 'totp-setup')) return reply;
       const session = req.session;
@@ -296,27 +319,39 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
     },
   );
 
-  app.get('/patient/recovery-codes', { schema: { hide: true } }, async (req, reply) => {
-    if (!needStage(req, reply, 'recovery-codes')) return reply;
-    // Coming back to the page: the codes were shown once and are not kept, so none to show.
-    return reply.page(V + 'recovery-codes.njk', { title: 'Save your recovery codes', codes: [] });
-  });
-  app.post('/patient/recovery-codes', { schema: { hide: true } }, async (req, reply) => {
-    if (!needStage(req, reply, 'recovery-codes')) return reply;
-    const session = req.session;
-    if (!session) return reply.redirect('/patient/sign-in');
-    const full = await advanceSession(db, session, 'full', clock.now(), {});
-    return reply.setSessionCookie(full).redirect('/patient');
-  });
+  app.get(
+    '/patient/recovery-codes',
+    { config: { audience: 'public' }, schema: { hide: true } },
+    async (req, reply) => {
+      if (!needStage(req, reply, 'recovery-codes')) return reply;
+      // Coming back to the page: the codes were shown once and are not kept, so none to show.
+      return reply.page(V + 'recovery-codes.njk', { title: 'Save your recovery codes', codes: [] });
+    },
+  );
+  app.post(
+    '/patient/recovery-codes',
+    { config: { audience: 'public' }, schema: { hide: true } },
+    async (req, reply) => {
+      if (!needStage(req, reply, 'recovery-codes')) return reply;
+      const session = req.session;
+      if (!session) return reply.redirect('/patient/sign-in');
+      const full = await advanceSession(db, session, 'full', clock.now(), {});
+      return reply.setSessionCookie(full).redirect('/patient');
+    },
+  );
 
   // --- Link to a GP record with a registration letter ---
-  app.get('/patient/link', { schema: { hide: true } }, async (req, reply) => {
-    if (stepFor(req)) return reply.redirect(stepFor(req) ?? '/patient/sign-in');
-    return reply.page(V + 'link.njk', { title: 'Link your account to your GP record', values: {} });
-  });
+  app.get(
+    '/patient/link',
+    { config: { audience: 'patient' }, schema: { hide: true } },
+    async (req, reply) => {
+      if (stepFor(req)) return reply.redirect(stepFor(req) ?? '/patient/sign-in');
+      return reply.page(V + 'link.njk', { title: 'Link your account to your GP record', values: {} });
+    },
+  );
   app.post(
     '/patient/link',
-    { schema: { hide: true }, config: { rateLimit: signInRateLimit } },
+    { schema: { hide: true }, config: { audience: 'patient', rateLimit: signInRateLimit } },
     async (req, reply) => {
       if (stepFor(req)) return reply.redirect(stepFor(req) ?? '/patient/sign-in');
       const values = formBody(req.body);
@@ -345,43 +380,51 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
   );
 
   // --- Sign out (here, or on every device) ---
-  app.get('/patient/sign-out', { schema: { hide: true } }, async (req, reply) => {
-    if (!req.actor) return reply.redirect('/patient/sign-in');
-    return reply.page('platform/views/auth/sign-out.njk', {
-      title: 'Sign out',
-      action: '/patient/sign-out',
-      everywhere: true,
-    });
-  });
-  app.post('/patient/sign-out', { schema: { hide: true } }, async (req, reply) => {
-    const values = formBody(req.body);
-    const actor = req.actor;
-    if (req.session) await deleteSession(db, req.session);
-    if (actor?.kind === 'patient') {
-      let ended = 1;
-      if (values.scope === 'everywhere') ended = (await deleteAllFor(db, 'patient', actor.accountId)) + 1;
-      await recordAuditAlone(
-        db,
-        {
-          actor: auditActor(actor),
-          action: values.scope === 'everywhere' ? 'auth.sign-out-everywhere' : 'auth.sign-out',
-          outcome: 'success',
-          practiceOds: actor.practiceOds,
-          details: { sessionsEnded: ended },
-          request: req.meta,
-        },
-        clock.now(),
-      );
-    }
-    return reply.setSessionCookie(null).page('platform/views/auth/signed-out.njk', {
-      title: 'You have signed out',
-      actor: null,
-      everywhere: values.scope === 'everywhere',
-    });
-  });
+  app.get(
+    '/patient/sign-out',
+    { config: { audience: 'public' }, schema: { hide: true } },
+    async (req, reply) => {
+      if (!req.actor) return reply.redirect('/patient/sign-in');
+      return reply.page('platform/views/auth/sign-out.njk', {
+        title: 'Sign out',
+        action: '/patient/sign-out',
+        everywhere: true,
+      });
+    },
+  );
+  app.post(
+    '/patient/sign-out',
+    { config: { audience: 'public' }, schema: { hide: true } },
+    async (req, reply) => {
+      const values = formBody(req.body);
+      const actor = req.actor;
+      if (req.session) await deleteSession(db, req.session);
+      if (actor?.kind === 'patient') {
+        let ended = 1;
+        if (values.scope === 'everywhere') ended = (await deleteAllFor(db, 'patient', actor.accountId)) + 1;
+        await recordAuditAlone(
+          db,
+          {
+            actor: auditActor(actor),
+            action: values.scope === 'everywhere' ? 'auth.sign-out-everywhere' : 'auth.sign-out',
+            outcome: 'success',
+            practiceOds: actor.practiceOds,
+            details: { sessionsEnded: ended },
+            request: req.meta,
+          },
+          clock.now(),
+        );
+      }
+      return reply.setSessionCookie(null).page('platform/views/auth/signed-out.njk', {
+        title: 'You have signed out',
+        actor: null,
+        everywhere: values.scope === 'everywhere',
+      });
+    },
+  );
 
   // --- API ---
-  app.get('/api/v1/me', { schema: meSchema }, async (req) => {
+  app.get('/api/v1/me', { config: { audience: 'public' }, schema: meSchema }, async (req) => {
     const actor = req.actor;
     if (!actor) throw new AppError('unauthenticated', 'Send a bearer token from POST /api/v1/auth/token.');
     if (actor.kind === 'staff') {
@@ -424,7 +467,7 @@ export async function patientAccountRoutes(app: FastifyInstance): Promise<void> 
     Body: { ods_code: string; account_id: string; linkage_key: string; surname: string; birth_date: string };
   }>(
     '/api/v1/account/link',
-    { schema: linkSchema, config: { rateLimit: signInRateLimit } },
+    { schema: linkSchema, config: { audience: 'patient', rateLimit: signInRateLimit } },
     async (req, reply) => {
       const b = req.body;
       const r = await service.linkAccount(

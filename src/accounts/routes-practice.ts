@@ -32,7 +32,7 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Querystring: { q?: string } }>(
     '/staff/patients',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       const q = req.query.q ?? '';
       return handleForm(
@@ -56,7 +56,7 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: string } }>(
     '/staff/patients/:id',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       const view = await service.patientForStaff(ctx(req), req.actor, req.params.id);
       const flash = (req.query as { done?: string }).done;
@@ -75,7 +75,7 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
   // --- Unlocking an account locked by wrong security codes ---
   app.post<{ Params: { id: string } }>(
     '/staff/patients/:id/unlock-account',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       await service.unlockOnlineAccount(ctx(req), req.actor, req.params.id);
       return reply.redirect(`/staff/patients/${req.params.id}?done=unlocked`);
@@ -83,17 +83,21 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
   );
 
   // --- Administrators: accounts locked by wrong codes that belong to no practice ---
-  app.get('/admin/locked-accounts', { schema: { hide: true } }, async (req, reply) => {
-    const accounts = await service.lockedUnlinkedAccounts(ctx(req), req.actor);
-    return reply.page(V + 'admin-locked-accounts.njk', {
-      title: 'Locked patient accounts',
-      accounts,
-      navigation: ADMIN_NAV,
-    });
-  });
+  app.get(
+    '/admin/locked-accounts',
+    { config: { audience: 'staff' }, schema: { hide: true } },
+    async (req, reply) => {
+      const accounts = await service.lockedUnlinkedAccounts(ctx(req), req.actor);
+      return reply.page(V + 'admin-locked-accounts.njk', {
+        title: 'Locked patient accounts',
+        accounts,
+        navigation: ADMIN_NAV,
+      });
+    },
+  );
   app.post<{ Params: { id: string } }>(
     '/admin/locked-accounts/:id/unlock',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       await service.unlockUnlinkedAccount(ctx(req), req.actor, req.params.id);
       return reply.redirect('/admin/locked-accounts');
@@ -103,7 +107,7 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
   // --- Identity check ---
   app.get<{ Params: { id: string } }>(
     '/staff/patients/:id/verify-identity',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       const view = await service.patientForStaff(ctx(req), req.actor, req.params.id);
       return reply.page(V + 'staff-verify.njk', {
@@ -117,7 +121,7 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
   );
   app.post<{ Params: { id: string } }>(
     '/staff/patients/:id/verify-identity',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       const values = formBody(req.body);
       return handleForm(
@@ -145,7 +149,7 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
   // --- Online services ---
   app.get<{ Params: { id: string } }>(
     '/staff/patients/:id/online-services',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       const view = await service.patientForStaff(ctx(req), req.actor, req.params.id);
       return reply.page(V + 'staff-services.njk', {
@@ -159,7 +163,7 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
   );
   app.post<{ Params: { id: string } }>(
     '/staff/patients/:id/online-services',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       const values = formBody(req.body);
       const services = new Set(
@@ -211,7 +215,7 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
   // --- Registration letter ---
   app.post<{ Params: { id: string } }>(
     '/staff/patients/:id/registration-letter',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       const letter = await service.issueLetter(ctx(req), req.actor, req.params.id);
       return reply.page(V + 'staff-letter.njk', {
@@ -225,7 +229,7 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
   // --- API ---
   app.get<{ Querystring: { q: string } }>(
     '/api/v1/practice/patients',
-    { schema: patientSchemas.search },
+    { config: { audience: 'staff' }, schema: patientSchemas.search },
     async (req) => {
       const rows = await service.findPatients(ctx(req), req.actor, req.query.q);
       return { patients: rows.map(apiPatient) };
@@ -233,7 +237,7 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
   );
   app.get<{ Params: { id: string } }>(
     '/api/v1/practice/patients/:id',
-    { schema: patientSchemas.get },
+    { config: { audience: 'staff' }, schema: patientSchemas.get },
     async (req) => {
       const v = await service.patientForStaff(ctx(req), req.actor, req.params.id);
       return {
@@ -260,7 +264,7 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
   );
   app.post<{ Params: { id: string }; Body: { method: string; evidence: string } }>(
     '/api/v1/practice/patients/:id/identity-verifications',
-    { schema: patientSchemas.verify },
+    { config: { audience: 'staff' }, schema: patientSchemas.verify },
     async (req, reply) => {
       const r = await service.verifyIdentity(ctx(req), req.actor, req.params.id, req.body);
       return reply.status(201).send({ proofing_level: r.proofingLevel, account_updated: r.accountUpdated });
@@ -268,7 +272,7 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
   );
   app.patch<{ Params: { id: string }; Body: ApiSettings & { version: number; reason?: string } }>(
     '/api/v1/practice/patients/:id/online-services',
-    { schema: patientSchemas.services },
+    { config: { audience: 'staff' }, schema: patientSchemas.services },
     async (req) => {
       const b = req.body;
       const r = await service.changeServices(ctx(req), req.actor, req.params.id, {
@@ -288,7 +292,7 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
   );
   app.post<{ Params: { id: string } }>(
     '/api/v1/practice/patients/:id/registration-letter',
-    { schema: patientSchemas.letter },
+    { config: { audience: 'staff' }, schema: patientSchemas.letter },
     async (req, reply) => {
       const l = await service.issueLetter(ctx(req), req.actor, req.params.id);
       return reply.status(201).send({

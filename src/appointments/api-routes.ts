@@ -28,7 +28,7 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
       channel?: Channel;
       limit?: number;
     };
-  }>('/api/v1/appointments/slots', { schema: S.slots }, async (req) => {
+  }>('/api/v1/appointments/slots', { config: { audience: 'patient' }, schema: S.slots }, async (req) => {
     const q = req.query;
     const slots = await service.findSlots(ctx(req), req.actor, {
       from: q.from,
@@ -43,7 +43,7 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
 
   app.post<{ Body: { slotId: string; reason?: string }; Headers: { 'idempotency-key'?: string } }>(
     '/api/v1/appointments',
-    { schema: S.book },
+    { config: { audience: 'patient' }, schema: S.book },
     async (req, reply) => {
       const r = await service.bookOwn(ctx(req), req.actor, {
         slotId: req.body.slotId,
@@ -55,7 +55,7 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
     },
   );
 
-  app.get('/api/v1/appointments', { schema: S.list }, async (req) => {
+  app.get('/api/v1/appointments', { config: { audience: 'patient' }, schema: S.list }, async (req) => {
     const mine = await own.myAppointments(ctx(req), req.actor);
     return {
       upcoming: mine.upcoming.map((a) => appointmentJson(a, a.cancelRefusal === null)),
@@ -65,7 +65,7 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
 
   app.delete<{ Params: { id: string } }>(
     '/api/v1/appointments/:id',
-    { schema: S.cancel },
+    { config: { audience: 'patient' }, schema: S.cancel },
     async (req, reply) => {
       await own.cancelOwn(ctx(req), req.actor, req.params.id);
       return reply.status(204).send();
@@ -75,13 +75,17 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
   // --- Practice staff ---
   app.get(
     '/api/v1/practice/appointments/setup',
-    { schema: { tags, security, summary: 'Practitioners, locations, slot types and online booking rules' } },
+    {
+      config: { audience: 'staff' },
+      schema: { tags, security, summary: 'Practitioners, locations, slot types and online booking rules' },
+    },
     async (req) => setup.setup(ctx(req), req.actor),
   );
 
   app.post<{ Body: { name: string; role: PractitionerRole; gender: 'female' | 'male' | 'not-stated' } }>(
     '/api/v1/practice/appointments/practitioners',
     {
+      config: { audience: 'staff' },
       schema: {
         tags,
         security,
@@ -115,6 +119,7 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
   app.post<{ Body: { name: string; address?: string } }>(
     '/api/v1/practice/appointments/locations',
     {
+      config: { audience: 'staff' },
       schema: {
         tags,
         security,
@@ -136,6 +141,7 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
   app.post<{ Body: setup.SlotTypeInput }>(
     '/api/v1/practice/appointments/slot-types',
     {
+      config: { audience: 'staff' },
       schema: {
         tags,
         security,
@@ -172,6 +178,7 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
   app.put<{ Body: PracticeRules & { version: number } }>(
     '/api/v1/practice/appointments/rules',
     {
+      config: { audience: 'staff' },
       schema: {
         tags,
         security,
@@ -221,13 +228,13 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
 
   app.post<{ Body: setup.SessionInput }>(
     '/api/v1/practice/appointments/sessions',
-    { schema: S.staffSession },
+    { config: { audience: 'staff' }, schema: S.staffSession },
     async (req, reply) => reply.status(201).send(await setup.addSession(ctx(req), req.actor, req.body)),
   );
 
   app.get<{ Querystring: { from: string; days?: number; practitioner?: string; location?: string } }>(
     '/api/v1/practice/appointments/book',
-    { schema: S.staffBook },
+    { config: { audience: 'staff' }, schema: S.staffBook },
     async (req) => {
       const rows = await book.appointmentBook(ctx(req), req.actor, {
         from: req.query.from,
@@ -241,7 +248,7 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
 
   app.post<{ Body: { slotId: string; patientId: string; reason?: string } }>(
     '/api/v1/practice/appointments',
-    { schema: S.staffBookFor },
+    { config: { audience: 'staff' }, schema: S.staffBookFor },
     async (req, reply) => {
       const a = await book.bookForPatient(ctx(req), req.actor, req.body);
       return reply.status(201).send(appointmentJson(a, true));
@@ -250,7 +257,7 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
 
   app.post<{ Params: { id: string }; Body: { action: string; reason?: string; toSlotId?: string } }>(
     '/api/v1/practice/appointments/:id/actions',
-    { schema: S.staffChange },
+    { config: { audience: 'staff' }, schema: S.staffChange },
     async (req, reply) => {
       const { action, reason = '', toSlotId } = req.body;
       if (action === 'cancel') await book.cancelForPatient(ctx(req), req.actor, req.params.id, reason);

@@ -25,7 +25,7 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
 
   app.get<{ Querystring: { cancelled?: string } }>(
     '/patient/appointments',
-    { schema: { hide: true } },
+    { config: { audience: 'patient' }, schema: { hide: true } },
     async (req, reply) => {
       if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments');
       const mine = await own.myAppointments(ctx(req), req.actor);
@@ -44,7 +44,7 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
 
   app.get<{ Querystring: { channel?: string } }>(
     '/patient/appointments/book',
-    { schema: { hide: true } },
+    { config: { audience: 'patient' }, schema: { hide: true } },
     async (req, reply) => {
       if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments/book');
       const all = await service.bookableTypes(ctx(req), req.actor);
@@ -72,7 +72,7 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
 
   app.get<{ Querystring: SlotQuery }>(
     '/patient/appointments/book/slots',
-    { schema: { hide: true } },
+    { config: { audience: 'patient' }, schema: { hide: true } },
     async (req, reply) => {
       if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments/book');
       const q = req.query;
@@ -117,7 +117,7 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
 
   app.get<{ Querystring: { slot?: string } }>(
     '/patient/appointments/book/confirm',
-    { schema: { hide: true } },
+    { config: { audience: 'patient' }, schema: { hide: true } },
     async (req, reply) => {
       if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments/book');
       const slotId = req.query.slot ?? '';
@@ -136,39 +136,43 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
     },
   );
 
-  app.post('/patient/appointments/book', { schema: { hide: true } }, async (req, reply) => {
-    if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments/book');
-    const values = formBody(req.body);
-    const slotId = values.slot ?? '';
-    if (!ID.test(slotId)) throw new AppError('not-found', 'There is no such appointment.');
-    try {
-      const r = await service.bookOwn(ctx(req), req.actor, {
-        slotId,
-        reason: values.reason,
-        idempotencyKey:
-          values.idempotencyKey && ID.test(values.idempotencyKey)
-            ? `page-${values.idempotencyKey}`
-            : undefined,
-      });
-      return await reply.redirect(`/patient/appointments/${r.appointment.id}?booked=1`);
-    } catch (err) {
-      if (!(err instanceof service.BookingRefused)) throw err;
-      return reply.status(409).page(V + 'refused.njk', {
-        title:
-          err.reason === 'slot-taken'
-            ? 'This appointment has just been taken'
-            : 'You cannot book this appointment online',
-        message: err.message,
-        reason: err.reason,
-        alternatives: err.alternatives.map(slotView),
-        backHref: '/patient/appointments/book',
-      });
-    }
-  });
+  app.post(
+    '/patient/appointments/book',
+    { config: { audience: 'patient' }, schema: { hide: true } },
+    async (req, reply) => {
+      if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments/book');
+      const values = formBody(req.body);
+      const slotId = values.slot ?? '';
+      if (!ID.test(slotId)) throw new AppError('not-found', 'There is no such appointment.');
+      try {
+        const r = await service.bookOwn(ctx(req), req.actor, {
+          slotId,
+          reason: values.reason,
+          idempotencyKey:
+            values.idempotencyKey && ID.test(values.idempotencyKey)
+              ? `page-${values.idempotencyKey}`
+              : undefined,
+        });
+        return await reply.redirect(`/patient/appointments/${r.appointment.id}?booked=1`);
+      } catch (err) {
+        if (!(err instanceof service.BookingRefused)) throw err;
+        return reply.status(409).page(V + 'refused.njk', {
+          title:
+            err.reason === 'slot-taken'
+              ? 'This appointment has just been taken'
+              : 'You cannot book this appointment online',
+          message: err.message,
+          reason: err.reason,
+          alternatives: err.alternatives.map(slotView),
+          backHref: '/patient/appointments/book',
+        });
+      }
+    },
+  );
 
   app.get<{ Params: { id: string }; Querystring: { booked?: string } }>(
     '/patient/appointments/:id',
-    { schema: { hide: true } },
+    { config: { audience: 'patient' }, schema: { hide: true } },
     async (req, reply) => {
       if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments');
       if (!ID.test(req.params.id)) throw new AppError('not-found', 'There is no such appointment.');
@@ -184,7 +188,7 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
 
   app.get<{ Params: { id: string } }>(
     '/patient/appointments/:id/cancel',
-    { schema: { hide: true } },
+    { config: { audience: 'patient' }, schema: { hide: true } },
     async (req, reply) => {
       if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments');
       if (!ID.test(req.params.id)) throw new AppError('not-found', 'There is no such appointment.');
@@ -199,7 +203,7 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
 
   app.post<{ Params: { id: string } }>(
     '/patient/appointments/:id/cancel',
-    { schema: { hide: true } },
+    { config: { audience: 'patient' }, schema: { hide: true } },
     async (req, reply) => {
       if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments');
       if (!ID.test(req.params.id)) throw new AppError('not-found', 'There is no such appointment.');

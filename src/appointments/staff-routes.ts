@@ -47,7 +47,7 @@ export async function appointmentStaffRoutes(app: FastifyInstance): Promise<void
   // --- The book ---
   app.get<{
     Querystring: { date?: string; view?: string; practitioner?: string; location?: string; done?: string };
-  }>('/staff/appointments', { schema: { hide: true } }, async (req, reply) => {
+  }>('/staff/appointments', { config: { audience: 'staff' }, schema: { hide: true } }, async (req, reply) => {
     const q = req.query;
     const date = q.date && DAY.test(q.date) ? q.date : localDay(clock.now());
     const week = q.view === 'week';
@@ -150,14 +150,14 @@ export async function appointmentStaffRoutes(app: FastifyInstance): Promise<void
   };
   app.get<{ Params: { slotId: string } }>(
     '/staff/appointments/slots/:slotId/book',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       return reply.page(V + 'staff-book-slot.njk', { ...(await slotPage(req)), values: {} });
     },
   );
   app.post<{ Params: { slotId: string } }>(
     '/staff/appointments/slots/:slotId/book',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       const values = formBody(req.body);
       return handleForm(
@@ -190,13 +190,13 @@ export async function appointmentStaffRoutes(app: FastifyInstance): Promise<void
   };
   app.get<{ Params: { id: string } }>(
     '/staff/appointments/sessions/:id/cancel',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) =>
       reply.page(V + 'staff-cancel-session.njk', { ...(await sessionPage(req)), values: {} }),
   );
   app.post<{ Params: { id: string } }>(
     '/staff/appointments/sessions/:id/cancel',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       const values = formBody(req.body);
       return handleForm(
@@ -234,7 +234,7 @@ export async function appointmentStaffRoutes(app: FastifyInstance): Promise<void
   };
   app.get<{ Params: { id: string }; Querystring: { done?: string } }>(
     '/staff/appointments/:id',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       return reply.page(V + 'staff-appointment.njk', {
         ...(await appointmentPage(req)),
@@ -245,7 +245,7 @@ export async function appointmentStaffRoutes(app: FastifyInstance): Promise<void
   );
   app.post<{ Params: { id: string } }>(
     '/staff/appointments/:id/status',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       const status = formBody(req.body).status ?? '';
       if (!(status in STATUS_LABEL))
@@ -261,7 +261,7 @@ export async function appointmentStaffRoutes(app: FastifyInstance): Promise<void
   ) =>
     app.post<{ Params: { id: string } }>(
       `/staff/appointments/:id/${action}`,
-      { schema: { hide: true } },
+      { config: { audience: 'staff' }, schema: { hide: true } },
       async (req, reply) => {
         const values = formBody(req.body);
         return handleForm(
@@ -319,7 +319,7 @@ export async function appointmentStaffRoutes(app: FastifyInstance): Promise<void
   };
   app.get<{ Querystring: { done?: string } }>(
     '/staff/appointments/setup',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       const page = await setupPage(req);
       return reply.page(V + 'staff-setup.njk', {
@@ -331,17 +331,21 @@ export async function appointmentStaffRoutes(app: FastifyInstance): Promise<void
   );
 
   const post = (path: string, run: (req: FastifyRequest, v: FormBody) => Promise<string>) =>
-    app.post(`/staff/appointments/setup/${path}`, { schema: { hide: true } }, async (req, reply) => {
-      const values = formBody(req.body);
-      return handleForm(
-        reply,
-        V + 'staff-setup.njk',
-        () => setupPage(req),
-        values,
-        async () =>
-          reply.redirect(`/staff/appointments/setup?done=${encodeURIComponent(await run(req, values))}`),
-      );
-    });
+    app.post(
+      `/staff/appointments/setup/${path}`,
+      { config: { audience: 'staff' }, schema: { hide: true } },
+      async (req, reply) => {
+        const values = formBody(req.body);
+        return handleForm(
+          reply,
+          V + 'staff-setup.njk',
+          () => setupPage(req),
+          values,
+          async () =>
+            reply.redirect(`/staff/appointments/setup?done=${encodeURIComponent(await run(req, values))}`),
+        );
+      },
+    );
 
   post('session', async (req, v) => {
     const made = await setup.addSession(ctx(req), req.actor, sessionInput(v));

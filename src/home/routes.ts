@@ -5,13 +5,13 @@ import { sql } from 'kysely';
 export async function homeRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.deps;
 
-  app.get('/', { schema: { hide: true } }, async (req, reply) =>
+  app.get('/', { config: { audience: 'public' }, schema: { hide: true } }, async (req, reply) =>
     reply.page('home/views/home.njk', { title: 'Use your GP practice online' }),
   );
-  app.get('/accessibility', { schema: { hide: true } }, async (_req, reply) =>
+  app.get('/accessibility', { config: { audience: 'public' }, schema: { hide: true } }, async (_req, reply) =>
     reply.page('home/views/accessibility.njk', { title: 'Accessibility statement' }),
   );
-  app.get('/privacy', { schema: { hide: true } }, async (_req, reply) =>
+  app.get('/privacy', { config: { audience: 'public' }, schema: { hide: true } }, async (_req, reply) =>
     reply.page('home/views/privacy.njk', { title: 'Privacy and your data' }),
   );
 
@@ -24,6 +24,7 @@ export async function homeRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/healthz',
     {
+      config: { audience: 'public' },
       schema: {
         tags: ['operations'],
         summary: 'Liveness: the process is up (does not touch the database)',
@@ -36,6 +37,7 @@ export async function homeRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/readyz',
     {
+      config: { audience: 'public' },
       schema: {
         tags: ['operations'],
         summary: 'Readiness: the database answers (200) or is unavailable (503)',

@@ -2,7 +2,7 @@
 // with NOTIFY_API_KEY and template ids configured, GOV.UK Notify sends the email.
 import type { FastifyBaseLogger } from 'fastify';
 import { NotifyClient } from 'notifications-node-client';
-import type { NotifyConfig } from '../config.ts';
+import type { NotifyConfig } from '../platform/config.ts';
 import type { NotificationKind } from '../platform/db/schema.ts';
 
 export type OutgoingMessage = {

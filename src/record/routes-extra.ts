@@ -86,7 +86,7 @@ export async function recordExtraRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Querystring: { code?: string } }>(
     '/patient/record/history',
-    { schema: { hide: true } },
+    { config: { audience: 'patient' }, schema: { hide: true } },
     async (req, reply) => {
       if (req.actor?.kind !== 'patient') return reply.redirect('/patient/sign-in?next=/patient/record');
       const h = await ownHistory(ctx(req), req.actor, req.query.code ?? '');
@@ -96,7 +96,7 @@ export async function recordExtraRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Querystring: { page?: string } }>(
     '/patient/record/who-viewed',
-    { schema: { hide: true } },
+    { config: { audience: 'patient' }, schema: { hide: true } },
     async (req, reply) => {
       if (req.actor?.kind !== 'patient')
         return reply.redirect('/patient/sign-in?next=/patient/record/who-viewed');
@@ -110,55 +110,68 @@ export async function recordExtraRoutes(app: FastifyInstance): Promise<void> {
   );
   app.get<{ Querystring: { page?: number } }>(
     '/api/v1/record/access-log',
-    { schema: accessLogSchema },
+    { config: { audience: 'patient' }, schema: accessLogSchema },
     async (req) => {
       const log = await ownAccessLog(ctx(req), req.actor, (req.query.page ?? 1) - 1);
       return { page: log.page + 1, more: log.more, entries: log.rows };
     },
   );
 
-  app.get('/patient/record/request-older', { schema: { hide: true } }, async (req, reply) => {
-    if (req.actor?.kind !== 'patient')
-      return reply.redirect('/patient/sign-in?next=/patient/record/request-older');
-    const state = await ownHistoricRequest(ctx(req), req.actor);
-    return reply.page(V + 'request-older.njk', {
-      title: 'Ask to see your older records',
-      state,
-      values: {},
-      sent: (req.query as { sent?: string }).sent === '1',
-      backHref: '/patient/record',
-    });
-  });
-  app.post('/patient/record/request-older', { schema: { hide: true } }, async (req, reply) => {
-    const values = formBody(req.body);
-    return handleForm(
-      reply,
-      V + 'request-older.njk',
-      async () => ({
+  app.get(
+    '/patient/record/request-older',
+    { config: { audience: 'patient' }, schema: { hide: true } },
+    async (req, reply) => {
+      if (req.actor?.kind !== 'patient')
+        return reply.redirect('/patient/sign-in?next=/patient/record/request-older');
+      const state = await ownHistoricRequest(ctx(req), req.actor);
+      return reply.page(V + 'request-older.njk', {
         title: 'Ask to see your older records',
-        state: await ownHistoricRequest(ctx(req), req.actor),
-        firstField: 'note',
+        state,
+        values: {},
+        sent: (req.query as { sent?: string }).sent === '1',
         backHref: '/patient/record',
-      }),
-      values,
-      async () => {
-        await requestHistoricAccess(ctx(req), req.actor, values.note ?? null);
-        return reply.redirect('/patient/record/request-older?sent=1');
-      },
-    );
-  });
+      });
+    },
+  );
+  app.post(
+    '/patient/record/request-older',
+    { config: { audience: 'patient' }, schema: { hide: true } },
+    async (req, reply) => {
+      const values = formBody(req.body);
+      return handleForm(
+        reply,
+        V + 'request-older.njk',
+        async () => ({
+          title: 'Ask to see your older records',
+          state: await ownHistoricRequest(ctx(req), req.actor),
+          firstField: 'note',
+          backHref: '/patient/record',
+        }),
+        values,
+        async () => {
+          await requestHistoricAccess(ctx(req), req.actor, values.note ?? null);
+          return reply.redirect('/patient/record/request-older?sent=1');
+        },
+      );
+    },
+  );
 
-  app.get('/patient/record/download', { schema: { hide: true } }, async (req, reply) => {
-    if (req.actor?.kind !== 'patient') return reply.redirect('/patient/sign-in?next=/patient/record');
-    const bundle = await ownRecordExport(ctx(req), req.actor);
-    return reply
-      .header('content-disposition', `attachment; filename="gp-record-${englandDay(clock.now())}.json"`)
-      .type('application/fhir+json; charset=utf-8')
-      .send(JSON.stringify(bundle, null, 2));
-  });
+  app.get(
+    '/patient/record/download',
+    { config: { audience: 'patient' }, schema: { hide: true } },
+    async (req, reply) => {
+      if (req.actor?.kind !== 'patient') return reply.redirect('/patient/sign-in?next=/patient/record');
+      const bundle = await ownRecordExport(ctx(req), req.actor);
+      return reply
+        .header('content-disposition', `attachment; filename="gp-record-${englandDay(clock.now())}.json"`)
+        .type('application/fhir+json; charset=utf-8')
+        .send(JSON.stringify(bundle, null, 2));
+    },
+  );
   app.get(
     '/api/v1/record/export',
     {
+      config: { audience: 'patient' },
       schema: {
         tags: ['record'],
         summary: 'Your visible GP record as a FHIR R4 Bundle (collection)',
@@ -172,7 +185,7 @@ export async function recordExtraRoutes(app: FastifyInstance): Promise<void> {
   );
 
   // --- Practice ---
-  app.get('/staff/review', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/staff/review', { config: { audience: 'staff' }, schema: { hide: true } }, async (req, reply) => {
     const queue = await reviewQueue(ctx(req), req.actor);
     return reply.page(V + 'review.njk', {
       title: 'Record review',
@@ -183,7 +196,7 @@ export async function recordExtraRoutes(app: FastifyInstance): Promise<void> {
   });
   app.post<{ Params: { entryId: string } }>(
     '/staff/review/entries/:entryId',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       const values = formBody(req.body);
       return handleForm(
@@ -208,7 +221,7 @@ export async function recordExtraRoutes(app: FastifyInstance): Promise<void> {
   );
   app.post<{ Params: { id: string } }>(
     '/staff/patients/:id/record/reviewed',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       // From the record page: the whole record was reviewed; from the queue: its new imports.
       if (formBody(req.body).back === 'record') {
@@ -221,7 +234,7 @@ export async function recordExtraRoutes(app: FastifyInstance): Promise<void> {
   );
   app.post<{ Params: { id: string } }>(
     '/staff/patients/:id/record/historic-access',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       const values = formBody(req.body);
       return handleForm(
@@ -246,7 +259,7 @@ export async function recordExtraRoutes(app: FastifyInstance): Promise<void> {
   );
   app.post<{ Params: { ref: string } }>(
     '/api/v1/practice/patients/:ref/record/review',
-    { schema: reviewSchema },
+    { config: { audience: 'staff' }, schema: reviewSchema },
     async (req) => {
       const id = await resolvePatientRef(ctx(req), req.actor, req.params.ref);
       const at = await markRecordReviewed(ctx(req), req.actor, id, 'whole-record');
@@ -255,7 +268,7 @@ export async function recordExtraRoutes(app: FastifyInstance): Promise<void> {
   );
   app.post<{ Params: { ref: string }; Body: { decision: 'granted' | 'refused'; note?: string } }>(
     '/api/v1/practice/patients/:ref/record/historic-access',
-    { schema: historicSchema },
+    { config: { audience: 'staff' }, schema: historicSchema },
     async (req) => {
       const id = await resolvePatientRef(ctx(req), req.actor, req.params.ref);
       await decideHistoricAccess(ctx(req), req.actor, id, {
@@ -266,15 +279,23 @@ export async function recordExtraRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get('/staff/record-access', { schema: { hide: true } }, async (req, reply) => {
-    if (req.actor?.kind !== 'staff') return reply.redirect('/staff/sign-in');
-    return reply.page(V + 'bulk.njk', {
-      title: 'Switch on record access for eligible patients',
-      result: null,
-    });
-  });
-  app.post('/staff/record-access', { schema: { hide: true } }, async (req, reply) => {
-    const result = await bulkEnable(ctx(req), req.actor);
-    return reply.page(V + 'bulk.njk', { title: 'Switch on record access for eligible patients', result });
-  });
+  app.get(
+    '/staff/record-access',
+    { config: { audience: 'staff' }, schema: { hide: true } },
+    async (req, reply) => {
+      if (req.actor?.kind !== 'staff') return reply.redirect('/staff/sign-in');
+      return reply.page(V + 'bulk.njk', {
+        title: 'Switch on record access for eligible patients',
+        result: null,
+      });
+    },
+  );
+  app.post(
+    '/staff/record-access',
+    { config: { audience: 'staff' }, schema: { hide: true } },
+    async (req, reply) => {
+      const result = await bulkEnable(ctx(req), req.actor);
+      return reply.page(V + 'bulk.njk', { title: 'Switch on record access for eligible patients', result });
+    },
+  );
 }

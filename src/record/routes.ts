@@ -51,15 +51,19 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
     bytes: (html) => html.length * 2,
   };
 
-  app.get('/patient/record', { schema: { hide: true } }, async (req, reply) => {
-    if (req.actor?.kind !== 'patient') return reply.redirect('/patient/sign-in?next=/patient/record');
-    const body = await service.ownRecordSummary(ctx(req), req.actor, summaryHtml);
-    return reply.page(V + 'summary.njk', { title: 'Your GP record', body, backHref: '/patient' });
-  });
+  app.get(
+    '/patient/record',
+    { config: { audience: 'patient' }, schema: { hide: true } },
+    async (req, reply) => {
+      if (req.actor?.kind !== 'patient') return reply.redirect('/patient/sign-in?next=/patient/record');
+      const body = await service.ownRecordSummary(ctx(req), req.actor, summaryHtml);
+      return reply.page(V + 'summary.njk', { title: 'Your GP record', body, backHref: '/patient' });
+    },
+  );
 
   app.get<{ Params: { section: string }; Querystring: { page?: string } }>(
     '/patient/record/:section',
-    { schema: { hide: true } },
+    { config: { audience: 'patient' }, schema: { hide: true } },
     async (req, reply) => {
       if (req.actor?.kind !== 'patient') return reply.redirect('/patient/sign-in?next=/patient/record');
       const body = await service.ownRecordSection(
@@ -112,13 +116,13 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
     bytes: (body) => JSON.stringify(body).length * 2,
   };
 
-  app.get('/api/v1/record', { schema: recordSchemas.own }, async (req) =>
+  app.get('/api/v1/record', { config: { audience: 'patient' }, schema: recordSchemas.own }, async (req) =>
     service.ownRecordSummary(ctx(req), req.actor, summaryJson),
   );
 
   app.get<{ Params: { heading: string }; Querystring: { page?: number } }>(
     '/api/v1/record/sections/:heading',
-    { schema: recordSchemas.section },
+    { config: { audience: 'patient' }, schema: recordSchemas.section },
     async (req) =>
       service.ownRecordSection(
         ctx(req),
@@ -132,7 +136,7 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
   // --- Practice: review and redaction ---
   app.get<{ Params: { id: string }; Querystring: { section?: string } }>(
     '/staff/patients/:id/record',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       const section =
         SECTION_ORDER.find((s) => s.slug === (req.query.section ?? 'consultations')) ?? SECTION_ORDER[0];
@@ -152,7 +156,7 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Params: { id: string; entryId: string } }>(
     '/staff/patients/:id/record/entries/:entryId/visibility',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       const values = formBody(req.body);
       const section = values.section ?? 'consultations';
@@ -189,7 +193,7 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Params: { id: string } }>(
     '/staff/patients/:id/record/withhold',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       const values = formBody(req.body);
       return handleForm(
@@ -223,7 +227,7 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: string } }>(
     '/staff/patients/:id/record/as-patient',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       const view = await staff.viewAsPatient(ctx(req), req.actor, req.params.id);
       const grouped = SECTION_ORDER.map((s) => ({
@@ -244,6 +248,7 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Querystring: { assign_test_nhs_numbers?: boolean } }>(
     '/api/v1/practice/import',
     {
+      config: { audience: 'staff' },
       schema: recordSchemas.import,
       bodyLimit: 20 * 1024 * 1024,
       // Before validation, which would wrap a lone value into an array: `entry` must be one.
@@ -273,7 +278,7 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { ref: string } }>(
     '/api/v1/practice/patients/:ref/record',
-    { schema: recordSchemas.staff },
+    { config: { audience: 'staff' }, schema: recordSchemas.staff },
     async (req) => {
       const id = await staff.resolvePatientRef(ctx(req), req.actor, req.params.ref);
       const rec = await staff.staffRecord(ctx(req), req.actor, id);
@@ -304,7 +309,7 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
     Body: { visible: boolean; reason?: string; note?: string };
   }>(
     '/api/v1/practice/patients/:ref/record/entries/:entryId',
-    { schema: recordSchemas.visibility },
+    { config: { audience: 'staff' }, schema: recordSchemas.visibility },
     async (req) => {
       const patientId = await staff.resolvePatientRef(ctx(req), req.actor, req.params.ref);
       const e = await staff.setEntryVisibility(ctx(req), req.actor, patientId, req.params.entryId, {
@@ -317,7 +322,7 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
   );
   app.post<{ Params: { ref: string }; Body: { withheld: boolean; reason?: string } }>(
     '/api/v1/practice/patients/:ref/record/withhold',
-    { schema: recordSchemas.withhold },
+    { config: { audience: 'staff' }, schema: recordSchemas.withhold },
     async (req) => {
       const id = await staff.resolvePatientRef(ctx(req), req.actor, req.params.ref);
       await staff.setWithheld(ctx(req), req.actor, id, {

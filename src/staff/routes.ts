@@ -25,7 +25,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   const { db, clock } = app.deps;
   const ctx = (req: FastifyRequest) => ({ db, clock, meta: req.meta });
 
-  app.get('/staff', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/staff', { config: { audience: 'staff' }, schema: { hide: true } }, async (req, reply) => {
     const a = req.actor;
     if (a?.kind !== 'staff') return reply.redirect('/staff/sign-in');
     if (a.role === 'admin') return reply.redirect('/admin/users');
@@ -33,17 +33,21 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect('/staff/patients');
   });
 
-  app.get('/staff/sign-in', { schema: { hide: true } }, async (req, reply) => {
-    if (req.actor?.kind === 'staff') return reply.redirect('/staff');
-    return reply.page(AUTH + 'sign-in.njk', {
-      title: 'Staff sign in',
-      values: {},
-      action: '/staff/sign-in' + nextQuery(req),
-    });
-  });
+  app.get(
+    '/staff/sign-in',
+    { config: { audience: 'public' }, schema: { hide: true } },
+    async (req, reply) => {
+      if (req.actor?.kind === 'staff') return reply.redirect('/staff');
+      return reply.page(AUTH + 'sign-in.njk', {
+        title: 'Staff sign in',
+        values: {},
+        action: '/staff/sign-in' + nextQuery(req),
+      });
+    },
+  );
   app.post(
     '/staff/sign-in',
-    { schema: { hide: true }, config: { rateLimit: signInRateLimit } },
+    { schema: { hide: true }, config: { audience: 'public', rateLimit: signInRateLimit } },
     async (req, reply) => {
       const values = formBody(req.body);
       return handleForm(
@@ -76,18 +80,22 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
       );
     },
   );
-  app.get('/staff/sign-in/code', { schema: { hide: true } }, async (req, reply) => {
-    if (req.session?.principal_type !== 'staff' || req.session.stage !== 'password')
-      return reply.redirect('/staff/sign-in');
-    return reply.page(AUTH + 'code.njk', {
-      title: 'Enter the security code',
-      action: '/staff/sign-in/code' + nextQuery(req),
-      values: {},
-    });
-  });
+  app.get(
+    '/staff/sign-in/code',
+    { config: { audience: 'public' }, schema: { hide: true } },
+    async (req, reply) => {
+      if (req.session?.principal_type !== 'staff' || req.session.stage !== 'password')
+        return reply.redirect('/staff/sign-in');
+      return reply.page(AUTH + 'code.njk', {
+        title: 'Enter the security code',
+        action: '/staff/sign-in/code' + nextQuery(req),
+        values: {},
+      });
+    },
+  );
   app.post(
     '/staff/sign-in/code',
-    { schema: { hide: true }, config: { rateLimit: signInRateLimit } },
+    { schema: { hide: true }, config: { audience: 'public', rateLimit: signInRateLimit } },
     async (req, reply) => {
       const session = req.session;
       if (session?.principal_type !== 'staff' || session.stage !== 'password')
@@ -124,36 +132,44 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
       );
     },
   );
-  app.get('/staff/sign-out', { schema: { hide: true } }, async (req, reply) => {
-    if (!req.actor) return reply.redirect('/staff/sign-in');
-    return reply.page(AUTH + 'sign-out.njk', {
-      title: 'Sign out',
-      action: '/staff/sign-out',
-      everywhere: false,
-    });
-  });
-  app.post('/staff/sign-out', { schema: { hide: true } }, async (req, reply) => {
-    const actor = req.actor;
-    if (req.session) await deleteSession(db, req.session);
-    if (actor)
-      await recordAuditAlone(
-        db,
-        {
-          actor: auditActor(actor),
-          action: 'auth.sign-out',
-          outcome: 'success',
-          practiceOds: actor.practiceOds,
-          request: req.meta,
-        },
-        clock.now(),
-      );
-    return reply
-      .setSessionCookie(null)
-      .page(AUTH + 'signed-out.njk', { title: 'You have signed out', actor: null });
-  });
+  app.get(
+    '/staff/sign-out',
+    { config: { audience: 'public' }, schema: { hide: true } },
+    async (req, reply) => {
+      if (!req.actor) return reply.redirect('/staff/sign-in');
+      return reply.page(AUTH + 'sign-out.njk', {
+        title: 'Sign out',
+        action: '/staff/sign-out',
+        everywhere: false,
+      });
+    },
+  );
+  app.post(
+    '/staff/sign-out',
+    { config: { audience: 'public' }, schema: { hide: true } },
+    async (req, reply) => {
+      const actor = req.actor;
+      if (req.session) await deleteSession(db, req.session);
+      if (actor)
+        await recordAuditAlone(
+          db,
+          {
+            actor: auditActor(actor),
+            action: 'auth.sign-out',
+            outcome: 'success',
+            practiceOds: actor.practiceOds,
+            request: req.meta,
+          },
+          clock.now(),
+        );
+      return reply
+        .setSessionCookie(null)
+        .page(AUTH + 'signed-out.njk', { title: 'You have signed out', actor: null });
+    },
+  );
 
   // --- Users ---
-  app.get('/admin/users', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/admin/users', { config: { audience: 'staff' }, schema: { hide: true } }, async (req, reply) => {
     const users = await listStaff(ctx(req), req.actor);
     return reply.page(V + 'users.njk', {
       title: 'Staff users',
@@ -165,13 +181,13 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   });
   app.post<{ Params: { id: string } }>(
     '/admin/users/:id/unlock',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       await unlockStaffUser(ctx(req), req.actor, req.params.id);
       return reply.redirect('/admin/users');
     },
   );
-  app.post('/admin/users', { schema: { hide: true } }, async (req, reply) => {
+  app.post('/admin/users', { config: { audience: 'staff' }, schema: { hide: true } }, async (req, reply) => {
     const values = formBody(req.body);
     return handleForm(
       reply,
@@ -216,7 +232,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   // --- Practices ---
   app.get<{ Querystring: { q?: string } }>(
     '/admin/practices',
-    { schema: { hide: true } },
+    { config: { audience: 'staff' }, schema: { hide: true } },
     async (req, reply) => {
       const list = await practices.listPractices(ctx(req), req.actor, { q: req.query.q });
       return reply.page(V + 'practices.njk', {
@@ -228,39 +244,43 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
       });
     },
   );
-  app.post('/admin/practices', { schema: { hide: true } }, async (req, reply) => {
-    const values = formBody(req.body);
-    return handleForm(
-      reply,
-      V + 'practices.njk',
-      async () => ({
-        title: 'Practices',
-        list: await practices.listPractices(ctx(req), req.actor, {}),
-        q: '',
-        firstField: 'odsCode',
-        navigation: adminNav,
-      }),
-      values,
-      async () => {
-        await practices.addPractice(ctx(req), req.actor, {
-          odsCode: (values.odsCode ?? '').toUpperCase(),
-          name: values.name ?? '',
-          addressLines: (values.address ?? '')
-            .split(/\r?\n/)
-            .map((l) => l.trim())
-            .filter(Boolean),
-          postcode: values.postcode || null,
-          commissionerCode: values.commissionerCode?.toUpperCase() || null,
-          status: 'active',
-          prescribingSetting: 4,
-          openDate: null,
-          closeDate: null,
-          phone: null,
-        });
-        return reply.redirect('/admin/practices?q=' + encodeURIComponent(values.odsCode ?? ''));
-      },
-    );
-  });
+  app.post(
+    '/admin/practices',
+    { config: { audience: 'staff' }, schema: { hide: true } },
+    async (req, reply) => {
+      const values = formBody(req.body);
+      return handleForm(
+        reply,
+        V + 'practices.njk',
+        async () => ({
+          title: 'Practices',
+          list: await practices.listPractices(ctx(req), req.actor, {}),
+          q: '',
+          firstField: 'odsCode',
+          navigation: adminNav,
+        }),
+        values,
+        async () => {
+          await practices.addPractice(ctx(req), req.actor, {
+            odsCode: (values.odsCode ?? '').toUpperCase(),
+            name: values.name ?? '',
+            addressLines: (values.address ?? '')
+              .split(/\r?\n/)
+              .map((l) => l.trim())
+              .filter(Boolean),
+            postcode: values.postcode || null,
+            commissionerCode: values.commissionerCode?.toUpperCase() || null,
+            status: 'active',
+            prescribingSetting: 4,
+            openDate: null,
+            closeDate: null,
+            phone: null,
+          });
+          return reply.redirect('/admin/practices?q=' + encodeURIComponent(values.odsCode ?? ''));
+        },
+      );
+    },
+  );
 }
 
 function nextQuery(req: FastifyRequest): string {

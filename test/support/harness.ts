@@ -9,7 +9,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import lockfile from 'proper-lockfile';
 import pg from 'pg';
 import { buildApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/platform/config.ts';
 import { fixedClock, systemClock, type Clock } from '../../src/platform/clock.ts';
 import { openDatabase, type DatabaseHandle } from '../../src/platform/db/index.ts';
 import { migrateToLatest } from '../../src/platform/db/migrate.ts';

@@ -48,6 +48,7 @@ export async function authApiRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: tokenSchema,
       config: {
+        audience: 'public',
         rateLimit: {
           max: 10,
           timeWindow: 15 * 60_000,

@@ -11,7 +11,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import nunjucks from 'nunjucks';
-import type { Config } from '../../config.ts';
+import type { Config } from '../config.ts';
 import type { RequestMeta } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Session } from '../auth/sessions.ts';
@@ -21,6 +21,7 @@ import type { Db, DbKind } from '../db/index.ts';
 import { addFilters } from '../views/filters.ts';
 import { databaseRateLimitStore } from './rate-limit-store.ts';
 import { AppError } from './errors.ts';
+import { registerAudience } from './audience.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const nhsukDist = join(root, 'node_modules', 'nhsuk-frontend', 'dist');
@@ -50,10 +51,6 @@ declare module 'fastify' {
   interface FastifyReply {
     page: (template: string, context?: Record<string, unknown>) => Promise<FastifyReply>;
     setSessionCookie: (session: Session | null) => FastifyReply;
-  }
-  interface FastifyContextConfig {
-    /** Pages reachable before sign-in completes (for example the security-code step). */
-    public?: boolean;
   }
 }
 
@@ -187,15 +184,7 @@ export async function registerPlatform(app: FastifyInstance, deps: AppDeps): Pro
     req.actor = actor;
   });
 
-  // Coarse guard before any body is validated: practice APIs are for staff only. Services still
-  // check the fine-grained permission; this stops a patient learning anything from validation.
-  app.addHook('preValidation', async (req) => {
-    const route = routePath(req);
-    if (!route.startsWith('/api/v1/practice/') && route !== '/api/v1/practice') return;
-    if (!req.actor)
-      throw new AppError('unauthenticated', 'Send a bearer token from POST /api/v1/auth/token.');
-    if (req.actor.kind !== 'staff') throw new AppError('forbidden', 'This is for practice staff.');
-  });
+  registerAudience(app, (req) => isJsonApi(routePath(req)));
 
   // PostgreSQL refuses NUL in text: a NUL byte anywhere in the query, the path parameters or the
   // body is a 400 naming the field, before any validation or SQL sees it.

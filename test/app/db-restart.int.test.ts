@@ -15,10 +15,10 @@ import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { DEMO_PASSWORD, DEMO_PATIENTS } from '../../demo/data.ts';
-import { totpCode } from '../auth/secrets.ts';
+import { DEMO_PASSWORD, DEMO_PATIENTS } from '../../src/demo/data.ts';
+import { totpCode } from '../../src/platform/auth/secrets.ts';
 
-const main = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'main.ts');
+const main = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'main.ts');
 const onPostgres = Boolean(process.env.DATABASE_URL);
 const inCi = process.env.CI === 'true';
 const pgbin = process.env.GPO_TEST_PGBIN ?? '';

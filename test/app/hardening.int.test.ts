@@ -3,16 +3,9 @@
 // 4xx, never a 5xx (NUL bytes, absurd numbers, path tricks on static files).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import {
-  apiToken,
-  Browser,
-  freshCode,
-  signInStaff,
-  testApp,
-  type TestApp,
-} from '../../../test/support/harness.ts';
-import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../../demo/data.ts';
-import { loadDemo } from '../../demo/load.ts';
+import { apiToken, Browser, freshCode, signInStaff, testApp, type TestApp } from '../support/harness.ts';
+import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../../src/demo/data.ts';
+import { loadDemo } from '../../src/demo/load.ts';
 
 let t: TestApp;
 let patient: Browser;
