@@ -129,6 +129,7 @@ export default defineConfig(
       'no-restricted-syntax': ['error', ENGLAND_DAY, ...NO_QUERIES, ...NO_HTML, ...NO_REQUEST_CASTS],
       'no-restricted-imports': ['error', NO_SQL_IMPORT],
       'max-lines': ['error', { max: 400 }],
+      'no-duplicate-imports': ['error', { allowSeparateTypeImports: true }],
     },
   },
   {

@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { testNhsNumber } from '../src/accounts/rules.ts';
 import { writeSession } from '../src/appointments/setup-service.ts';
 import { addDays, localDay } from '../src/appointments/rules.ts';
 import { hashPassword } from '../src/platform/auth/secrets.ts';
@@ -23,6 +22,7 @@ import { openDatabase, type Db } from '../src/platform/db/index.ts';
 import { AppError } from '../src/platform/http/errors.ts';
 import { postgresDatabase, testDatabase } from '../test/support/harness.ts';
 import { DEMO_PASSWORD } from '../src/demo/data.ts';
+import { testNhsNumber } from '../src/platform/nhs-number.ts';
 
 const practices = Math.max(1, Number(process.env.RUSH_PRACTICES ?? '1'));
 const patientCount = Math.max(practices, Number(process.env.RUSH_PATIENTS ?? '3000'));

@@ -21,10 +21,10 @@ import { importEntries } from '../src/record/import.ts';
 import { importFhirPath } from '../src/record/cli.ts';
 import { addPractice } from '../src/practices/service.ts';
 import { addPatientWithAccount } from '../src/accounts/cli.ts';
-import { testNhsNumber } from '../src/accounts/rules.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { AppError } from '../src/platform/http/errors.ts';
 import { testDatabase } from '../test/support/harness.ts';
+import { testNhsNumber } from '../src/platform/nhs-number.ts';
 
 /** Shared by every bench sign-in account (base32, 16+ characters). */
 export const BENCH_TOTP_SECRET = 'GPOBENCHSIGNIN2222222222';

@@ -4,18 +4,13 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { registerErrorHandler } from './platform/http/errors.ts';
 import { registerPlatform, type AppDeps } from './platform/http/setup.ts';
-import { homeRoutes } from './home/routes.ts';
 import { authApiRoutes } from './platform/auth/routes.ts';
-import { patientAccountRoutes } from './accounts/routes-patient.ts';
-import { practiceRoutes } from './accounts/routes-practice.ts';
-import { adminRoutes } from './staff/routes.ts';
-import { programmeRoutes } from './programme/routes.ts';
-import { recordRoutes } from './record/routes.ts';
-import { slotSchema } from './appointments/api-schemas.ts';
-import { appointmentApiRoutes } from './appointments/api-routes.ts';
-import { appointmentPatientRoutes } from './appointments/routes.ts';
-import { appointmentStaffRoutes } from './appointments/staff-routes.ts';
-import { recordExtraRoutes } from './record/routes-extra.ts';
+import * as accounts from './accounts/index.ts';
+import * as appointments from './appointments/index.ts';
+import { homeRoutes } from './home/index.ts';
+import { programmeRoutes } from './programme/index.ts';
+import * as record from './record/index.ts';
+import { adminRoutes } from './staff/index.ts';
 
 export type { AppDeps } from './platform/http/setup.ts';
 
@@ -66,7 +61,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-  app.addSchema(slotSchema);
+  app.addSchema(appointments.slotSchema);
   app.addSchema({
     $id: 'problem',
     type: 'object',
@@ -99,14 +94,15 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
 
   await app.register(homeRoutes);
   await app.register(authApiRoutes);
-  await app.register(patientAccountRoutes);
-  await app.register(practiceRoutes);
+  // Linking an account may switch on the record's automatic access, in the same transaction.
+  await app.register(accounts.patientAccountRoutes, { afterLink: record.automaticAccessOnLink });
+  await app.register(accounts.practiceRoutes);
   await app.register(adminRoutes);
   await app.register(programmeRoutes);
-  await app.register(recordRoutes);
-  await app.register(recordExtraRoutes);
-  await app.register(appointmentApiRoutes);
-  await app.register(appointmentPatientRoutes);
-  await app.register(appointmentStaffRoutes);
+  await app.register(record.recordRoutes);
+  await app.register(record.recordExtraRoutes);
+  await app.register(appointments.appointmentApiRoutes);
+  await app.register(appointments.appointmentPatientRoutes);
+  await app.register(appointments.appointmentStaffRoutes);
   return app;
 }

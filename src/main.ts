@@ -2,17 +2,17 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from './platform/config.ts';
-import { loadDemo } from './demo/load.ts';
+import { loadDemo } from './demo/index.ts';
 import { systemClock } from './platform/clock.ts';
 import { verifyAudit } from './platform/audit/audit.ts';
 import { AppError } from './platform/http/errors.ts';
 import { weakPasswordProblem } from './platform/auth/password-strength.ts';
 import { DataDirLockedError } from './platform/db/lock.ts';
-import { importPractices, addPractice } from './practices/service.ts';
-import { addStaffUser } from './staff/service.ts';
-import { addPatientWithAccount } from './accounts/cli.ts';
+import { importPractices, addPractice } from './practices/index.ts';
+import { addStaffUser } from './staff/index.ts';
+import { addPatientWithAccount } from './accounts/index.ts';
 import { openAndMigrate, serve } from './server.ts';
-import { formatSummary, importFhirPath } from './record/cli.ts';
+import { formatSummary, importFhirPath } from './record/index.ts';
 
 function int(value: string): number {
   const n = Number(value);

@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import { buildApp } from './app.ts';
 import type { Config } from './platform/config.ts';
 import { ConfigError } from './platform/config.ts';
-import { demoPanel, isEmpty, loadDemo } from './demo/load.ts';
+import { demoPanel, isEmpty, loadDemo, DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from './demo/index.ts';
 import { systemClock } from './platform/clock.ts';
 import {
   isDatabaseUnavailable,
@@ -17,12 +17,9 @@ import { encryptLegacyTotpSecrets, totpKeyOpensStored } from './platform/auth/si
 import type { SecretKey } from './platform/auth/secrets.ts';
 import type { Db } from './platform/db/index.ts';
 import { claimDailyRun, claimDailyRunSince, releaseDailyRun } from './platform/jobs.ts';
-import { deliverDue, queueReminders } from './notifications/deliver.ts';
-import { runTemplatesForward } from './appointments/setup-service.ts';
-import { forgetIdempotencyKeys } from './appointments/store.ts';
-import { logSender, notifySender } from './notifications/senders.ts';
-import { applyBirthdayAccess } from './record/automatic-access.ts';
-import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from './demo/data.ts';
+import { deliverDue, queueReminders, logSender, notifySender } from './notifications/index.ts';
+import { runTemplatesForward, forgetIdempotencyKeys } from './appointments/index.ts';
+import { applyBirthdayAccess } from './record/index.ts';
 import { englandDay } from './platform/dates.ts';
 
 /** Runs a job every `ms`, skipping a tick while the last run is still going. */

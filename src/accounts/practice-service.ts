@@ -17,7 +17,6 @@ import {
   higherLevel,
   isIsoDate,
   LINKAGE_KEY_LENGTH,
-  normaliseNhsNumber,
   normaliseSettings,
   opensEarlier,
   VERIFICATION_METHODS,
@@ -26,6 +25,7 @@ import {
 } from './rules.ts';
 import * as store from './store.ts';
 import type { Ctx } from '../platform/context.ts';
+import { normaliseNhsNumber } from '../platform/nhs-number.ts';
 
 const today = englandDay;
 

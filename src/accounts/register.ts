@@ -8,9 +8,10 @@ import type { Db, Tx } from '../platform/db/index.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { englandDay } from '../platform/dates.ts';
 import { permissions } from './permissions.ts';
-import { isIsoDate, isValidNhsNumber, normaliseNhsNumber } from './rules.ts';
+import { isIsoDate } from './rules.ts';
 import * as store from './store.ts';
 import type { Ctx } from '../platform/context.ts';
+import { isValidNhsNumber, normaliseNhsNumber } from '../platform/nhs-number.ts';
 
 const today = englandDay;
 

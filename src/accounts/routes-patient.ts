@@ -12,16 +12,15 @@ import { formBody, handleForm } from '../platform/views/forms.ts';
 import { formatLinkageKey, VERIFICATION_METHODS } from './rules.ts';
 import * as service from './service.ts';
 import type { Ctx } from '../platform/context.ts';
-import { applyAutomaticAccess } from '../record/automatic-access.ts';
 
-/** When an account is first linked, prospective full record access may switch on (domain.md §2.1). */
-const automaticAccessOnLink: service.AfterLink = (tx, linked, now) =>
-  applyAutomaticAccess(tx, { ...linked, trigger: 'linked' }, now);
+/** What happens in the linking transaction besides the link (the record's automatic access, wired in app.ts). */
+export type PatientAccountOptions = { afterLink?: service.AfterLink };
 import { dateFromParts, meSchema, linkSchema, signInRateLimit, signUpRateLimit } from './http-shared.ts';
 
 const V = 'accounts/views/';
 
-export async function patientAccountRoutes(app: FastifyInstance): Promise<void> {
+export async function patientAccountRoutes(app: FastifyInstance, opts: PatientAccountOptions): Promise<void> {
+  const automaticAccessOnLink = opts.afterLink;
   const { db, clock } = app.deps;
   const ctx = (req: FastifyRequest): Ctx => ({ db, clock, meta: req.meta });
 

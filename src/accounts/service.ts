@@ -30,7 +30,7 @@ import {
   type ServiceSettings,
 } from './rules.ts';
 import * as store from './store.ts';
-import { enqueue } from '../notifications/outbox.ts';
+import { enqueue } from '../notifications/index.ts';
 import type { Ctx } from '../platform/context.ts';
 import type { Tx } from '../platform/db/index.ts';
 

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { apiToken, fixedClock, testApp, type TestApp } from '../../test/support/harness.ts';
 import { addPatientWithAccount } from '../accounts/cli.ts';
-import { testNhsNumber } from '../accounts/rules.ts';
 import { DEMO_PASSWORD, DEMO_STAFF } from '../demo/data.ts';
 import { loadDemo } from '../demo/load.ts';
+import { testNhsNumber } from '../platform/nhs-number.ts';
 
 const clock = fixedClock('2026-11-30T07:00:00Z');
 let t: TestApp;

@@ -1,6 +1,6 @@
 // A patient's own appointments: the list, one appointment, and cancelling before the practice's
 // cut-off (the slot is free again at once). Every read and the cancellation are audited.
-import { enqueue } from '../notifications/outbox.ts';
+import { enqueue } from '../notifications/index.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
 import { auditRead } from '../platform/audit/read.ts';
 import { auditActor, type Actor } from '../platform/auth/actor.ts';

@@ -3,9 +3,8 @@
 // database's. Each booking, cancellation and view of appointments is audited; confirmations go to
 // the notifications outbox in the same transaction.
 import { createHash, randomUUID } from 'node:crypto';
-import { canUse, NO_SERVICES } from '../accounts/rules.ts';
-import { settingsFor } from '../accounts/store.ts';
-import { enqueue } from '../notifications/outbox.ts';
+import { canUse, NO_SERVICES, settingsFor } from '../accounts/index.ts';
+import { enqueue } from '../notifications/index.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
 import { auditActor, type Actor, type PatientActor } from '../platform/auth/actor.ts';
 import { assertCan } from '../platform/auth/permissions.ts';

@@ -8,8 +8,7 @@ import { SYSTEM_ACTOR } from '../platform/auth/actor.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/index.ts';
 import type { Channel, PractitionerRole } from '../platform/db/schema.ts';
-import { addDays, isoWeekday, localDay } from '../appointments/rules.ts';
-import { writeSession } from '../appointments/setup-service.ts';
+import { addDays, isoWeekday, localDay, writeSession } from '../appointments/index.ts';
 
 const PEOPLE: { name: string; role: PractitionerRole; gender: 'female' | 'male' }[] = [
   { name: 'Dr Amara Okafor (F)', role: 'gp', gender: 'female' },

@@ -1,7 +1,7 @@
 // The self-contained demo data set: three real practices (public ODS data), their staff, and
 // generated patients. Nothing here is a real person: NHS numbers come from the 999 test range.
 import type { StaffRole } from '../platform/db/schema.ts';
-import type { PracticeRecord } from '../practices/rules.ts';
+import type { PracticeRecord } from '../practices/index.ts';
 
 export const DEMO_PASSWORD = 'gp-online-demo';
 

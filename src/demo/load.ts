@@ -8,14 +8,10 @@ import { recordAudit } from '../platform/audit/audit.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/index.ts';
 import type { DemoPanel } from '../platform/http/setup.ts';
-import { changeServices, settingsOf, verifyIdentity } from '../accounts/practice-service.ts';
-import { addPatient } from '../accounts/register.ts';
-import { testNhsNumber } from '../accounts/rules.ts';
-import { addPractice } from '../practices/service.ts';
-import { addStaffUser } from '../staff/service.ts';
-import { entryIdBySource, importEntries } from '../record/import.ts';
-import { markRecordReviewed } from '../record/review.ts';
-import { setEntryVisibility } from '../record/staff-service.ts';
+import { changeServices, settingsOf, verifyIdentity, addPatient } from '../accounts/index.ts';
+import { addPractice } from '../practices/index.ts';
+import { addStaffUser } from '../staff/index.ts';
+import { entryIdBySource, importEntries, markRecordReviewed, setEntryVisibility } from '../record/index.ts';
 import { generateRecord } from './records.ts';
 import { loadDemoAppointments } from './appointments.ts';
 import {
@@ -27,6 +23,7 @@ import {
   seeded,
 } from './data.ts';
 import { englandDay } from '../platform/dates.ts';
+import { testNhsNumber } from '../platform/nhs-number.ts';
 
 export const DEMO_PATIENT_COUNT = 200;
 

@@ -1,8 +1,8 @@
 // Made-up GP records for the demo and the benchmark: long-term conditions, repeat medicines,
 // consultations with notes and coded entries, results, measurements, vaccinations and letters.
 // Codes are real SNOMED CT / dm+d concepts; the people and events are invented.
-import type { Coding, EntryDraft } from '../record/model.ts';
-import { DMD, SNOMED } from '../record/model.ts';
+import type { Coding, EntryDraft } from '../record/index.ts';
+import { DMD, SNOMED } from '../record/index.ts';
 import { seeded } from './data.ts';
 import { englandDay } from '../platform/dates.ts';
 

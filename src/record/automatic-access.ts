@@ -6,7 +6,7 @@ import { auditActor } from '../platform/auth/actor.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
 import type { Ctx } from '../platform/context.ts';
 import type { Tx } from '../platform/db/index.ts';
-import { enableFullAccessBySystem, settingsOf } from '../accounts/practice-service.ts';
+import { enableFullAccessBySystem, settingsOf } from '../accounts/index.ts';
 import { permissions } from './permissions.ts';
 import {
   automaticAccess,
@@ -169,3 +169,10 @@ export async function applyBirthdayAccess(
   }
   return { checked, enabled, failed };
 }
+
+/** When an account is first linked, prospective full record access may switch on (domain.md §2.1). */
+export const automaticAccessOnLink = (
+  tx: Tx,
+  linked: { practiceOds: string; patientId: string },
+  now: Date,
+): Promise<unknown> => applyAutomaticAccess(tx, { ...linked, trigger: 'linked' }, now);

@@ -4,8 +4,7 @@ import { auditActor } from '../platform/auth/actor.ts';
 import { recordAuditAlone } from '../platform/audit/audit.ts';
 import type { Ctx } from '../platform/context.ts';
 import { toFhirBundle } from './fhir-export.ts';
-import { visibleRecord } from './rules.ts';
-import { kindsFor } from './rules.ts';
+import { visibleRecord, kindsFor } from './rules.ts';
 import { ownRecordAccess } from './service.ts';
 import * as store from './store.ts';
 

@@ -9,12 +9,12 @@ import { recordAudit } from '../platform/audit/audit.ts';
 import type { Ctx } from '../platform/context.ts';
 import type { Tx } from '../platform/db/index.ts';
 import { AppError } from '../platform/http/errors.ts';
-import { registerPatientTx } from '../accounts/register.ts';
-import { testNhsNumber } from '../accounts/rules.ts';
+import { registerPatientTx } from '../accounts/index.ts';
 import type { ImportProblem, ParsedPatient, ParseResult } from './fhir.ts';
 import type { EntryDraft } from './model.ts';
 import { permissions } from './permissions.ts';
 import * as store from './store.ts';
+import { testNhsNumber } from '../platform/nhs-number.ts';
 
 export type ImportOptions = {
   assignTestNhsNumbers?: boolean;

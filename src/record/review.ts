@@ -7,7 +7,7 @@ import { assertOwnPracticeStaff, assertPatient } from '../platform/auth/permissi
 import { recordAudit } from '../platform/audit/audit.ts';
 import type { Ctx } from '../platform/context.ts';
 import { AppError } from '../platform/http/errors.ts';
-import { grantHistoricAccessTx } from '../accounts/practice-service.ts';
+import { grantHistoricAccessTx } from '../accounts/index.ts';
 import { permissions } from './permissions.ts';
 import { ownRecordAccess } from './service.ts';
 import * as store from './store.ts';

@@ -3,7 +3,7 @@
 // leave no trace: they are dropped before anything is counted, grouped or numbered.
 import type { RecordLevel } from '../platform/db/schema.ts';
 import { startOfEnglandDay } from '../platform/dates.ts';
-import { RECORD_LEVEL_RANK } from '../accounts/rules.ts';
+import { RECORD_LEVEL_RANK } from '../accounts/index.ts';
 import { ONLINE_ACCESS_CODES } from './automatic-rules.ts';
 import type { Coding, EntryDetails, EntryKind, Measurement, RecordAccess, RecordEntry } from './model.ts';
 

@@ -6,7 +6,7 @@ import { auditRead } from '../platform/audit/read.ts';
 import type { Ctx } from '../platform/context.ts';
 import type { Db, Tx } from '../platform/db/index.ts';
 import { AppError } from '../platform/http/errors.ts';
-import { canUse, type ServiceSettings } from '../accounts/rules.ts';
+import { canUse, type ServiceSettings } from '../accounts/index.ts';
 import type { EntryKind, RecordAccess, RecordEntry } from './model.ts';
 import { accessPlan, kindsFor, SECTION_ORDER, visibleRecord, type VisibleEntry } from './rules.ts';
 import * as store from './store.ts';

@@ -11,7 +11,7 @@ import type { EntryKind, RecordAccess, RecordEntry } from './model.ts';
 import { permissions } from './permissions.ts';
 import { visibleRecord, type VisibleEntry } from './rules.ts';
 import * as store from './store.ts';
-import { patientByNhsNumber } from '../accounts/store.ts';
+import { patientByNhsNumber } from '../accounts/index.ts';
 import { recordAccessFor } from './service.ts';
 
 /** Entries a page: a screenful a person reads; consultations carry their coded entries, so fewer. */

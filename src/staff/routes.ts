@@ -8,9 +8,8 @@ import { checkCodeStep, checkPasswordStep } from '../platform/auth/signin.ts';
 import { totpUri } from '../platform/auth/secrets.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { formBody, handleForm } from '../platform/views/forms.ts';
-import { signInRateLimit } from '../accounts/http-shared.ts';
-import { safeNext } from '../accounts/routes-patient.ts';
-import * as practices from '../practices/service.ts';
+import { signInRateLimit, safeNext } from '../accounts/index.ts';
+import * as practices from '../practices/index.ts';
 import { addStaffUser, listStaff, STAFF_ROLES, unlockStaffUser } from './service.ts';
 
 const AUTH = 'platform/views/auth/';

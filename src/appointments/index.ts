@@ -1,0 +1,9 @@
+// What other features may use of appointments: its routes and schemas, and the jobs and set-up
+// the server and the demo run.
+export { slotSchema } from './api-schemas.ts';
+export { appointmentApiRoutes } from './api-routes.ts';
+export { appointmentPatientRoutes } from './routes.ts';
+export { appointmentStaffRoutes } from './staff-routes.ts';
+export { forgetIdempotencyKeys } from './store.ts';
+export { runTemplatesForward, writeSession } from './setup-service.ts';
+export { addDays, isoWeekday, localDay } from './rules.ts';

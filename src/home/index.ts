@@ -1,0 +1,2 @@
+// The front doors, health checks and information pages.
+export { homeRoutes } from './routes.ts';

@@ -1,0 +1,3 @@
+// Practices as ODS organisations: adding, importing and listing them.
+export { addPractice, importPractices, listPractices } from './service.ts';
+export type { PracticeRecord } from './rules.ts';

@@ -1,0 +1,2 @@
+// The programme teams' pages.
+export { programmeRoutes } from './routes.ts';
