@@ -20,17 +20,25 @@
 // only the 8am rush) --no-rush (skip bench/rush.ts, which otherwise runs at the end).
 // BENCH_CPU_PROF=<dir> makes the server write a V8 CPU profile there.
 // Writes bench/results/<timestamp>.json and bench/results/latest.json.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { DEMO_PASSWORD, DEMO_PATIENTS } from '../src/demo/data.ts';
 import { totpCode } from '../src/platform/auth/secrets.ts';
 import { kindsFor, SECTION_ORDER } from '../src/record/rules.ts';
-import type { ServerReady } from './server.ts';
+import { checkLines, recordLines, table, targetChecks, TARGETS } from './report.ts';
+import {
+  apiToken,
+  sessionCookie,
+  startServer,
+  statusKb,
+  stopServer,
+  withRssPeak,
+  type ScenarioResult,
+} from './support.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // POST /api/v1/auth/token: a TOTP code works once per account (issue #8), and the bench accounts
@@ -57,7 +65,6 @@ const sectionSlugs = SECTION_ORDER.filter((s) => kindsFor('full').includes(s.kin
   .map((s) => s.slug)
   .filter((slug) => args['all-sections'] || HEAVY_SECTIONS.includes(slug));
 /** Targets from the issue: record pages against `layout`, the record API against `hello`. */
-const TARGETS = { pageVsLayout: 0.5, pageP99Ms: 50, apiVsHello: 0.2 };
 const duration = Math.max(1, Math.min(60, Number(args.duration)));
 const connections = Math.max(1, Math.min(500, Number(args.connections)));
 const warmup = Math.max(0, Math.min(10, Number(args.warmup)));
@@ -72,162 +79,6 @@ if ([duration, connections, warmup, accountCount].some((n) => !Number.isFinite(n
   throw new Error('--duration, --connections, --warmup and --accounts must be numbers');
 
 // --- The server process and its memory ----------------------------------------------------------
-
-type Server = { child: ChildProcess; ready: ServerReady; base: string };
-
-async function startServer(kind: string): Promise<Server> {
-  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_ACCOUNTS: String(accountCount) };
-  if (kind === 'pglite') delete env.DATABASE_URL;
-  // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops.
-  const prof = process.env.BENCH_CPU_PROF
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-    : [];
-  const child = spawn(process.execPath, [...prof, join(here, 'server.ts')], {
-    env,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout });
-  const ready = await new Promise<ServerReady>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error('server did not start within 120 s'));
-    }, 120_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${String(code)} before it was ready`));
-    });
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      resolve(JSON.parse(line) as ServerReady);
-    });
-  });
-  child.removeAllListeners('exit');
-  return { child, ready, base: `http://127.0.0.1:${String(ready.port)}` };
-}
-
-async function stopServer(s: Server): Promise<void> {
-  if (s.child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      s.child.kill('SIGKILL');
-    }, 20_000);
-    s.child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    s.child.kill('SIGTERM');
-  });
-}
-
-function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
-      readFileSync(`/proc/${String(pid)}/status`, 'utf8'),
-    );
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0; // not Linux, or the process has gone
-  }
-}
-
-/** Polls the server's resident memory every 100 ms while `fn` runs; returns the peak in MB. */
-async function withRssPeak<T>(pid: number, fn: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
-  let peak = statusKb(pid, 'VmRSS');
-  const timer = setInterval(() => {
-    peak = Math.max(peak, statusKb(pid, 'VmRSS'));
-  }, 100);
-  try {
-    const result = await fn();
-    peak = Math.max(peak, statusKb(pid, 'VmRSS'));
-    return { result, peakMb: peak / 1024 };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-// --- Signing in over real HTTP -----------------------------------------------------------------
-
-async function apiToken(base: string, email: string, secret: string): Promise<string> {
-  const res = await fetch(`${base}/api/v1/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD, otp: totpCode(secret, new Date()) }),
-  });
-  if (res.status !== 200) throw new Error(`token sign-in failed: ${String(res.status)} ${await res.text()}`);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
-class Jar {
-  readonly cookies = new Map<string, string>();
-  keep(res: Response): void {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair = ''] = c.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
-
-async function submit(
-  base: string,
-  jar: Jar,
-  path: string,
-  fields: Record<string, string>,
-): Promise<Response> {
-  const page = await fetch(base + path, { headers: { cookie: jar.header() }, redirect: 'manual' });
-  jar.keep(page);
-  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
-  if (!token) throw new Error(`no CSRF token on ${path} (status ${String(page.status)})`);
-  const res = await fetch(base + path, {
-    method: 'POST',
-    headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...fields, _csrf: token }).toString(),
-    redirect: 'manual',
-  });
-  jar.keep(res);
-  await res.arrayBuffer();
-  return res;
-}
-
-/** The real patient sign-in: form with CSRF token, then the security-code page. */
-async function sessionCookie(base: string, email: string, secret: string): Promise<string> {
-  const jar = new Jar();
-  const r1 = await submit(base, jar, '/patient/sign-in', { email, password: DEMO_PASSWORD });
-  if (r1.status !== 302) throw new Error(`sign-in form: ${String(r1.status)}`);
-  // The next step's code: apiToken() has just spent this step's code for the same account.
-  const r2 = await submit(base, jar, '/patient/sign-in/code', {
-    code: totpCode(secret, new Date(Date.now() + 30_000)),
-  });
-  if (r2.status !== 302 || r2.headers.get('location') !== '/patient')
-    throw new Error(`code form: ${String(r2.status)} ${String(r2.headers.get('location'))}`);
-  const check = await fetch(`${base}/patient`, { headers: { cookie: jar.header() }, redirect: 'manual' });
-  await check.arrayBuffer();
-  if (check.status !== 200) throw new Error(`GET /patient after sign-in: ${String(check.status)}`);
-  return `gpo_session=${jar.cookies.get('gpo_session') ?? ''}`;
-}
-
-// --- Scenarios ---------------------------------------------------------------------------------
-
-type ScenarioResult = {
-  scenario: string;
-  requests: number;
-  reqPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  non2xx: number;
-  tooMany: number;
-  errors: number;
-  timeouts: number;
-  statusCodes: Record<string, number>;
-  peakRssMb: number;
-  vsHello: number | null;
-  vsLayout: number | null;
-};
 
 type CannonOptions = Partial<autocannon.Options> & { path?: string };
 type Scenario = {
@@ -268,7 +119,7 @@ function summarise(name: string, r: autocannon.Result, peakRssMb: number): Scena
 
 async function benchDatabase(kind: string) {
   const started = performance.now();
-  const server = await startServer(kind);
+  const server = await startServer(kind, accountCount);
   const { base, ready } = server;
   const pid = server.child.pid ?? 0;
   try {
@@ -425,107 +276,6 @@ async function benchDatabase(kind: string) {
 
 // --- Target checks -----------------------------------------------------------------------------
 
-type Check = { scenario: string; target: string; actual: string; pass: boolean };
-
-function targetChecks(results: ScenarioResult[]): Check[] {
-  const checks: Check[] = [];
-  const pct = (n: number | null) => (n === null ? '-' : `${(n * 100).toFixed(1)}%`);
-  for (const r of results) {
-    if (!r.scenario.startsWith('record')) continue;
-    const clean = r.requests > 0 && r.non2xx === 0 && r.errors === 0 && r.timeouts === 0;
-    if (r.scenario.endsWith('(page)')) {
-      checks.push({
-        scenario: r.scenario,
-        target: `req/s >= ${String(TARGETS.pageVsLayout * 100)}% of layout`,
-        actual: pct(r.vsLayout),
-        pass: r.vsLayout !== null && r.vsLayout >= TARGETS.pageVsLayout,
-      });
-      checks.push({
-        scenario: r.scenario,
-        target: `p99 < ${String(TARGETS.pageP99Ms)} ms`,
-        actual: `${r.p99Ms.toFixed(1)} ms`,
-        pass: r.p99Ms < TARGETS.pageP99Ms,
-      });
-    } else {
-      checks.push({
-        scenario: r.scenario,
-        target: `req/s >= ${String(TARGETS.apiVsHello * 100)}% of hello`,
-        actual: pct(r.vsHello),
-        pass: r.vsHello !== null && r.vsHello >= TARGETS.apiVsHello,
-      });
-    }
-    checks.push({
-      scenario: r.scenario,
-      target: 'answers, without errors or non-2xx',
-      actual: `${String(r.requests)} answered, ${String(r.non2xx)} non-2xx, ${String(r.errors)} errors, ${String(r.timeouts)} timeouts`,
-      pass: clean,
-    });
-  }
-  return checks;
-}
-
-// --- Output ------------------------------------------------------------------------------------
-
-function recordLines(db: Awaited<ReturnType<typeof benchDatabase>>): string {
-  const r = db.record;
-  const f = db.fhirImport;
-  const kinds = Object.entries(r.byKind)
-    .map(([k, n]) => `${k} ${String(n)}`)
-    .join(', ');
-  return [
-    `record of ${r.email}: ${String(r.total)} entries (${kinds}); ${String(r.coded)} coded entries (${String(r.codedClinical)} not counting consultations and documents), ${String(r.consultationsWithText)} consultations with text, ${String(r.documents)} documents`,
-    `record import: ${String(r.generated)} entries in ${(r.importMs / 1000).toFixed(2)} s (${String(r.entriesPerSec)} entries/s)`,
-    'skipped' in f
-      ? `FHIR import: ${f.skipped}`
-      : `FHIR import (${f.practice}): ${String(f.files)} files, ${String(f.resources)} resources, ${String(f.patients.created + f.patients.updated)} patients (${String(f.patients.rejected)} rejected), ${String(f.entries)} entries, ${String(f.errors)} problems in ${f.seconds.toFixed(2)} s (${String(f.resourcesPerSec)} resources/s)`,
-  ].join('\n');
-}
-
-function checkLines(db: Awaited<ReturnType<typeof benchDatabase>>): string {
-  return db.checks
-    .map((c) => `${c.pass ? 'PASS' : 'FAIL'}  ${db.database}: ${c.scenario}: ${c.target} (${c.actual})`)
-    .join('\n');
-}
-
-function table(db: Awaited<ReturnType<typeof benchDatabase>>): string {
-  const head = [
-    'scenario',
-    'req/s',
-    'p50 ms',
-    'p99 ms',
-    'non-2xx/errors',
-    '429',
-    'peak RSS MB',
-    '÷hello',
-    '÷layout',
-    'alone ms',
-    'KB',
-  ];
-  const fmt = (n: number | null, d = 1) => (n === null ? '-' : n.toFixed(d));
-  const rows = db.scenarios.map((r) => [
-    r.scenario,
-    fmt(r.reqPerSec),
-    fmt(r.p50Ms),
-    fmt(r.p99Ms),
-    `${String(r.non2xx - r.tooMany)}/${String(r.errors)}`,
-    String(r.tooMany),
-    fmt(r.peakRssMb),
-    fmt(r.vsHello, 3),
-    fmt(r.vsLayout, 3),
-    r.alone ? fmt(r.alone.ms) : '-',
-    r.alone ? String(r.alone.kb) : '-',
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  return [
-    `${db.database}: ${String(connections)} connections, ${String(duration)} s each (+${String(warmup)} s warm-up); server peak RSS (VmHWM) ${String(db.peakRssMb)} MB; setup ${JSON.stringify(db.setupMs)} ms`,
-    line(head),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map(line),
-  ].join('\n');
-}
-
 const startedAt = new Date();
 const runs = [];
 const rushOnly = args.only === 'rush';
@@ -533,7 +283,7 @@ for (const kind of rushOnly ? [] : kinds) {
   console.error(`Benchmarking on ${kind}…`);
   const r = await benchDatabase(kind);
   runs.push(r);
-  console.log(`\n${recordLines(r)}\n\n${table(r)}\n\n${checkLines(r)}\n`);
+  console.log(`\n${recordLines(r)}\n\n${table(r, { connections, duration, warmup })}\n\n${checkLines(r)}\n`);
 }
 
 const report = {

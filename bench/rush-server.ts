@@ -19,7 +19,6 @@ import { addDays, localDay } from '../src/appointments/rules.ts';
 import { hashPassword } from '../src/platform/auth/secrets.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { openDatabase, type Db } from '../src/platform/db/index.ts';
-import { AppError } from '../src/platform/http/errors.ts';
 import { postgresDatabase, testDatabase } from '../test/support/harness.ts';
 import { DEMO_PASSWORD } from '../src/demo/data.ts';
 import { testNhsNumber } from '../src/platform/nhs-number.ts';
@@ -205,11 +204,8 @@ async function serve(db: Db, kind: string) {
     { config, db, dbKind: kind === 'pglite' ? 'pglite' : 'postgres', clock: systemClock },
     { logger: false },
   );
-  app.get('/bench/hello', async (req) => {
-    if (!req.actor) throw new AppError('unauthenticated', 'You need to sign in');
-    return { hello: 'world' };
-  });
-  app.get('/bench/rush-stats', async () => {
+  app.get('/bench/hello', { config: { audience: 'patient' } }, async () => ({ hello: 'world' }));
+  app.get('/bench/rush-stats', { config: { audience: 'public' } }, async () => {
     const r = await sql<{ appointments: number; double_booked: number; over_limit: number }>`
       select
         (select count(*)::int from appointments where status <> 'cancelled') as appointments,

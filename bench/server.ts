@@ -22,7 +22,6 @@ import { importFhirPath } from '../src/record/cli.ts';
 import { addPractice } from '../src/practices/service.ts';
 import { addPatientWithAccount } from '../src/accounts/cli.ts';
 import { systemClock } from '../src/platform/clock.ts';
-import { AppError } from '../src/platform/http/errors.ts';
 import { testDatabase } from '../test/support/harness.ts';
 import { testNhsNumber } from '../src/platform/nhs-number.ts';
 
@@ -209,10 +208,7 @@ const config = loadConfig(
 const app = await buildApp({ config, db: db.db, dbKind: db.kind, clock: systemClock }, { logger: false });
 // Baseline `hello`: a trivial JSON route behind the same plugins and the same bearer-token lookup
 // (the global onRequest hook). Added here only, before ready(), so src/ stays untouched.
-app.get('/bench/hello', async (req) => {
-  if (!req.actor) throw new AppError('unauthenticated', 'You need to sign in');
-  return { hello: 'world' };
-});
+app.get('/bench/hello', { config: { audience: 'patient' } }, async () => ({ hello: 'world' }));
 // Baseline `layout` is GET /accessibility: a near-empty static page in the full site layout
 // (nunjucks, CSRF token, CSP nonce), so no extra template is needed.
 await app.listen({ port: 0, host: '127.0.0.1' });

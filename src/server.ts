@@ -16,7 +16,7 @@ import { purgeExpired } from './platform/auth/sessions.ts';
 import { encryptLegacyTotpSecrets, totpKeyOpensStored } from './platform/auth/signin.ts';
 import type { SecretKey } from './platform/auth/secrets.ts';
 import type { Db } from './platform/db/index.ts';
-import { claimDailyRun, claimDailyRunSince, releaseDailyRun } from './platform/jobs.ts';
+import { claimDailyRun, claimDailyRunSince, releaseDailyRun } from './platform/db/jobs.ts';
 import { deliverDue, queueReminders, logSender, notifySender } from './notifications/index.ts';
 import { runTemplatesForward, forgetIdempotencyKeys } from './appointments/index.ts';
 import { applyBirthdayAccess } from './record/index.ts';

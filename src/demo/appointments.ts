@@ -3,12 +3,13 @@
 // today, released at once, so a newcomer can book straight away. Idempotent: a practice that has
 // practitioners already is left alone.
 import { randomUUID } from 'node:crypto';
-import { recordAudit } from '../platform/audit/audit.ts';
+import { audit } from '../platform/audit/use-case.ts';
 import { SYSTEM_ACTOR } from '../platform/auth/actor.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/index.ts';
 import type { Channel, PractitionerRole } from '../platform/db/schema.ts';
 import { addDays, isoWeekday, localDay, writeSession } from '../appointments/index.ts';
+import * as store from './store.ts';
 
 const PEOPLE: { name: string; role: PractitionerRole; gender: 'female' | 'male' }[] = [
   { name: 'Dr Amara Okafor (F)', role: 'gp', gender: 'female' },
@@ -84,82 +85,66 @@ export async function loadDemoAppointments(
   practiceOds: string,
   days = 14,
 ): Promise<number> {
-  const has = await db
-    .selectFrom('practitioners')
-    .select('id')
-    .where('practice_ods', '=', practiceOds)
-    .limit(1)
-    .executeTakeFirst();
+  const has = await store.hasPractitioners(db, practiceOds);
   if (has) return 0;
   const now = clock.now();
   return db.transaction().execute(async (tx) => {
     const people = PEOPLE.map((p) => ({ ...p, id: randomUUID() }));
-    await tx
-      .insertInto('practitioners')
-      .values(
-        people.map((p) => ({
-          id: p.id,
-          practice_ods: practiceOds,
-          name: p.name,
-          role: p.role,
-          gender: p.gender,
-          created_at: now,
-        })),
-      )
-      .execute();
-    const locationId = randomUUID();
-    await tx
-      .insertInto('locations')
-      .values({
-        id: locationId,
+    await store.insertPractitioners(
+      tx,
+      people.map((p) => ({
+        id: p.id,
         practice_ods: practiceOds,
-        name: 'Main surgery',
-        address: null,
+        name: p.name,
+        role: p.role,
+        gender: p.gender,
         created_at: now,
-      })
-      .execute();
+      })),
+    );
+    const locationId = randomUUID();
+    await store.insertLocation(tx, {
+      id: locationId,
+      practice_ods: practiceOds,
+      name: 'Main surgery',
+      address: null,
+      created_at: now,
+    });
     const types = new Map(TYPES.map((t) => [t.key, randomUUID()]));
-    await tx
-      .insertInto('slot_types')
-      .values(
-        TYPES.map((t) => ({
-          id: types.get(t.key) ?? '',
-          practice_ods: practiceOds,
-          name: t.name,
-          duration_minutes: t.minutes,
-          channel: t.channel,
-          national_category: t.category,
-          bookable_online: t.online,
-          practice_only: t.practiceOnly,
-          release_days_before: null,
-          release_time: null,
-          horizon_days: null,
-          guidance: t.guidance,
-          created_at: now,
-        })),
-      )
-      .execute();
-    await tx
-      .insertInto('appointment_rules')
-      .values({
+    await store.insertSlotTypes(
+      tx,
+      TYPES.map((t) => ({
+        id: types.get(t.key) ?? '',
         practice_ods: practiceOds,
+        name: t.name,
+        duration_minutes: t.minutes,
+        channel: t.channel,
+        national_category: t.category,
+        bookable_online: t.online,
+        practice_only: t.practiceOnly,
         release_days_before: null,
         release_time: null,
-        horizon_days: 28,
-        max_future_bookings: 2,
-        cancel_cutoff_minutes: 240,
-        dna_limit: 2,
-        dna_window_days: 365,
-        guidance:
-          'If you need help today, call the surgery or use NHS 111 online. In an emergency, call 999.',
-        release_waves: 1,
-        wave_interval_minutes: 60,
-        held_back_percent: 0,
-        held_back_release_minutes: 120,
-        updated_at: now,
-        updated_by: null,
-      })
-      .execute();
+        horizon_days: null,
+        guidance: t.guidance,
+        created_at: now,
+      })),
+    );
+    await store.insertAppointmentRules(tx, {
+      practice_ods: practiceOds,
+      release_days_before: null,
+      release_time: null,
+      horizon_days: 28,
+      max_future_bookings: 2,
+      cancel_cutoff_minutes: 240,
+      dna_limit: 2,
+      dna_window_days: 365,
+      guidance: 'If you need help today, call the surgery or use NHS 111 online. In an emergency, call 999.',
+      release_waves: 1,
+      wave_interval_minutes: 60,
+      held_back_percent: 0,
+      held_back_release_minutes: 120,
+      updated_at: now,
+      updated_by: null,
+    });
     let slots = 0;
     for (let d = localDay(now), i = 0; i < days; i++, d = addDays(d, 1)) {
       if (isoWeekday(d) > 5) continue;
@@ -182,18 +167,12 @@ export async function loadDemoAppointments(
         slots += made?.slots ?? 0;
       }
     }
-    await recordAudit(
-      tx,
-      {
-        actor: SYSTEM_ACTOR,
-        action: 'demo.appointments-created',
-        outcome: 'success',
-        practiceOds,
-        subject: 'appointment-book',
-        details: { slots },
-      },
-      now,
-    );
+    await audit(tx, { db, clock, meta: null }, SYSTEM_ACTOR, {
+      action: 'demo.appointments-created',
+      practiceOds,
+      subject: 'appointment-book',
+      details: { slots },
+    });
     return slots;
   });
 }

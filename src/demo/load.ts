@@ -4,7 +4,7 @@ import type { StaffActor } from '../platform/auth/actor.ts';
 import { SYSTEM_ACTOR } from '../platform/auth/actor.ts';
 import { loadActor } from '../platform/auth/signin.ts';
 import { hashPassword, sealSecret, totpCode, type SecretKey } from '../platform/auth/secrets.ts';
-import { recordAudit } from '../platform/audit/audit.ts';
+import { audit } from '../platform/audit/use-case.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/index.ts';
 import type { DemoPanel } from '../platform/http/setup.ts';
@@ -13,6 +13,7 @@ import { addPractice } from '../practices/index.ts';
 import { addStaffUser } from '../staff/index.ts';
 import { entryIdBySource, importEntries, markRecordReviewed, setEntryVisibility } from '../record/index.ts';
 import { generateRecord } from './records.ts';
+import * as store from './store.ts';
 import { loadDemoAppointments } from './appointments.ts';
 import {
   DEMO_PASSWORD,
@@ -37,12 +38,7 @@ export type DemoSummary = {
 };
 
 async function staffActor(db: Db, email: string): Promise<StaffActor> {
-  const row = await db
-    .selectFrom('staff_users')
-    .select('id')
-    .where('email', '=', email)
-    .executeTakeFirstOrThrow();
-  const actor = await loadActor(db, 'staff', row.id);
+  const actor = await loadActor(db, 'staff', await store.staffIdByEmail(db, email));
   if (actor?.kind !== 'staff') throw new Error(`demo staff user ${email} is missing or inactive`);
   return actor;
 }
@@ -57,24 +53,14 @@ export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = nul
   const added: DemoSummary = { practices: 0, staff: 0, patients: 0, accounts: 0, records: 0, slots: 0 };
 
   for (const p of DEMO_PRACTICES) {
-    const exists = await db
-      .selectFrom('practices')
-      .select('ods_code')
-      .where('ods_code', '=', p.odsCode)
-      .executeTakeFirst();
-    if (!exists) {
+    if (!(await store.practiceExists(db, p.odsCode))) {
       await addPractice(ctx, { kind: 'system' }, p);
       added.practices++;
     }
   }
 
   for (const s of DEMO_STAFF) {
-    const exists = await db
-      .selectFrom('staff_users')
-      .select('id')
-      .where('email', '=', s.email)
-      .executeTakeFirst();
-    if (exists) continue;
+    if (await store.staffExists(db, s.email)) continue;
     await addStaffUser(
       ctx,
       { kind: 'system' },
@@ -107,12 +93,7 @@ export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = nul
     const practice = DEMO_PRACTICES[i < 8 ? 0 : i % DEMO_PRACTICES.length] ?? DEMO_PRACTICES[0];
     if (!practice) continue;
     const nhsNumber = testNhsNumber(person.seed);
-    const existing = await db
-      .selectFrom('patients')
-      .select('id')
-      .where('nhs_number', '=', nhsNumber)
-      .executeTakeFirst();
-    let patientId = existing?.id;
+    let patientId = await store.patientIdByNhsNumber(db, nhsNumber);
     const roll = rand();
     if (!patientId) {
       patientId = (
@@ -168,43 +149,30 @@ export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = nul
   const receptionist = await staffActor(db, DEMO_STAFF[0]?.email ?? '');
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const a of DEMO_PATIENTS) {
-    const exists = await db
-      .selectFrom('online_accounts')
-      .select('id')
-      .where('email', '=', a.email)
-      .executeTakeFirst();
-    if (exists) continue;
+    if (await store.accountExists(db, a.email)) continue;
     const patientId = a.patientIndex === null ? null : (firstPractice[a.patientIndex] ?? null);
     const now = clock.now();
     const id = randomUUID();
+    const practiceOds = patientId ? (DEMO_PRACTICES[0]?.odsCode ?? null) : null;
     await db.transaction().execute(async (tx) => {
-      await tx
-        .insertInto('online_accounts')
-        .values({
-          id,
-          email: a.email,
-          password_hash: passwordHash,
-          totp_secret: key ? sealSecret(key, a.totpSecret) : a.totpSecret,
-          totp_confirmed_at: now,
-          email_confirmed_at: now,
-          proofing_level: a.proofing === 'P9' ? 'P5' : a.proofing,
-          patient_id: patientId,
-          practice_ods: patientId ? (DEMO_PRACTICES[0]?.odsCode ?? null) : null,
-          linked_at: patientId ? now : null,
-        })
-        .execute();
-      await recordAudit(
-        tx,
-        {
-          actor: SYSTEM_ACTOR,
-          action: 'demo.account-created',
-          outcome: 'success',
-          practiceOds: patientId ? (DEMO_PRACTICES[0]?.odsCode ?? null) : null,
-          patientId,
-          subject: `account:${id}`,
-        },
-        now,
-      );
+      await store.insertAccount(tx, {
+        id,
+        email: a.email,
+        password_hash: passwordHash,
+        totp_secret: key ? sealSecret(key, a.totpSecret) : a.totpSecret,
+        totp_confirmed_at: now,
+        email_confirmed_at: now,
+        proofing_level: a.proofing === 'P9' ? 'P5' : a.proofing,
+        patient_id: patientId,
+        practice_ods: practiceOds,
+        linked_at: patientId ? now : null,
+      });
+      await audit(tx, ctx, SYSTEM_ACTOR, {
+        action: 'demo.account-created',
+        practiceOds,
+        patientId,
+        subject: `account:${id}`,
+      });
     });
     if (patientId && a.proofing === 'P9') {
       await verifyIdentity(ctx, receptionist, patientId, {
@@ -221,13 +189,7 @@ export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = nul
     const patientId = a.patientIndex === null ? null : (firstPractice[a.patientIndex] ?? null);
     if (!patientId || a.recordYears === 0) continue;
     const practiceOds = DEMO_PRACTICES[0]?.odsCode ?? '';
-    const existing = await db
-      .selectFrom('record_entries')
-      .select('id')
-      .where('patient_id', '=', patientId)
-      .limit(1)
-      .executeTakeFirst();
-    if (existing) continue;
+    if (await store.hasRecordEntries(db, patientId)) continue;
     const record = generateRecord(1000 + i, {
       today,
       years: a.recordYears,
@@ -278,6 +240,5 @@ export function demoPanel(now: Date): Promise<DemoPanel> {
 
 /** True when the database has no practices yet: `npm start` then loads the demo. */
 export async function isEmpty(db: Db): Promise<boolean> {
-  const row = await db.selectFrom('practices').select('ods_code').limit(1).executeTakeFirst();
-  return !row;
+  return !(await store.anyPractice(db));
 }

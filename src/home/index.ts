@@ -1,2 +1,2 @@
 // The front doors, health checks and information pages.
-export { homeRoutes } from './routes.ts';
+export { homeRoutes } from './public-routes.ts';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { fixedClock, testApp, type TestApp } from '../../test/support/harness.ts';
 import { loadDemo } from '../demo/load.ts';
-import { enqueue } from './outbox.ts';
+import { enqueue } from './store.ts';
 import { deliverDue, queueReminders } from './deliver.ts';
 import type { OutgoingMessage, Sender } from './senders.ts';
 

@@ -1,11 +1,12 @@
 // Practices: add one, list them, or load the national ODS epraccur list.
 import type { Actor } from '../platform/auth/actor.ts';
-import { auditActor, SYSTEM_ACTOR } from '../platform/auth/actor.ts';
+import { SYSTEM_ACTOR } from '../platform/auth/actor.ts';
 import { assertCan, definePermissions } from '../platform/auth/permissions.ts';
-import { recordAudit } from '../platform/audit/audit.ts';
+import { audit } from '../platform/audit/use-case.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { isOdsCode, parseEpraccur, type PracticeRecord } from './rules.ts';
 import type { Ctx } from '../platform/context.ts';
+import * as store from './store.ts';
 
 export const permissions = definePermissions({
   managePractices: { staff: ['admin'], ownPractice: false },
@@ -14,77 +15,27 @@ export const permissions = definePermissions({
 
 type Caller = Actor | null | { kind: 'system' };
 
-function toRow(p: PracticeRecord, now: Date) {
-  return {
-    ods_code: p.odsCode,
-    name: p.name,
-    address_lines: p.addressLines,
-    postcode: p.postcode,
-    commissioner_code: p.commissionerCode,
-    status: p.status,
-    prescribing_setting: p.prescribingSetting,
-    open_date: p.openDate,
-    close_date: p.closeDate,
-    phone: p.phone,
-    updated_at: now,
-  };
-}
-
 /** Inserts or updates practices by ODS code, in batches, inside one transaction. */
 async function upsert(
   ctx: Ctx,
   caller: Caller,
   practices: PracticeRecord[],
-  action: string,
-  details: Record<string, unknown>,
+  event: { action: string; details: Record<string, unknown> },
 ): Promise<{ inserted: number; updated: number }> {
   const now = ctx.clock.now();
+  const who = caller?.kind === 'system' ? SYSTEM_ACTOR : caller;
   return ctx.db.transaction().execute(async (tx) => {
-    const existing = new Set<string>();
     let inserted = 0;
     for (let i = 0; i < practices.length; i += 500) {
       const batch = practices.slice(i, i + 500);
-      const found = await tx
-        .selectFrom('practices')
-        .select('ods_code')
-        .where(
-          'ods_code',
-          'in',
-          batch.map((p) => p.odsCode),
-        )
-        .execute();
-      for (const f of found) existing.add(f.ods_code);
-      await tx
-        .insertInto('practices')
-        .values(batch.map((p) => toRow(p, now)))
-        .onConflict((oc) =>
-          oc.column('ods_code').doUpdateSet((eb) => ({
-            name: eb.ref('excluded.name'),
-            address_lines: eb.ref('excluded.address_lines'),
-            postcode: eb.ref('excluded.postcode'),
-            commissioner_code: eb.ref('excluded.commissioner_code'),
-            status: eb.ref('excluded.status'),
-            prescribing_setting: eb.ref('excluded.prescribing_setting'),
-            open_date: eb.ref('excluded.open_date'),
-            close_date: eb.ref('excluded.close_date'),
-            phone: eb.ref('excluded.phone'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        )
-        .execute();
-      inserted += batch.length - found.length;
+      inserted += await store.upsertPractices(tx, batch, now);
     }
     const updated = practices.length - inserted;
-    await recordAudit(
-      tx,
-      {
-        actor: caller?.kind === 'system' ? SYSTEM_ACTOR : auditActor(caller),
-        action,
-        outcome: 'success',
-        details: { ...details, inserted, updated },
-      },
-      now,
-    );
+    await audit(tx, ctx, who, {
+      action: event.action,
+      practiceOds: null,
+      details: { ...event.details, inserted, updated },
+    });
     return { inserted, updated };
   });
 }
@@ -99,7 +50,7 @@ export async function addPractice(ctx: Ctx, caller: Caller, p: PracticeRecord): 
     });
   if (!p.name.trim()) errors.push({ field: 'name', message: 'Enter the practice name' });
   if (errors.length) throw AppError.invalid(errors);
-  await upsert(ctx, caller, [p], 'practice.save', { odsCode: p.odsCode });
+  await upsert(ctx, caller, [p], { action: 'practice.save', details: { odsCode: p.odsCode } });
 }
 
 export type ImportSummary = {
@@ -136,10 +87,9 @@ export async function importPractices(
       },
     ]);
   }
-  const r = await upsert(ctx, caller, parsed.practices, 'practice.import', {
-    source: 'epraccur',
-    rows: parsed.practices.length,
-    problems: parsed.problems.length,
+  const r = await upsert(ctx, caller, parsed.practices, {
+    action: 'practice.import',
+    details: { source: 'epraccur', rows: parsed.practices.length, problems: parsed.problems.length },
   });
   return { practices: parsed.practices.length, ...r, skipped: parsed.skipped, problems: parsed.problems };
 }
@@ -150,25 +100,5 @@ export async function listPractices(
   options: { q?: string; limit?: number } = {},
 ) {
   assertCan(actor, permissions.listPractices);
-  let q = ctx.db
-    .selectFrom('practices')
-    .select(['ods_code', 'name', 'postcode', 'commissioner_code', 'status']);
-  if (options.q) {
-    const term = options.q.trim();
-    q = q.where((eb) =>
-      eb.or([
-        eb('ods_code', '=', term.toUpperCase()),
-        eb(eb.fn('lower', ['name']), 'like', `%${term.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`),
-      ]),
-    );
-  }
-  const count = await ctx.db
-    .selectFrom('practices')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow();
-  const rows = await q
-    .orderBy('name')
-    .limit(options.limit ?? 100)
-    .execute();
-  return { total: Number(count.n), rows };
+  return store.findPractices(ctx.db, { q: options.q?.trim() || undefined, limit: options.limit ?? 100 });
 }

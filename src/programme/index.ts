@@ -1,2 +1,2 @@
 // The programme teams' pages.
-export { programmeRoutes } from './routes.ts';
+export { programmeRoutes } from './programme-routes.ts';

@@ -10,7 +10,7 @@ import { recordViaApi } from '../../test/support/record-api.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../demo/data.ts';
 import { loadDemo } from '../demo/load.ts';
 import { addDays, englandDay, startOfEnglandDay } from '../platform/dates.ts';
-import { claimDailyRunSince, releaseDailyRun } from '../platform/jobs.ts';
+import { claimDailyRunSince, releaseDailyRun } from '../platform/db/jobs.ts';
 import { applyBirthdayAccess } from './automatic-access.ts';
 import { SNOMED, type EntryDraft } from './model.ts';
 import { CODE_ENHANCED_REVIEW } from './automatic-rules.ts';

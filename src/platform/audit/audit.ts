@@ -4,9 +4,9 @@
 // locks the chain's head row until the transaction ends, and one chain per practice would make
 // every audited request of a practice wait in one queue.
 import { createHash, randomInt } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db, Tx } from '../db/index.ts';
 import type { AuditEventsTable } from '../db/schema.ts';
+import * as store from './store.ts';
 
 export const GENESIS = '0'.repeat(64);
 const GLOBAL_CHAIN = '-';
@@ -120,9 +120,7 @@ async function append(q: Db | Tx, chain: string, entry: AuditEntry, now: Date): 
     user_agent: entry.request?.userAgent?.slice(0, 400) ?? null,
     details: entry.details ?? {},
   };
-  await sql`select audit_append(${row.chain}, ${row.at}, ${row.actor_type}, ${row.actor_id}, ${row.actor_role}, ${row.on_behalf_of}::uuid, ${row.patient_id}::uuid, ${row.practice_ods}, ${row.action}, ${row.subject}, ${row.outcome}, ${row.ip}, ${row.user_agent}, ${JSON.stringify(row.details)}::jsonb, ${contentHash(row)})`.execute(
-    q,
-  );
+  await store.append(q, row, contentHash(row));
 }
 
 export type VerifyProblem = { chain: string; seq: string; problem: string };
@@ -131,7 +129,7 @@ export type VerifyResult = { ok: boolean; chains: number; events: number; proble
 /** Walks every chain in order and recomputes each hash; reports edits, deletions and forks. */
 export async function verifyAudit(db: Db, options: { batch?: number } = {}): Promise<VerifyResult> {
   const batch = options.batch ?? 5000;
-  const heads = await db.selectFrom('audit_chain_heads').selectAll().orderBy('chain').execute();
+  const heads = await store.chainHeads(db);
   const problems: VerifyProblem[] = [];
   let events = 0;
   for (const head of heads) {
@@ -139,14 +137,7 @@ export async function verifyAudit(db: Db, options: { batch?: number } = {}): Pro
     let expectedSeq = 1n;
     let lastSeq = 0n;
     for (;;) {
-      const rows = await db
-        .selectFrom('audit_events')
-        .selectAll()
-        .where('chain', '=', head.chain)
-        .where(sql<boolean>`seq >= ${String(expectedSeq)}::bigint`)
-        .orderBy('seq')
-        .limit(batch)
-        .execute();
+      const rows = await store.eventsFrom(db, head.chain, expectedSeq, batch);
       for (const r of rows) {
         const seq = BigInt(r.seq);
         if (seq !== expectedSeq) {

@@ -1,7 +1,7 @@
 // Every read of patient data is audited: one event, appended on its own (a read has no transaction).
-import { auditActor, type Actor } from '../auth/actor.ts';
+import type { Actor } from '../auth/actor.ts';
 import type { Ctx } from '../context.ts';
-import { recordAuditAlone } from './audit.ts';
+import { auditAlone } from './use-case.ts';
 
 export async function auditRead(
   ctx: Ctx,
@@ -10,17 +10,5 @@ export async function auditRead(
   action: string,
   subject: string,
 ): Promise<void> {
-  await recordAuditAlone(
-    ctx.db,
-    {
-      actor: auditActor(actor),
-      action,
-      outcome: 'success',
-      practiceOds: of.practiceOds,
-      patientId: of.patientId,
-      subject,
-      request: ctx.meta,
-    },
-    ctx.clock.now(),
-  );
+  await auditAlone(ctx, actor, { action, practiceOds: of.practiceOds, patientId: of.patientId, subject });
 }

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { lockDataDir, type DataDirLock } from './lock.ts';
 import type { Database } from './schema.ts';
@@ -133,4 +133,24 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 
 export function pgliteDirFor(dataDir: string): string {
   return join(dataDir, 'pglite');
+}
+
+/** True when the database answers a trivial query within `withinMs`. */
+export async function databaseAnswers(db: Db, withinMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      sql`select 1`.execute(db),
+      new Promise((_resolve, reject) => {
+        timer = setTimeout(() => {
+          reject(new Error(`the database did not answer within ${String(withinMs)} ms`));
+        }, withinMs);
+      }),
+    ]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }

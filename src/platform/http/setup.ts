@@ -83,9 +83,7 @@ export async function registerPlatform(app: FastifyInstance, deps: AppDeps): Pro
   await app.register(fastifyCsrf, {
     cookieKey: 'gpo_csrf',
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/' },
-    getToken: (req) =>
-      (req.body as Record<string, string> | undefined)?._csrf ??
-      (req.headers['x-csrf-token'] as string | undefined),
+    getToken: (req) => csrfTokenOf(req.body) ?? headerValue(req.headers['x-csrf-token']),
   });
   await app.register(fastifyRateLimit, { global: false, store: databaseRateLimitStore(db, clock) });
 
@@ -295,4 +293,15 @@ function nonFiniteNumbers(schema: unknown, value: unknown): { field: string; mes
     }
   }
   return out;
+}
+
+/** The `_csrf` field of a form body, whatever shape the body has. */
+function csrfTokenOf(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object' || !('_csrf' in body)) return undefined;
+  const token: unknown = body._csrf;
+  return typeof token === 'string' ? token : undefined;
+}
+
+function headerValue(h: string | string[] | undefined): string | undefined {
+  return Array.isArray(h) ? h[0] : h;
 }

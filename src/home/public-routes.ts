@@ -1,6 +1,6 @@
 // The front doors, health check and static information pages.
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
+import { databaseAnswers } from '../platform/db/index.ts';
 
 export async function homeRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.deps;
@@ -44,23 +44,9 @@ export async function homeRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: health, 503: health },
       },
     },
-    async (_req, reply) => {
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        await Promise.race([
-          sql`select 1`.execute(db),
-          new Promise((_resolve, reject) => {
-            timer = setTimeout(() => {
-              reject(new Error('the database did not answer within 2 s'));
-            }, 2_000);
-          }),
-        ]);
-        return { status: 'ready', database: app.deps.dbKind };
-      } catch {
-        return await reply.status(503).send({ status: 'unavailable', database: app.deps.dbKind });
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    async (_req, reply) =>
+      (await databaseAnswers(db, 2_000))
+        ? { status: 'ready', database: app.deps.dbKind }
+        : reply.status(503).send({ status: 'unavailable', database: app.deps.dbKind }),
   );
 }

@@ -5,7 +5,6 @@ import { practiceUptake } from './service.ts';
 export async function programmeRoutes(app: FastifyInstance): Promise<void> {
   const { db, clock } = app.deps;
   app.get('/programme', { config: { audience: 'programme' }, schema: { hide: true } }, async (req, reply) => {
-    if (req.actor?.kind !== 'staff') return reply.redirect('/staff/sign-in?next=/programme');
     const rows = await practiceUptake({ db, clock, meta: req.meta }, req.actor);
     return reply.page('programme/views/uptake.njk', { title: 'Online services in your practices', rows });
   });

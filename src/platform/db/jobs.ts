@@ -1,6 +1,6 @@
 // Daily jobs that any process may run: the database decides which one does, once a day.
 import { sql } from 'kysely';
-import type { Db } from './db/index.ts';
+import type { Db } from './index.ts';
 
 /** Claims today's run of a job; true for exactly one caller per day, however many processes ask. */
 export async function claimDailyRun(db: Db, name: string, today: string): Promise<boolean> {
