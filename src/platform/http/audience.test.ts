@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import Fastify, { type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/actor.ts';
 import type { Session } from '../auth/sessions.ts';
 import { registerAudience } from './audience.ts';
@@ -25,7 +25,7 @@ const staff: Actor = {
 };
 
 /** A bare app with the audience hook; the test header picks who is asking. */
-async function app(register?: (a: ReturnType<typeof Fastify>) => void) {
+async function app(register?: (a: FastifyInstance) => void) {
   const a = Fastify();
   a.decorateRequest('actor', null);
   a.decorateRequest('session', null);
