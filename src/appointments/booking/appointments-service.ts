@@ -1,15 +1,18 @@
 // A patient's own appointments: the list, one appointment, and cancelling before the practice's
 // cut-off (the slot is free again at once). Every read and the cancellation are audited.
-import { enqueue } from '../notifications/index.ts';
-import { recordAudit } from '../platform/audit/audit.ts';
-import { auditRead } from '../platform/audit/read.ts';
-import { auditActor, type Actor } from '../platform/auth/actor.ts';
-import type { Ctx } from '../platform/context.ts';
-import { AppError } from '../platform/http/errors.ts';
-import { cancelRefusal } from './rules.ts';
-import { bookerFor, messageFields } from './service.ts';
-import * as setupStore from './setup-store.ts';
-import * as store from './store.ts';
+import { enqueue } from '../../notifications/index.ts';
+import { audit, auditAlone } from '../../platform/audit/use-case.ts';
+import type { Actor } from '../../platform/auth/actor.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { messageFields } from '../present.ts';
+import { cancelRefusal } from '../rules.ts';
+import * as setupStore from '../setup/store.ts';
+import * as store from '../store.ts';
+import { bookerFor, type Booker } from './booker.ts';
+
+/** Audit rows about the patient's own appointments are theirs, at their practice. */
+const theirs = (me: Booker) => ({ practiceOds: me.practiceOds, patientId: me.patientId });
 
 /** The patient's appointments: upcoming (soonest first) and past (newest first). */
 export async function myAppointments(ctx: Ctx, actor: Actor | null) {
@@ -17,7 +20,7 @@ export async function myAppointments(ctx: Ctx, actor: Actor | null) {
   const now = ctx.clock.now();
   const all = await store.patientAppointments(ctx.db, me.practiceOds, me.patientId);
   const rules = await setupStore.practiceRules(ctx.db, me.practiceOds);
-  await auditRead(ctx, actor, me, 'appointment.list', 'appointments');
+  await auditAlone(ctx, actor, { action: 'appointment.list', subject: 'appointments', ...theirs(me) });
   const withCancel = (a: store.AppointmentRow) => ({
     ...a,
     cancelRefusal: cancelRefusal({
@@ -43,7 +46,7 @@ export async function myAppointment(ctx: Ctx, actor: Actor | null, id: string) {
   if (!a || a.patient_id !== me.patientId) throw new AppError('not-found', 'There is no such appointment.');
   const now = ctx.clock.now();
   const rules = await setupStore.practiceRules(ctx.db, me.practiceOds);
-  await auditRead(ctx, actor, me, 'appointment.view', `appointment:${id}`);
+  await auditAlone(ctx, actor, { action: 'appointment.view', subject: `appointment:${id}`, ...theirs(me) });
   return {
     ...a,
     cancelRefusal: cancelRefusal({
@@ -60,7 +63,7 @@ export async function cancelOwn(ctx: Ctx, actor: Actor | null, id: string): Prom
   const me = await bookerFor(ctx, actor);
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (tx) => {
-    const a = await store.appointment(tx, me.practiceOds, id, true);
+    const a = await store.appointmentForUpdate(tx, me.practiceOds, id);
     if (!a || a.patient_id !== me.patientId) throw new AppError('not-found', 'There is no such appointment.');
     const rules = await setupStore.practiceRules(tx, me.practiceOds);
     const refusal = cancelRefusal({
@@ -70,7 +73,12 @@ export async function cancelOwn(ctx: Ctx, actor: Actor | null, id: string): Prom
       cutoffMinutes: rules.cancelCutoffMinutes,
     });
     if (refusal) throw new AppError('conflict', refusal.message, { reason: refusal.reason });
-    await store.setStatus(tx, me.practiceOds, id, 'cancelled', now, { byType: 'patient', reason: null });
+    await store.setStatus(tx, me.practiceOds, {
+      id,
+      to: 'cancelled',
+      now,
+      cancel: { byType: 'patient', reason: null },
+    });
     await enqueue(
       tx,
       {
@@ -83,20 +91,12 @@ export async function cancelOwn(ctx: Ctx, actor: Actor | null, id: string): Prom
       },
       now,
     );
-    await recordAudit(
-      tx,
-      {
-        actor: auditActor(actor),
-        action: 'appointment.cancel',
-        outcome: 'success',
-        practiceOds: me.practiceOds,
-        patientId: me.patientId,
-        subject: `appointment:${id}`,
-        details: { by: 'patient' },
-        request: ctx.meta,
-      },
-      now,
-    );
+    await audit(tx, ctx, actor, {
+      action: 'appointment.cancel',
+      ...theirs(me),
+      subject: `appointment:${id}`,
+      details: { by: 'patient' },
+    });
     return { ...a, status: 'cancelled' as const };
   });
 }
