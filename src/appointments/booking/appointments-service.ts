@@ -11,6 +11,14 @@ import * as setupStore from '../setup/store.ts';
 import * as store from '../store.ts';
 import { bookerFor, type Booker } from './booker.ts';
 
+/** Why the patient may not cancel this appointment online now, with it. */
+function withCancel<A extends store.AppointmentRow>(a: A, now: Date, cutoffMinutes: number) {
+  return {
+    ...a,
+    cancelRefusal: cancelRefusal({ now, startsAt: a.starts_at, status: a.status, cutoffMinutes }),
+  };
+}
+
 /** Audit rows about the patient's own appointments are theirs, at their practice. */
 const theirs = (me: Booker) => ({ practiceOds: me.practiceOds, patientId: me.patientId });
 
@@ -21,21 +29,13 @@ export async function myAppointments(ctx: Ctx, actor: Actor | null) {
   const all = await store.patientAppointments(ctx.db, me.practiceOds, me.patientId);
   const rules = await setupStore.practiceRules(ctx.db, me.practiceOds);
   await auditAlone(ctx, actor, { action: 'appointment.list', subject: 'appointments', ...theirs(me) });
-  const withCancel = (a: store.AppointmentRow) => ({
-    ...a,
-    cancelRefusal: cancelRefusal({
-      now,
-      startsAt: a.starts_at,
-      status: a.status,
-      cutoffMinutes: rules.cancelCutoffMinutes,
-    }),
-  });
+  const judged = (a: store.AppointmentRow) => withCancel(a, now, rules.cancelCutoffMinutes);
   return {
     upcoming: all
       .filter((a) => a.starts_at > now && a.status !== 'cancelled')
       .reverse()
-      .map(withCancel),
-    past: all.filter((a) => a.starts_at <= now || a.status === 'cancelled').map(withCancel),
+      .map(judged),
+    past: all.filter((a) => a.starts_at <= now || a.status === 'cancelled').map(judged),
   };
 }
 
@@ -47,15 +47,7 @@ export async function myAppointment(ctx: Ctx, actor: Actor | null, id: string) {
   const now = ctx.clock.now();
   const rules = await setupStore.practiceRules(ctx.db, me.practiceOds);
   await auditAlone(ctx, actor, { action: 'appointment.view', subject: `appointment:${id}`, ...theirs(me) });
-  return {
-    ...a,
-    cancelRefusal: cancelRefusal({
-      now,
-      startsAt: a.starts_at,
-      status: a.status,
-      cutoffMinutes: rules.cancelCutoffMinutes,
-    }),
-  };
+  return withCancel(a, now, rules.cancelCutoffMinutes);
 }
 
 /** Cancels the patient's own appointment before the practice's cut-off; the slot is free again at once. */
@@ -66,12 +58,7 @@ export async function cancelOwn(ctx: Ctx, actor: Actor | null, id: string): Prom
     const a = await store.appointmentForUpdate(tx, me.practiceOds, id);
     if (!a || a.patient_id !== me.patientId) throw new AppError('not-found', 'There is no such appointment.');
     const rules = await setupStore.practiceRules(tx, me.practiceOds);
-    const refusal = cancelRefusal({
-      now,
-      startsAt: a.starts_at,
-      status: a.status,
-      cutoffMinutes: rules.cancelCutoffMinutes,
-    });
+    const refusal = withCancel(a, now, rules.cancelCutoffMinutes).cancelRefusal;
     if (refusal) throw new AppError('conflict', refusal.message, { reason: refusal.reason });
     await store.setStatus(tx, me.practiceOds, {
       id,

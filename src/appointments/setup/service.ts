@@ -6,7 +6,7 @@ import type { Actor } from '../../platform/auth/actor.ts';
 import { assertOwnPracticeStaff } from '../../platform/auth/permissions.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
-import type { Channel, PractitionerRole } from '../../platform/db/schema.ts';
+import type { PractitionerRole } from '../../platform/db/schema.ts';
 import { AppError, type FieldError } from '../../platform/http/errors.ts';
 import { permissions } from '../permissions.ts';
 import { releasePlan, type PracticeRules } from '../rules.ts';
@@ -73,18 +73,10 @@ export async function addLocation(
   return id;
 }
 
-export type SlotTypeInput = {
-  name: string;
-  durationMinutes: number;
-  channel: Channel;
-  nationalCategory: string;
-  bookableOnline: boolean;
-  practiceOnly: boolean;
-  releaseDaysBefore?: number | null | undefined;
-  releaseTime?: string | null | undefined;
-  horizonDays?: number | null | undefined;
-  guidance?: string | null | undefined;
-};
+type OwnRules = 'releaseDaysBefore' | 'releaseTime' | 'horizonDays' | 'guidance';
+/** A new slot type; its own release rule, horizon and guidance may be left out. */
+export type SlotTypeInput = Omit<setupStore.SlotTypeFields, OwnRules> &
+  Partial<Pick<setupStore.SlotTypeFields, OwnRules>>;
 
 export async function addSlotType(ctx: Ctx, actor: Actor | null, t: SlotTypeInput): Promise<string> {
   const staff = assertOwnPracticeStaff(actor, permissions.setUp);

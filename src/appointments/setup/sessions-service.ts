@@ -10,15 +10,9 @@ import { AppError, type FieldError } from '../../platform/http/errors.ts';
 import { permissions } from '../permissions.ts';
 import { addDays, localDay, releasePlan, slotTimes, templateDays, type PracticeRules } from '../rules.ts';
 import * as setupStore from './store.ts';
+import type { SessionInput } from './store.ts';
 
-export type SessionInput = {
-  practitionerId: string;
-  locationId: string;
-  slotTypeId: string;
-  day: string;
-  start: string;
-  end: string;
-};
+export type { SessionInput };
 
 export type TemplateInput = Omit<SessionInput, 'day'> & {
   weekday: number;

@@ -92,6 +92,16 @@ export async function locations(q: Q, ods: string) {
   return q.selectFrom('locations').selectAll().where('practice_ods', '=', ods).orderBy('name').execute();
 }
 
+/** One session: a practitioner's clinic of one slot type at one location, on a day, from start to end. */
+export type SessionInput = {
+  practitionerId: string;
+  locationId: string;
+  slotTypeId: string;
+  day: string;
+  start: string;
+  end: string;
+};
+
 /** Checks that the practitioner, location and slot type all belong to the practice and are in use. */
 export async function sessionParts(
   q: Q,
@@ -123,15 +133,9 @@ export async function sessionParts(
 
 export async function insertSession(
   tx: Tx,
-  s: {
+  s: SessionInput & {
     id: string;
     practiceOds: string;
-    practitionerId: string;
-    locationId: string;
-    slotTypeId: string;
-    day: string;
-    start: string;
-    end: string;
     templateId: string | null;
     by: string | null;
     now: Date;
@@ -207,6 +211,20 @@ export async function sessionsBetween(q: Q, ods: string, days: { fromDay: string
 
 // --- Writing the set-up ---------------------------------------------------------------------------
 
+/** A slot type as the practice describes it; without its own release rule or horizon, the practice's apply. */
+export type SlotTypeFields = {
+  name: string;
+  durationMinutes: number;
+  channel: Channel;
+  nationalCategory: string;
+  bookableOnline: boolean;
+  practiceOnly: boolean;
+  releaseDaysBefore: number | null;
+  releaseTime: string | null;
+  horizonDays: number | null;
+  guidance: string | null;
+};
+
 export async function insertPractitioner(
   tx: Tx,
   p: {
@@ -243,21 +261,7 @@ export async function insertLocation(
 
 export async function insertSlotType(
   tx: Tx,
-  t: {
-    id: string;
-    practiceOds: string;
-    name: string;
-    durationMinutes: number;
-    channel: Channel;
-    nationalCategory: string;
-    bookableOnline: boolean;
-    practiceOnly: boolean;
-    releaseDaysBefore: number | null;
-    releaseTime: string | null;
-    horizonDays: number | null;
-    guidance: string | null;
-    now: Date;
-  },
+  t: SlotTypeFields & { id: string; practiceOds: string; now: Date },
 ): Promise<void> {
   await tx
     .insertInto('slot_types')
