@@ -3,34 +3,24 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../platform/context.ts';
 import { AppError } from '../platform/http/errors.ts';
-import type { AppointmentStatus, Channel, PractitionerRole } from '../platform/db/schema.ts';
-import { appointmentJson, appointmentSchemas as S, slotJson } from './api-schemas.ts';
-import type { PracticeRules } from './rules.ts';
-import * as own from './mine.ts';
-import * as service from './service.ts';
-import * as book from './book-service.ts';
-import * as setup from './setup-service.ts';
-
-const tags = ['appointments (practice)'];
-const security = [{ bearer: [] }];
+import { typed } from '../platform/http/schema.ts';
+import { appointmentSchemas as S } from './api-schemas.ts';
+import * as book from './book/service.ts';
+import * as own from './booking/appointments-service.ts';
+import * as booking from './booking/service.ts';
+import { appointmentJson, slotJson } from './present.ts';
+import * as sessions from './setup/sessions-service.ts';
+import * as setup from './setup/service.ts';
 
 export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> {
   const { db, clock } = app.deps;
   const ctx = (req: FastifyRequest): Ctx => ({ db, clock, meta: req.meta });
+  const r = typed(app);
 
   // --- Patients ---
-  app.get<{
-    Querystring: {
-      from?: string;
-      to?: string;
-      type?: string;
-      practitioner?: string;
-      channel?: Channel;
-      limit?: number;
-    };
-  }>('/api/v1/appointments/slots', { config: { audience: 'patient' }, schema: S.slots }, async (req) => {
+  r.get('/api/v1/appointments/slots', { config: { audience: 'patient' }, schema: S.slots }, async (req) => {
     const q = req.query;
-    const slots = await service.findSlots(ctx(req), req.actor, {
+    const slots = await booking.findSlots(ctx(req), req.actor, {
       from: q.from,
       to: q.to,
       slotTypeId: q.type,
@@ -41,21 +31,17 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
     return { slots: slots.map(slotJson) };
   });
 
-  app.post<{ Body: { slotId: string; reason?: string }; Headers: { 'idempotency-key'?: string } }>(
-    '/api/v1/appointments',
-    { config: { audience: 'patient' }, schema: S.book },
-    async (req, reply) => {
-      const r = await service.bookOwn(ctx(req), req.actor, {
-        slotId: req.body.slotId,
-        reason: req.body.reason,
-        idempotencyKey: req.headers['idempotency-key'],
-      });
-      if (r.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.status(r.replayed ? 200 : 201).send(appointmentJson(r.appointment, true));
-    },
-  );
+  r.post('/api/v1/appointments', { config: { audience: 'patient' }, schema: S.book }, async (req, reply) => {
+    const b = await booking.bookOwn(ctx(req), req.actor, {
+      slotId: req.body.slotId,
+      reason: req.body.reason,
+      idempotencyKey: req.headers['idempotency-key'],
+    });
+    if (b.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.status(b.replayed ? 200 : 201).send(appointmentJson(b.appointment, true));
+  });
 
-  app.get('/api/v1/appointments', { config: { audience: 'patient' }, schema: S.list }, async (req) => {
+  r.get('/api/v1/appointments', { config: { audience: 'patient' }, schema: S.list }, async (req) => {
     const mine = await own.myAppointments(ctx(req), req.actor);
     return {
       upcoming: mine.upcoming.map((a) => appointmentJson(a, a.cancelRefusal === null)),
@@ -63,176 +49,60 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
     };
   });
 
-  app.delete<{ Params: { id: string } }>(
+  r.delete(
     '/api/v1/appointments/:id',
     { config: { audience: 'patient' }, schema: S.cancel },
     async (req, reply) => {
       await own.cancelOwn(ctx(req), req.actor, req.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
   // --- Practice staff ---
-  app.get(
+  r.get(
     '/api/v1/practice/appointments/setup',
-    {
-      config: { audience: 'staff' },
-      schema: { tags, security, summary: 'Practitioners, locations, slot types and online booking rules' },
-    },
+    { config: { audience: 'staff' }, schema: S.setup },
     async (req) => setup.setup(ctx(req), req.actor),
   );
 
-  app.post<{ Body: { name: string; role: PractitionerRole; gender: 'female' | 'male' | 'not-stated' } }>(
+  r.post(
     '/api/v1/practice/appointments/practitioners',
-    {
-      config: { audience: 'staff' },
-      schema: {
-        tags,
-        security,
-        body: {
-          type: 'object',
-          required: ['name', 'role', 'gender'],
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 200 },
-            role: {
-              type: 'string',
-              enum: [
-                'gp',
-                'nurse',
-                'healthcare-assistant',
-                'pharmacist',
-                'physiotherapist',
-                'paramedic',
-                'other',
-              ],
-            },
-            gender: { type: 'string', enum: ['female', 'male', 'not-stated'] },
-          },
-          additionalProperties: false,
-        },
-      },
-    },
+    { config: { audience: 'staff' }, schema: S.practitioner },
     async (req, reply) =>
       reply.status(201).send({ id: await setup.addPractitioner(ctx(req), req.actor, req.body) }),
   );
 
-  app.post<{ Body: { name: string; address?: string } }>(
+  r.post(
     '/api/v1/practice/appointments/locations',
-    {
-      config: { audience: 'staff' },
-      schema: {
-        tags,
-        security,
-        body: {
-          type: 'object',
-          required: ['name'],
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 200 },
-            address: { type: 'string', maxLength: 500 },
-          },
-          additionalProperties: false,
-        },
-      },
-    },
+    { config: { audience: 'staff' }, schema: S.location },
     async (req, reply) =>
       reply.status(201).send({ id: await setup.addLocation(ctx(req), req.actor, req.body) }),
   );
 
-  app.post<{ Body: setup.SlotTypeInput }>(
+  r.post(
     '/api/v1/practice/appointments/slot-types',
-    {
-      config: { audience: 'staff' },
-      schema: {
-        tags,
-        security,
-        body: {
-          type: 'object',
-          required: [
-            'name',
-            'durationMinutes',
-            'channel',
-            'nationalCategory',
-            'bookableOnline',
-            'practiceOnly',
-          ],
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 100 },
-            durationMinutes: { type: 'integer', minimum: 5, maximum: 240 },
-            channel: { type: 'string', enum: ['face-to-face', 'telephone', 'video', 'home-visit'] },
-            nationalCategory: { type: 'string', minLength: 1, maxLength: 200 },
-            bookableOnline: { type: 'boolean' },
-            practiceOnly: { type: 'boolean' },
-            releaseDaysBefore: { type: ['integer', 'null'], minimum: 0, maximum: 90 },
-            releaseTime: { type: ['string', 'null'], pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' },
-            horizonDays: { type: ['integer', 'null'], minimum: 0, maximum: 365 },
-            guidance: { type: ['string', 'null'], maxLength: 2000 },
-          },
-          additionalProperties: false,
-        },
-      },
-    },
+    { config: { audience: 'staff' }, schema: S.slotType },
     async (req, reply) =>
       reply.status(201).send({ id: await setup.addSlotType(ctx(req), req.actor, req.body) }),
   );
 
-  app.put<{ Body: PracticeRules & { version: number } }>(
+  r.put(
     '/api/v1/practice/appointments/rules',
-    {
-      config: { audience: 'staff' },
-      schema: {
-        tags,
-        security,
-        summary: 'Replace the online booking rules (send the version you read: optimistic concurrency)',
-        body: {
-          type: 'object',
-          required: [
-            'version',
-            'releaseDaysBefore',
-            'releaseTime',
-            'horizonDays',
-            'maxFutureBookings',
-            'cancelCutoffMinutes',
-            'dnaLimit',
-            'dnaWindowDays',
-            'guidance',
-            'releaseWaves',
-            'waveIntervalMinutes',
-            'heldBackPercent',
-            'heldBackReleaseMinutes',
-          ],
-          properties: {
-            version: { type: 'integer', minimum: 0 },
-            releaseDaysBefore: { type: ['integer', 'null'], minimum: 0, maximum: 90 },
-            releaseTime: { type: ['string', 'null'], pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' },
-            horizonDays: { type: 'integer', minimum: 0, maximum: 365 },
-            maxFutureBookings: { type: 'integer', minimum: 1, maximum: 20 },
-            cancelCutoffMinutes: { type: 'integer', minimum: 0, maximum: 10080 },
-            dnaLimit: { type: 'integer', minimum: 0, maximum: 20 },
-            dnaWindowDays: { type: 'integer', minimum: 1, maximum: 3650 },
-            guidance: { type: 'string', maxLength: 4000 },
-            releaseWaves: { type: 'integer', minimum: 1, maximum: 12 },
-            waveIntervalMinutes: { type: 'integer', minimum: 5, maximum: 720 },
-            heldBackPercent: { type: 'integer', minimum: 0, maximum: 100 },
-            heldBackReleaseMinutes: { type: 'integer', minimum: 0, maximum: 2880 },
-          },
-          additionalProperties: false,
-        },
-      },
-    },
+    { config: { audience: 'staff' }, schema: S.rules },
     async (req, reply) => {
       const { version, ...rules } = req.body;
-      await setup.updateRules(ctx(req), req.actor, rules, version);
+      await setup.updateRules(ctx(req), req.actor, { rules, expectedVersion: version });
       return reply.status(204).send();
     },
   );
 
-  app.post<{ Body: setup.SessionInput }>(
+  r.post(
     '/api/v1/practice/appointments/sessions',
     { config: { audience: 'staff' }, schema: S.staffSession },
-    async (req, reply) => reply.status(201).send(await setup.addSession(ctx(req), req.actor, req.body)),
+    async (req, reply) => reply.status(201).send(await sessions.addSession(ctx(req), req.actor, req.body)),
   );
 
-  app.get<{ Querystring: { from: string; days?: number; practitioner?: string; location?: string } }>(
+  r.get(
     '/api/v1/practice/appointments/book',
     { config: { audience: 'staff' }, schema: S.staffBook },
     async (req) => {
@@ -246,7 +116,7 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
     },
   );
 
-  app.post<{ Body: { slotId: string; patientId: string; reason?: string } }>(
+  r.post(
     '/api/v1/practice/appointments',
     { config: { audience: 'staff' }, schema: S.staffBookFor },
     async (req, reply) => {
@@ -255,20 +125,21 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { action: string; reason?: string; toSlotId?: string } }>(
+  r.post(
     '/api/v1/practice/appointments/:id/actions',
     { config: { audience: 'staff' }, schema: S.staffChange },
     async (req, reply) => {
       const { action, reason = '', toSlotId } = req.body;
-      if (action === 'cancel') await book.cancelForPatient(ctx(req), req.actor, req.params.id, reason);
+      const id = req.params.id;
+      if (action === 'cancel') await book.cancelForPatient(ctx(req), req.actor, { id, reason });
       else if (action === 'move') {
         if (!toSlotId)
           throw AppError.invalid([
             { field: 'toSlotId', message: 'Choose the slot to move the appointment to' },
           ]);
-        const a = await book.moveAppointment(ctx(req), req.actor, req.params.id, toSlotId, reason);
+        const a = await book.moveAppointment(ctx(req), req.actor, { id, toSlotId, reason });
         return reply.status(201).send(appointmentJson(a, true));
-      } else await book.recordStatus(ctx(req), req.actor, req.params.id, action as AppointmentStatus);
+      } else await book.recordStatus(ctx(req), req.actor, { id, to: action });
       return reply.status(204).send();
     },
   );

@@ -1,131 +1,93 @@
-// JSON shapes of the appointments API. Response schemas list every field; anything else is stripped.
-import type { AppointmentRow, FreeSlot } from './store.ts';
+// JSON shapes of the appointments API, as TypeBox schemas: Fastify validates with them, OpenAPI
+// documents them, and the route types come from them. Response schemas list every field; anything
+// else is stripped.
+import { Nullable, Type, type Static } from '../platform/http/schema.ts';
 
-const problem = { $ref: 'problem#' } as const;
-const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem } as const;
+const problem = Type.Ref('problem#');
+const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem };
 const security = [{ bearer: [] }];
-const uuid = { type: 'string', format: 'uuid' } as const;
-const day = { type: 'string', format: 'date' } as const;
-const time = { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' } as const;
-const channel = { type: 'string', enum: ['face-to-face', 'telephone', 'video', 'home-visit'] } as const;
+const uuid = Type.String({ format: 'uuid' });
+const day = Type.String({ format: 'date' });
+const TIME = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
+const time = Type.String({ pattern: TIME });
+const channel = Type.Enum(['face-to-face', 'telephone', 'video', 'home-visit'], { type: 'string' });
+/** `integer | null` as one JSON type list, as the API has always declared it. */
+const nullableInteger = (bounds: { minimum: number; maximum: number }) =>
+  Type.Unsafe<number | null>({ type: ['integer', 'null'], ...bounds });
+const nullableString = (more: { pattern?: string; maxLength?: number }) =>
+  Type.Unsafe<string | null>({ type: ['string', 'null'], ...more });
 
-export const slotSchema = {
-  $id: 'slot',
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    start: { type: 'string', format: 'date-time' },
-    end: { type: 'string', format: 'date-time' },
-    type: {
-      type: 'object',
-      properties: { id: { type: 'string' }, name: { type: 'string' }, channel: { type: 'string' } },
-    },
-    practitioner: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        name: { type: 'string' },
-        role: { type: 'string' },
-        gender: { type: 'string' },
-      },
-    },
-    location: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
+/** A free slot (shared as `slot#`: the problem schema's alternatives use it too). */
+export const slotSchema = Type.Object(
+  {
+    id: Type.String(),
+    start: Type.String({ format: 'date-time' }),
+    end: Type.String({ format: 'date-time' }),
+    type: Type.Object({ id: Type.String(), name: Type.String(), channel: Type.String() }),
+    practitioner: Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      role: Type.String(),
+      gender: Type.String(),
+    }),
+    location: Type.Object({ id: Type.String(), name: Type.String() }),
   },
-} as const;
+  { $id: 'slot' },
+);
+export type SlotJson = Static<typeof slotSchema>;
 
-export function slotJson(s: FreeSlot) {
-  return {
-    id: s.id,
-    start: s.starts_at.toISOString(),
-    end: s.ends_at.toISOString(),
-    type: { id: s.slot_type_id, name: s.type_name, channel: s.channel },
-    practitioner: {
-      id: s.practitioner_id,
-      name: s.practitioner_name,
-      role: s.practitioner_role,
-      gender: s.practitioner_gender,
-    },
-    location: { id: s.location_id, name: s.location_name },
-  };
-}
+/** A refusal's alternatives, checked before a page shows them. */
+export const Alternatives = Type.Array(slotSchema);
 
-const appointment = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    status: { type: 'string' },
-    start: { type: 'string', format: 'date-time' },
-    end: { type: 'string', format: 'date-time' },
-    type: { type: 'string' },
-    channel: { type: 'string' },
-    practitioner: { type: 'string' },
-    location: { type: 'string' },
-    reason: { type: ['string', 'null'] },
-    booked_online: { type: 'boolean' },
-    booked_at: { type: 'string', format: 'date-time' },
-    cancel_reason: { type: ['string', 'null'] },
-    cancelled_by: { type: ['string', 'null'] },
-    can_cancel: { type: 'boolean' },
-  },
-} as const;
+const appointment = Type.Object({
+  id: Type.String(),
+  status: Type.String(),
+  start: Type.String({ format: 'date-time' }),
+  end: Type.String({ format: 'date-time' }),
+  type: Type.String(),
+  channel: Type.String(),
+  practitioner: Type.String(),
+  location: Type.String(),
+  reason: Nullable(Type.String()),
+  booked_online: Type.Boolean(),
+  booked_at: Type.String({ format: 'date-time' }),
+  cancel_reason: Nullable(Type.String()),
+  cancelled_by: Nullable(Type.String()),
+  can_cancel: Type.Boolean(),
+});
 
-export function appointmentJson(a: AppointmentRow, canCancel: boolean) {
-  return {
-    id: a.id,
-    status: a.status,
-    start: a.starts_at.toISOString(),
-    end: a.ends_at.toISOString(),
-    type: a.type_name,
-    channel: a.channel,
-    practitioner: a.practitioner_name,
-    location: a.location_name,
-    reason: a.reason,
-    booked_online: a.booked_online,
-    booked_at: a.booked_at.toISOString(),
-    cancel_reason: a.cancel_reason,
-    cancelled_by: a.cancelled_by_type,
-    can_cancel: canCancel,
-  };
-}
+const IdParams = Type.Object({ id: uuid });
 
 const tags = ['appointments'];
+const practiceTags = ['appointments (practice)'];
 
 export const appointmentSchemas = {
   slots: {
     tags,
     security,
     summary: 'Free slots the patient can book online now (at most 14 days a search)',
-    querystring: {
-      type: 'object',
-      properties: {
-        from: day,
-        to: day,
-        type: uuid,
-        practitioner: uuid,
-        channel,
-        limit: { type: 'integer', minimum: 1, maximum: 500 },
+    querystring: Type.Object(
+      {
+        from: Type.Optional(day),
+        to: Type.Optional(day),
+        type: Type.Optional(uuid),
+        practitioner: Type.Optional(uuid),
+        channel: Type.Optional(channel),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
       },
-      additionalProperties: false,
-    },
-    response: {
-      200: { type: 'object', properties: { slots: { type: 'array', items: { $ref: 'slot#' } } } },
-      ...errors,
-    },
+      { additionalProperties: false },
+    ),
+    response: { 200: Type.Object({ slots: Type.Array(Type.Ref('slot#')) }), ...errors },
   },
   book: {
     tags,
     security,
     summary: 'Book a slot. Send an Idempotency-Key header so a retry never books twice.',
-    headers: {
-      type: 'object',
-      properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 200 } },
-    },
-    body: {
-      type: 'object',
-      required: ['slotId'],
-      properties: { slotId: uuid, reason: { type: 'string', maxLength: 500 } },
-      additionalProperties: false,
-    },
+    headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 200 })) }),
+    body: Type.Object(
+      { slotId: uuid, reason: Type.Optional(Type.String({ maxLength: 500 })) },
+      { additionalProperties: false },
+    ),
     response: { 200: appointment, 201: appointment, ...errors },
   },
   list: {
@@ -133,13 +95,7 @@ export const appointmentSchemas = {
     security,
     summary: 'The patient’s upcoming and past appointments',
     response: {
-      200: {
-        type: 'object',
-        properties: {
-          upcoming: { type: 'array', items: appointment },
-          past: { type: 'array', items: appointment },
-        },
-      },
+      200: Type.Object({ upcoming: Type.Array(appointment), past: Type.Array(appointment) }),
       ...errors,
     },
   },
@@ -147,61 +103,126 @@ export const appointmentSchemas = {
     tags,
     security,
     summary: 'Cancel one of the patient’s appointments (before the practice’s cut-off)',
-    params: { type: 'object', properties: { id: uuid }, required: ['id'] },
-    response: { 204: { type: 'null' }, ...errors },
+    params: IdParams,
+    response: { 204: Type.Null(), ...errors },
+  },
+  setup: {
+    tags: practiceTags,
+    security,
+    summary: 'Practitioners, locations, slot types and online booking rules',
+  },
+  practitioner: {
+    tags: practiceTags,
+    security,
+    body: Type.Object(
+      {
+        name: Type.String({ minLength: 1, maxLength: 200 }),
+        role: Type.Enum(
+          ['gp', 'nurse', 'healthcare-assistant', 'pharmacist', 'physiotherapist', 'paramedic', 'other'],
+          { type: 'string' },
+        ),
+        gender: Type.Enum(['female', 'male', 'not-stated'], { type: 'string' }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  location: {
+    tags: practiceTags,
+    security,
+    body: Type.Object(
+      {
+        name: Type.String({ minLength: 1, maxLength: 200 }),
+        address: Type.Optional(Type.String({ maxLength: 500 })),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  slotType: {
+    tags: practiceTags,
+    security,
+    body: Type.Object(
+      {
+        name: Type.String({ minLength: 1, maxLength: 100 }),
+        durationMinutes: Type.Integer({ minimum: 5, maximum: 240 }),
+        channel,
+        nationalCategory: Type.String({ minLength: 1, maxLength: 200 }),
+        bookableOnline: Type.Boolean(),
+        practiceOnly: Type.Boolean(),
+        releaseDaysBefore: Type.Optional(nullableInteger({ minimum: 0, maximum: 90 })),
+        releaseTime: Type.Optional(nullableString({ pattern: TIME })),
+        horizonDays: Type.Optional(nullableInteger({ minimum: 0, maximum: 365 })),
+        guidance: Type.Optional(nullableString({ maxLength: 2000 })),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  rules: {
+    tags: practiceTags,
+    security,
+    summary: 'Replace the online booking rules (send the version you read: optimistic concurrency)',
+    body: Type.Object(
+      {
+        version: Type.Integer({ minimum: 0 }),
+        releaseDaysBefore: nullableInteger({ minimum: 0, maximum: 90 }),
+        releaseTime: nullableString({ pattern: TIME }),
+        horizonDays: Type.Integer({ minimum: 0, maximum: 365 }),
+        maxFutureBookings: Type.Integer({ minimum: 1, maximum: 20 }),
+        cancelCutoffMinutes: Type.Integer({ minimum: 0, maximum: 10080 }),
+        dnaLimit: Type.Integer({ minimum: 0, maximum: 20 }),
+        dnaWindowDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+        guidance: Type.String({ maxLength: 4000 }),
+        releaseWaves: Type.Integer({ minimum: 1, maximum: 12 }),
+        waveIntervalMinutes: Type.Integer({ minimum: 5, maximum: 720 }),
+        heldBackPercent: Type.Integer({ minimum: 0, maximum: 100 }),
+        heldBackReleaseMinutes: Type.Integer({ minimum: 0, maximum: 2880 }),
+      },
+      { additionalProperties: false },
+    ),
   },
   staffBook: {
     tags,
     security,
     summary: 'The appointment book: every slot from a day, with its appointment and patient',
-    querystring: {
-      type: 'object',
-      required: ['from'],
-      properties: {
+    querystring: Type.Object(
+      {
         from: day,
-        days: { type: 'integer', minimum: 1, maximum: 7, default: 1 },
-        practitioner: uuid,
-        location: uuid,
+        days: Type.Optional(Type.Integer({ minimum: 1, maximum: 7, default: 1 })),
+        practitioner: Type.Optional(uuid),
+        location: Type.Optional(uuid),
       },
-      additionalProperties: false,
-    },
+      { additionalProperties: false },
+    ),
   },
   staffSession: {
     tags,
     security,
     summary: 'Add a session; its slots are generated with their online release times',
-    body: {
-      type: 'object',
-      required: ['practitionerId', 'locationId', 'slotTypeId', 'day', 'start', 'end'],
-      properties: { practitionerId: uuid, locationId: uuid, slotTypeId: uuid, day, start: time, end: time },
-      additionalProperties: false,
-    },
+    body: Type.Object(
+      { practitionerId: uuid, locationId: uuid, slotTypeId: uuid, day, start: time, end: time },
+      { additionalProperties: false },
+    ),
   },
   staffBookFor: {
     tags,
     security,
     summary: 'Book a slot for a patient (any free slot, online rules do not apply)',
-    body: {
-      type: 'object',
-      required: ['slotId', 'patientId'],
-      properties: { slotId: uuid, patientId: uuid, reason: { type: 'string', maxLength: 500 } },
-      additionalProperties: false,
-    },
+    body: Type.Object(
+      { slotId: uuid, patientId: uuid, reason: Type.Optional(Type.String({ maxLength: 500 })) },
+      { additionalProperties: false },
+    ),
   },
   staffChange: {
     tags,
     security,
     summary: 'Cancel (with a reason the patient sees), move, or record arrived / seen / did not attend',
-    params: { type: 'object', properties: { id: uuid }, required: ['id'] },
-    body: {
-      type: 'object',
-      required: ['action'],
-      properties: {
-        action: { type: 'string', enum: ['cancel', 'move', 'arrived', 'seen', 'did-not-attend'] },
-        reason: { type: 'string', maxLength: 500 },
-        toSlotId: uuid,
+    params: IdParams,
+    body: Type.Object(
+      {
+        action: Type.Enum(['cancel', 'move', 'arrived', 'seen', 'did-not-attend'], { type: 'string' }),
+        reason: Type.Optional(Type.String({ maxLength: 500 })),
+        toSlotId: Type.Optional(uuid),
       },
-      additionalProperties: false,
-    },
+      { additionalProperties: false },
+    ),
   },
-} as const;
+};

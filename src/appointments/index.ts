@@ -2,8 +2,8 @@
 // the server and the demo run.
 export { slotSchema } from './api-schemas.ts';
 export { appointmentApiRoutes } from './api-routes.ts';
-export { appointmentPatientRoutes } from './routes.ts';
-export { appointmentStaffRoutes } from './staff-routes.ts';
-export { forgetIdempotencyKeys } from './store.ts';
-export { runTemplatesForward, writeSession } from './setup-service.ts';
+export { appointmentPatientRoutes } from './booking/patient-routes.ts';
+export { appointmentStaffRoutes } from './practice-routes.ts';
+export { forgetIdempotencyKeys } from './booking/idempotency-store.ts';
+export { runTemplatesForward, writeSession } from './setup/sessions-service.ts';
 export { addDays, isoWeekday, localDay } from './rules.ts';

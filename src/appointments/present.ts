@@ -1,4 +1,4 @@
-// How appointments and slots read on pages: plain words, England time, NHS style.
+// How appointments and slots read on pages, in messages and as JSON: plain words, England time, NHS style.
 import { formatInTimeZone } from 'date-fns-tz';
 import type { AppointmentRow, FreeSlot } from './store.ts';
 import { CHANNELS, PRACTICE_TIME_ZONE, PRACTITIONER_ROLES, spokenTime, spokenWhen } from './rules.ts';
@@ -57,5 +57,67 @@ export function appointmentView(a: AppointmentRow & { cancelRefusal?: { message:
     canCancel: a.cancelRefusal === null,
     cannotCancel: a.cancelRefusal?.message ?? null,
     bookedOnline: a.booked_online,
+  };
+}
+
+/** A slot offered instead of a taken one, from the refusal's JSON alternatives. */
+export function alternativeView(s: {
+  id: string;
+  start: string;
+  practitioner: { name: string };
+  location: { name: string };
+}) {
+  return {
+    id: s.id,
+    when: spokenWhen(new Date(s.start)),
+    practitioner: s.practitioner.name,
+    location: s.location.name,
+  };
+}
+
+/** What a confirmation or cancellation message says about the appointment. */
+export function messageFields(a: AppointmentRow): Record<string, string> {
+  return {
+    when: spokenWhen(a.starts_at),
+    what: a.type_name,
+    with: a.practitioner_name,
+    where: a.location_name,
+  };
+}
+
+// --- JSON (the API's shapes: api-schemas.ts) -----------------------------------------------------
+
+export function slotJson(s: FreeSlot) {
+  return {
+    id: s.id,
+    start: s.starts_at.toISOString(),
+    end: s.ends_at.toISOString(),
+    type: { id: s.slot_type_id, name: s.type_name, channel: s.channel },
+    practitioner: {
+      id: s.practitioner_id,
+      name: s.practitioner_name,
+      role: s.practitioner_role,
+      gender: s.practitioner_gender,
+    },
+    location: { id: s.location_id, name: s.location_name },
+  };
+}
+
+export function appointmentJson(a: AppointmentRow, canCancel: boolean) {
+  return {
+    id: a.id,
+    status: a.status,
+    start: a.starts_at.toISOString(),
+    end: a.ends_at.toISOString(),
+    type: a.type_name,
+    channel: a.channel,
+    practitioner: a.practitioner_name,
+    location: a.location_name,
+    reason: a.reason,
+    booked_online: a.booked_online,
+    booked_at: a.booked_at.toISOString(),
+    cancel_reason: a.cancel_reason,
+    cancelled_by: a.cancelled_by_type,
+    can_cancel: canCancel,
   };
 }

@@ -51,6 +51,10 @@ export const CHANNELS: Record<Channel, string> = {
   'home-visit': 'Home visit',
 };
 
+export function isChannel(v: unknown): v is Channel {
+  return typeof v === 'string' && Object.hasOwn(CHANNELS, v);
+}
+
 export const PRACTITIONER_ROLES: Record<PractitionerRole, string> = {
   gp: 'GP',
   nurse: 'Practice nurse',
@@ -60,6 +64,15 @@ export const PRACTITIONER_ROLES: Record<PractitionerRole, string> = {
   paramedic: 'Paramedic',
   other: 'Other clinician',
 };
+
+export function isPractitionerRole(v: unknown): v is PractitionerRole {
+  return typeof v === 'string' && Object.hasOwn(PRACTITIONER_ROLES, v);
+}
+
+export const GENDERS = ['female', 'male', 'not-stated'] as const;
+export function isGender(v: unknown): v is (typeof GENDERS)[number] {
+  return GENDERS.some((g) => g === v);
+}
 
 /** GPAD national slot categories for care-related encounters (domain.md §5.3), the ones a bookable slot type maps to. */
 export const NATIONAL_CATEGORIES = [
@@ -204,6 +217,20 @@ export function releasePlan(
 
 export type Refusal = { reason: string; message: string };
 
+/** Every reason a patient's online booking can be refused, by the rules or by a faster patient. */
+export const BOOKING_REFUSALS = [
+  'withdrawn',
+  'not-bookable-online',
+  'missed-appointments',
+  'in-the-past',
+  'not-released',
+  'beyond-horizon',
+  'limit-reached',
+  'slot-taken',
+] as const;
+
+export type BookingRefusal = { reason: (typeof BOOKING_REFUSALS)[number]; message: string };
+
 export type BookingCheck = {
   now: Date;
   slot: { startsAt: Date; releaseAt: Date; withdrawn?: boolean };
@@ -216,7 +243,7 @@ export type BookingCheck = {
 };
 
 /** Why a patient may not book this slot online now, or null. Checked again under lock when booking. */
-export function bookingRefusal(c: BookingCheck): Refusal | null {
+export function bookingRefusal(c: BookingCheck): BookingRefusal | null {
   if (c.slot.withdrawn)
     return {
       reason: 'withdrawn',
@@ -255,7 +282,7 @@ export function bookingRefusal(c: BookingCheck): Refusal | null {
 }
 
 /** The message when another patient booked the slot first. */
-export const SLOT_TAKEN: Refusal = {
+export const SLOT_TAKEN: BookingRefusal = {
   reason: 'slot-taken',
   message: 'This appointment has just been taken by someone else.',
 };

@@ -6,7 +6,7 @@ import { apiToken, fixedClock, signInStaff, testApp, type TestApp } from '../../
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../demo/data.ts';
 import { loadDemo } from '../demo/load.ts';
 import { DEFAULT_RULES } from './rules.ts';
-import { runTemplatesForward, TEMPLATE_DAYS_AHEAD } from './setup-service.ts';
+import { runTemplatesForward, TEMPLATE_DAYS_AHEAD } from './setup/sessions-service.ts';
 
 const clock = fixedClock('2026-11-30T07:00:00Z'); // Monday, 7am in London
 let t: TestApp;

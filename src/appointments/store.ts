@@ -1,9 +1,10 @@
-// SQL of appointments. Guarantees come from the schema (migration 005): one live appointment per
-// slot (partial unique index), per-patient bookings serialised by a lock on the patient row.
+// SQL of slots and appointments, shared by the patient's booking and the practice's book.
+// Guarantees come from the schema (migration 005): one live appointment per slot (partial unique
+// index), per-patient bookings serialised by a lock on the patient row.
 import { sql } from 'kysely';
 import type { Db, Tx } from '../platform/db/index.ts';
 import type { AppointmentStatus, Channel } from '../platform/db/schema.ts';
-import type { RulesRow } from './setup-store.ts';
+import type { RulesRow } from './setup/store.ts';
 
 type Q = Db | Tx;
 
@@ -69,9 +70,12 @@ export async function freeSlots(q: Q, ods: string, f: SlotFilter) {
 
 export type FreeSlot = Awaited<ReturnType<typeof freeSlots>>[number];
 
-/** A slot with what booking needs to judge it. */
-/** With `patientId`, also whether online booking is on for that patient (`booking_on`). */
-export async function slotForBooking(q: Q, ods: string, slotId: string, patientId?: string) {
+/**
+ * A slot with what booking needs to judge it. With `patientId`, also whether online booking is on
+ * for that patient (`booking_on`).
+ */
+export async function slotForBooking(q: Q, ods: string, slot: { slotId: string; patientId?: string }) {
+  const { slotId, patientId } = slot;
   return slotsWithParts(q)
     .leftJoin('appointment_rules as r', 'r.practice_ods', 's.practice_ods')
     .select([
@@ -129,7 +133,12 @@ export async function lockPatient(tx: Tx, ods: string, patientId: string): Promi
 }
 
 /** The patient's live future appointments booked online, and missed appointments since a time. */
-export async function patientCounts(q: Q, ods: string, patientId: string, now: Date, missedSince: Date) {
+export async function patientCounts(
+  q: Q,
+  ods: string,
+  c: { patientId: string; now: Date; missedSince: Date },
+) {
+  const { patientId, now, missedSince } = c;
   const r = await q
     .selectFrom('appointments as a')
     .innerJoin('slots as s', 's.id', 'a.slot_id')
@@ -227,20 +236,26 @@ export async function patientAppointments(q: Q, ods: string, patientId: string) 
 
 export type AppointmentRow = Awaited<ReturnType<typeof patientAppointments>>[number];
 
-export async function appointment(q: Q, ods: string, id: string, lock = false) {
-  let query = appointmentsQuery(q, ods).where('a.id', '=', id);
-  if (lock) query = query.forUpdate('a');
-  return query.executeTakeFirst();
+export async function appointment(q: Q, ods: string, id: string) {
+  return appointmentsQuery(q, ods).where('a.id', '=', id).executeTakeFirst();
+}
+
+/** The appointment, its row locked until the transaction ends: status changes queue here. */
+export async function appointmentForUpdate(tx: Tx, ods: string, id: string) {
+  return appointmentsQuery(tx, ods).where('a.id', '=', id).forUpdate('a').executeTakeFirst();
 }
 
 export async function setStatus(
   tx: Tx,
   ods: string,
-  id: string,
-  to: AppointmentStatus,
-  now: Date,
-  cancel?: { byType: 'patient' | 'staff'; reason: string | null },
+  change: {
+    id: string;
+    to: AppointmentStatus;
+    now: Date;
+    cancel?: { byType: 'patient' | 'staff'; reason: string | null };
+  },
 ): Promise<void> {
+  const { id, to, now, cancel } = change;
   await tx
     .updateTable('appointments')
     .set({
@@ -251,107 +266,4 @@ export async function setStatus(
     .where('practice_ods', '=', ods)
     .where('id', '=', id)
     .execute();
-}
-
-/** The appointment book: every slot in a range with its live appointment and patient, if any. */
-export async function book(
-  q: Q,
-  ods: string,
-  from: Date,
-  to: Date,
-  practitionerId?: string,
-  locationId?: string,
-) {
-  let query = q
-    .selectFrom('slots as s')
-    .innerJoin('slot_types as t', 't.id', 's.slot_type_id')
-    .innerJoin('practitioners as p', 'p.id', 's.practitioner_id')
-    .innerJoin('locations as l', 'l.id', 's.location_id')
-    .leftJoin('appointments as a', (j) => j.onRef('a.slot_id', '=', 's.id').on('a.status', '<>', 'cancelled'))
-    .leftJoin('patients as pt', 'pt.id', 'a.patient_id')
-    .select([
-      's.id as slot_id',
-      's.starts_at',
-      's.ends_at',
-      's.release_at',
-      's.held_back',
-      's.withdrawn',
-      's.session_id',
-      't.name as type_name',
-      't.channel',
-      't.bookable_online',
-      't.practice_only',
-      's.practitioner_id',
-      'p.name as practitioner_name',
-      's.location_id',
-      'l.name as location_name',
-      'a.id as appointment_id',
-      'a.status',
-      'a.reason',
-      'a.booked_online',
-      'a.booked_by_type',
-      'pt.id as patient_id',
-      'pt.given_name',
-      'pt.family_name',
-      'pt.nhs_number',
-    ])
-    .where('s.practice_ods', '=', ods)
-    .where('s.starts_at', '>=', from)
-    .where('s.starts_at', '<', to);
-  if (practitionerId) query = query.where('s.practitioner_id', '=', practitionerId);
-  if (locationId) query = query.where('s.location_id', '=', locationId);
-  return query.orderBy('p.name').orderBy('s.starts_at').execute();
-}
-
-// --- Idempotency ----------------------------------------------------------------------------------
-
-/**
- * Claims an Idempotency-Key for this account. A second request with the key waits here until the
- * first commits (primary-key insert), then finds its stored answer; if the first rolled back, the
- * second proceeds as new. Returns the stored answer, or null when this request owns the key.
- */
-export async function claimIdempotencyKey(
-  tx: Tx,
-  k: { accountId: string; key: string; practiceOds: string; requestHash: string; now: Date },
-): Promise<{ requestHash: string; statusCode: number; response: unknown } | null> {
-  const inserted = await tx
-    .insertInto('idempotency_keys')
-    .values({
-      account_id: k.accountId,
-      key: k.key,
-      practice_ods: k.practiceOds,
-      request_hash: k.requestHash,
-      status_code: 0,
-      response: 'null',
-      created_at: k.now,
-    })
-    .onConflict((oc) => oc.columns(['account_id', 'key']).doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return null;
-  const r = await tx
-    .selectFrom('idempotency_keys')
-    .select(['request_hash', 'status_code', 'response'])
-    .where('account_id', '=', k.accountId)
-    .where('key', '=', k.key)
-    .executeTakeFirstOrThrow();
-  return { requestHash: r.request_hash, statusCode: r.status_code, response: r.response };
-}
-
-export async function storeIdempotentResponse(
-  tx: Tx,
-  accountId: string,
-  key: string,
-  statusCode: number,
-  response: unknown,
-): Promise<void> {
-  await tx
-    .updateTable('idempotency_keys')
-    .set({ status_code: statusCode, response: JSON.stringify(response) })
-    .where('account_id', '=', accountId)
-    .where('key', '=', key)
-    .execute();
-}
-
-export async function forgetIdempotencyKeys(db: Db, before: Date): Promise<void> {
-  await db.deleteFrom('idempotency_keys').where('created_at', '<', before).execute();
 }

@@ -1,15 +1,26 @@
 // A patient's own appointments: the list, one appointment, and cancelling before the practice's
 // cut-off (the slot is free again at once). Every read and the cancellation are audited.
-import { enqueue } from '../notifications/index.ts';
-import { recordAudit } from '../platform/audit/audit.ts';
-import { auditRead } from '../platform/audit/read.ts';
-import { auditActor, type Actor } from '../platform/auth/actor.ts';
-import type { Ctx } from '../platform/context.ts';
-import { AppError } from '../platform/http/errors.ts';
-import { cancelRefusal } from './rules.ts';
-import { bookerFor, messageFields } from './service.ts';
-import * as setupStore from './setup-store.ts';
-import * as store from './store.ts';
+import { enqueue } from '../../notifications/index.ts';
+import { audit, auditAlone } from '../../platform/audit/use-case.ts';
+import type { Actor } from '../../platform/auth/actor.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { messageFields } from '../present.ts';
+import { cancelRefusal } from '../rules.ts';
+import * as setupStore from '../setup/store.ts';
+import * as store from '../store.ts';
+import { bookerFor, type Booker } from './booker.ts';
+
+/** Why the patient may not cancel this appointment online now, with it. */
+function withCancel<A extends store.AppointmentRow>(a: A, now: Date, cutoffMinutes: number) {
+  return {
+    ...a,
+    cancelRefusal: cancelRefusal({ now, startsAt: a.starts_at, status: a.status, cutoffMinutes }),
+  };
+}
+
+/** Audit rows about the patient's own appointments are theirs, at their practice. */
+const theirs = (me: Booker) => ({ practiceOds: me.practiceOds, patientId: me.patientId });
 
 /** The patient's appointments: upcoming (soonest first) and past (newest first). */
 export async function myAppointments(ctx: Ctx, actor: Actor | null) {
@@ -17,22 +28,14 @@ export async function myAppointments(ctx: Ctx, actor: Actor | null) {
   const now = ctx.clock.now();
   const all = await store.patientAppointments(ctx.db, me.practiceOds, me.patientId);
   const rules = await setupStore.practiceRules(ctx.db, me.practiceOds);
-  await auditRead(ctx, actor, me, 'appointment.list', 'appointments');
-  const withCancel = (a: store.AppointmentRow) => ({
-    ...a,
-    cancelRefusal: cancelRefusal({
-      now,
-      startsAt: a.starts_at,
-      status: a.status,
-      cutoffMinutes: rules.cancelCutoffMinutes,
-    }),
-  });
+  await auditAlone(ctx, actor, { action: 'appointment.list', subject: 'appointments', ...theirs(me) });
+  const judged = (a: store.AppointmentRow) => withCancel(a, now, rules.cancelCutoffMinutes);
   return {
     upcoming: all
       .filter((a) => a.starts_at > now && a.status !== 'cancelled')
       .reverse()
-      .map(withCancel),
-    past: all.filter((a) => a.starts_at <= now || a.status === 'cancelled').map(withCancel),
+      .map(judged),
+    past: all.filter((a) => a.starts_at <= now || a.status === 'cancelled').map(judged),
   };
 }
 
@@ -43,16 +46,8 @@ export async function myAppointment(ctx: Ctx, actor: Actor | null, id: string) {
   if (!a || a.patient_id !== me.patientId) throw new AppError('not-found', 'There is no such appointment.');
   const now = ctx.clock.now();
   const rules = await setupStore.practiceRules(ctx.db, me.practiceOds);
-  await auditRead(ctx, actor, me, 'appointment.view', `appointment:${id}`);
-  return {
-    ...a,
-    cancelRefusal: cancelRefusal({
-      now,
-      startsAt: a.starts_at,
-      status: a.status,
-      cutoffMinutes: rules.cancelCutoffMinutes,
-    }),
-  };
+  await auditAlone(ctx, actor, { action: 'appointment.view', subject: `appointment:${id}`, ...theirs(me) });
+  return withCancel(a, now, rules.cancelCutoffMinutes);
 }
 
 /** Cancels the patient's own appointment before the practice's cut-off; the slot is free again at once. */
@@ -60,17 +55,17 @@ export async function cancelOwn(ctx: Ctx, actor: Actor | null, id: string): Prom
   const me = await bookerFor(ctx, actor);
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (tx) => {
-    const a = await store.appointment(tx, me.practiceOds, id, true);
+    const a = await store.appointmentForUpdate(tx, me.practiceOds, id);
     if (!a || a.patient_id !== me.patientId) throw new AppError('not-found', 'There is no such appointment.');
     const rules = await setupStore.practiceRules(tx, me.practiceOds);
-    const refusal = cancelRefusal({
-      now,
-      startsAt: a.starts_at,
-      status: a.status,
-      cutoffMinutes: rules.cancelCutoffMinutes,
-    });
+    const refusal = withCancel(a, now, rules.cancelCutoffMinutes).cancelRefusal;
     if (refusal) throw new AppError('conflict', refusal.message, { reason: refusal.reason });
-    await store.setStatus(tx, me.practiceOds, id, 'cancelled', now, { byType: 'patient', reason: null });
+    await store.setStatus(tx, me.practiceOds, {
+      id,
+      to: 'cancelled',
+      now,
+      cancel: { byType: 'patient', reason: null },
+    });
     await enqueue(
       tx,
       {
@@ -83,20 +78,12 @@ export async function cancelOwn(ctx: Ctx, actor: Actor | null, id: string): Prom
       },
       now,
     );
-    await recordAudit(
-      tx,
-      {
-        actor: auditActor(actor),
-        action: 'appointment.cancel',
-        outcome: 'success',
-        practiceOds: me.practiceOds,
-        patientId: me.patientId,
-        subject: `appointment:${id}`,
-        details: { by: 'patient' },
-        request: ctx.meta,
-      },
-      now,
-    );
+    await audit(tx, ctx, actor, {
+      action: 'appointment.cancel',
+      ...theirs(me),
+      subject: `appointment:${id}`,
+      details: { by: 'patient' },
+    });
     return { ...a, status: 'cancelled' as const };
   });
 }

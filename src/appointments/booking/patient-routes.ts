@@ -1,33 +1,50 @@
 // Patient pages for appointments: choose a type, read the guidance, find a free time, confirm,
 // see upcoming and past appointments, cancel. Plain links and forms: no JavaScript needed.
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Ctx } from '../platform/context.ts';
-import type { Channel } from '../platform/db/schema.ts';
-import { AppError } from '../platform/http/errors.ts';
-import { formBody } from '../platform/views/forms.ts';
-import { appointmentView, byDay, slotView } from './present.ts';
-import { addDays, CHANNELS, localDay } from './rules.ts';
-import * as own from './mine.ts';
-import * as service from './service.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Value } from 'typebox/value';
+import type { Ctx } from '../../platform/context.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { formFields, Type, typed } from '../../platform/http/schema.ts';
+import { formBody } from '../../platform/views/forms.ts';
+import { Alternatives } from '../api-schemas.ts';
+import { alternativeView, appointmentView, byDay, slotView } from '../present.ts';
+import { addDays, CHANNELS, isChannel, localDay } from '../rules.ts';
+import * as own from './appointments-service.ts';
+import * as booking from './service.ts';
 
-const V = 'appointments/views/';
+const V = 'appointments/views/patient/';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const ID = /^[0-9a-f-]{36}$/;
 
-type SlotQuery = { type?: string; from?: string; practitioner?: string; channel?: string };
+// Page query strings are lenient: a value that is not one of ours is ignored, as a link may be old.
+const text = Type.Optional(Type.String());
+const ListQuery = Type.Object({ cancelled: text });
+const ChooseQuery = Type.Object({ channel: text });
+const SlotsQuery = Type.Object({ type: text, from: text, practitioner: text, channel: text });
+const ConfirmQuery = Type.Object({ slot: text });
+const AppointmentQuery = Type.Object({ booked: text });
+const IdParams = Type.Object({ id: Type.String() });
+const BookForm = formFields('slot', 'reason', 'idempotencyKey');
+
+/** The channel named in a query string, if it is one. */
+const channelOf = (v: string | undefined) => (isChannel(v) ? v : undefined);
+
+function appointmentId(id: string): string {
+  if (!ID.test(id)) throw new AppError('not-found', 'There is no such appointment.');
+  return id;
+}
 
 export async function appointmentPatientRoutes(app: FastifyInstance): Promise<void> {
   const { db, clock } = app.deps;
   const ctx = (req: FastifyRequest): Ctx => ({ db, clock, meta: req.meta });
-  const signIn = (reply: FastifyReply, next: string) =>
-    reply.redirect(`/patient/sign-in?next=${encodeURIComponent(next)}`);
+  const r = typed(app);
+  const page = { config: { audience: 'patient' }, schema: { hide: true } } as const;
 
-  app.get<{ Querystring: { cancelled?: string } }>(
+  r.get(
     '/patient/appointments',
-    { config: { audience: 'patient' }, schema: { hide: true } },
+    { ...page, schema: { hide: true, querystring: ListQuery } },
     async (req, reply) => {
-      if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments');
       const mine = await own.myAppointments(ctx(req), req.actor);
       return reply.page(V + 'list.njk', {
         title: 'Your appointments',
@@ -42,14 +59,12 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
     },
   );
 
-  app.get<{ Querystring: { channel?: string } }>(
+  r.get(
     '/patient/appointments/book',
-    { config: { audience: 'patient' }, schema: { hide: true } },
+    { ...page, schema: { hide: true, querystring: ChooseQuery } },
     async (req, reply) => {
-      if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments/book');
-      const all = await service.bookableTypes(ctx(req), req.actor);
-      const channel =
-        req.query.channel && req.query.channel in CHANNELS ? (req.query.channel as Channel) : null;
+      const all = await booking.bookableTypes(ctx(req), req.actor);
+      const channel = channelOf(req.query.channel) ?? null;
       const types = channel ? all.filter((t) => t.channel === channel) : all;
       const offered = new Set(all.map((t) => t.channel));
       return reply.page(V + 'choose-type.njk', {
@@ -61,8 +76,8 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
         })),
         channelItems: [
           { value: '', text: 'Any way' },
-          ...(Object.entries(CHANNELS) as [Channel, string][])
-            .filter(([c]) => offered.has(c))
+          ...Object.entries(CHANNELS)
+            .filter(([c]) => isChannel(c) && offered.has(c))
             .map(([value, text]) => ({ value, text, selected: value === channel })),
         ],
         backHref: '/patient/appointments',
@@ -70,26 +85,25 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
     },
   );
 
-  app.get<{ Querystring: SlotQuery }>(
+  r.get(
     '/patient/appointments/book/slots',
-    { config: { audience: 'patient' }, schema: { hide: true } },
+    { ...page, schema: { hide: true, querystring: SlotsQuery } },
     async (req, reply) => {
-      if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments/book');
       const q = req.query;
-      const types = await service.bookableTypes(ctx(req), req.actor);
+      const types = await booking.bookableTypes(ctx(req), req.actor);
       const type = types.find((t) => t.id === q.type);
       if (!type) return reply.redirect('/patient/appointments/book');
       const today = localDay(clock.now());
       const from = q.from && DAY.test(q.from) && q.from >= today ? q.from : today;
-      const channel = q.channel && q.channel in CHANNELS ? (q.channel as Channel) : undefined;
-      const slots = await service.findSlots(ctx(req), req.actor, {
+      const channel = channelOf(q.channel);
+      const slots = await booking.findSlots(ctx(req), req.actor, {
         from,
         slotTypeId: type.id,
         practitionerId: q.practitioner && ID.test(q.practitioner) ? q.practitioner : undefined,
         channel,
         limit: 300,
       });
-      const everyone = await service.findSlots(ctx(req), req.actor, {
+      const everyone = await booking.findSlots(ctx(req), req.actor, {
         from: today,
         slotTypeId: type.id,
         limit: 500,
@@ -115,14 +129,13 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
     },
   );
 
-  app.get<{ Querystring: { slot?: string } }>(
+  r.get(
     '/patient/appointments/book/confirm',
-    { config: { audience: 'patient' }, schema: { hide: true } },
+    { ...page, schema: { hide: true, querystring: ConfirmQuery } },
     async (req, reply) => {
-      if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments/book');
       const slotId = req.query.slot ?? '';
       if (!ID.test(slotId)) throw new AppError('not-found', 'There is no such appointment.');
-      const p = await service.previewBooking(ctx(req), req.actor, slotId);
+      const p = await booking.previewBooking(ctx(req), req.actor, slotId);
       return reply.page(V + 'confirm.njk', {
         title: 'Check and confirm your appointment',
         slot: slotView(p.slot),
@@ -136,16 +149,18 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
     },
   );
 
-  app.post(
+  r.post(
     '/patient/appointments/book',
-    { config: { audience: 'patient' }, schema: { hide: true } },
+    {
+      config: { audience: 'patient' },
+      schema: { hide: true, body: BookForm },
+    },
     async (req, reply) => {
-      if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments/book');
       const values = formBody(req.body);
       const slotId = values.slot ?? '';
       if (!ID.test(slotId)) throw new AppError('not-found', 'There is no such appointment.');
       try {
-        const r = await service.bookOwn(ctx(req), req.actor, {
+        const b = await booking.bookOwn(ctx(req), req.actor, {
           slotId,
           reason: values.reason,
           idempotencyKey:
@@ -153,9 +168,10 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
               ? `page-${values.idempotencyKey}`
               : undefined,
         });
-        return await reply.redirect(`/patient/appointments/${r.appointment.id}?booked=1`);
+        return await reply.redirect(`/patient/appointments/${b.appointment.id}?booked=1`);
       } catch (err) {
-        if (!(err instanceof service.BookingRefused)) throw err;
+        if (!booking.isBookingRefusal(err)) throw err;
+        const alternatives = err.extra.alternatives;
         return reply.status(409).page(V + 'refused.njk', {
           title:
             err.reason === 'slot-taken'
@@ -163,20 +179,18 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
               : 'You cannot book this appointment online',
           message: err.message,
           reason: err.reason,
-          alternatives: err.alternatives.map(slotView),
+          alternatives: Value.Check(Alternatives, alternatives) ? alternatives.map(alternativeView) : [],
           backHref: '/patient/appointments/book',
         });
       }
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { booked?: string } }>(
+  r.get(
     '/patient/appointments/:id',
-    { config: { audience: 'patient' }, schema: { hide: true } },
+    { ...page, schema: { hide: true, params: IdParams, querystring: AppointmentQuery } },
     async (req, reply) => {
-      if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments');
-      if (!ID.test(req.params.id)) throw new AppError('not-found', 'There is no such appointment.');
-      const a = await own.myAppointment(ctx(req), req.actor, req.params.id);
+      const a = await own.myAppointment(ctx(req), req.actor, appointmentId(req.params.id));
       return reply.page(V + 'appointment.njk', {
         title: req.query.booked ? 'Appointment booked' : 'Your appointment',
         a: appointmentView(a),
@@ -186,13 +200,11 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  r.get(
     '/patient/appointments/:id/cancel',
-    { config: { audience: 'patient' }, schema: { hide: true } },
+    { ...page, schema: { hide: true, params: IdParams } },
     async (req, reply) => {
-      if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments');
-      if (!ID.test(req.params.id)) throw new AppError('not-found', 'There is no such appointment.');
-      const a = await own.myAppointment(ctx(req), req.actor, req.params.id);
+      const a = await own.myAppointment(ctx(req), req.actor, appointmentId(req.params.id));
       return reply.page(V + 'cancel.njk', {
         title: 'Are you sure you want to cancel this appointment?',
         a: appointmentView(a),
@@ -201,13 +213,14 @@ export async function appointmentPatientRoutes(app: FastifyInstance): Promise<vo
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  r.post(
     '/patient/appointments/:id/cancel',
-    { config: { audience: 'patient' }, schema: { hide: true } },
+    {
+      config: { audience: 'patient' },
+      schema: { hide: true, params: IdParams },
+    },
     async (req, reply) => {
-      if (req.actor?.kind !== 'patient') return signIn(reply, '/patient/appointments');
-      if (!ID.test(req.params.id)) throw new AppError('not-found', 'There is no such appointment.');
-      await own.cancelOwn(ctx(req), req.actor, req.params.id);
+      await own.cancelOwn(ctx(req), req.actor, appointmentId(req.params.id));
       return reply.redirect('/patient/appointments?cancelled=1');
     },
   );

@@ -1,68 +1,30 @@
-// Patients booking and cancelling their own appointments online. Every rule is checked again
-// inside the booking transaction, after the patient's row is locked; the slot's uniqueness is the
-// database's. Each booking, cancellation and view of appointments is audited; confirmations go to
-// the notifications outbox in the same transaction.
+// Patients finding and booking appointments online. Every rule is checked again inside the
+// booking transaction, after the patient's row is locked; the slot's uniqueness is the database's.
+// Each booking is audited; confirmations go to the notifications outbox in the same transaction.
 import { createHash, randomUUID } from 'node:crypto';
-import { canUse, NO_SERVICES, settingsFor } from '../accounts/index.ts';
-import { enqueue } from '../notifications/index.ts';
-import { recordAudit } from '../platform/audit/audit.ts';
-import { auditActor, type Actor, type PatientActor } from '../platform/auth/actor.ts';
-import { assertCan } from '../platform/auth/permissions.ts';
-import type { Ctx } from '../platform/context.ts';
-import type { Tx } from '../platform/db/index.ts';
-import { AppError } from '../platform/http/errors.ts';
-import { slotJson } from './api-schemas.ts';
-import { permissions } from './permissions.ts';
+import { enqueue } from '../../notifications/index.ts';
+import { audit } from '../../platform/audit/use-case.ts';
+import type { Actor } from '../../platform/auth/actor.ts';
+import type { Ctx } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/index.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { messageFields, slotJson } from '../present.ts';
 import {
   addDays,
+  BOOKING_REFUSALS,
   bookingRefusal,
   DEFAULT_RULES,
   effectiveRules,
   localDay,
   localInstant,
   SLOT_TAKEN,
-  spokenWhen,
-  type Refusal,
-} from './rules.ts';
-import * as setupStore from './setup-store.ts';
-import * as store from './store.ts';
-
-export type Booker = { accountId: string; email: string; patientId: string; practiceOds: string };
-
-/** A linked patient whose practice has switched online booking on for them. */
-export async function bookerFor(ctx: Ctx, actor: Actor | null): Promise<Booker> {
-  const { booker, proofingLevel } = linkedPatient(actor);
-  const { settings } = await settingsFor(ctx.db, booker.practiceOds, booker.patientId);
-  assertBookingOn(proofingLevel, settings.appointments);
-  return booker;
-}
-
-function linkedPatient(actor: Actor | null): {
-  booker: Booker;
-  proofingLevel: PatientActor['proofingLevel'];
-} {
-  assertCan(actor, permissions.bookOwn);
-  const p = actor as PatientActor;
-  if (!p.patientId || !p.practiceOds)
-    throw new AppError('forbidden', 'Link your account to your GP practice first.', { reason: 'not-linked' });
-  return {
-    booker: { accountId: p.accountId, email: p.email, patientId: p.patientId, practiceOds: p.practiceOds },
-    proofingLevel: p.proofingLevel,
-  };
-}
-
-function assertBookingOn(proofingLevel: PatientActor['proofingLevel'], appointmentsOn: boolean): void {
-  if (
-    !canUse({ linked: true, proofingLevel }, { ...NO_SERVICES, appointments: appointmentsOn }, 'appointments')
-  )
-    throw new AppError(
-      'forbidden',
-      'Your GP practice has not switched on online appointment booking for you.',
-      {
-        reason: 'booking-off',
-      },
-    );
-}
+  type BookingRefusal,
+  type SlotTypeRules,
+} from '../rules.ts';
+import * as setupStore from '../setup/store.ts';
+import * as store from '../store.ts';
+import { assertBookingOn, bookerFor, linkedPatient, type Booker } from './booker.ts';
+import * as idempotency from './idempotency-store.ts';
 
 /** Slot types a patient can book online, with the guidance shown before booking. */
 export async function bookableTypes(ctx: Ctx, actor: Actor | null) {
@@ -80,20 +42,15 @@ export async function bookableTypes(ctx: Ctx, actor: Actor | null) {
     }));
 }
 
-type SlotTypeRow = Awaited<ReturnType<typeof setupStore.slotTypes>>[number];
-
-function typeRules(
-  t: Pick<
-    SlotTypeRow,
-    | 'bookable_online'
-    | 'practice_only'
-    | 'active'
-    | 'release_days_before'
-    | 'release_time'
-    | 'horizon_days'
-    | 'guidance'
-  >,
-) {
+function typeRules(t: {
+  bookable_online: boolean;
+  practice_only: boolean;
+  active: boolean;
+  release_days_before: number | null;
+  release_time: string | null;
+  horizon_days: number | null;
+  guidance: string | null;
+}): SlotTypeRules {
   return {
     bookableOnline: t.bookable_online,
     practiceOnly: t.practice_only,
@@ -120,10 +77,7 @@ const MAX_SEARCH_DAYS = 14;
 /** Free slots the patient could book now: released, bookable online, within the horizon. */
 export async function findSlots(ctx: Ctx, actor: Actor | null, q: SlotSearch): Promise<store.FreeSlot[]> {
   const me = await bookerFor(ctx, actor);
-  return freeFor(ctx, me.practiceOds, q);
-}
-
-async function freeFor(ctx: Ctx, ods: string, q: SlotSearch): Promise<store.FreeSlot[]> {
+  const ods = me.practiceOds;
   const now = ctx.clock.now();
   const today = localDay(now);
   const rules = await setupStore.practiceRules(ctx.db, ods);
@@ -151,46 +105,56 @@ async function freeFor(ctx: Ctx, ods: string, q: SlotSearch): Promise<store.Free
   });
 }
 
+type BookableSlot = NonNullable<Awaited<ReturnType<typeof store.slotForBooking>>>;
+
+/** Why the rules refuse this patient this slot now, or null: the same check for the preview and the booking. */
+async function refusalFor(
+  q: Tx | Ctx['db'],
+  c: { booker: Booker; slot: BookableSlot; now: Date },
+): Promise<{ refusal: BookingRefusal | null; guidance: string }> {
+  const { booker: me, slot, now } = c;
+  const rules = effectiveRules(setupStore.rulesFromRow(slot.practice_rules), typeRules(slot));
+  const counts = await store.patientCounts(q, me.practiceOds, {
+    patientId: me.patientId,
+    now,
+    missedSince: new Date(now.getTime() - rules.dnaWindowDays * 86_400_000),
+  });
+  const refusal = bookingRefusal({
+    now,
+    slot: { startsAt: slot.starts_at, releaseAt: slot.release_at, withdrawn: slot.withdrawn },
+    type: { bookableOnline: slot.bookable_online, practiceOnly: slot.practice_only, active: slot.active },
+    rules,
+    futureOnlineBookings: counts.futureOnline,
+    recentMissed: counts.missed,
+  });
+  return { refusal, guidance: rules.guidance };
+}
+
 /** A slot the patient is about to book, with the guidance to read first and any rule that stops it now. */
 export async function previewBooking(ctx: Ctx, actor: Actor | null, slotId: string) {
   const me = await bookerFor(ctx, actor);
   const now = ctx.clock.now();
-  const slot = await store.slotForBooking(ctx.db, me.practiceOds, slotId);
+  const slot = await store.slotForBooking(ctx.db, me.practiceOds, { slotId });
   if (!slot || slot.practice_only) throw new AppError('not-found', 'There is no such appointment.');
-  const rules = effectiveRules(setupStore.rulesFromRow(slot.practice_rules), typeRules(slot));
-  const counts = await store.patientCounts(
-    ctx.db,
-    me.practiceOds,
-    me.patientId,
-    now,
-    new Date(now.getTime() - rules.dnaWindowDays * 86_400_000),
-  );
-  const refusal =
-    (slot.taken ? SLOT_TAKEN : null) ??
-    bookingRefusal({
-      now,
-      slot: { startsAt: slot.starts_at, releaseAt: slot.release_at, withdrawn: slot.withdrawn },
-      type: { bookableOnline: slot.bookable_online, practiceOnly: slot.practice_only, active: slot.active },
-      rules,
-      futureOnlineBookings: counts.futureOnline,
-      recentMissed: counts.missed,
-    });
-  return { slot, guidance: rules.guidance, refusal };
+  const judged = await refusalFor(ctx.db, { booker: me, slot, now });
+  return { slot, guidance: judged.guidance, refusal: (slot.taken ? SLOT_TAKEN : null) ?? judged.refusal };
 }
 
 export type Booked = { appointment: store.AppointmentRow; replayed: boolean };
 
-export class BookingRefused extends AppError {
-  readonly alternatives: store.FreeSlot[];
-  constructor(refusal: Refusal, alternatives: store.FreeSlot[] = []) {
-    super('conflict', refusal.message, {
-      reason: refusal.reason,
-      ...(refusal.reason === SLOT_TAKEN.reason
-        ? { extra: { alternatives: alternatives.map(slotJson) } }
-        : {}),
-    });
-    this.alternatives = alternatives;
-  }
+/** A booking refused by the rules or by a faster patient; a taken slot's refusal offers the next free ones. */
+function refused(refusal: BookingRefusal, alternatives: store.FreeSlot[] = []): AppError {
+  return new AppError('conflict', refusal.message, {
+    reason: refusal.reason,
+    ...(refusal.reason === SLOT_TAKEN.reason ? { extra: { alternatives: alternatives.map(slotJson) } } : {}),
+  });
+}
+
+const REFUSAL_REASONS = new Set<string>(BOOKING_REFUSALS);
+
+/** Whether an error is a booking refusal (shown on the refusal page), not a missing slot or a reused key. */
+export function isBookingRefusal(err: unknown): err is AppError {
+  return err instanceof AppError && err.code === 'conflict' && REFUSAL_REASONS.has(err.reason ?? '');
 }
 
 function requestHash(slotId: string, reason: string | null): string {
@@ -211,8 +175,11 @@ export async function bookOwn(
   input: { slotId: string; reason?: string | null | undefined; idempotencyKey?: string | undefined },
 ): Promise<Booked> {
   // One query says whether booking is on for the patient, and the slot with whether it is taken.
-  const { booker: me, proofingLevel } = linkedPatient(actor);
-  const pre = await store.slotForBooking(ctx.db, me.practiceOds, input.slotId, me.patientId);
+  const { actor: patient, booker: me, proofingLevel } = linkedPatient(actor);
+  const pre = await store.slotForBooking(ctx.db, me.practiceOds, {
+    slotId: input.slotId,
+    patientId: me.patientId,
+  });
   if (pre) assertBookingOn(proofingLevel, pre.booking_on === true);
   else await bookerFor(ctx, actor);
   const reason = input.reason?.trim() ? input.reason.trim().slice(0, 500) : null;
@@ -220,14 +187,15 @@ export async function bookOwn(
   // A slot already taken is refused before any transaction: in a rush most attempts are these.
   // With an Idempotency-Key the request goes on, so that a retry of a booking that succeeded replays it.
   if (!input.idempotencyKey && pre?.taken)
-    throw new BookingRefused(SLOT_TAKEN, await nextFree(ctx, me.practiceOds, pre));
+    throw refused(SLOT_TAKEN, await nextFree(ctx, me.practiceOds, pre));
+  const key = input.idempotencyKey;
   try {
     return await ctx.db.transaction().execute(async (tx) => {
-      if (input.idempotencyKey) {
+      if (key) {
         const hash = requestHash(input.slotId, reason);
-        const earlier = await store.claimIdempotencyKey(tx, {
+        const earlier = await idempotency.claimIdempotencyKey(tx, {
           accountId: me.accountId,
-          key: input.idempotencyKey,
+          key,
           practiceOds: me.practiceOds,
           requestHash: hash,
           now,
@@ -237,34 +205,45 @@ export async function bookOwn(
             throw new AppError('conflict', 'This Idempotency-Key was used for a different booking request.', {
               reason: 'idempotency-key-reused',
             });
-          const id = (earlier.response as { id?: string } | null)?.id;
+          const id = storedId(earlier.response);
           const again = id ? await store.appointment(tx, me.practiceOds, id) : undefined;
           if (!again) throw new AppError('conflict', 'The earlier request with this key is not finished.');
           return { appointment: again, replayed: true };
         }
       }
-      const appointment = await bookInTx(tx, ctx, actor as Actor, me, input.slotId, reason, now);
-      if (input.idempotencyKey)
-        await store.storeIdempotentResponse(tx, me.accountId, input.idempotencyKey, 201, {
-          id: appointment.id,
+      const appointment = await bookInTx(tx, ctx, {
+        actor: patient,
+        booker: me,
+        slotId: input.slotId,
+        reason,
+        now,
+      });
+      if (key)
+        await idempotency.storeIdempotentResponse(tx, {
+          accountId: me.accountId,
+          key,
+          statusCode: 201,
+          response: { id: appointment.id },
         });
       return { appointment, replayed: false };
     });
   } catch (err) {
-    if (err instanceof BookingRefused && err.reason === SLOT_TAKEN.reason) {
-      const slot = await store.slotForBooking(ctx.db, me.practiceOds, input.slotId);
-      throw new BookingRefused(SLOT_TAKEN, slot ? await nextFree(ctx, me.practiceOds, slot) : []);
+    if (err instanceof AppError && err.code === 'conflict' && err.reason === SLOT_TAKEN.reason) {
+      const slot = await store.slotForBooking(ctx.db, me.practiceOds, { slotId: input.slotId });
+      throw refused(SLOT_TAKEN, slot ? await nextFree(ctx, me.practiceOds, slot) : []);
     }
     throw err;
   }
 }
 
+/** The appointment id an earlier request with the key stored, if it finished. */
+function storedId(response: unknown): string | undefined {
+  if (typeof response !== 'object' || response === null || !('id' in response)) return undefined;
+  return typeof response.id === 'string' ? response.id : undefined;
+}
+
 /** The next three free slots of the same type from a taken slot's time, within the horizon: one query. */
-async function nextFree(
-  ctx: Ctx,
-  ods: string,
-  slot: NonNullable<Awaited<ReturnType<typeof store.slotForBooking>>>,
-): Promise<store.FreeSlot[]> {
+async function nextFree(ctx: Ctx, ods: string, slot: BookableSlot): Promise<store.FreeSlot[]> {
   const now = ctx.clock.now();
   const horizon = slot.horizon_days ?? slot.practice_horizon_days ?? DEFAULT_RULES.horizonDays;
   const until = localInstant(addDays(localDay(now), horizon + 1), '00:00');
@@ -281,35 +260,18 @@ async function nextFree(
   return free.filter((s) => s.id !== slot.id).slice(0, 3);
 }
 
+/** The booking itself, under the patient's lock: the rules again, then the insert the slot's unique index guards. */
 async function bookInTx(
   tx: Tx,
   ctx: Ctx,
-  actor: Actor,
-  me: Booker,
-  slotId: string,
-  reason: string | null,
-  now: Date,
+  b: { actor: Actor; booker: Booker; slotId: string; reason: string | null; now: Date },
 ): Promise<store.AppointmentRow> {
+  const { booker: me, slotId, reason, now } = b;
   await store.lockPatient(tx, me.practiceOds, me.patientId);
-  const slot = await store.slotForBooking(tx, me.practiceOds, slotId);
+  const slot = await store.slotForBooking(tx, me.practiceOds, { slotId });
   if (!slot) throw new AppError('not-found', 'There is no such appointment.', { reason: 'no-such-slot' });
-  const rules = effectiveRules(setupStore.rulesFromRow(slot.practice_rules), typeRules(slot));
-  const counts = await store.patientCounts(
-    tx,
-    me.practiceOds,
-    me.patientId,
-    now,
-    new Date(now.getTime() - rules.dnaWindowDays * 86_400_000),
-  );
-  const refusal = bookingRefusal({
-    now,
-    slot: { startsAt: slot.starts_at, releaseAt: slot.release_at, withdrawn: slot.withdrawn },
-    type: { bookableOnline: slot.bookable_online, practiceOnly: slot.practice_only, active: slot.active },
-    rules,
-    futureOnlineBookings: counts.futureOnline,
-    recentMissed: counts.missed,
-  });
-  if (refusal) throw new BookingRefused(refusal);
+  const { refusal } = await refusalFor(tx, { booker: me, slot, now });
+  if (refusal) throw refused(refusal);
   const id = await store.insertAppointment(tx, {
     id: randomUUID(),
     practiceOds: me.practiceOds,
@@ -321,7 +283,7 @@ async function bookInTx(
     by: me.accountId,
     now,
   });
-  if (!id) throw new BookingRefused(SLOT_TAKEN);
+  if (!id) throw refused(SLOT_TAKEN);
   // The appointment as stored, from what this transaction read and wrote (no read back).
   const appointment: store.AppointmentRow = {
     id,
@@ -356,28 +318,12 @@ async function bookInTx(
     },
     now,
   );
-  await recordAudit(
-    tx,
-    {
-      actor: auditActor(actor),
-      action: 'appointment.book',
-      outcome: 'success',
-      practiceOds: me.practiceOds,
-      patientId: me.patientId,
-      subject: `appointment:${id}`,
-      details: { slotId, online: true },
-      request: ctx.meta,
-    },
-    now,
-  );
+  await audit(tx, ctx, b.actor, {
+    action: 'appointment.book',
+    practiceOds: me.practiceOds,
+    patientId: me.patientId,
+    subject: `appointment:${id}`,
+    details: { slotId, online: true },
+  });
   return appointment;
-}
-
-export function messageFields(a: store.AppointmentRow): Record<string, string> {
-  return {
-    when: spokenWhen(a.starts_at),
-    what: a.type_name,
-    with: a.practitioner_name,
-    where: a.location_name,
-  };
 }
