@@ -96,11 +96,10 @@ async function prepare(db: Db): Promise<RushFile> {
       .execute();
     await db.transaction().execute(async (tx) => {
       for (const p of people)
-        await writeSession(
-          tx,
-          ods,
-          null,
-          {
+        await writeSession(tx, {
+          practiceOds: ods,
+          by: null,
+          session: {
             practitionerId: p.id,
             locationId,
             slotTypeId: typeId,
@@ -108,9 +107,9 @@ async function prepare(db: Db): Promise<RushFile> {
             start: '08:00',
             end: '13:00',
           },
-          null,
-          now,
-        );
+          templateId: null,
+          now: now,
+        });
     });
     const slots = (
       await db.selectFrom('slots').select('id').where('practice_ods', '=', ods).orderBy('starts_at').execute()

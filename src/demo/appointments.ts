@@ -149,11 +149,10 @@ export async function loadDemoAppointments(
     for (let d = localDay(now), i = 0; i < days; i++, d = addDays(d, 1)) {
       if (isoWeekday(d) > 5) continue;
       for (const c of CLINICS) {
-        const made = await writeSession(
-          tx,
-          practiceOds,
-          null,
-          {
+        const made = await writeSession(tx, {
+          practiceOds: practiceOds,
+          by: null,
+          session: {
             practitionerId: people[c.person]?.id ?? '',
             locationId,
             slotTypeId: types.get(c.type) ?? '',
@@ -161,9 +160,9 @@ export async function loadDemoAppointments(
             start: c.start,
             end: c.end,
           },
-          null,
-          now,
-        );
+          templateId: null,
+          now: now,
+        });
         slots += made?.slots ?? 0;
       }
     }

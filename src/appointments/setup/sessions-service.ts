@@ -37,16 +37,13 @@ function partProblems(parts: Awaited<ReturnType<typeof setupStore.sessionParts>>
 /**
  * Validates a session and writes it with its slots and their release plan; null when its template
  * already made one that day. No permission check or audit here: callers do both (staff use cases
- * below, and the demo data as the system). Positional, as the demo data calls it.
+ * below, and the demo data as the system).
  */
 export async function writeSession(
   tx: Tx,
-  practiceOds: string,
-  by: string | null,
-  s: SessionInput,
-  templateId: string | null,
-  now: Date,
+  w: { practiceOds: string; by: string | null; session: SessionInput; templateId: string | null; now: Date },
 ): Promise<Made | null> {
+  const { practiceOds, by, session: s, templateId, now } = w;
   const parts = await setupStore.sessionParts(tx, practiceOds, s);
   const problems = partProblems(parts);
   if (!(s.end > s.start))
@@ -88,7 +85,13 @@ async function createSession(
   from: { session: SessionInput; templateId: string | null },
 ): Promise<Made | null> {
   const { session: s, templateId } = from;
-  const made = await writeSession(tx, staff.practiceOds, staff.staffId, s, templateId, ctx.clock.now());
+  const made = await writeSession(tx, {
+    practiceOds: staff.practiceOds,
+    by: staff.staffId,
+    session: s,
+    templateId,
+    now: ctx.clock.now(),
+  });
   if (made)
     await audit(tx, ctx, staff, {
       action: 'appointments.session.add',
@@ -171,11 +174,10 @@ export async function runTemplatesForward(db: Db, now: Date): Promise<{ sessions
         until,
       );
       for (const day of days) {
-        const s = await writeSession(
-          tx,
-          t.practice_ods,
-          t.created_by,
-          {
+        const s = await writeSession(tx, {
+          practiceOds: t.practice_ods,
+          by: t.created_by,
+          session: {
             practitionerId: t.practitioner_id,
             locationId: t.location_id,
             slotTypeId: t.slot_type_id,
@@ -183,9 +185,9 @@ export async function runTemplatesForward(db: Db, now: Date): Promise<{ sessions
             start: t.start_time,
             end: t.end_time,
           },
-          t.id,
-          now,
-        );
+          templateId: t.id,
+          now: now,
+        });
         if (s) {
           sessions++;
           slots += s.slots;
