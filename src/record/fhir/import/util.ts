@@ -1,6 +1,6 @@
 // Small pure helpers for reading FHIR R4 JSON without trusting its shape: typed getters,
 // CodeableConcepts, FHIR date/dateTime checks and the shared types of the importer (fhir.ts).
-import type { Coding } from './model.ts';
+import type { Coding } from '../../model.ts';
 
 export type Json = Record<string, unknown>;
 

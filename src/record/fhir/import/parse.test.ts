@@ -3,8 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { parseBundle, parseNdjson, parseResources, type ParseResult } from './fhir.ts';
-import type { EntryDraft } from './model.ts';
+import { parseBundle, parseNdjson, parseResources, type ParseResult } from './parse.ts';
+import type { EntryDraft } from '../../model.ts';
 
 const PID = 'p1';
 const subject = { reference: `Patient/${PID}` };
@@ -730,7 +730,7 @@ test('parseNdjson: bad lines are problems naming the line; blank lines ignored',
 
 // --- Real data ------------------------------------------------------------------------------
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const dataDir = join(repoRoot, '..', 'shared', 'data');
 
 function dataAvailable(t: TestContext): boolean {

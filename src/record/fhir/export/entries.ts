@@ -1,8 +1,8 @@
 // One FHIR R4 / UK Core resource per visible record entry, for the export (fhir-export.ts).
 // Pure. References point only at resources in the same export.
-import { isFhirDateTime } from './fhir-util.ts';
-import { SNOMED, type Coding, type Measurement } from './model.ts';
-import type { VisibleEntry } from './rules.ts';
+import { isFhirDateTime } from '../import/util.ts';
+import { SNOMED, type Coding, type Measurement } from '../../model.ts';
+import type { VisibleEntry } from '../../rules.ts';
 import type {
   FhirAnnotation,
   FhirCodeableConcept,
@@ -15,8 +15,8 @@ import type {
   FhirReference,
   FhirResource,
   ObservationValue,
-} from './fhir-export-types.ts';
-import { PRIORITIES, PROCEDURE_STATUS, SERVICE_REQUEST_STATUS } from './fhir-export-types.ts';
+} from './types.ts';
+import { PRIORITIES, PROCEDURE_STATUS, SERVICE_REQUEST_STATUS } from './types.ts';
 
 // --- Constants ---------------------------------------------------------------------------------
 

@@ -2,10 +2,10 @@
 // and bulk NDJSON, then imports them through the same use case as the API.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import type { Ctx } from '../platform/context.ts';
-import { AppError } from '../platform/http/errors.ts';
-import { parseBundle, parseNdjson, parseResources, type ImportProblem, type ParseResult } from './fhir.ts';
-import { importParsed, type ImportOptions, type ImportProgress, type ImportSummary } from './import.ts';
+import type { Ctx } from '../../../platform/context.ts';
+import { AppError } from '../../../platform/http/errors.ts';
+import { parseBundle, parseNdjson, parseResources, type ImportProblem, type ParseResult } from './parse.ts';
+import { importParsed, type ImportOptions, type ImportProgress, type ImportSummary } from './service.ts';
 
 /** A path that cannot be read is a clear message, not a stack trace. */
 function unreadable(path: string, err: unknown): AppError {

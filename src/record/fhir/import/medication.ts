@@ -1,6 +1,6 @@
 // MedicationRequest and MedicationStatement → 'medication' entries (UK Core repeat information,
 // prescription type, dm+d or RxNorm coding kept as sent).
-import { buildEntry, type DateField, type MapContext, type MapOutcome } from './fhir-entry.ts';
+import { buildEntry, type DateField, type MapContext, type MapOutcome } from './entry.ts';
 import {
   conceptText,
   extensionCode,
@@ -12,8 +12,8 @@ import {
   str,
   subExtension,
   type Json,
-} from './fhir-util.ts';
-import type { MedicationDetails } from './model.ts';
+} from './util.ts';
+import type { MedicationDetails } from '../../model.ts';
 
 const CURRENT_REQUEST = new Set(['active', 'on-hold', 'draft']);
 

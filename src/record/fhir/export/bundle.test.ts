@@ -5,12 +5,12 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import { toFhirBundle, type ExportPatient, type FhirBundle, type FhirResource } from './fhir-export.ts';
-import { parseBundle } from './fhir.ts';
-import { DMD, SNOMED, type EntryDetails, type EntryKind } from './model.ts';
-import type { VisibleEntry } from './rules.ts';
+import { toFhirBundle, type ExportPatient, type FhirBundle, type FhirResource } from './bundle.ts';
+import { parseBundle } from '../import/parse.ts';
+import { DMD, SNOMED, type EntryDetails, type EntryKind } from '../../model.ts';
+import type { VisibleEntry } from '../../rules.ts';
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const NOW = new Date('2025-03-04T05:06:07.000Z');
 
 const patient: ExportPatient = {
