@@ -1,12 +1,6 @@
 // FHIR R4 / UK Core import: Bundles, loose resources and NDJSON → patient drafts and record entries.
 // Pure: no I/O, no clock. One indexing pass (references), then one mapping pass per resource.
-import {
-  mapAllergy,
-  mapCondition,
-  mapImmunization,
-  mapProcedure,
-  mapServiceRequest,
-} from './clinical.ts';
+import { mapAllergy, mapCondition, mapImmunization, mapProcedure, mapServiceRequest } from './clinical.ts';
 import { mapDocumentReference, mapEncounter } from './encounter.ts';
 import type { MapContext, MapOutcome } from './entry.ts';
 import { RefIndex, keyOf } from './references.ts';
