@@ -55,29 +55,29 @@ const BUNDLE_TYPES = new Set(['transaction', 'collection', 'batch', 'searchset']
 
 /** One input resource: the parsed JSON, its label for problems and its Bundle fullUrl if any. */
 type Item = { value: unknown; label: string; fullUrl: string | null };
+/** What reading the input gathers: the resources to map, and problems with the input itself. */
+type Inputs = { items: Item[]; problems: ImportProblem[] };
 
 export function parseBundle(bundle: unknown): ParseResult {
-  const items: Item[] = [];
-  const problems: ImportProblem[] = [];
-  addBundle(bundle, '', items, problems);
-  const result = parseItems(items);
-  result.problems.unshift(...problems);
+  const into: Inputs = { items: [], problems: [] };
+  addBundle(bundle, '', into);
+  const result = parseItems(into.items);
+  result.problems.unshift(...into.problems);
   return result;
 }
 
 export function parseResources(resources: unknown[], labels?: string[]): ParseResult {
-  const items: Item[] = [];
-  const problems: ImportProblem[] = [];
+  const into: Inputs = { items: [], problems: [] };
   resources.forEach((value, i) => {
     const label = labels?.[i] ?? `resource[${i}]`;
     const r = obj(value);
     // Searchset/collection Bundles among loose resources (e.g. example files) are opened one level.
     if (r?.resourceType === 'Bundle' && typeof r.type === 'string' && BUNDLE_TYPES.has(r.type)) {
-      addBundle(r, `${label} `, items, problems);
-    } else items.push({ value, label, fullUrl: null });
+      addBundle(r, `${label} `, into);
+    } else into.items.push({ value, label, fullUrl: null });
   });
-  const result = parseItems(items);
-  result.problems.unshift(...problems);
+  const result = parseItems(into.items);
+  result.problems.unshift(...into.problems);
   return result;
 }
 
@@ -103,7 +103,7 @@ export function parseNdjson(
   return { resources, labels, problems };
 }
 
-function addBundle(bundle: unknown, prefix: string, items: Item[], problems: ImportProblem[]): void {
+function addBundle(bundle: unknown, prefix: string, { items, problems }: Inputs): void {
   const b = obj(bundle);
   const label = `${prefix}Bundle${str(b?.id) === null ? '' : `/${str(b?.id) ?? ''}`}`;
   if (b?.resourceType !== 'Bundle') {
@@ -214,7 +214,7 @@ function mapItem(run: Run, r: Json | undefined, label: string): void {
     result.problems.push({ resource: label, field: `${type}.id`, message: `${type}.id is missing` });
     return;
   }
-  const patient = subjectOf(run, r, type, label);
+  const patient = subjectOf(run, r, { type, label });
   if (patient === null) return;
   const outcome = mapper(r, run.ctx);
   if ('entry' in outcome) {
@@ -225,7 +225,11 @@ function mapItem(run: Run, r: Json | undefined, label: string): void {
 }
 
 /** The parsed patient a resource belongs to (subject, or patient for allergies and immunisations). */
-function subjectOf(run: Run, r: Json, type: string, label: string): ParsedPatient | null {
+function subjectOf(
+  run: Run,
+  r: Json,
+  { type, label }: { type: string; label: string },
+): ParsedPatient | null {
   const field = type === 'AllergyIntolerance' || type === 'Immunization' ? 'patient' : 'subject';
   const reference = r[field];
   const target = run.ctx.index.resolve(reference, r);

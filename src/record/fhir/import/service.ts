@@ -5,16 +5,18 @@ import type { Actor } from '../../../platform/auth/actor.ts';
 import { auditActor, SYSTEM_ACTOR } from '../../../platform/auth/actor.ts';
 import { assertStaff } from '../../../platform/auth/permissions.ts';
 import type { AuditActor } from '../../../platform/audit/audit.ts';
-import { recordAudit } from '../../../platform/audit/audit.ts';
+import { audit, auditedChange } from '../../../platform/audit/use-case.ts';
 import type { Ctx } from '../../../platform/context.ts';
 import type { Tx } from '../../../platform/db/index.ts';
 import { AppError } from '../../../platform/http/errors.ts';
+import { testNhsNumber } from '../../../platform/nhs-number.ts';
 import { registerPatientTx } from '../../../accounts/index.ts';
-import type { ImportProblem, ParsedPatient, ParseResult } from './parse.ts';
 import type { EntryDraft } from '../../model.ts';
 import { permissions } from '../../permissions.ts';
-import * as store from '../../store.ts';
-import { testNhsNumber } from '../../../platform/nhs-number.ts';
+import * as recordStore from '../../store.ts';
+import type { ParsedPatient, ParseResult } from './parse.ts';
+import * as store from './store.ts';
+import { errorCode, type ImportProblem } from './util.ts';
 
 export type ImportOptions = {
   assignTestNhsNumbers?: boolean;
@@ -27,13 +29,23 @@ export type ImportOptions = {
 
 export type ImportSummary = {
   patients: { created: number; updated: number; rejected: number };
-  entries: { created: Record<string, number>; updated: Record<string, number> };
+  entries: recordStore.UpsertCounts;
   resources: number;
   skipped: Record<string, number>;
   errors: ImportProblem[];
 };
 
 export type ImportProgress = (done: number, total: number) => void;
+
+export type ImportRequest = {
+  practiceOds: string;
+  parsed: ParseResult;
+  options?: ImportOptions;
+  progress?: ImportProgress;
+};
+
+/** Staff who may import, or the system itself (the CLI, the demo, the benchmark). */
+type Caller = Actor | null | { kind: 'system' };
 
 /**
  * A valid NHS number from the 999 test range derived from the source id, so synthetic data gets
@@ -44,26 +56,16 @@ export function testNhsNumberFor(sourceId: string, attempt = 0): string {
   return testNhsNumber(seed + attempt * 7919);
 }
 
-type Caller = Actor | null | { kind: 'system' };
+function importer(caller: Caller, practiceOds: string): AuditActor {
+  return caller?.kind === 'system'
+    ? SYSTEM_ACTOR
+    : auditActor(assertStaff(caller, permissions.importRecords, practiceOds));
+}
 
-export async function importParsed(
-  ctx: Ctx,
-  caller: Caller,
-  practiceOds: string,
-  parsed: ParseResult,
-  options: ImportOptions = {},
-  progress?: ImportProgress,
-): Promise<ImportSummary> {
-  const by: AuditActor =
-    caller?.kind === 'system'
-      ? SYSTEM_ACTOR
-      : auditActor(assertStaff(caller, permissions.importRecords, practiceOds));
-  const practice = await ctx.db
-    .selectFrom('practices')
-    .select('ods_code')
-    .where('ods_code', '=', practiceOds)
-    .executeTakeFirst();
-  if (!practice)
+export async function importParsed(ctx: Ctx, caller: Caller, request: ImportRequest): Promise<ImportSummary> {
+  const { practiceOds, parsed, options = {}, progress } = request;
+  const by = importer(caller, practiceOds);
+  if (!(await store.practiceExists(ctx.db, practiceOds)))
     throw AppError.invalid([{ field: 'practice', message: `No practice with ODS code ${practiceOds}` }]);
   const summary: ImportSummary = {
     // A Patient resource that could not be read at all is a rejected patient too.
@@ -75,77 +77,65 @@ export async function importParsed(
   };
   let done = 0;
   for (const p of parsed.patients) {
-    const patientProblems = options.skipInvalidResources
+    const refusing = options.skipInvalidResources
       ? p.problems.filter((x) => x.resource === p.patient.source.id)
       : p.problems;
-    if (patientProblems.length) {
-      summary.patients.rejected++;
-      summary.errors.push(...p.problems);
-    } else {
-      summary.errors.push(...p.problems);
+    summary.errors.push(...p.problems);
+    if (refusing.length) summary.patients.rejected++;
+    else {
       try {
         const r = await ctx.db
           .transaction()
-          .execute((tx) => importPatient(tx, by, practiceOds, p, options, ctx.clock.now()));
+          .execute((tx) => importPatient(tx, ctx, { by, practiceOds, p, options }));
         summary.patients[r.created ? 'created' : 'updated']++;
-        for (const [k, n] of Object.entries(r.counts.created))
-          summary.entries.created[k] = (summary.entries.created[k] ?? 0) + n;
-        for (const [k, n] of Object.entries(r.counts.updated))
-          summary.entries.updated[k] = (summary.entries.updated[k] ?? 0) + n;
+        addCounts(summary.entries, r.counts);
       } catch (err) {
-        // A value PostgreSQL cannot hold (SQLSTATE class 22: out of range, bad encoding) rejects
-        // this patient, not the whole import.
-        const code = (err as { code?: unknown } | null)?.code;
-        if (!(err instanceof AppError) && typeof code === 'string' && code.startsWith('22')) {
-          summary.patients.rejected++;
-          summary.errors.push({
-            resource: p.patient.source.id,
-            field: 'Patient',
-            message: `a value could not be stored (${err instanceof Error ? err.message : code})`,
-          });
-          progress?.(++done, parsed.patients.length);
-          continue;
-        }
-        if (!(err instanceof AppError)) throw err;
+        const problems = rejection(err, p.patient.source.id);
         summary.patients.rejected++;
-        summary.errors.push(
-          ...(err.fields.length ? err.fields : [{ field: 'Patient', message: err.message }]).map((f) => ({
-            resource: p.patient.source.id,
-            field: f.field,
-            message: f.message,
-          })),
-        );
+        summary.errors.push(...problems);
       }
     }
     progress?.(++done, parsed.patients.length);
   }
-  await store.refreshStatisticsAfter(ctx.db, [summary.entries]);
+  await recordStore.refreshStatisticsAfter(ctx.db, [summary.entries]);
   return summary;
+}
+
+function addCounts(into: recordStore.UpsertCounts, counts: recordStore.UpsertCounts): void {
+  for (const [k, n] of Object.entries(counts.created)) into.created[k] = (into.created[k] ?? 0) + n;
+  for (const [k, n] of Object.entries(counts.updated)) into.updated[k] = (into.updated[k] ?? 0) + n;
+}
+
+/** Why one patient was refused; anything but a refusal or a value the database cannot hold is a bug. */
+function rejection(err: unknown, resource: string): ImportProblem[] {
+  // A value PostgreSQL cannot hold (SQLSTATE class 22: out of range, bad encoding) rejects
+  // this patient, not the whole import.
+  const code = errorCode(err);
+  if (!(err instanceof AppError) && code?.startsWith('22') === true) {
+    const why = err instanceof Error ? err.message : code;
+    return [{ resource, field: 'Patient', message: `a value could not be stored (${why})` }];
+  }
+  if (!(err instanceof AppError)) throw err;
+  const fields = err.fields.length ? err.fields : [{ field: 'Patient', message: err.message }];
+  return fields.map((f) => ({ resource, field: f.field, message: f.message }));
 }
 
 async function importPatient(
   tx: Tx,
-  by: AuditActor,
-  practiceOds: string,
-  p: ParsedPatient,
-  options: ImportOptions,
-  now: Date,
-): Promise<{ created: boolean; counts: store.UpsertCounts }> {
+  ctx: Ctx,
+  {
+    by,
+    practiceOds,
+    p,
+    options,
+  }: { by: AuditActor; practiceOds: string; p: ParsedPatient; options: ImportOptions },
+): Promise<{ created: boolean; counts: recordStore.UpsertCounts }> {
+  const now = ctx.clock.now();
   const source = p.patient.source;
-  let patient = await tx
-    .selectFrom('patients')
-    .select(['id', 'practice_ods'])
-    .where('practice_ods', '=', practiceOds)
-    .where('source_system', '=', source.system)
-    .where('source_id', '=', source.id)
-    .executeTakeFirst();
+  let patient = await store.patientBySource(tx, practiceOds, source);
   let nhsNumber = p.patient.nhsNumber;
   if (!patient && nhsNumber) {
-    patient = await tx
-      .selectFrom('patients')
-      .select(['id', 'practice_ods'])
-      .where('nhs_number', '=', nhsNumber)
-      .executeTakeFirst();
+    patient = await store.patientByNhsNumber(tx, nhsNumber);
     if (patient && patient.practice_ods !== practiceOds) {
       throw AppError.invalid([
         {
@@ -169,12 +159,7 @@ async function importPatient(
       }
       for (let attempt = 0; ; attempt++) {
         nhsNumber = testNhsNumberFor(source.id, attempt);
-        const taken = await tx
-          .selectFrom('patients')
-          .select('id')
-          .where('nhs_number', '=', nhsNumber)
-          .executeTakeFirst();
-        if (!taken) break;
+        if (!(await store.patientByNhsNumber(tx, nhsNumber))) break;
       }
     }
     const d = p.patient;
@@ -197,19 +182,13 @@ async function importPatient(
     patient = { id: r.patientId, practice_ods: practiceOds };
     created = true;
   }
-  const counts = await store.upsertEntries(tx, practiceOds, patient.id, p.entries, randomUUID, now);
-  await recordAudit(
-    tx,
-    {
-      actor: by,
-      action: 'record.import',
-      outcome: 'success',
-      practiceOds,
-      patientId: patient.id,
-      details: { source: source.id, created: counts.created, updated: counts.updated },
-    },
-    now,
-  );
+  const counts = await recordStore.upsertEntries(tx, practiceOds, patient.id, p.entries, randomUUID, now);
+  await audit(tx, ctx, by, {
+    action: 'record.import',
+    practiceOds,
+    patientId: patient.id,
+    details: { source: source.id, created: counts.created, updated: counts.updated },
+  });
   return { created, counts };
 }
 
@@ -220,36 +199,25 @@ export async function importEntries(
   practiceOds: string,
   patientId: string,
   entries: readonly EntryDraft[],
-): Promise<store.UpsertCounts> {
-  const by: AuditActor =
-    caller?.kind === 'system'
-      ? SYSTEM_ACTOR
-      : auditActor(assertStaff(caller, permissions.importRecords, practiceOds));
+): Promise<recordStore.UpsertCounts> {
+  const by = importer(caller, practiceOds);
   const now = ctx.clock.now();
-  const result = await ctx.db.transaction().execute(async (tx) => {
-    const exists = await tx
-      .selectFrom('patients')
-      .select('id')
-      .where('practice_ods', '=', practiceOds)
-      .where('id', '=', patientId)
-      .executeTakeFirst();
-    if (!exists) throw new AppError('not-found', 'No such patient at this practice.');
-    const counts = await store.upsertEntries(tx, practiceOds, patientId, entries, randomUUID, now);
-    await recordAudit(
-      tx,
-      {
-        actor: by,
-        action: 'record.import',
-        outcome: 'success',
-        practiceOds,
-        patientId,
-        details: { source: 'entries', created: counts.created, updated: counts.updated },
-      },
-      now,
-    );
-    return counts;
-  });
-  await store.refreshStatisticsAfter(ctx.db, [result]);
+  const result = await auditedChange(
+    ctx,
+    by,
+    (counts: recordStore.UpsertCounts) => ({
+      action: 'record.import',
+      practiceOds,
+      patientId,
+      details: { source: 'entries', created: counts.created, updated: counts.updated },
+    }),
+    async (tx) => {
+      if (!(await store.isPatientAt(tx, { practiceOds, patientId })))
+        throw new AppError('not-found', 'No such patient at this practice.');
+      return recordStore.upsertEntries(tx, practiceOds, patientId, entries, randomUUID, now);
+    },
+  );
+  await recordStore.refreshStatisticsAfter(ctx.db, [result]);
   return result;
 }
 
@@ -260,13 +228,5 @@ export async function entryIdBySource(
   patientId: string,
   source: { system: string; id: string },
 ): Promise<string | null> {
-  const r = await ctx.db
-    .selectFrom('record_entries')
-    .select('id')
-    .where('practice_ods', '=', practiceOds)
-    .where('patient_id', '=', patientId)
-    .where('source_system', '=', source.system)
-    .where('source_id', '=', source.id)
-    .executeTakeFirst();
-  return r?.id ?? null;
+  return store.entryIdBySource(ctx.db, { practiceOds, patientId, source });
 }

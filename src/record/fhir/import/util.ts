@@ -7,6 +7,12 @@ export type Json = Record<string, unknown>;
 /** One thing an import could not take as it is. */
 export type ImportProblem = { resource: string; field: string; message: string };
 
+/** The `code` a thrown error carries (a Node errno code, an SQLSTATE), if any. */
+export function errorCode(err: unknown): string | null {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : null;
+  return typeof code === 'string' ? code : null;
+}
+
 export function obj(v: unknown): Json | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
 }
