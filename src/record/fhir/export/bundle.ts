@@ -1,19 +1,24 @@
-// GP record → FHIR R4 / UK Core Bundle (type 'collection'): the inverse of the importer (fhir.ts).
+// GP record → FHIR R4 / UK Core Bundle (type 'collection'): the inverse of the importer (../import).
 // Pure: no I/O, no clock. It exports ONLY what it is given — the patient, their practice and the
 // VisibleEntry list that visibleRecord() produced — and never points at anything it does not export.
 import { createHash } from 'node:crypto';
-import { NHS_NUMBER_SYSTEM, ODS_SYSTEM } from '../import/patient.ts';
+import type { Bundle, BundleEntry, Organization, Patient, Reference } from '@medplum/fhirtypes';
 import type { VisibleEntry } from '../../rules.ts';
-import type {
-  FhirBundle,
-  FhirOrganization,
-  FhirPatient,
-  FhirReference,
-  FhirResource,
-} from './types.ts';
-import { entryResource, meta, urn, URL_NAMESPACE, type Ctx } from './entries.ts';
+import { NHS_NUMBER_SYSTEM, ODS_SYSTEM } from '../import/patient.ts';
+import { meta, urn, type Ctx } from './elements.ts';
+import { entryResource, type EntryResource } from './entries.ts';
 
-export type * from './types.ts';
+/** RFC 4122 URL namespace, for the practice Organization's name-based (v5) UUID. */
+const URL_NAMESPACE = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
+
+/** Every resource the export writes, each with its id (the Bundle's fullUrl is made from it). */
+export type ExportResource = ((Patient | Organization) & { id: string }) | EntryResource;
+export type ExportBundle = Omit<Bundle<ExportResource>, 'entry'> & {
+  type: 'collection';
+  timestamp: string;
+  entry: (BundleEntry<ExportResource> & { fullUrl: string; resource: ExportResource })[];
+};
+
 export type ExportPatient = {
   id: string;
   nhsNumber: string;
@@ -32,12 +37,12 @@ export function toFhirBundle(
   patient: ExportPatient,
   entries: readonly VisibleEntry[],
   now: Date,
-): FhirBundle {
+): ExportBundle {
   const organizationId = practiceUuid(patient.practice.odsCode);
-  const subject: FhirReference = { reference: urn(patient.id) };
+  const subject: Reference<Patient> = { reference: urn(patient.id) };
   const consultations = new Set(entries.filter((e) => e.kind === 'consultation').map((e) => e.id));
   const ctx: Ctx = { subject, consultations };
-  const resources: FhirResource[] = [
+  const resources: ExportResource[] = [
     patientResource(patient, organizationId),
     organizationResource(patient.practice, organizationId),
     ...entries.map((e) => entryResource(e, ctx)),
@@ -64,7 +69,7 @@ export function practiceUuid(odsCode: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-function patientResource(p: ExportPatient, organizationId: string): FhirPatient {
+function patientResource(p: ExportPatient, organizationId: string): Patient & { id: string } {
   const given = p.givenName.split(/\s+/).filter((g) => g !== '');
   const line = p.addressLines.filter((l) => l.trim() !== '');
   const address = {
@@ -96,7 +101,10 @@ function patientResource(p: ExportPatient, organizationId: string): FhirPatient 
   };
 }
 
-function organizationResource(practice: ExportPatient['practice'], id: string): FhirOrganization {
+function organizationResource(
+  practice: ExportPatient['practice'],
+  id: string,
+): Organization & { id: string } {
   return {
     resourceType: 'Organization',
     id,
