@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Bundle, BundleEntry, Organization, Patient, Reference } from '@medplum/fhirtypes';
 import type { VisibleEntry } from '../../rules.ts';
-import { NHS_NUMBER_SYSTEM, ODS_SYSTEM } from '../import/patient.ts';
+import { NHS_NUMBER_SYSTEM, ODS_SYSTEM, type Demographics } from '../import/patient.ts';
 import { meta, urn, type Ctx } from './elements.ts';
 import { entryResource, type EntryResource } from './entries.ts';
 
@@ -19,15 +19,9 @@ export type ExportBundle = Omit<Bundle<ExportResource>, 'entry'> & {
   entry: (BundleEntry<ExportResource> & { fullUrl: string; resource: ExportResource })[];
 };
 
-export type ExportPatient = {
+export type ExportPatient = Demographics & {
   id: string;
   nhsNumber: string;
-  givenName: string;
-  familyName: string;
-  birthDate: string;
-  sex: 'female' | 'male' | 'other' | 'unknown';
-  addressLines: string[];
-  postcode: string | null;
   practice: { odsCode: string; name: string };
 };
 
