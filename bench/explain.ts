@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { loadDemo } from '../src/demo/load.ts';
 import { DEMO_PATIENTS } from '../src/demo/data.ts';
 import { generateRecord } from '../src/demo/records.ts';
-import { importEntries } from '../src/record/import.ts';
+import { importEntries } from '../src/record/fhir/import/service.ts';
 import { accessPlan, SECTION_ORDER, visibleRecord } from '../src/record/rules.ts';
 import * as store from '../src/record/store.ts';
 import { recordAccessFor } from '../src/record/service.ts';

@@ -3,8 +3,8 @@
 export { recordRoutes } from './routes.ts';
 export { recordExtraRoutes } from './routes-extra.ts';
 export { applyBirthdayAccess, automaticAccessOnLink } from './automatic-access.ts';
-export { formatSummary, importFhirPath } from './cli.ts';
+export { formatSummary, importFhirPath } from './fhir/import/cli.ts';
 export { setEntryVisibility } from './staff-service.ts';
 export { markRecordReviewed } from './review.ts';
-export { entryIdBySource, importEntries } from './import.ts';
+export { entryIdBySource, importEntries } from './fhir/import/service.ts';
 export { DMD, SNOMED, type Coding, type EntryDraft } from './model.ts';

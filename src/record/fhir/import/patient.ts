@@ -1,21 +1,25 @@
 // FHIR Patient (UK Core) → PatientDraft: NHS number, name, sex, birth date, address, registered GP (ODS).
-import type { RefIndex } from './fhir-index.ts';
-import { arr, obj, str, type ImportProblem, type Json } from './fhir-util.ts';
-import { isValidNhsNumber, normaliseNhsNumber } from '../platform/nhs-number.ts';
-import { isIsoDate } from '../platform/dates.ts';
+import type { RefIndex } from './references.ts';
+import { arr, obj, str, type ImportProblem, type Json } from './util.ts';
+import { isValidNhsNumber, normaliseNhsNumber } from '../../../platform/nhs-number.ts';
+import { isIsoDate } from '../../../platform/dates.ts';
 
 export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
 export const ODS_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
 
-export type PatientDraft = {
-  source: { system: 'fhir'; id: string };
-  nhsNumber: string | null;
+/** What a FHIR Patient says of a person, read on import and written on export. */
+export type Demographics = {
   givenName: string;
   familyName: string;
   birthDate: string;
   sex: 'female' | 'male' | 'other' | 'unknown';
   addressLines: string[];
   postcode: string | null;
+};
+
+export type PatientDraft = Demographics & {
+  source: { system: 'fhir'; id: string };
+  nhsNumber: string | null;
   generalPractitionerOds: string | null;
 };
 

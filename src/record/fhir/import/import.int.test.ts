@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { inCi, sharedData, testApp, type TestApp } from '../../test/support/harness.ts';
-import { addPractice } from '../practices/service.ts';
+import { inCi, sharedData, testApp, type TestApp } from '../../../../test/support/harness.ts';
+import { addPractice } from '../../../practices/service.ts';
 import { importFhirPath } from './cli.ts';
 
 let t: TestApp;

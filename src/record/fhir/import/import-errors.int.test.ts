@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { apiToken, testApp, type TestApp } from '../../test/support/harness.ts';
-import { DEMO_PASSWORD, DEMO_STAFF } from '../demo/data.ts';
-import { loadDemo } from '../demo/load.ts';
+import { apiToken, testApp, type TestApp } from '../../../../test/support/harness.ts';
+import { DEMO_PASSWORD, DEMO_STAFF } from '../../../demo/data.ts';
+import { loadDemo } from '../../../demo/load.ts';
 
 let t: TestApp;
 let token = '';
@@ -88,7 +88,7 @@ test('HAZ-17 an oversized body is a 413, as JSON or FHIR JSON', async () => {
 });
 
 test('HAZ-17 import-fhir on a path that does not exist prints one clear line, no stack trace', () => {
-  const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
+  const main = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'main.ts');
   const dataDir = mkdtempSync(join(tmpdir(), 'gpo-import-cli-'));
   try {
     const env: Record<string, string | undefined> = { ...process.env, GP_ONLINE_DATA_DIR: dataDir };

@@ -1,5 +1,5 @@
 // Condition, AllergyIntolerance, Immunization, Procedure and ServiceRequest → EntryDraft.
-import { buildEntry, type MapContext, type MapOutcome } from './fhir-entry.ts';
+import { buildEntry, type MapContext, type MapOutcome } from './entry.ts';
 import {
   arr,
   codedDisplay,
@@ -16,8 +16,8 @@ import {
   subExtension,
   typedOnly,
   type Json,
-} from './fhir-util.ts';
-import { SNOMED, type AllergyDetails, type ProblemDetails } from './model.ts';
+} from './util.ts';
+import { SNOMED, type AllergyDetails, type ProblemDetails } from '../../model.ts';
 
 /** The online record access codes (domain.md §2.1): 104, 106 and 103. */
 export const ACCESS_CODES: ReadonlySet<string> = new Set([

@@ -1,6 +1,6 @@
 // Reference lookup for one import: `Type/id`, absolute `…/Type/id[/_history/n]`, Bundle
 // `fullUrl` (e.g. `urn:uuid:…`) and contained `#id`. Built once, then O(1) per reference.
-import { arr, obj, str, type Json } from './fhir-util.ts';
+import { arr, obj, str, type Json } from './util.ts';
 
 export class RefIndex {
   private readonly byKey = new Map<string, Json>();

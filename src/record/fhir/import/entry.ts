@@ -1,6 +1,6 @@
 // The part of every FHIR → EntryDraft mapping that is the same for all resource types: source,
 // coding, title, note text, clinical date, recordedAt, consultation link and the problems they raise.
-import type { RefIndex } from './fhir-index.ts';
+import type { RefIndex } from './references.ts';
 import {
   codingsOf,
   conceptText,
@@ -12,8 +12,8 @@ import {
   toDateTime,
   type ImportProblem,
   type Json,
-} from './fhir-util.ts';
-import type { Coding, EntryDetails, EntryDraft } from './model.ts';
+} from './util.ts';
+import type { Coding, EntryDetails, EntryDraft } from '../../model.ts';
 
 export type MapContext = {
   index: RefIndex;

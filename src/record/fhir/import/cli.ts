@@ -2,14 +2,15 @@
 // and bulk NDJSON, then imports them through the same use case as the API.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import type { Ctx } from '../platform/context.ts';
-import { AppError } from '../platform/http/errors.ts';
-import { parseBundle, parseNdjson, parseResources, type ImportProblem, type ParseResult } from './fhir.ts';
-import { importParsed, type ImportOptions, type ImportProgress, type ImportSummary } from './import.ts';
+import type { Ctx } from '../../../platform/context.ts';
+import { AppError } from '../../../platform/http/errors.ts';
+import { parseBundle, parseNdjson, parseResources, type ParseResult } from './parse.ts';
+import { importParsed, type ImportOptions, type ImportProgress, type ImportSummary } from './service.ts';
+import { errorCode, obj, type ImportProblem } from './util.ts';
 
 /** A path that cannot be read is a clear message, not a stack trace. */
 function unreadable(path: string, err: unknown): AppError {
-  const code = (err as { code?: unknown } | null)?.code;
+  const code = errorCode(err);
   const why =
     code === 'ENOENT'
       ? 'there is no such file or folder'
@@ -84,8 +85,7 @@ export function readFhirInput(path: string): { parsed: ParseResult; files: numbe
       });
       continue;
     }
-    if ((json as { resourceType?: unknown } | null)?.resourceType === 'Bundle')
-      merge(parsed, parseBundle(json));
+    if (obj(json)?.resourceType === 'Bundle') merge(parsed, parseBundle(json));
     else {
       loose.push(json);
       labels.push(name);
@@ -105,7 +105,7 @@ export async function importFhirPath(
 ): Promise<ImportSummary & { files: number; seconds: number }> {
   const started = performance.now();
   const { parsed, files } = readFhirInput(path);
-  const summary = await importParsed(ctx, { kind: 'system' }, practiceOds, parsed, options, progress);
+  const summary = await importParsed(ctx, { kind: 'system' }, { practiceOds, parsed, options, progress });
   return { ...summary, files, seconds: (performance.now() - started) / 1000 };
 }
 

@@ -1,6 +1,6 @@
 // Encounter → 'consultation'; DocumentReference → 'document'.
-import { buildEntry, type MapContext, type MapOutcome } from './fhir-entry.ts';
-import { attachmentText } from './fhir-results.ts';
+import { buildEntry, type MapContext, type MapOutcome } from './entry.ts';
+import { attachmentText } from './results.ts';
 import {
   arr,
   codedText,
@@ -12,7 +12,7 @@ import {
   str,
   typedOnly,
   type Json,
-} from './fhir-util.ts';
+} from './util.ts';
 
 export function mapEncounter(r: Json, ctx: MapContext): MapOutcome {
   if (r.status === 'entered-in-error' || r.status === 'cancelled') return { skip: `Encounter (${r.status})` };

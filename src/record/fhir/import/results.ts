@@ -1,5 +1,5 @@
 // Observation → 'result' (laboratory) or 'value' (vital signs, survey, …); DiagnosticReport → 'result'.
-import { buildEntry, type DateField, type MapContext, type MapOutcome } from './fhir-entry.ts';
+import { buildEntry, type DateField, type MapContext, type MapOutcome } from './entry.ts';
 import {
   arr,
   codedDisplay,
@@ -11,8 +11,8 @@ import {
   obj,
   str,
   type Json,
-} from './fhir-util.ts';
-import type { Component, Measurement } from './model.ts';
+} from './util.ts';
+import type { Component, Measurement } from '../../model.ts';
 
 const UNFILED = new Set(['preliminary', 'registered']);
 const UNFILED_REPORT = new Set(['preliminary', 'registered', 'partial']);

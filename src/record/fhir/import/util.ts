@@ -1,11 +1,17 @@
 // Small pure helpers for reading FHIR R4 JSON without trusting its shape: typed getters,
 // CodeableConcepts, FHIR date/dateTime checks and the shared types of the importer (fhir.ts).
-import type { Coding } from './model.ts';
+import type { Coding } from '../../model.ts';
 
 export type Json = Record<string, unknown>;
 
 /** One thing an import could not take as it is. */
 export type ImportProblem = { resource: string; field: string; message: string };
+
+/** The `code` a thrown error carries (a Node errno code, an SQLSTATE), if any. */
+export function errorCode(err: unknown): string | null {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : null;
+  return typeof code === 'string' ? code : null;
+}
 
 export function obj(v: unknown): Json | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;

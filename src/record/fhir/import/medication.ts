@@ -1,6 +1,6 @@
 // MedicationRequest and MedicationStatement → 'medication' entries (UK Core repeat information,
 // prescription type, dm+d or RxNorm coding kept as sent).
-import { buildEntry, type DateField, type MapContext, type MapOutcome } from './fhir-entry.ts';
+import { buildEntry, type DateField, type MapContext, type MapOutcome } from './entry.ts';
 import {
   conceptText,
   extensionCode,
@@ -12,8 +12,8 @@ import {
   str,
   subExtension,
   type Json,
-} from './fhir-util.ts';
-import type { MedicationDetails } from './model.ts';
+} from './util.ts';
+import type { MedicationDetails } from '../../model.ts';
 
 const CURRENT_REQUEST = new Set(['active', 'on-hold', 'draft']);
 
@@ -37,14 +37,12 @@ export function mapMedicationRequest(r: Json, ctx: MapContext): MapOutcome {
     reviewDate: repeat === undefined ? null : dateValue(subExtension(repeat, 'authorisationExpiryDate')),
     lastIssued: null,
   };
-  return medicationEntry(
-    r,
-    ctx,
-    'MedicationRequest',
+  return medicationEntry(r, ctx, {
+    type: 'MedicationRequest',
     details,
-    [['MedicationRequest.authoredOn', r.authoredOn]],
-    [],
-  );
+    clinical: [['MedicationRequest.authoredOn', r.authoredOn]],
+    recorded: [],
+  });
 }
 
 export function mapMedicationStatement(r: Json, ctx: MapContext): MapOutcome {
@@ -66,23 +64,25 @@ export function mapMedicationStatement(r: Json, ctx: MapContext): MapOutcome {
     r.effectiveDateTime !== undefined
       ? ['MedicationStatement.effectiveDateTime', r.effectiveDateTime]
       : ['MedicationStatement.effectivePeriod.start', obj(r.effectivePeriod)?.start];
-  return medicationEntry(
-    r,
-    ctx,
-    'MedicationStatement',
+  return medicationEntry(r, ctx, {
+    type: 'MedicationStatement',
     details,
-    [effective],
-    [['MedicationStatement.dateAsserted', r.dateAsserted]],
-  );
+    clinical: [effective],
+    recorded: [['MedicationStatement.dateAsserted', r.dateAsserted]],
+  });
 }
+
+type MedicationSpec = {
+  type: 'MedicationRequest' | 'MedicationStatement';
+  details: MedicationDetails;
+  clinical: DateField[];
+  recorded: DateField[];
+};
 
 function medicationEntry(
   r: Json,
   ctx: MapContext,
-  type: string,
-  details: MedicationDetails,
-  clinical: DateField[],
-  recorded: DateField[],
+  { type, details, clinical, recorded }: MedicationSpec,
 ): MapOutcome {
   const medicine = medicineOf(r, ctx);
   return buildEntry(r, ctx, {
