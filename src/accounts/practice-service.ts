@@ -221,9 +221,8 @@ export async function changeServices(ctx: Ctx, actor: Actor | null, patientId: s
       await assertReviewedForHistoricAccess(tx, { practiceOds: staff.practiceOds, patientId: patient.id });
     const reason = input.reason?.trim() || null;
     const version = await writeSettings(tx, {
-      practiceOds: staff.practiceOds,
-      patientId: patient.id,
-      expectedVersion: current.version,
+      of: { practiceOds: staff.practiceOds, patientId: patient.id },
+      current,
       next,
       changed,
       byStaff: staff.staffId,

@@ -43,16 +43,8 @@ export async function enableFullAccessBySystem(
   );
   const changed = diffSettings(current.settings, next);
   if (Object.keys(changed).length === 0) return;
-  const version = await writeSettings(tx, {
-    practiceOds: p.practiceOds,
-    patientId: p.patientId,
-    expectedVersion: current.version,
-    next,
-    changed,
-    byStaff: p.byStaff,
-    reason: `Automatic prospective access (${p.trigger})`,
-    now,
-  });
+  const reason = `Automatic prospective access (${p.trigger})`;
+  const version = await writeSettings(tx, { of: p, current, next, changed, byStaff: p.byStaff, reason, now });
   await audit(tx, atTime(tx, now), SYSTEM_ACTOR, {
     action: 'online-services.automatic-access',
     practiceOds: p.practiceOds,
@@ -83,16 +75,7 @@ export async function grantHistoricAccessTx(
   const changed = diffSettings(current.settings, next);
   if (Object.keys(changed).length === 0) return;
   await assertReviewedForHistoricAccess(tx, p);
-  await writeSettings(tx, {
-    practiceOds: p.practiceOds,
-    patientId: p.patientId,
-    expectedVersion: current.version,
-    next,
-    changed,
-    byStaff: p.byStaff,
-    reason: p.reason,
-    now,
-  });
+  await writeSettings(tx, { of: p, current, next, changed, byStaff: p.byStaff, reason: p.reason, now });
 }
 
 /**
@@ -128,9 +111,9 @@ export async function assertReviewedForHistoricAccess(
 export async function writeSettings(
   tx: Tx,
   p: {
-    practiceOds: string;
-    patientId: string;
-    expectedVersion: number;
+    of: { practiceOds: string; patientId: string };
+    /** The settings as read, at their version. */
+    current: { version: number };
     next: ServiceSettings;
     changed: SettingsChange;
     byStaff: string | null;
@@ -139,11 +122,12 @@ export async function writeSettings(
   },
 ): Promise<number> {
   const { now } = p;
+  const { practiceOds, patientId } = p.of;
   const version = await store.saveSettings(tx, {
-    practiceOds: p.practiceOds,
-    patientId: p.patientId,
+    practiceOds,
+    patientId,
     settings: p.next,
-    expectedVersion: p.expectedVersion,
+    expectedVersion: p.current.version,
     by: p.byStaff,
     at: now,
   });
@@ -155,8 +139,8 @@ export async function writeSettings(
     );
   }
   await store.insertSettingsHistory(tx, {
-    practiceOds: p.practiceOds,
-    patientId: p.patientId,
+    practiceOds,
+    patientId,
     version,
     settings: p.next,
     changed: p.changed,
