@@ -1,97 +1,117 @@
-// JSON schemas of the practice patient API: they validate input, strip unknown output fields and feed OpenAPI.
-const problem = { $ref: 'problem#' } as const;
-const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem } as const;
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', format: 'uuid' } },
-} as const;
-const security = [{ bearer: [] }];
+// TypeBox schemas of the accounts API: they validate input, strip unknown output fields and feed
+// OpenAPI, and the TypeScript types of bodies come from them.
+import { Nullable, Type, type Static } from '../platform/http/schema.ts';
 
-const patient = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    nhs_number: { type: 'string' },
-    given_name: { type: 'string' },
-    family_name: { type: 'string' },
-    birth_date: { type: 'string', format: 'date' },
-    sex: { type: 'string' },
-    practice_ods: { type: 'string' },
-  },
-} as const;
+const problem = Type.Unsafe<unknown>({ $ref: 'problem#' });
+const errors = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem };
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const security = [{ bearer: [] }];
+const date = () => Type.String({ format: 'date' });
+/**
+ * A date or null as one JSON type list, as before: an `anyOf` would let Ajv's type coercion read
+ * an empty string as null (clearing a date), where this refuses it.
+ */
+const dateOrNull = () => Type.Unsafe<string | null>({ type: ['string', 'null'], format: 'date' });
+const dateTime = () => Type.String({ format: 'date-time' });
+
+const Patient = Type.Object({
+  id: Type.String(),
+  nhs_number: Type.String(),
+  given_name: Type.String(),
+  family_name: Type.String(),
+  birth_date: date(),
+  sex: Type.String(),
+  practice_ods: Type.String(),
+});
 
 const settingsProps = {
-  appointments: { type: 'boolean' },
-  repeat_prescriptions: { type: 'boolean' },
-  record_level: { type: 'string', enum: ['none', 'summary', 'detailed', 'full'] },
-  prospective_from: { type: ['string', 'null'], format: 'date' },
-  historic_access: { type: 'boolean' },
-  pharmacy_view: { type: 'boolean' },
-  pharmacy_update: { type: 'boolean' },
-} as const;
+  appointments: Type.Boolean(),
+  repeat_prescriptions: Type.Boolean(),
+  record_level: Type.Enum(['none', 'summary', 'detailed', 'full']),
+  prospective_from: dateOrNull(),
+  historic_access: Type.Boolean(),
+  pharmacy_view: Type.Boolean(),
+  pharmacy_update: Type.Boolean(),
+};
 
 /** Kept by the rules, never set directly: each level's own start, and whether staff set the level. */
 const derivedSettingsProps = {
-  detailed_from: { type: ['string', 'null'], format: 'date' },
-  full_from: { type: ['string', 'null'], format: 'date' },
-  record_level_by_hand: { type: 'boolean' },
-} as const;
+  detailed_from: dateOrNull(),
+  full_from: dateOrNull(),
+  record_level_by_hand: Type.Boolean(),
+};
+
+export const SearchQuery = Type.Object({ q: Type.String({ minLength: 1, maxLength: 100 }) });
+
+export const VerifyBody = Type.Object(
+  {
+    method: Type.Enum(['photo-documents', 'vouching', 'vouching-with-confirmation', 'nhs-login-p9']),
+    evidence: Type.String({ minLength: 1, maxLength: 1000 }),
+  },
+  { additionalProperties: false },
+);
+
+export const ServicesBody = Type.Object(
+  {
+    ...Type.Partial(Type.Object(settingsProps)).properties,
+    version: Type.Integer({ minimum: 0 }),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type ServicesBody = Static<typeof ServicesBody>;
+
+export const LinkBody = Type.Object(
+  {
+    ods_code: Type.String({ maxLength: 8 }),
+    account_id: Type.String({ maxLength: 20 }),
+    linkage_key: Type.String({ maxLength: 30 }),
+    surname: Type.String({ maxLength: 100 }),
+    birth_date: date(),
+  },
+  { additionalProperties: false },
+);
 
 export const patientSchemas = {
   search: {
     tags: ['practice'],
     summary: 'Find patients at your practice by NHS number or surname',
     security,
-    querystring: {
-      type: 'object',
-      required: ['q'],
-      properties: { q: { type: 'string', minLength: 1, maxLength: 100 } },
-    },
-    response: {
-      200: { type: 'object', properties: { patients: { type: 'array', items: patient } } },
-      ...errors,
-    },
+    querystring: SearchQuery,
+    response: { 200: Type.Object({ patients: Type.Array(Patient) }), ...errors },
   },
   get: {
     tags: ['practice'],
     summary: 'A patient with their online account, identity checks and online services',
     security,
-    params: idParams,
+    params: IdParams,
     response: {
-      200: {
-        type: 'object',
-        properties: {
-          ...patient.properties,
-          online_account: {
-            type: ['object', 'null'],
-            properties: {
-              id: { type: 'string' },
-              email: { type: 'string' },
-              proofing_level: { type: 'string' },
-              linked_at: { type: ['string', 'null'], format: 'date-time' },
-            },
-          },
-          online_services: {
-            type: 'object',
-            properties: { ...settingsProps, ...derivedSettingsProps, version: { type: 'integer' } },
-          },
-          identity_verifications: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                method: { type: 'string' },
-                evidence: { type: 'string' },
-                proofing_level: { type: 'string' },
-                verified_at: { type: 'string', format: 'date-time' },
-                verified_by: { type: 'string' },
-              },
-            },
-          },
-          registration_letter_issued_at: { type: ['string', 'null'], format: 'date-time' },
-        },
-      },
+      200: Type.Object({
+        ...Patient.properties,
+        online_account: Nullable(
+          Type.Object({
+            id: Type.String(),
+            email: Type.String(),
+            proofing_level: Type.String(),
+            linked_at: Nullable(dateTime()),
+          }),
+        ),
+        online_services: Type.Object({
+          ...settingsProps,
+          ...derivedSettingsProps,
+          version: Type.Integer(),
+        }),
+        identity_verifications: Type.Array(
+          Type.Object({
+            method: Type.String(),
+            evidence: Type.String(),
+            proofing_level: Type.String(),
+            verified_at: dateTime(),
+            verified_by: Type.String(),
+          }),
+        ),
+        registration_letter_issued_at: Nullable(dateTime()),
+      }),
       ...errors,
     },
   },
@@ -99,24 +119,10 @@ export const patientSchemas = {
     tags: ['practice'],
     summary: 'Record an identity check; it raises the linked account to P9',
     security,
-    params: idParams,
-    body: {
-      type: 'object',
-      required: ['method', 'evidence'],
-      additionalProperties: false,
-      properties: {
-        method: {
-          type: 'string',
-          enum: ['photo-documents', 'vouching', 'vouching-with-confirmation', 'nhs-login-p9'],
-        },
-        evidence: { type: 'string', minLength: 1, maxLength: 1000 },
-      },
-    },
+    params: IdParams,
+    body: VerifyBody,
     response: {
-      201: {
-        type: 'object',
-        properties: { proofing_level: { type: 'string' }, account_updated: { type: 'boolean' } },
-      },
+      201: Type.Object({ proofing_level: Type.String(), account_updated: Type.Boolean() }),
       ...errors,
     },
   },
@@ -125,27 +131,15 @@ export const patientSchemas = {
     summary:
       'Change a patient’s online services (send the version you read; 409 if someone changed them since)',
     security,
-    params: idParams,
-    body: {
-      type: 'object',
-      required: ['version'],
-      additionalProperties: false,
-      properties: {
-        ...settingsProps,
-        version: { type: 'integer', minimum: 0 },
-        reason: { type: 'string', maxLength: 500 },
-      },
-    },
+    params: IdParams,
+    body: ServicesBody,
     response: {
-      200: {
-        type: 'object',
-        properties: {
-          ...settingsProps,
-          ...derivedSettingsProps,
-          version: { type: 'integer' },
-          changed: { type: 'array', items: { type: 'string' } },
-        },
-      },
+      200: Type.Object({
+        ...settingsProps,
+        ...derivedSettingsProps,
+        version: Type.Integer(),
+        changed: Type.Array(Type.String()),
+      }),
       ...errors,
     },
   },
@@ -153,19 +147,73 @@ export const patientSchemas = {
     tags: ['practice'],
     summary: 'Issue a registration letter: a new Linkage Key (earlier keys stop working)',
     security,
-    params: idParams,
+    params: IdParams,
     response: {
-      201: {
-        type: 'object',
-        properties: {
-          ods_code: { type: 'string' },
-          account_id: { type: 'string' },
-          linkage_key: { type: 'string' },
-          issued_at: { type: 'string', format: 'date-time' },
-          replaced_previous: { type: 'boolean' },
-        },
-      },
+      201: Type.Object({
+        ods_code: Type.String(),
+        account_id: Type.String(),
+        linkage_key: Type.String(),
+        issued_at: dateTime(),
+        replaced_previous: Type.Boolean(),
+      }),
       ...errors,
     },
   },
-} as const;
+};
+
+export const accountSchemas = {
+  me: {
+    tags: ['account'],
+    summary: 'Who am I',
+    description:
+      'The signed-in patient (with linked record, proofing level and which online services are available) or staff user.',
+    security,
+    response: {
+      200: Type.Object({
+        type: Type.Enum(['patient', 'staff']),
+        id: Type.String(),
+        email: Type.String(),
+        name: Type.Optional(Type.String()),
+        role: Type.Optional(Type.String()),
+        practice_ods: Type.Optional(Nullable(Type.String())),
+        proofing_level: Type.Optional(Type.Enum(['P0', 'P5', 'P9'])),
+        linked: Type.Optional(Type.Boolean()),
+        record_level: Type.Optional(Type.String()),
+        patient: Type.Optional(
+          Nullable(
+            Type.Object({
+              given_name: Type.String(),
+              family_name: Type.String(),
+              nhs_number: Type.String(),
+              birth_date: date(),
+              practice_ods: Type.String(),
+              practice_name: Type.String(),
+            }),
+          ),
+        ),
+        services: Type.Optional(
+          Type.Array(
+            Type.Object({
+              service: Type.String(),
+              status: Type.String(),
+              required_level: Type.String(),
+            }),
+          ),
+        ),
+      }),
+      401: problem,
+    },
+  },
+  link: {
+    tags: ['account'],
+    summary: 'Link the signed-in account to a GP record with a registration letter',
+    security,
+    body: LinkBody,
+    response: {
+      200: Type.Object({ linked: Type.Boolean(), practice_ods: Type.String() }),
+      400: problem,
+      401: problem,
+      409: problem,
+    },
+  },
+};

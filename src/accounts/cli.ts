@@ -8,13 +8,14 @@ import {
   sealSecret,
   type SecretKey,
 } from '../platform/auth/secrets.ts';
-import { recordAudit } from '../platform/audit/audit.ts';
+import { auditedChange } from '../platform/audit/use-case.ts';
 import type { ProofingLevel, RecordLevel } from '../platform/db/schema.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { isEmail, normaliseSettings, NO_SERVICES, passwordProblem } from './rules.ts';
 import { addPatient } from './register.ts';
-import type { Ctx } from './service.ts';
+import type { Ctx } from '../platform/context.ts';
 import * as store from './store.ts';
+import { insertAccount } from './account-store.ts';
 import { englandDay } from '../platform/dates.ts';
 
 const LEVELS: ProofingLevel[] = ['P0', 'P5', 'P9'];
@@ -70,61 +71,50 @@ export async function addPatientWithAccount(
   const accountId = randomUUID();
   const totpSecret = o.totpSecret ?? newTotpSecret();
   const passwordHash = await hashPassword(o.password ?? '');
-  await ctx.db.transaction().execute(async (tx) => {
-    await tx
-      .insertInto('online_accounts')
-      .values({
-        id: accountId,
-        email: o.email ?? '',
-        password_hash: passwordHash,
-        totp_secret: key ? sealSecret(key, totpSecret) : totpSecret,
-        email_confirmed_at: now,
-        totp_confirmed_at: now,
-        proofing_level: proofing,
-        patient_id: patientId,
-        practice_ods: practiceOds,
-        linked_at: now,
-      })
-      .execute();
-    const settings = normaliseSettings(
-      {
-        ...NO_SERVICES,
-        appointments: services.has('appointments'),
-        repeatPrescriptions: services.has('repeats'),
-        pharmacyView: services.has('pharmacy'),
-        pharmacyUpdate: services.has('pharmacy'),
-        recordLevel,
-      },
-      NO_SERVICES,
-      englandDay(now),
-    );
+  const settings = normaliseSettings(
+    {
+      ...NO_SERVICES,
+      appointments: services.has('appointments'),
+      repeatPrescriptions: services.has('repeats'),
+      pharmacyView: services.has('pharmacy'),
+      pharmacyUpdate: services.has('pharmacy'),
+      recordLevel,
+    },
+    NO_SERVICES,
+    englandDay(now),
+  );
+  const event = {
+    action: 'account.create-linked',
+    practiceOds,
+    patientId,
+    subject: `account:${accountId}`,
+    details: { proofingLevel: proofing, settings },
+  };
+  // The system acts here, not the person at the terminal: no request to record.
+  await auditedChange({ ...ctx, meta: null }, SYSTEM_ACTOR, event, async (tx) => {
+    await insertAccount(tx, {
+      id: accountId,
+      email: o.email ?? '',
+      password_hash: passwordHash,
+      totp_secret: key ? sealSecret(key, totpSecret) : totpSecret,
+      email_confirmed_at: now,
+      totp_confirmed_at: now,
+      proofing_level: proofing,
+      patient_id: patientId,
+      practice_ods: practiceOds,
+      linked_at: now,
+    });
     await store.saveSettings(tx, { practiceOds, patientId, settings, expectedVersion: 0, by: null, at: now });
-    await tx
-      .insertInto('online_services_history')
-      .values({
-        practice_ods: practiceOds,
-        patient_id: patientId,
-        version: 1,
-        settings: JSON.stringify(settings),
-        changed: JSON.stringify({}),
-        reason: 'gp-online user add',
-        changed_by: null,
-        changed_at: now,
-      })
-      .execute();
-    await recordAudit(
-      tx,
-      {
-        actor: SYSTEM_ACTOR,
-        action: 'account.create-linked',
-        outcome: 'success',
-        practiceOds,
-        patientId,
-        subject: `account:${accountId}`,
-        details: { proofingLevel: proofing, settings },
-      },
-      now,
-    );
+    await store.insertSettingsHistory(tx, {
+      practiceOds,
+      patientId,
+      version: 1,
+      settings,
+      changed: {},
+      reason: 'gp-online user add',
+      by: null,
+      at: now,
+    });
   });
   return { patient_id: patientId, account_id: accountId, account_ref: accountRef, totp_secret: totpSecret };
 }

@@ -1,17 +1,18 @@
 // What other features may use of accounts: its routes, the rules of online services, and the
 // queries another feature runs on patients and accounts inside its own transaction.
-export { patientAccountRoutes, type PatientAccountOptions } from './routes-patient.ts';
-export { practiceRoutes } from './routes-practice.ts';
+export { patientAccountRoutes, type PatientAccountOptions } from './patient-routes.ts';
+export { practiceRoutes } from './practice-routes.ts';
 export { canUse, NO_SERVICES, RECORD_LEVEL_RANK, type ServiceSettings } from './rules.ts';
-export { accountForPatient, patientById, patientByNhsNumber, settingsFor } from './store.ts';
+export { patientById, patientByNhsNumber, settingsFor, sqlState } from './store.ts';
+export { accountForPatient } from './account-store.ts';
 export {
   changeServices,
-  enableFullAccessBySystem,
-  grantHistoricAccessTx,
-  settingsOf,
+  lockedUnlinkedAccounts,
+  unlockUnlinkedAccount,
   verifyIdentity,
 } from './practice-service.ts';
+export { enableFullAccessBySystem, grantHistoricAccessTx, settingsOf } from './system-service.ts';
 export { addPatient, registerPatientTx } from './register.ts';
 export { addPatientWithAccount } from './cli.ts';
-export { signInRateLimit } from './http-shared.ts';
-export { safeNext } from './routes-patient.ts';
+// The sign-in journey's pieces live in platform/auth now; these names stay for callers.
+export { safeNext, signInRateLimit } from '../platform/auth/signin-routes.ts';

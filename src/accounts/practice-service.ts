@@ -2,13 +2,15 @@
 // services, issue registration letters. Each: permission → transaction → rules + store →
 // audit row in the same transaction → result.
 import { randomUUID } from 'node:crypto';
-import type { Actor, StaffActor } from '../platform/auth/actor.ts';
-import { auditActor, SYSTEM_ACTOR } from '../platform/auth/actor.ts';
-import type { Db, Tx } from '../platform/db/index.ts';
-import { assertCan, assertOwnPracticeStaff } from '../platform/auth/permissions.ts';
+import type { Actor } from '../platform/auth/actor.ts';
+import {
+  assertCan,
+  assertOwnPracticeStaff,
+  assertStaff,
+  type PracticeStaff,
+} from '../platform/auth/permissions.ts';
 import { randomCode, sha256 } from '../platform/auth/secrets.ts';
-import { recordAudit, recordAuditAlone } from '../platform/audit/audit.ts';
-import type { VerificationMethod } from '../platform/db/schema.ts';
+import { audit, auditAlone } from '../platform/audit/use-case.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { englandDay } from '../platform/dates.ts';
 import { permissions } from './permissions.ts';
@@ -19,11 +21,13 @@ import {
   LINKAGE_KEY_LENGTH,
   normaliseSettings,
   opensEarlier,
+  isVerificationMethod,
   VERIFICATION_METHODS,
   type ServiceSettings,
-  type SettingsChange,
 } from './rules.ts';
 import * as store from './store.ts';
+import * as accounts from './account-store.ts';
+import { assertReviewedForHistoricAccess, writeSettings } from './system-service.ts';
 import type { Ctx } from '../platform/context.ts';
 import { normaliseNhsNumber } from '../platform/nhs-number.ts';
 
@@ -47,26 +51,14 @@ export async function findPatients(
     ]);
   }
   const rows = await store.searchPatients(ctx.db, staff.practiceOds, search);
-  await recordAuditAlone(
-    ctx.db,
-    {
-      actor: auditActor(staff),
-      action: 'patient.search',
-      outcome: 'success',
-      practiceOds: staff.practiceOds,
-      details: { by: search.nhsNumber ? 'nhs-number' : 'surname', results: rows.length },
-      request: ctx.meta,
-    },
-    ctx.clock.now(),
-  );
+  await auditAlone(ctx, staff, {
+    action: 'patient.search',
+    details: { by: search.nhsNumber ? 'nhs-number' : 'surname', results: rows.length },
+  });
   return rows;
 }
 
-async function requirePatient(
-  ctx: Ctx,
-  staff: StaffActor & { practiceOds: string },
-  patientId: string,
-): Promise<store.PatientRow> {
+async function requirePatient(ctx: Ctx, staff: PracticeStaff, patientId: string): Promise<store.PatientRow> {
   const p = /^[0-9a-f-]{36}$/.test(patientId)
     ? await store.patientById(ctx.db, staff.practiceOds, patientId)
     : undefined;
@@ -79,25 +71,17 @@ export async function patientForStaff(ctx: Ctx, actor: Actor | null, patientId: 
   const staff = assertOwnPracticeStaff(actor, permissions.viewPatient);
   const patient = await requirePatient(ctx, staff, patientId);
   const [account, verifications, services, letter, history] = await Promise.all([
-    store.accountForPatient(ctx.db, patient.id),
+    accounts.accountForPatient(ctx.db, patient.id),
     store.verificationsFor(ctx.db, staff.practiceOds, patient.id),
     store.settingsFor(ctx.db, staff.practiceOds, patient.id),
     store.liveLinkageKey(ctx.db, staff.practiceOds, patient.id),
     store.settingsHistory(ctx.db, staff.practiceOds, patient.id),
   ]);
-  await recordAuditAlone(
-    ctx.db,
-    {
-      actor: auditActor(staff),
-      action: 'patient.view',
-      outcome: 'success',
-      practiceOds: staff.practiceOds,
-      patientId: patient.id,
-      subject: 'demographics,online-account,online-services',
-      request: ctx.meta,
-    },
-    ctx.clock.now(),
-  );
+  await auditAlone(ctx, staff, {
+    action: 'patient.view',
+    patientId: patient.id,
+    subject: 'demographics,online-account,online-services',
+  });
   return {
     patient,
     account: account ?? null,
@@ -116,70 +100,39 @@ export async function patientForStaff(ctx: Ctx, actor: Actor | null, patientId: 
 export async function unlockOnlineAccount(ctx: Ctx, actor: Actor | null, patientId: string): Promise<void> {
   const staff = assertOwnPracticeStaff(actor, permissions.unlockAccount);
   const patient = await requirePatient(ctx, staff, patientId);
-  const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (tx) => {
-    const account = await store.accountForPatient(tx, patient.id);
-    if (!account || !(await store.unlockAccount(tx, account.id)))
+    const account = await accounts.accountForPatient(tx, patient.id);
+    if (!account || !(await accounts.unlockAccount(tx, account.id)))
       throw new AppError('conflict', 'This patient’s online account is not locked.');
-    await recordAudit(
-      tx,
-      {
-        actor: auditActor(staff),
-        action: 'account.unlock',
-        outcome: 'success',
-        practiceOds: staff.practiceOds,
-        patientId: patient.id,
-        subject: `account:${account.id}`,
-        request: ctx.meta,
-      },
-      now,
-    );
+    await audit(tx, ctx, staff, {
+      action: 'account.unlock',
+      patientId: patient.id,
+      subject: `account:${account.id}`,
+    });
   });
 }
 
 /** Locked accounts not linked to any practice, for an administrator. */
 export async function lockedUnlinkedAccounts(ctx: Ctx, actor: Actor | null) {
   assertCan(actor, permissions.unlockUnlinkedAccount);
-  const rows = await store.lockedUnlinkedAccounts(ctx.db);
+  const rows = await accounts.lockedUnlinkedAccounts(ctx.db);
   // The list shows people's email addresses: a read of personal data, audited.
-  await recordAuditAlone(
-    ctx.db,
-    {
-      actor: auditActor(actor),
-      action: 'account.list-locked',
-      outcome: 'success',
-      details: { results: rows.length },
-      request: ctx.meta,
-    },
-    ctx.clock.now(),
-  );
+  await auditAlone(ctx, actor, {
+    action: 'account.list-locked',
+    practiceOds: null,
+    details: { results: rows.length },
+  });
   return rows;
 }
 
 /** An administrator unlocks an account that belongs to no practice (linked ones: the practice). */
 export async function unlockUnlinkedAccount(ctx: Ctx, actor: Actor | null, accountId: string): Promise<void> {
-  assertCan(actor, permissions.unlockUnlinkedAccount);
-  const admin = actor as StaffActor;
-  const now = ctx.clock.now();
+  const admin = assertStaff(actor, permissions.unlockUnlinkedAccount);
   await ctx.db.transaction().execute(async (tx) => {
-    const a = await tx
-      .selectFrom('online_accounts')
-      .select(['id', 'practice_ods'])
-      .where('id', '=', accountId)
-      .executeTakeFirst();
-    if (!a || a.practice_ods !== null || !(await store.unlockAccount(tx, a.id)))
+    const a = await accounts.accountPractice(tx, accountId);
+    if (!a || a.practice_ods !== null || !(await accounts.unlockAccount(tx, a.id)))
       throw new AppError('conflict', 'This account is not locked, or belongs to a practice that unlocks it.');
-    await recordAudit(
-      tx,
-      {
-        actor: auditActor(admin),
-        action: 'account.unlock',
-        outcome: 'success',
-        subject: `account:${a.id}`,
-        request: ctx.meta,
-      },
-      now,
-    );
+    await audit(tx, ctx, admin, { action: 'account.unlock', practiceOds: null, subject: `account:${a.id}` });
   });
 }
 
@@ -191,8 +144,8 @@ export async function verifyIdentity(
 ) {
   const staff = assertOwnPracticeStaff(actor, permissions.verifyIdentity);
   const errors: { field: string; message: string }[] = [];
-  if (!Object.hasOwn(VERIFICATION_METHODS, input.method))
-    errors.push({ field: 'method', message: 'Select how you checked the patient’s identity' });
+  const method = isVerificationMethod(input.method) ? input.method : null;
+  if (!method) errors.push({ field: 'method', message: 'Select how you checked the patient’s identity' });
   const evidence = input.evidence.trim();
   if (evidence.length < 5)
     errors.push({
@@ -201,51 +154,29 @@ export async function verifyIdentity(
     });
   if (evidence.length > 1000)
     errors.push({ field: 'evidence', message: 'Evidence notes must be 1000 characters or fewer' });
-  if (errors.length) throw AppError.invalid(errors);
-  const method = input.method as VerificationMethod;
+  if (errors.length || !method) throw AppError.invalid(errors);
   const level = VERIFICATION_METHODS[method].level;
   const patient = await requirePatient(ctx, staff, patientId);
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (tx) => {
-    const account = await tx
-      .selectFrom('online_accounts')
-      .select(['id', 'proofing_level'])
-      .where('patient_id', '=', patient.id)
-      .forUpdate()
-      .executeTakeFirst();
-    await tx
-      .insertInto('identity_verifications')
-      .values({
-        id: randomUUID(),
-        practice_ods: staff.practiceOds,
-        patient_id: patient.id,
-        account_id: account?.id ?? null,
-        method,
-        evidence,
-        proofing_level: level,
-        verified_by: staff.staffId,
-        verified_at: now,
-      })
-      .execute();
-    if (account)
-      await tx
-        .updateTable('online_accounts')
-        .set({ proofing_level: higherLevel(account.proofing_level, level) })
-        .where('id', '=', account.id)
-        .execute();
-    await recordAudit(
-      tx,
-      {
-        actor: auditActor(staff),
-        action: 'identity.verify',
-        outcome: 'success',
-        practiceOds: staff.practiceOds,
-        patientId: patient.id,
-        details: { method, proofingLevel: level, accountId: account?.id ?? null },
-        request: ctx.meta,
-      },
-      now,
-    );
+    const account = await accounts.accountForUpdate(tx, patient.id);
+    await store.insertVerification(tx, {
+      id: randomUUID(),
+      practice_ods: staff.practiceOds,
+      patient_id: patient.id,
+      account_id: account?.id ?? null,
+      method,
+      evidence,
+      proofing_level: level,
+      verified_by: staff.staffId,
+      verified_at: now,
+    });
+    if (account) await accounts.setProofingLevel(tx, account.id, higherLevel(account.proofing_level, level));
+    await audit(tx, ctx, staff, {
+      action: 'identity.verify',
+      patientId: patient.id,
+      details: { method, proofingLevel: level, accountId: account?.id ?? null },
+    });
     return { proofingLevel: level, accountUpdated: Boolean(account) };
   });
 }
@@ -287,34 +218,22 @@ export async function changeServices(ctx: Ctx, actor: Actor | null, patientId: s
       today(now),
     );
     if ((next.historicAccess && !current.settings.historicAccess) || opensEarlier(usual, next))
-      await assertReviewedForHistoricAccess(tx, staff.practiceOds, patient.id);
+      await assertReviewedForHistoricAccess(tx, { practiceOds: staff.practiceOds, patientId: patient.id });
     const reason = input.reason?.trim() || null;
-    const version = await writeSettings(
-      tx,
-      {
-        practiceOds: staff.practiceOds,
-        patientId: patient.id,
-        expectedVersion: current.version,
-        next,
-        changed,
-        byStaff: staff.staffId,
-        reason,
-      },
+    const version = await writeSettings(tx, {
+      of: { practiceOds: staff.practiceOds, patientId: patient.id },
+      current,
+      next,
+      changed,
+      byStaff: staff.staffId,
+      reason,
       now,
-    );
-    await recordAudit(
-      tx,
-      {
-        actor: auditActor(staff),
-        action: 'online-services.change',
-        outcome: 'success',
-        practiceOds: staff.practiceOds,
-        patientId: patient.id,
-        details: { version, changed, reason },
-        request: ctx.meta,
-      },
-      now,
-    );
+    });
+    await audit(tx, ctx, staff, {
+      action: 'online-services.change',
+      patientId: patient.id,
+      details: { version, changed, reason },
+    });
     return { version, changed };
   });
 }
@@ -353,43 +272,20 @@ export async function issueLetter(ctx: Ctx, actor: Actor | null, patientId: stri
   const now = ctx.clock.now();
   const key = randomCode(LINKAGE_KEY_LENGTH);
   return ctx.db.transaction().execute(async (tx) => {
-    const revoked = await tx
-      .updateTable('linkage_keys')
-      .set({ revoked_at: now })
-      .where('practice_ods', '=', staff.practiceOds)
-      .where('patient_id', '=', patient.id)
-      .where('revoked_at', 'is', null)
-      .where('used_at', 'is', null)
-      .executeTakeFirst();
-    await tx
-      .insertInto('linkage_keys')
-      .values({
-        id: randomUUID(),
-        practice_ods: staff.practiceOds,
-        patient_id: patient.id,
-        key_hash: sha256(key),
-        issued_by: staff.staffId,
-        issued_at: now,
-      })
-      .execute();
-    const practice = await tx
-      .selectFrom('practices')
-      .select(['name', 'address_lines', 'postcode'])
-      .where('ods_code', '=', staff.practiceOds)
-      .executeTakeFirstOrThrow();
-    const replaced = revoked.numUpdatedRows > 0n;
-    await recordAudit(
-      tx,
-      {
-        actor: auditActor(staff),
-        action: replaced ? 'linkage-key.reset' : 'linkage-key.issue',
-        outcome: 'success',
-        practiceOds: staff.practiceOds,
-        patientId: patient.id,
-        request: ctx.meta,
-      },
-      now,
-    );
+    const replaced = await store.revokeLinkageKeys(tx, staff.practiceOds, patient.id, now);
+    await store.insertLinkageKey(tx, {
+      id: randomUUID(),
+      practiceOds: staff.practiceOds,
+      patientId: patient.id,
+      keyHash: sha256(key),
+      issuedBy: staff.staffId,
+      issuedAt: now,
+    });
+    const practice = await store.practiceForLetter(tx, staff.practiceOds);
+    await audit(tx, ctx, staff, {
+      action: replaced ? 'linkage-key.reset' : 'linkage-key.issue',
+      patientId: patient.id,
+    });
     return {
       practiceOds: staff.practiceOds,
       practiceName: practice.name,
@@ -407,172 +303,4 @@ export async function issueLetter(ctx: Ctx, actor: Actor | null, patientId: stri
 /** For pages that list nothing yet: only practice staff may open them. */
 export function assertPracticeStaff(actor: Actor | null): void {
   assertOwnPracticeStaff(actor, permissions.findPatients);
-}
-
-/** The online-service settings of a patient (other features read them through here). */
-export async function settingsOf(
-  db: Db | Tx,
-  practiceOds: string,
-  patientId: string,
-): Promise<{ settings: ServiceSettings; version: number; updatedAt: Date | null }> {
-  return store.settingsFor(db, practiceOds, patientId);
-}
-
-/**
- * Switches prospective full record access on by the system's decision (automatic access when an
- * account is linked, at 16, or by a practice's bulk action), with history and audit.
- */
-export async function enableFullAccessBySystem(
-  tx: Tx,
-  p: {
-    practiceOds: string;
-    patientId: string;
-    trigger: string;
-    byStaff: string | null;
-    /** The England day the new access starts: today, or the 16th birthday a run catches up on. */
-    from: string;
-  },
-  now: Date,
-): Promise<void> {
-  const current = await store.settingsFor(tx, p.practiceOds, p.patientId);
-  const next = normaliseSettings(
-    { ...current.settings, recordLevel: 'full', recordLevelByHand: false },
-    current.settings,
-    p.from,
-  );
-  const changed = diffSettings(current.settings, next);
-  if (Object.keys(changed).length === 0) return;
-  const version = await writeSettings(
-    tx,
-    {
-      practiceOds: p.practiceOds,
-      patientId: p.patientId,
-      expectedVersion: current.version,
-      next,
-      changed,
-      byStaff: p.byStaff,
-      reason: `Automatic prospective access (${p.trigger})`,
-    },
-    now,
-  );
-  await recordAudit(
-    tx,
-    {
-      actor: SYSTEM_ACTOR,
-      action: 'online-services.automatic-access',
-      outcome: 'success',
-      practiceOds: p.practiceOds,
-      patientId: p.patientId,
-      details: { trigger: p.trigger, version, changed },
-    },
-    now,
-  );
-}
-
-/** Grants historic record access after a clinician's review (the request's decision), with history and audit. */
-export async function grantHistoricAccessTx(
-  tx: Tx,
-  p: { practiceOds: string; patientId: string; byStaff: string; reason: string },
-  now: Date,
-): Promise<void> {
-  const current = await store.settingsFor(tx, p.practiceOds, p.patientId);
-  if (current.settings.recordLevel === 'none') {
-    throw new AppError(
-      'conflict',
-      'Switch on record access for this patient before granting historic access.',
-      { reason: 'record-access-off' },
-    );
-  }
-  const next = normaliseSettings({ ...current.settings, historicAccess: true }, current.settings, today(now));
-  const changed = diffSettings(current.settings, next);
-  if (Object.keys(changed).length === 0) return;
-  await assertReviewedForHistoricAccess(tx, p.practiceOds, p.patientId);
-  await writeSettings(
-    tx,
-    {
-      practiceOds: p.practiceOds,
-      patientId: p.patientId,
-      expectedVersion: current.version,
-      next,
-      changed,
-      byStaff: p.byStaff,
-      reason: p.reason,
-    },
-    now,
-  );
-}
-
-/**
- * Historic access shows what was recorded before prospective access began, which nobody has
- * checked for third-party or harmful information unless the whole record was reviewed (domain.md
- * §2.2). The review must be recorded, by whom and when, after the last entry arrived.
- */
-async function assertReviewedForHistoricAccess(
-  tx: Tx,
-  practiceOds: string,
-  patientId: string,
-): Promise<void> {
-  const r = await store.reviewState(tx, practiceOds, patientId);
-  if (!r.reviewedAt) {
-    throw new AppError(
-      'conflict',
-      'Review the whole record before giving access to older records (historic access or an earlier start date): no review of this record has been recorded.',
-      { reason: 'record-not-reviewed' },
-    );
-  }
-  if (r.lastImportedAt && r.lastImportedAt > r.reviewedAt) {
-    throw new AppError(
-      'conflict',
-      'Review the record again before giving access to older records: entries have arrived since the last review.',
-      { reason: 'record-changed-since-review' },
-    );
-  }
-}
-
-/**
- * Saves a settings change at the version it was read at, with its history row. Every change of
- * online services, by staff or by the system, goes through here.
- */
-async function writeSettings(
-  tx: Tx,
-  p: {
-    practiceOds: string;
-    patientId: string;
-    expectedVersion: number;
-    next: ServiceSettings;
-    changed: SettingsChange;
-    byStaff: string | null;
-    reason: string | null;
-  },
-  now: Date,
-): Promise<number> {
-  const version = await store.saveSettings(tx, {
-    practiceOds: p.practiceOds,
-    patientId: p.patientId,
-    settings: p.next,
-    expectedVersion: p.expectedVersion,
-    by: p.byStaff,
-    at: now,
-  });
-  if (version === null) {
-    throw new AppError(
-      'conflict',
-      'Someone else changed these settings at the same time. Check the current settings and try again.',
-      { reason: 'stale-version' },
-    );
-  }
-  await tx
-    .insertInto('online_services_history')
-    .values({
-      practice_ods: p.practiceOds,
-      patient_id: p.patientId,
-      version,
-      settings: JSON.stringify(p.next),
-      changed: JSON.stringify(p.changed),
-      reason: p.reason,
-      changed_by: p.byStaff,
-      changed_at: now,
-    })
-    .execute();
-  return version;
 }

@@ -3,13 +3,15 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../platform/auth/actor.ts';
 import { auditActor, SYSTEM_ACTOR } from '../platform/auth/actor.ts';
 import { assertCan } from '../platform/auth/permissions.ts';
-import { recordAudit, type AuditActor, type RequestMeta } from '../platform/audit/audit.ts';
+import type { AuditActor, RequestMeta } from '../platform/audit/audit.ts';
+import { audit } from '../platform/audit/use-case.ts';
 import type { Db, Tx } from '../platform/db/index.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { englandDay } from '../platform/dates.ts';
 import { permissions } from './permissions.ts';
 import { isIsoDate } from './rules.ts';
 import * as store from './store.ts';
+import { atTime } from './system-service.ts';
 import type { Ctx } from '../platform/context.ts';
 import { isValidNhsNumber, normaliseNhsNumber } from '../platform/nhs-number.ts';
 
@@ -46,10 +48,7 @@ export function validatePatient(p: NewPatient, now: Date): { field: string; mess
   return errors;
 }
 
-export async function newAccountRef(
-  db: Db | Parameters<typeof store.patientByAccountRef>[0],
-  practiceOds: string,
-): Promise<string> {
+export async function newAccountRef(db: Db | Tx, practiceOds: string): Promise<string> {
   for (;;) {
     const ref = String(100_000_000 + Math.floor(Math.random() * 900_000_000));
     if (!(await store.patientByAccountRef(db, practiceOds, ref))) return ref;
@@ -90,27 +89,24 @@ export async function registerPatientTx(
   const id = randomUUID();
   const accountRef = await newAccountRef(tx, p.practiceOds);
   try {
-    await tx
-      .insertInto('patients')
-      .values({
-        id,
-        practice_ods: p.practiceOds,
-        nhs_number: nhsNumber,
-        given_name: p.givenName.trim(),
-        family_name: p.familyName.trim(),
-        birth_date: p.birthDate,
-        sex: p.sex,
-        address_lines: p.addressLines ?? [],
-        postcode: p.postcode ?? null,
-        email: p.email ?? null,
-        phone: p.phone ?? null,
-        online_account_ref: accountRef,
-        source_system: p.source?.system ?? null,
-        source_id: p.source?.id ?? null,
-      })
-      .execute();
+    await store.insertPatient(tx, {
+      id,
+      practice_ods: p.practiceOds,
+      nhs_number: nhsNumber,
+      given_name: p.givenName.trim(),
+      family_name: p.familyName.trim(),
+      birth_date: p.birthDate,
+      sex: p.sex,
+      address_lines: p.addressLines ?? [],
+      postcode: p.postcode ?? null,
+      email: p.email ?? null,
+      phone: p.phone ?? null,
+      online_account_ref: accountRef,
+      source_system: p.source?.system ?? null,
+      source_id: p.source?.id ?? null,
+    });
   } catch (err) {
-    const code = (err as { code?: string }).code;
+    const code = store.sqlState(err);
     if (code === '23505')
       throw AppError.invalid([
         { field: 'nhsNumber', message: `A patient with NHS number ${nhsNumber} is already registered` },
@@ -121,17 +117,10 @@ export async function registerPatientTx(
       ]);
     throw err;
   }
-  await recordAudit(
-    tx,
-    {
-      actor: by,
-      action: 'patient.register',
-      outcome: 'success',
-      practiceOds: p.practiceOds,
-      patientId: id,
-      request: meta,
-    },
-    now,
-  );
+  await audit(tx, atTime(tx, now, meta), by, {
+    action: 'patient.register',
+    practiceOds: p.practiceOds,
+    patientId: id,
+  });
   return { patientId: id, accountRef };
 }

@@ -1,6 +1,10 @@
 // Pure rules for patients and their online accounts: proofing levels and what they
 // allow, registration-letter codes, linking checks and online-service settings. No I/O.
 import type { ProofingLevel, RecordLevel, VerificationMethod } from '../platform/db/schema.ts';
+import { normaliseCode } from '../platform/auth/secrets.ts';
+import { isIsoDate } from '../platform/dates.ts';
+import type { FieldError } from '../platform/http/errors.ts';
+import type { AuditActor } from '../platform/audit/audit.ts';
 
 // --- Proofing levels and what they allow (domain.md §4.2) -------------------------------------
 
@@ -285,3 +289,54 @@ export function isEmail(value: string): boolean {
 }
 
 export { ageOn, isIsoDate } from '../platform/dates.ts';
+
+/** What a patient types from their registration letter to link their account. */
+export type LinkInput = {
+  odsCode: string;
+  accountRef: string;
+  linkageKey: string;
+  surname: string;
+  birthDate: string;
+};
+
+/** A registration letter's details as typed, normalised, with what is wrong with them. */
+export function readLetter(input: LinkInput): {
+  ods: string;
+  ref: string;
+  key: string;
+  problems: FieldError[];
+} {
+  const problems: FieldError[] = [];
+  const ods = input.odsCode.trim().toUpperCase();
+  const ref = input.accountRef.replace(/\s/g, '');
+  const key = normaliseCode(input.linkageKey);
+  if (!/^[A-Z0-9]{3,8}$/.test(ods))
+    problems.push({ field: 'odsCode', message: 'Enter the practice code from your letter, like P81046' });
+  if (!/^\d{6,12}$/.test(ref))
+    problems.push({ field: 'accountRef', message: 'Enter the Account ID from your letter (numbers only)' });
+  if (key.length !== LINKAGE_KEY_LENGTH)
+    problems.push({
+      field: 'linkageKey',
+      message: `Enter the ${LINKAGE_KEY_LENGTH}-character Linkage Key from your letter`,
+    });
+  if (!input.surname.trim()) problems.push({ field: 'surname', message: 'Enter your surname' });
+  if (!isIsoDate(input.birthDate))
+    problems.push({ field: 'birthDate', message: 'Enter your date of birth, for example 15 3 1984' });
+  return { ods, ref, key, problems };
+}
+
+/** Joins an nhsuk date input (fields name[day], name[month], name[year]) into YYYY-MM-DD, or '' when incomplete. */
+export function dateFromParts(values: Record<string, string | undefined>, name: string): string {
+  const d = values[`${name}[day]`] ?? '';
+  const m = values[`${name}[month]`] ?? '';
+  const y = values[`${name}[year]`] ?? '';
+  if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y)) return '';
+  return `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+}
+
+/** The holder of an account, as the audit names them before (or while) they sign in. */
+export const accountHolder = (accountId: string): AuditActor => ({
+  type: 'patient',
+  id: accountId,
+  role: 'patient',
+});

@@ -1,11 +1,22 @@
 // SQL for patients, online accounts, verifications, linkage keys and online-service settings.
 // Every query on practice data filters by the practice's ODS code.
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db, Tx } from '../platform/db/index.ts';
-import type { OnlineServicesTable, PatientsTable } from '../platform/db/schema.ts';
+import type {
+  IdentityVerificationsTable,
+  OnlineServicesTable,
+  PatientsTable,
+} from '../platform/db/schema.ts';
 import { NO_SERVICES, type ServiceSettings } from './rules.ts';
 
 export type PatientRow = Selectable<PatientsTable>;
+
+/** The SQLSTATE of a failed statement (23505 a unique violation, 23503 a missing reference). */
+export function sqlState(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string'
+    ? err.code
+    : undefined;
+}
 type Q = Db | Tx;
 
 export function settingsFromRow(row: Selectable<OnlineServicesTable> | undefined): ServiceSettings {
@@ -59,6 +70,30 @@ export async function patientByAccountRef(
     .where('practice_ods', '=', practiceOds)
     .where('online_account_ref', '=', ref)
     .executeTakeFirst();
+}
+
+export async function insertPatient(db: Q, row: Insertable<PatientsTable>): Promise<void> {
+  await db.insertInto('patients').values(row).execute();
+}
+
+/** Who the patient is and at which practice, for their own home page. */
+export async function patientSummary(db: Q, practiceOds: string, patientId: string) {
+  return db
+    .selectFrom('patients as p')
+    .innerJoin('practices as pr', 'pr.ods_code', 'p.practice_ods')
+    .select(['p.given_name', 'p.family_name', 'p.nhs_number', 'p.birth_date', 'pr.name as practice_name'])
+    .where('p.practice_ods', '=', practiceOds)
+    .where('p.id', '=', patientId)
+    .executeTakeFirstOrThrow();
+}
+
+/** The practice's name and address, for the head of a registration letter. */
+export async function practiceForLetter(db: Q, practiceOds: string) {
+  return db
+    .selectFrom('practices')
+    .select(['name', 'address_lines', 'postcode'])
+    .where('ods_code', '=', practiceOds)
+    .executeTakeFirstOrThrow();
 }
 
 export type PatientSearch = { nhsNumber?: string; familyName?: string; birthDate?: string };
@@ -140,21 +175,37 @@ export async function saveSettings(
   return r.numUpdatedRows > 0n ? p.expectedVersion + 1 : null;
 }
 
-export async function accountForPatient(db: Q, patientId: string) {
-  return db
-    .selectFrom('online_accounts')
-    .select([
-      'id',
-      'email',
-      'proofing_level',
-      'linked_at',
-      'totp_confirmed_at',
-      'locked_at',
-      'disabled_at',
-      'created_at',
-    ])
-    .where('patient_id', '=', patientId)
-    .executeTakeFirst();
+/** One row of a settings change, by staff or the system. */
+export async function insertSettingsHistory(
+  db: Q,
+  h: {
+    practiceOds: string;
+    patientId: string;
+    version: number;
+    settings: ServiceSettings;
+    changed: Record<string, { from: unknown; to: unknown }>;
+    reason: string | null;
+    by: string | null;
+    at: Date;
+  },
+): Promise<void> {
+  await db
+    .insertInto('online_services_history')
+    .values({
+      practice_ods: h.practiceOds,
+      patient_id: h.patientId,
+      version: h.version,
+      settings: JSON.stringify(h.settings),
+      changed: JSON.stringify(h.changed),
+      reason: h.reason,
+      changed_by: h.by,
+      changed_at: h.at,
+    })
+    .execute();
+}
+
+export async function insertVerification(db: Q, row: Insertable<IdentityVerificationsTable>): Promise<void> {
+  await db.insertInto('identity_verifications').values(row).execute();
 }
 
 export async function verificationsFor(db: Q, practiceOds: string, patientId: string) {
@@ -198,6 +249,60 @@ export async function liveLinkageKey(db: Q, practiceOds: string, patientId: stri
     .executeTakeFirst();
 }
 
+/** Revokes the patient's unused keys; whether there was one (the new letter replaces it). */
+export async function revokeLinkageKeys(
+  db: Q,
+  practiceOds: string,
+  patientId: string,
+  now: Date,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('linkage_keys')
+    .set({ revoked_at: now })
+    .where('practice_ods', '=', practiceOds)
+    .where('patient_id', '=', patientId)
+    .where('revoked_at', 'is', null)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+export async function insertLinkageKey(
+  db: Q,
+  k: {
+    id: string;
+    practiceOds: string;
+    patientId: string;
+    keyHash: string;
+    issuedBy: string;
+    issuedAt: Date;
+  },
+): Promise<void> {
+  await db
+    .insertInto('linkage_keys')
+    .values({
+      id: k.id,
+      practice_ods: k.practiceOds,
+      patient_id: k.patientId,
+      key_hash: k.keyHash,
+      issued_by: k.issuedBy,
+      issued_at: k.issuedAt,
+    })
+    .execute();
+}
+
+/** Spends a live key in one statement (single use); false when it was spent or revoked meanwhile. */
+export async function spendLinkageKey(db: Q, keyId: string, accountId: string, now: Date): Promise<boolean> {
+  const r = await db
+    .updateTable('linkage_keys')
+    .set({ used_at: now, used_by_account: accountId })
+    .where('id', '=', keyId)
+    .where('used_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
 export async function settingsHistory(db: Q, practiceOds: string, patientId: string) {
   return db
     .selectFrom('online_services_history as h')
@@ -224,102 +329,4 @@ export async function reviewState(
         where practice_ods = ${practiceOds} and patient_id = ${patientId}) as last_imported_at`.execute(db);
   const row = r.rows[0];
   return { reviewedAt: row?.reviewed_at ?? null, lastImportedAt: row?.last_imported_at ?? null };
-}
-
-/** Clears a lock set by wrong security codes; false when the account was not locked. */
-export async function unlockAccount(db: Q, accountId: string): Promise<boolean> {
-  const r = await db
-    .updateTable('online_accounts')
-    .set({ locked_at: null, code_failed_attempts: 0 })
-    .where('id', '=', accountId)
-    .where('locked_at', 'is not', null)
-    .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
-}
-
-// --- Sign-up email confirmation ---------------------------------------------------------------
-
-export async function accountByEmail(db: Q, email: string) {
-  return db
-    .selectFrom('online_accounts')
-    .select(['id', 'email', 'email_confirmed_at', 'practice_ods', 'patient_id'])
-    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.trim().toLowerCase()))
-    .executeTakeFirst();
-}
-
-export async function saveConfirmation(
-  db: Q,
-  c: { tokenHash: string; accountId: string; expiresAt: Date; passwordHash?: string | null },
-): Promise<void> {
-  await db
-    .insertInto('email_confirmations')
-    .values({
-      token_hash: c.tokenHash,
-      account_id: c.accountId,
-      expires_at: c.expiresAt,
-      used_at: null,
-      password_hash: c.passwordHash ?? null,
-    })
-    .execute();
-}
-
-/** Spends a live confirmation token in one statement; the account it was for, or undefined. */
-export async function spendConfirmation(db: Q, tokenHash: string, now: Date) {
-  return db
-    .updateTable('email_confirmations')
-    .set({ used_at: now })
-    .where('token_hash', '=', tokenHash)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', now)
-    .returning(['account_id', 'password_hash'])
-    .executeTakeFirst();
-}
-
-/** Once one link is spent, the account's other links are dead (one may carry a stranger's password). */
-export async function endOtherConfirmations(db: Q, accountId: string, now: Date): Promise<void> {
-  await db
-    .updateTable('email_confirmations')
-    .set({ used_at: now })
-    .where('account_id', '=', accountId)
-    .where('used_at', 'is', null)
-    .execute();
-}
-
-export async function setPasswordHash(db: Q, accountId: string, passwordHash: string): Promise<void> {
-  await db
-    .updateTable('online_accounts')
-    .set({ password_hash: passwordHash })
-    .where('id', '=', accountId)
-    .execute();
-}
-
-export async function liveConfirmation(db: Q, tokenHash: string, now: Date) {
-  return db
-    .selectFrom('email_confirmations')
-    .select('account_id')
-    .where('token_hash', '=', tokenHash)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
-}
-
-export async function confirmEmail(db: Q, accountId: string, now: Date): Promise<void> {
-  await db
-    .updateTable('online_accounts')
-    .set({ email_confirmed_at: now })
-    .where('id', '=', accountId)
-    .where('email_confirmed_at', 'is', null)
-    .execute();
-}
-
-/** Accounts locked by wrong security codes that belong to no practice yet (administrators unlock them). */
-export async function lockedUnlinkedAccounts(db: Q) {
-  return db
-    .selectFrom('online_accounts')
-    .select(['id', 'email', 'locked_at', 'created_at'])
-    .where('locked_at', 'is not', null)
-    .where('practice_ods', 'is', null)
-    .orderBy('locked_at', 'desc')
-    .limit(200)
-    .execute();
 }

@@ -1,8 +1,8 @@
 // Staff users: created by an admin (or the CLI), each with a role and, for practice roles, a practice.
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../platform/auth/actor.ts';
-import { auditActor, SYSTEM_ACTOR } from '../platform/auth/actor.ts';
-import { assertCan, definePermissions } from '../platform/auth/permissions.ts';
+import { SYSTEM_ACTOR } from '../platform/auth/actor.ts';
+import { assertCan } from '../platform/auth/permissions.ts';
 import {
   hashPassword,
   isBase32Secret,
@@ -10,15 +10,14 @@ import {
   sealSecret,
   type SecretKey,
 } from '../platform/auth/secrets.ts';
-import { recordAudit } from '../platform/audit/audit.ts';
+import { audit } from '../platform/audit/use-case.ts';
 import { weakPasswordProblem } from '../platform/auth/password-strength.ts';
 import type { StaffRole } from '../platform/db/schema.ts';
 import { AppError, type FieldError } from '../platform/http/errors.ts';
 import type { Ctx } from '../platform/context.ts';
-
-export const permissions = definePermissions({
-  manageUsers: { staff: ['admin'], ownPractice: false },
-});
+import { sqlState } from '../accounts/index.ts';
+import { permissions } from './permissions.ts';
+import * as store from './store.ts';
 
 export const STAFF_ROLES: { value: StaffRole; text: string; practice: boolean }[] = [
   { value: 'receptionist', text: 'Receptionist', practice: true },
@@ -80,45 +79,30 @@ export async function addStaffUser(
       message: 'The TOTP secret must be base32 (A–Z, 2–7), at least 16 characters',
     });
   if (errors.length || !role) throw AppError.invalid(errors);
-  const now = ctx.clock.now();
   const id = randomUUID();
   const passwordHash = await hashPassword(input.password);
   try {
     await ctx.db.transaction().execute(async (tx) => {
-      await tx
-        .insertInto('staff_users')
-        .values({
-          id,
-          email: input.email.trim(),
-          name: input.name.trim(),
-          role: role.value,
-          practice_ods: input.practiceOds ?? null,
-          commissioner_code: input.commissionerCode ?? null,
-          password_hash: passwordHash,
-          totp_secret: key ? sealSecret(key, totpSecret) : totpSecret,
-        })
-        .execute();
-      if (input.scopePractices?.length)
-        await tx
-          .insertInto('staff_practice_scopes')
-          .values(input.scopePractices.map((p) => ({ staff_id: id, practice_ods: p })))
-          .execute();
-      await recordAudit(
-        tx,
-        {
-          actor: caller?.kind === 'system' ? SYSTEM_ACTOR : auditActor(caller),
-          action: 'staff.add',
-          outcome: 'success',
-          practiceOds: input.practiceOds ?? null,
-          subject: `staff:${id}`,
-          details: { role: role.value },
-          request: ctx.meta,
-        },
-        now,
-      );
+      await store.insertStaffUser(tx, {
+        id,
+        email: input.email.trim(),
+        name: input.name.trim(),
+        role: role.value,
+        practice_ods: input.practiceOds ?? null,
+        commissioner_code: input.commissionerCode ?? null,
+        password_hash: passwordHash,
+        totp_secret: key ? sealSecret(key, totpSecret) : totpSecret,
+      });
+      if (input.scopePractices?.length) await store.insertPracticeScopes(tx, id, input.scopePractices);
+      await audit(tx, ctx, caller?.kind === 'system' ? SYSTEM_ACTOR : caller, {
+        action: 'staff.add',
+        practiceOds: input.practiceOds ?? null,
+        subject: `staff:${id}`,
+        details: { role: role.value },
+      });
     });
   } catch (err) {
-    const code = (err as { code?: string }).code;
+    const code = sqlState(err);
     if (code === '23505')
       throw AppError.invalid([
         { field: 'email', message: 'A staff user with this email address already exists' },
@@ -134,39 +118,19 @@ export async function addStaffUser(
 
 export async function listStaff(ctx: Ctx, actor: Actor | null) {
   assertCan(actor, permissions.manageUsers);
-  return ctx.db
-    .selectFrom('staff_users')
-    .select(['id', 'email', 'name', 'role', 'practice_ods', 'commissioner_code', 'active', 'locked_at'])
-    .orderBy('role')
-    .orderBy('name')
-    .limit(500)
-    .execute();
+  return store.listStaffUsers(ctx.db);
 }
 
 /** An administrator unlocks a staff user locked by wrong security codes (signin.ts); audited. */
 export async function unlockStaffUser(ctx: Ctx, actor: Actor | null, staffId: string): Promise<void> {
   assertCan(actor, permissions.manageUsers);
-  const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (tx) => {
-    const r = await tx
-      .updateTable('staff_users')
-      .set({ locked_at: null, code_failed_attempts: 0 })
-      .where('id', '=', staffId)
-      .where('locked_at', 'is not', null)
-      .returning(['practice_ods'])
-      .executeTakeFirst();
+    const r = await store.unlockStaffUser(tx, staffId);
     if (!r) throw new AppError('conflict', 'This staff user is not locked.');
-    await recordAudit(
-      tx,
-      {
-        actor: actor?.kind === 'staff' ? auditActor(actor) : SYSTEM_ACTOR,
-        action: 'staff.unlock',
-        outcome: 'success',
-        practiceOds: r.practice_ods,
-        subject: `staff:${staffId}`,
-        request: ctx.meta,
-      },
-      now,
-    );
+    await audit(tx, ctx, actor?.kind === 'staff' ? actor : SYSTEM_ACTOR, {
+      action: 'staff.unlock',
+      practiceOds: r.practice_ods,
+      subject: `staff:${staffId}`,
+    });
   });
 }

@@ -4,6 +4,9 @@ import type { Db } from '../db/index.ts';
 import type { PrincipalType, SessionStage, SessionsTable } from '../db/schema.ts';
 import { randomToken, sha256 } from './secrets.ts';
 import type { Selectable } from 'kysely';
+import * as store from './session-store.ts';
+
+export { purgeExpired } from './session-store.ts';
 
 export const SESSION_IDLE_MINUTES = 30;
 export const SESSION_MAX_HOURS = 12;
@@ -18,7 +21,8 @@ export type NewSession = {
   data?: Record<string, unknown>;
 };
 
-function expiry(created: Date, now: Date): Date {
+/** When a session seen now stops working: after idling, and never past its maximum age. */
+export function expiry(created: Date, now: Date): Date {
   const idle = now.getTime() + SESSION_IDLE_MINUTES * 60_000;
   const max = created.getTime() + SESSION_MAX_HOURS * 3_600_000;
   return new Date(Math.min(idle, max));
@@ -36,10 +40,7 @@ export async function createSession(db: Db, s: NewSession, now: Date): Promise<S
     expires_at: expiry(now, now),
     last_seen_at: now,
   };
-  await db
-    .insertInto('sessions')
-    .values({ ...row, data: JSON.stringify(row.data) })
-    .execute();
+  await store.insertSession(db, row);
   return { ...row, token };
 }
 
@@ -47,20 +48,23 @@ export async function createSession(db: Db, s: NewSession, now: Date): Promise<S
 export async function advanceSession(
   db: Db,
   old: Session,
-  stage: SessionStage,
-  now: Date,
-  data?: Record<string, unknown>,
+  next: { stage: SessionStage; now: Date; data?: Record<string, unknown> },
 ): Promise<Session> {
-  await db.deleteFrom('sessions').where('id', '=', old.id).execute();
+  await store.deleteSessionById(db, old.id);
   return createSession(
     db,
-    { principalType: old.principal_type, principalId: old.principal_id, stage, data: data ?? old.data },
-    now,
+    {
+      principalType: old.principal_type,
+      principalId: old.principal_id,
+      stage: next.stage,
+      data: next.data ?? old.data,
+    },
+    next.now,
   );
 }
 
 export async function deleteSession(db: Db, session: Session): Promise<void> {
-  await db.deleteFrom('sessions').where('id', '=', session.id).execute();
+  await store.deleteSessionById(db, session.id);
 }
 
 /** Sign out everywhere: every session and API token of the principal stops working at once. */
@@ -69,17 +73,7 @@ export async function deleteAllFor(
   principalType: PrincipalType,
   principalId: string,
 ): Promise<number> {
-  const s = await db
-    .deleteFrom('sessions')
-    .where('principal_type', '=', principalType)
-    .where('principal_id', '=', principalId)
-    .executeTakeFirst();
-  await db
-    .deleteFrom('api_tokens')
-    .where('principal_type', '=', principalType)
-    .where('principal_id', '=', principalId)
-    .execute();
-  return Number(s.numDeletedRows);
+  return store.deleteAllOf(db, principalType, principalId);
 }
 
 export async function issueApiToken(
@@ -89,22 +83,12 @@ export async function issueApiToken(
   now: Date,
 ): Promise<{ token: string; expiresIn: number }> {
   const token = randomToken();
-  await db
-    .insertInto('api_tokens')
-    .values({
-      id: sha256(token),
-      principal_type: principalType,
-      principal_id: principalId,
-      created_at: now,
-      expires_at: new Date(now.getTime() + TOKEN_SECONDS * 1000),
-    })
-    .execute();
+  await store.insertApiToken(db, {
+    id: sha256(token),
+    principalType,
+    principalId,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + TOKEN_SECONDS * 1000),
+  });
   return { token, expiresIn: TOKEN_SECONDS };
-}
-
-/** Housekeeping: removes expired sessions, tokens and rate-limit windows. */
-export async function purgeExpired(db: Db, now: Date): Promise<void> {
-  await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
-  await db.deleteFrom('api_tokens').where('expires_at', '<=', now).execute();
-  await db.deleteFrom('rate_limits').where('reset_at', '<=', now).execute();
 }

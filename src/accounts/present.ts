@@ -1,0 +1,136 @@
+// Pure view models of accounts: API bodies built from service results, and the page pieces
+// (record levels, identity-check choices, the date fields of a settings form).
+import type { ServiceSettings } from './rules.ts';
+import { VERIFICATION_METHODS } from './rules.ts';
+import type { PatientRow } from './store.ts';
+import type { WhoAmI } from './patient-service.ts';
+import type { patientForStaff } from './practice-service.ts';
+
+export const RECORD_LEVELS = [
+  { value: 'none', text: 'No record access' },
+  { value: 'summary', text: 'Summary information', hint: 'Medicines, allergies and adverse reactions' },
+  {
+    value: 'detailed',
+    text: 'Detailed coded record',
+    hint: 'Adds problems, immunisations, test results, values, procedures, referrals and coded consultation entries',
+  },
+  { value: 'full', text: 'Full record', hint: 'Adds consultation free text and documents' },
+] as const;
+
+export type RecordLevelChoice = (typeof RECORD_LEVELS)[number]['value'];
+
+export function isRecordLevelChoice(v: string): v is RecordLevelChoice {
+  return RECORD_LEVELS.some((l) => l.value === v);
+}
+
+export const staffNav = [
+  { href: '/staff/patients', text: 'Find a patient' },
+  { href: '/staff/review', text: 'Record review' },
+  { href: '/staff/record-access', text: 'Record access' },
+];
+
+export function apiSettings(s: ServiceSettings) {
+  return {
+    appointments: s.appointments,
+    repeat_prescriptions: s.repeatPrescriptions,
+    record_level: s.recordLevel,
+    prospective_from: s.prospectiveFrom,
+    detailed_from: s.detailedFrom,
+    full_from: s.fullFrom,
+    record_level_by_hand: s.recordLevelByHand,
+    historic_access: s.historicAccess,
+    pharmacy_view: s.pharmacyView,
+    pharmacy_update: s.pharmacyUpdate,
+  };
+}
+
+export function apiPatient(p: PatientRow) {
+  return {
+    id: p.id,
+    nhs_number: p.nhs_number,
+    given_name: p.given_name,
+    family_name: p.family_name,
+    birth_date: p.birth_date,
+    sex: p.sex,
+    practice_ods: p.practice_ods,
+  };
+}
+
+type PatientView = Awaited<ReturnType<typeof patientForStaff>>;
+
+export function apiPatientView(v: PatientView) {
+  return {
+    ...apiPatient(v.patient),
+    online_account: v.account
+      ? {
+          id: v.account.id,
+          email: v.account.email,
+          proofing_level: v.account.proofing_level,
+          linked_at: v.account.linked_at,
+        }
+      : null,
+    online_services: { ...apiSettings(v.settings), version: v.version },
+    identity_verifications: v.verifications.map((x) => ({
+      method: x.method,
+      evidence: x.evidence,
+      proofing_level: x.proofing_level,
+      verified_at: x.verified_at,
+      verified_by: x.verified_by_name,
+    })),
+    registration_letter_issued_at: v.letterIssuedAt,
+  };
+}
+
+export function apiMe(me: WhoAmI) {
+  if (me.kind === 'staff') {
+    const s = me.staff;
+    return {
+      type: 'staff',
+      id: s.staffId,
+      email: s.email,
+      name: s.name,
+      role: s.role,
+      practice_ods: s.practiceOds,
+    };
+  }
+  const { patient: actor, home } = me;
+  return {
+    type: 'patient',
+    id: actor.accountId,
+    email: actor.email,
+    proofing_level: actor.proofingLevel,
+    linked: home.linked,
+    patient: home.patient
+      ? {
+          given_name: home.patient.givenName,
+          family_name: home.patient.familyName,
+          nhs_number: home.patient.nhsNumber,
+          birth_date: home.patient.birthDate,
+          practice_ods: home.patient.practiceOds,
+          practice_name: home.patient.practiceName,
+        }
+      : null,
+    services: home.services.map((s) => ({
+      service: s.service,
+      status: s.status,
+      required_level: s.requiredLevel,
+    })),
+    record_level: home.settings.recordLevel,
+  };
+}
+
+/** The identity-check methods as nhsuk radio items, one of them chosen. */
+export function methodItems(selected: string) {
+  return Object.entries(VERIFICATION_METHODS).map(([value, m]) => ({
+    value,
+    text: m.label,
+    hint: { text: m.hint },
+    checked: value === selected,
+  }));
+}
+
+/** Settings as form values, the prospective start date split into the date input's three fields. */
+export function settingsValues(s: ServiceSettings): Record<string, unknown> {
+  const [y, m, d] = (s.prospectiveFrom ?? '').split('-');
+  return { ...s, 'prospectiveFrom[day]': d, 'prospectiveFrom[month]': m, 'prospectiveFrom[year]': y };
+}
