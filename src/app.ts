@@ -4,7 +4,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { registerErrorHandler } from './platform/http/errors.ts';
 import { registerPlatform, type AppDeps } from './platform/http/setup.ts';
-import { authApiRoutes } from './platform/auth/routes.ts';
+import { authApiRoutes } from './platform/auth/api-routes.ts';
 import * as accounts from './accounts/index.ts';
 import * as appointments from './appointments/index.ts';
 import { homeRoutes } from './home/index.ts';

@@ -3,7 +3,7 @@
 export { patientAccountRoutes, type PatientAccountOptions } from './patient-routes.ts';
 export { practiceRoutes } from './practice-routes.ts';
 export { canUse, NO_SERVICES, RECORD_LEVEL_RANK, type ServiceSettings } from './rules.ts';
-export { patientById, patientByNhsNumber, settingsFor, sqlState } from './store.ts';
+export { patientById, patientByNhsNumber, settingsFor } from './store.ts';
 export { accountForPatient } from './account-store.ts';
 export {
   changeServices,

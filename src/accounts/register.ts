@@ -5,7 +5,7 @@ import { auditActor, SYSTEM_ACTOR } from '../platform/auth/actor.ts';
 import { assertCan } from '../platform/auth/permissions.ts';
 import type { AuditActor, RequestMeta } from '../platform/audit/audit.ts';
 import { audit } from '../platform/audit/use-case.ts';
-import type { Db, Tx } from '../platform/db/index.ts';
+import { sqlState, type Db, type Tx } from '../platform/db/index.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { englandDay } from '../platform/dates.ts';
 import { permissions } from './permissions.ts';
@@ -106,7 +106,7 @@ export async function registerPatientTx(
       source_id: p.source?.id ?? null,
     });
   } catch (err) {
-    const code = store.sqlState(err);
+    const code = sqlState(err);
     if (code === '23505')
       throw AppError.invalid([
         { field: 'nhsNumber', message: `A patient with NHS number ${nhsNumber} is already registered` },

@@ -10,7 +10,7 @@ import { AppError } from '../platform/http/errors.ts';
 import { enqueue } from '../notifications/index.ts';
 import { accountHolder, isEmail, passwordProblem } from './rules.ts';
 import * as accounts from './account-store.ts';
-import { sqlState } from './store.ts';
+import { sqlState } from '../platform/db/index.ts';
 
 /** How long the link sent at sign-up works. */
 export const CONFIRM_HOURS = 24;

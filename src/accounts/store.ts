@@ -11,12 +11,6 @@ import { NO_SERVICES, type ServiceSettings } from './rules.ts';
 
 export type PatientRow = Selectable<PatientsTable>;
 
-/** The SQLSTATE of a failed statement (23505 a unique violation, 23503 a missing reference). */
-export function sqlState(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string'
-    ? err.code
-    : undefined;
-}
 type Q = Db | Tx;
 
 export function settingsFromRow(row: Selectable<OnlineServicesTable> | undefined): ServiceSettings {

@@ -1,4 +1,5 @@
 // Staff users: created by an admin (or the CLI), each with a role and, for practice roles, a practice.
+import { sqlState } from '../platform/db/index.ts';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../platform/auth/actor.ts';
 import { SYSTEM_ACTOR } from '../platform/auth/actor.ts';
@@ -15,7 +16,6 @@ import { weakPasswordProblem } from '../platform/auth/password-strength.ts';
 import type { StaffRole } from '../platform/db/schema.ts';
 import { AppError, type FieldError } from '../platform/http/errors.ts';
 import type { Ctx } from '../platform/context.ts';
-import { sqlState } from '../accounts/index.ts';
 import { permissions } from './permissions.ts';
 import * as store from './store.ts';
 

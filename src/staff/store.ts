@@ -36,10 +36,3 @@ export async function unlockStaffUser(db: Q, staffId: string) {
     .returning(['practice_ods'])
     .executeTakeFirst();
 }
-
-/** The SQLSTATE of a failed statement (23505 a unique violation, 23503 a missing reference). */
-export function sqlState(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string'
-    ? err.code
-    : undefined;
-}

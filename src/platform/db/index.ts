@@ -154,3 +154,10 @@ export async function databaseAnswers(db: Db, withinMs: number): Promise<boolean
     clearTimeout(timer);
   }
 }
+
+/** The SQLSTATE of a failed statement (23505 a unique violation, 23503 a missing reference). */
+export function sqlState(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string'
+    ? err.code
+    : undefined;
+}
