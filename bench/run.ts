@@ -29,7 +29,8 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { DEMO_PASSWORD, DEMO_PATIENTS } from '../src/demo/data.ts';
 import { totpCode } from '../src/platform/auth/secrets.ts';
-import { kindsFor, SECTION_ORDER } from '../src/record/rules.ts';
+import { kindsFor } from '../src/record/access/rules.ts';
+import { SECTION_ORDER } from '../src/record/read/present.ts';
 import type { ServerReady } from './server.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));

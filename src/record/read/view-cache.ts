@@ -4,7 +4,7 @@
 // historic access, withhold) and which view. Any change gives a new key, so a view is never served
 // after what it shows has changed; keys no longer asked for age out of the LRU.
 import { LRUCache } from 'lru-cache';
-import type { RecordAccess } from './model.ts';
+import type { RecordAccess } from '../model.ts';
 
 const MAX_BYTES = 64 * 1024 * 1024;
 

@@ -13,10 +13,10 @@ import {
   testApp,
   type TestApp,
   freshCode,
-} from '../../test/support/harness.ts';
-import { recordViaApi } from '../../test/support/record-api.ts';
-import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../demo/data.ts';
-import { loadDemo } from '../demo/load.ts';
+} from '../../../test/support/harness.ts';
+import { recordViaApi } from '../../../test/support/record-api.ts';
+import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../../demo/data.ts';
+import { loadDemo } from '../../demo/load.ts';
 
 let t: TestApp;
 const gp = DEMO_STAFF[1]!;

@@ -1,8 +1,8 @@
 // Automatic prospective access (domain.md §1.4, §2.1), pure: which online-access code decides,
 // whether access switches on when an account is linked, at 16 or by a bulk action, and which
 // 16th birthdays a daily run covers. The access rule itself is in rules.ts.
-import type { RecordLevel } from '../platform/db/schema.ts';
-import { ageOn, birthdayAt, englandDay } from '../platform/dates.ts';
+import type { RecordLevel } from '../../platform/db/schema.ts';
+import { ageOn, birthdayAt, englandDay } from '../../platform/dates.ts';
 
 export const CODE_ENHANCED_REVIEW = '1364731000000104';
 export const CODE_NO_ENHANCED_REVIEW = '1364751000000106';

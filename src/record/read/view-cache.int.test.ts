@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { after, before, test } from 'node:test';
-import { apiToken, Browser, testApp, type TestApp } from '../../test/support/harness.ts';
-import { DEMO_PASSWORD, DEMO_PATIENTS } from '../demo/data.ts';
-import { loadDemo } from '../demo/load.ts';
-import { totpCode } from '../platform/auth/secrets.ts';
+import { apiToken, Browser, testApp, type TestApp } from '../../../test/support/harness.ts';
+import { DEMO_PASSWORD, DEMO_PATIENTS } from '../../demo/data.ts';
+import { loadDemo } from '../../demo/load.ts';
+import { totpCode } from '../../platform/auth/secrets.ts';
 
 let t: TestApp;
 let b: Browser;

@@ -1,10 +1,11 @@
 // "Who has viewed your record": the audit stream's reads of the patient's data, in plain words.
-import type { Actor } from '../platform/auth/actor.ts';
-import { assertPatient } from '../platform/auth/permissions.ts';
-import type { Ctx } from '../platform/context.ts';
-import { AppError } from '../platform/http/errors.ts';
+import type { Actor } from '../../platform/auth/actor.ts';
+import { assertPatient } from '../../platform/auth/permissions.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { SECTION_ORDER } from './present.ts';
 import { auditView } from './service.ts';
-import { SECTION_ORDER } from './rules.ts';
+import * as store from './store.ts';
 
 const VIEW_ACTIONS = [
   'record.view',
@@ -46,18 +47,16 @@ export async function ownAccessLog(
   const p = assertPatient(actor);
   if (!p.patientId || !p.practiceOds)
     throw new AppError('forbidden', 'Link your account to your GP record first.', { reason: 'not-linked' });
-  const rows = await ctx.db
-    .selectFrom('audit_events as a')
-    .leftJoin('practices as pr', 'pr.ods_code', 'a.practice_ods')
-    .select(['a.at', 'a.actor_type', 'a.actor_role', 'a.action', 'a.subject', 'pr.name as practice_name'])
-    .where('a.patient_id', '=', p.patientId)
-    .where('a.action', 'in', VIEW_ACTIONS)
-    .where('a.outcome', '=', 'success')
-    .orderBy('a.at', 'desc')
-    .limit(size + 1)
-    .offset(page * size)
-    .execute();
-  await auditView(ctx, p, { patientId: p.patientId, practiceOds: p.practiceOds }, 'record:access-log');
+  const rows = await store.viewsOf(ctx.db, p.patientId, {
+    actions: VIEW_ACTIONS,
+    limit: size + 1,
+    offset: page * size,
+  });
+  await auditView(
+    ctx,
+    { actor: p, me: { patientId: p.patientId, practiceOds: p.practiceOds } },
+    'record:access-log',
+  );
   return {
     page,
     more: rows.length > size,

@@ -5,16 +5,16 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { apiToken, signInStaff, testApp, type TestApp } from '../../test/support/harness.ts';
-import { recordViaApi } from '../../test/support/record-api.ts';
-import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../demo/data.ts';
-import { loadDemo } from '../demo/load.ts';
-import { addDays, englandDay, startOfEnglandDay } from '../platform/dates.ts';
-import { claimDailyRunSince, releaseDailyRun } from '../platform/jobs.ts';
+import { apiToken, signInStaff, testApp, type TestApp } from '../../../test/support/harness.ts';
+import { recordViaApi } from '../../../test/support/record-api.ts';
+import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../../demo/data.ts';
+import { loadDemo } from '../../demo/load.ts';
+import { addDays, englandDay, startOfEnglandDay } from '../../platform/dates.ts';
+import { claimDailyRunSince, releaseDailyRun } from '../../platform/jobs.ts';
 import { applyBirthdayAccess } from './automatic-access.ts';
-import { SNOMED, type EntryDraft } from './model.ts';
+import { SNOMED, type EntryDraft } from '../model.ts';
 import { CODE_ENHANCED_REVIEW } from './automatic-rules.ts';
-import { upsertEntries } from './store.ts';
+import { upsertEntries } from '../store.ts';
 
 let t: TestApp;
 let gpToken: string;

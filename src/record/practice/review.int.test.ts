@@ -9,11 +9,11 @@ import {
   testApp,
   type TestApp,
   freshCode,
-} from '../../test/support/harness.ts';
-import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../demo/data.ts';
-import { loadDemo } from '../demo/load.ts';
-import { automaticAccess } from './automatic-rules.ts';
-import { applyAutomaticAccess } from './automatic-access.ts';
+} from '../../../test/support/harness.ts';
+import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../../demo/data.ts';
+import { loadDemo } from '../../demo/load.ts';
+import { automaticAccess } from '../access/automatic-rules.ts';
+import { applyAutomaticAccess } from '../access/automatic-access.ts';
 
 let t: TestApp;
 const gp = DEMO_STAFF[1]!;

@@ -1,7 +1,7 @@
 // Clinical-safety boundaries of the one access rule (issue #8; docs/clinical-safety/hazard-log.md).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { EntryDetails, Measurement, RecordAccess, RecordEntry } from './model.ts';
+import type { EntryDetails, Measurement, RecordAccess, RecordEntry } from '../model.ts';
 import {
   automaticAccess,
   CODE_DECLINED,

@@ -1,14 +1,16 @@
 // A test's or measurement's history for the patient: a chart with its data table, through the
 // same access rule as every other view of the record.
 import { createHash } from 'node:crypto';
-import type { Actor } from '../platform/auth/actor.ts';
-import type { Ctx } from '../platform/context.ts';
-import { AppError } from '../platform/http/errors.ts';
+import type { Actor } from '../../platform/auth/actor.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { englandDayOf } from '../../platform/dates.ts';
+import type { Measurement } from '../model.ts';
+import { kindsFor, type VisibleEntry } from '../access/rules.ts';
+import { ownRecordAccess } from '../access/service.ts';
 import { historyChartSvg, type ChartPoint } from './charts.ts';
-import type { Measurement } from './model.ts';
-import { kindsFor, outOfRange, type VisibleEntry } from './rules.ts';
-import { auditView, ownRecordAccess, visiblePage } from './service.ts';
-import { englandDayOf } from '../platform/dates.ts';
+import { outOfRange } from './present.ts';
+import { auditView, visiblePage } from './service.ts';
 
 export type HistoryRow = {
   date: string;
@@ -42,12 +44,13 @@ function valueText(m: Measurement): string {
 export async function ownHistory(ctx: Ctx, actor: Actor | null, code: string): Promise<History> {
   if (!/^[A-Za-z0-9.-]{1,40}$/.test(code))
     throw new AppError('not-found', 'There is no such test or measurement in your record.');
-  const { me, access } = await ownRecordAccess(ctx, actor);
+  const own = await ownRecordAccess(ctx, actor);
+  const { me, access } = own;
   const kinds = (['result', 'value'] as const).filter(
     (k) => !access.withheld && kindsFor(access.level).includes(k),
   );
   const { entries } = kinds.length
-    ? await visiblePage(ctx.db, me.practiceOds, me.patientId, access, kinds, 0, MAX_POINTS, code)
+    ? await visiblePage(ctx.db, me, access, { kinds, page: 0, size: MAX_POINTS, code })
     : { entries: [] as VisibleEntry[] };
   const withCode = entries.filter((e) => e.coding.some((c) => c.code === code));
   if (withCode.length === 0)
@@ -85,6 +88,6 @@ export async function ownHistory(ctx: Ctx, actor: Actor | null, code: string): P
     .update(JSON.stringify([unit, title, points]))
     .digest('hex');
   const svg = points.length >= 2 ? await historyChartSvg(key, points, unit ?? title) : null;
-  await auditView(ctx, actor as Actor, me, `record:history:${code}`);
+  await auditView(ctx, own, `record:history:${code}`);
   return { code, title, unit, rows: rows.reverse(), svg };
 }

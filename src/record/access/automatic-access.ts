@@ -1,13 +1,12 @@
 // Automatic prospective access (domain.md §2.1): when an account is linked, at the 16th
-// birthday and by a practice's bulk action. Every read of patient data is audited; every change is audited in its transaction.
-import { assertOwnPracticeStaff } from '../platform/auth/permissions.ts';
-import type { Actor } from '../platform/auth/actor.ts';
-import { auditActor } from '../platform/auth/actor.ts';
-import { recordAudit } from '../platform/audit/audit.ts';
-import type { Ctx } from '../platform/context.ts';
-import type { Tx } from '../platform/db/index.ts';
-import { enableFullAccessBySystem, settingsOf } from '../accounts/index.ts';
-import { permissions } from './permissions.ts';
+// birthday and by a practice's bulk action. Every change is audited in its transaction.
+import { assertOwnPracticeStaff } from '../../platform/auth/permissions.ts';
+import type { Actor } from '../../platform/auth/actor.ts';
+import { audit } from '../../platform/audit/use-case.ts';
+import type { Ctx } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/index.ts';
+import { enableFullAccessBySystem, settingsOf } from '../../accounts/index.ts';
+import { permissions } from '../permissions.ts';
 import {
   automaticAccess,
   ONLINE_ACCESS_CODES,
@@ -15,7 +14,7 @@ import {
   type AutomaticAccessOutcome,
   type AutomaticTrigger,
 } from './automatic-rules.ts';
-import { addDays, englandDay } from '../platform/dates.ts';
+import { addDays, englandDay } from '../../platform/dates.ts';
 import * as store from './store.ts';
 
 // --- Automatic prospective access -------------------------------------------------------------
@@ -42,17 +41,12 @@ export async function applyAutomaticAccess(
   },
   now: Date,
 ): Promise<AutomaticAccessOutcome> {
-  const patient = await tx
-    .selectFrom('patients')
-    .select(['birth_date'])
-    .where('practice_ods', '=', p.practiceOds)
-    .where('id', '=', p.patientId)
-    .executeTakeFirstOrThrow();
+  const birthDate = await store.birthDateOf(tx, p);
   const { settings, updatedAt } = await settingsOf(tx, p.practiceOds, p.patientId);
-  const codes = await store.accessCodes(tx, p.practiceOds, p.patientId, ONLINE_ACCESS_CODES);
+  const codes = await store.accessCodes(tx, p, ONLINE_ACCESS_CODES);
   const today = englandDay(now);
   const outcome = automaticAccess({
-    birthDate: patient.birth_date,
+    birthDate,
     today,
     level: settings.recordLevel,
     levelSetByHand: settings.recordLevelByHand,
@@ -85,24 +79,18 @@ export type BulkResult = {
 export async function bulkEnable(ctx: Ctx, actor: Actor | null): Promise<BulkResult> {
   const staff = assertOwnPracticeStaff(actor, permissions.bulkEnable);
   const now = ctx.clock.now();
-  const linked = await ctx.db
-    .selectFrom('online_accounts')
-    .select('patient_id')
-    .where('practice_ods', '=', staff.practiceOds)
-    .where('patient_id', 'is not', null)
-    .execute();
+  const linked = await store.linkedPatientIds(ctx.db, staff.practiceOds);
   const result: BulkResult = {
     enabled: 0,
     excluded: { 'already-full': 0, 'under-16': 0, 'enhanced-review': 0, declined: 0, 'set-by-hand': 0 },
   };
   await ctx.db.transaction().execute(async (tx) => {
-    for (const { patient_id } of linked) {
-      if (!patient_id) continue;
+    for (const patientId of linked) {
       const outcome = await applyAutomaticAccess(
         tx,
         {
           practiceOds: staff.practiceOds,
-          patientId: patient_id,
+          patientId,
           trigger: 'bulk',
           byStaff: staff.staffId,
         },
@@ -111,18 +99,7 @@ export async function bulkEnable(ctx: Ctx, actor: Actor | null): Promise<BulkRes
       if (outcome === 'enable') result.enabled++;
       else result.excluded[outcome]++;
     }
-    await recordAudit(
-      tx,
-      {
-        actor: auditActor(staff),
-        action: 'record.bulk-enable',
-        outcome: 'success',
-        practiceOds: staff.practiceOds,
-        details: result,
-        request: ctx.meta,
-      },
-      now,
-    );
+    await audit(tx, ctx, staff, { action: 'record.bulk-enable', details: result });
   });
   return result;
 }

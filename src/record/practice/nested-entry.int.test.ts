@@ -2,9 +2,9 @@
 // address must be a 404 and change nothing, on the staff page and on the API.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { apiToken, signInStaff, testApp, type TestApp } from '../../test/support/harness.ts';
-import { DEMO_PASSWORD, DEMO_STAFF } from '../demo/data.ts';
-import { loadDemo } from '../demo/load.ts';
+import { apiToken, signInStaff, testApp, type TestApp } from '../../../test/support/harness.ts';
+import { DEMO_PASSWORD, DEMO_STAFF } from '../../demo/data.ts';
+import { loadDemo } from '../../demo/load.ts';
 
 let t: TestApp;
 const gp = DEMO_STAFF.find((s) => s.role === 'clinician' && s.practiceOds === 'P81082')!;
