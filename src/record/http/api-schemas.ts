@@ -51,7 +51,9 @@ export const ApiDetails = Type.Object({
   active: opt(Bool),
   dose_number: opt(Str),
   site: opt(Str),
-  measurement: opt(Type.Unsafe<ApiMeasurement | null>({ ...ApiMeasurement, type: ['object', 'null'] })),
+  measurement: opt(
+    Type.Unsafe<ApiMeasurement | null>({ type: ['object', 'null'], properties: ApiMeasurement.properties }),
+  ),
   components: opt(Type.Array(ApiMeasurement)),
   report_id: opt(Str),
   performer: opt(Str),
@@ -219,7 +221,7 @@ export const recordSchemas = {
     body: Type.Object(
       {
         visible: Type.Boolean(),
-        reason: opt(Type.Enum(['third-party', 'serious-harm', 'other'])),
+        reason: opt(Type.Enum(['third-party', 'serious-harm', 'other'], { type: 'string' })),
         note: opt(Type.String({ maxLength: 1000 })),
       },
       { additionalProperties: false },
@@ -256,7 +258,7 @@ export const recordSchemas = {
     params: PlainRefParams,
     body: Type.Object(
       {
-        decision: Type.Enum(['granted', 'refused']),
+        decision: Type.Enum(['granted', 'refused'], { type: 'string' }),
         note: opt(Type.String({ maxLength: 1000 })),
       },
       { additionalProperties: false },
