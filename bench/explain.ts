@@ -45,7 +45,7 @@ try {
   const ctx = { db, clock: systemClock, meta: null };
   await importEntries(ctx, { kind: 'system' }, ods, patientId, rec.entries);
   await sql`analyze`.execute(db);
-  const access = await recordAccessFor(db, ods, patientId);
+  const access = await recordAccessFor(db, { practiceOds: ods, patientId });
   const plan = accessPlan(access);
 
   const median = async (fn: () => Promise<unknown>): Promise<number> => {
@@ -64,7 +64,10 @@ try {
   };
 
   console.log(`${h.kind}: median of ${String(runs)} runs, one at a time`);
-  row('recordAccessFor (settings + access)', await median(() => recordAccessFor(db, ods, patientId)));
+  row(
+    'recordAccessFor (settings + access)',
+    await median(() => recordAccessFor(db, { practiceOds: ods, patientId })),
+  );
   row(
     'auditView (one hash-chained audit event, own transaction)',
     await median(() =>
@@ -95,7 +98,7 @@ try {
       const ids = rows.slice(0, 50).map((e) => e.id);
       row(
         '  entriesInConsultations (their coded entries)',
-        await median(() => entries.entriesInConsultations(db, ods, patientId, ids)),
+        await median(() => entries.entriesInConsultations(db, { practiceOds: ods, patientId }, ids)),
       );
     }
   }
@@ -104,7 +107,7 @@ try {
   row(
     'allEntries (API: whole record)',
     await median(async () => {
-      all = await entries.allEntries(db, ods, patientId, kinds);
+      all = await entries.allEntries(db, { practiceOds: ods, patientId }, kinds);
     }),
   );
   row(
@@ -136,8 +139,7 @@ try {
       captured.length = 0;
       await entries.entriesInConsultations(
         spy,
-        ods,
-        patientId,
+        { practiceOds: ods, patientId },
         rows.slice(0, 50).map((e) => e.id),
       );
       await printPlan('entriesInConsultations', captured.at(-1));

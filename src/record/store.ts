@@ -6,6 +6,8 @@ import type { RecordEntriesTable } from '../platform/db/schema.ts';
 import type { EntryDraft, EntryKind, RecordEntry } from './model.ts';
 
 type Q = Db | Tx;
+/** Whose record: every query on it names the practice too. */
+export type PatientAt = { practiceOds: string; patientId: string };
 
 export function toEntry(r: Selectable<RecordEntriesTable>): RecordEntry {
   return {
@@ -37,8 +39,7 @@ export function sortKey(d: Pick<EntryDraft, 'clinicalDate' | 'recordedAt'>): str
 /** Every entry of a patient (staff views and exports; callers filter with the rule). */
 export async function allEntries(
   db: Q,
-  practiceOds: string,
-  patientId: string,
+  { practiceOds, patientId }: PatientAt,
   kinds?: readonly EntryKind[],
 ): Promise<RecordEntry[]> {
   if (kinds?.length === 0) return [];
@@ -52,7 +53,10 @@ export async function allEntries(
   return rows.map(toEntry);
 }
 
-export async function entryById(db: Q, practiceOds: string, id: string): Promise<RecordEntry | undefined> {
+export async function entryById(
+  db: Q,
+  { practiceOds, entryId: id }: { practiceOds: string; entryId: string },
+): Promise<RecordEntry | undefined> {
   const r = await db
     .selectFrom('record_entries')
     .selectAll()
@@ -150,8 +154,7 @@ export async function upsertEntries(
 /** Entries made in some consultations. */
 export async function entriesInConsultations(
   db: Q,
-  practiceOds: string,
-  patientId: string,
+  { practiceOds, patientId }: PatientAt,
   consultationIds: readonly string[],
 ): Promise<RecordEntry[]> {
   if (consultationIds.length === 0) return [];

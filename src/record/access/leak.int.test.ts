@@ -187,7 +187,7 @@ async function writeRecord(entries: readonly GenEntry[], a: GenAccess): Promise<
     });
     assert.equal(r.statusCode, 200, `redaction through the API: ${r.body}`);
   }
-  const stored = await allEntries(db, PRACTICE, patientId);
+  const stored = await allEntries(db, { practiceOds: PRACTICE, patientId });
   assert.equal(stored.length, entries.length, 'every generated entry is stored');
   const markers = new Map<string, Markers>();
   for (const e of stored) {

@@ -7,15 +7,15 @@ import type { Db, Tx } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { canUse, type ServiceSettings } from '../../accounts/index.ts';
 import type { RecordAccess } from '../model.ts';
+import type { PatientAt } from '../store.ts';
 import * as store from './store.ts';
 
 /** The settings (kept by accounts) and the withhold, in one read, as the record uses them. */
 async function settingsAndAccess(
   db: Db | Tx,
-  practiceOds: string,
-  patientId: string,
+  of: PatientAt,
 ): Promise<{ settings: ServiceSettings; access: RecordAccess; version: string | null }> {
-  const row = await store.accessRow(db, practiceOds, patientId);
+  const row = await store.accessRow(db, of);
   const settings: ServiceSettings = {
     appointments: row?.appointments ?? false,
     repeatPrescriptions: row?.repeat_prescriptions ?? false,
@@ -43,12 +43,8 @@ async function settingsAndAccess(
 }
 
 /** The access a patient's record is shown with: their settings and the practice's withhold. */
-export async function recordAccessFor(
-  db: Db | Tx,
-  practiceOds: string,
-  patientId: string,
-): Promise<RecordAccess> {
-  return (await settingsAndAccess(db, practiceOds, patientId)).access;
+export async function recordAccessFor(db: Db | Tx, of: PatientAt): Promise<RecordAccess> {
+  return (await settingsAndAccess(db, of)).access;
 }
 
 export type Me = { accountId: string; patientId: string; practiceOds: string };
@@ -60,7 +56,7 @@ export async function ownRecordAccess(ctx: Ctx, actor: Actor | null): Promise<Ow
   if (!p.patientId || !p.practiceOds)
     throw new AppError('forbidden', 'Link your account to your GP record first.', { reason: 'not-linked' });
   const me = { accountId: p.accountId, patientId: p.patientId, practiceOds: p.practiceOds };
-  const { settings, access, version } = await settingsAndAccess(ctx.db, me.practiceOds, me.patientId);
+  const { settings, access, version } = await settingsAndAccess(ctx.db, me);
   if (!canUse({ linked: true, proofingLevel: p.proofingLevel }, settings, 'record')) {
     throw new AppError(
       'forbidden',

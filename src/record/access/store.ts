@@ -2,6 +2,7 @@
 // codes in the record, and who the automatic-access runs consider.
 import { sql } from 'kysely';
 import type { Db, Tx } from '../../platform/db/index.ts';
+import type { PatientAt } from '../store.ts';
 
 type Q = Db | Tx;
 
@@ -9,7 +10,7 @@ type Q = Db | Tx;
  * What the access rule needs about a patient, in one read: the online-services settings the
  * accounts feature keeps, and whether the practice withholds the record.
  */
-export async function accessRow(db: Q, practiceOds: string, patientId: string) {
+export async function accessRow(db: Q, { practiceOds, patientId }: PatientAt) {
   return db
     .selectFrom('patients as p')
     .leftJoin('online_services as s', (j) =>
@@ -45,7 +46,7 @@ export async function accessRow(db: Q, practiceOds: string, patientId: string) {
 /** The online-access codes (104/106/103) in the record, newest first. */
 export async function accessCodes(
   db: Q,
-  of: { practiceOds: string; patientId: string },
+  of: PatientAt,
   codes: readonly string[],
 ): Promise<{ code: string; recordedAt: string; draft: boolean }[]> {
   const rows = await sql<{ code: string; recorded_at: Date; draft: boolean }>`
@@ -62,7 +63,7 @@ export async function accessCodes(
 }
 
 /** A patient's date of birth (the patient must be at the practice). */
-export async function birthDateOf(tx: Tx, of: { practiceOds: string; patientId: string }): Promise<string> {
+export async function birthDateOf(tx: Tx, of: PatientAt): Promise<string> {
   const p = await tx
     .selectFrom('patients')
     .select(['birth_date'])

@@ -20,7 +20,7 @@ export type HistoricRequestState = {
 
 export async function ownHistoricRequest(ctx: Ctx, actor: Actor | null): Promise<HistoricRequestState> {
   const { me, access } = await ownRecordAccess(ctx, actor);
-  const rows = await store.historicRequestsOf(ctx.db, me.practiceOds, me.patientId);
+  const rows = await store.historicRequestsOf(ctx.db, me);
   const pending = rows.find((r) => r.status === 'pending');
   const decided = rows.find((r) => r.status !== 'pending');
   return {
@@ -95,7 +95,7 @@ export async function decideHistoricAccess(
     staff,
     { action: `record.historic-access-${decision}`, patientId, details: { note } },
     async (tx) => {
-      const req = await store.openHistoricRequestForUpdate(tx, staff.practiceOds, patientId);
+      const req = await store.openHistoricRequestForUpdate(tx, { practiceOds: staff.practiceOds, patientId });
       if (!req)
         throw new AppError('not-found', 'There is no open request for older records from this patient.');
       await store.decideHistoricRequest(tx, { id: req.id, decision, by: staff.staffId, note }, now);

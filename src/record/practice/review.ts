@@ -50,11 +50,17 @@ export async function completeReview(
       details: { hiddenOnline: input.hide, reason: input.hide ? input.reason : null },
     }),
     async (tx) => {
-      const e = looksLikeId(entryId) ? await entries.entryById(tx, staff.practiceOds, entryId) : undefined;
+      const e = looksLikeId(entryId)
+        ? await entries.entryById(tx, { practiceOds: staff.practiceOds, entryId })
+        : undefined;
       if (!e || !(e.unfiled || e.unreviewed))
         throw new AppError('not-found', 'This item is not waiting for review.');
       const visible = input.hide ? false : e.visibleOnline;
-      await store.markFiled(tx, { practiceOds: staff.practiceOds, entryId: e.id, visible }, now);
+      await store.setEntryOnline(
+        tx,
+        { practiceOds: staff.practiceOds, entryId: e.id, visible, filed: true },
+        now,
+      );
       if (input.hide && isRedactionReason(reason)) {
         await store.insertVisibilityDecision(
           tx,
@@ -98,7 +104,7 @@ export async function markRecordReviewed(
       patientId: id,
     }),
     async (tx) => {
-      const p = await store.patientAt(tx, staff.practiceOds, patientId);
+      const p = await store.patientAt(tx, { practiceOds: staff.practiceOds, patientId });
       if (!p) throw notFound();
       const wholeRecord = scope === 'whole-record';
       await store.markReviewed(

@@ -13,12 +13,13 @@ import { permissions } from '../permissions.ts';
 import { visibleRecord, type VisibleEntry } from '../access/rules.ts';
 import { recordAccessFor } from '../access/service.ts';
 import * as entries from '../store.ts';
+import type { PatientAt } from '../store.ts';
 import { isRedactionReason, looksLikeId } from './rules.ts';
 import * as store from './store.ts';
 
 /** A patient at the practice, or not found (another practice's patient is not found either). */
-export async function patientAt(db: Db | Tx, practiceOds: string, patientId: string) {
-  const p = looksLikeId(patientId) ? await store.patientAt(db, practiceOds, patientId) : undefined;
+export async function patientAt(db: Db | Tx, of: PatientAt) {
+  const p = looksLikeId(of.patientId) ? await store.patientAt(db, of) : undefined;
   if (!p) throw new AppError('not-found', 'No patient with this ID is registered at your practice.');
   return p;
 }
@@ -41,11 +42,12 @@ export async function staffRecord(
   kinds?: readonly EntryKind[],
 ): Promise<StaffRecord> {
   const staff = assertOwnPracticeStaff(actor, permissions.viewRecord);
-  const patient = await patientAt(ctx.db, staff.practiceOds, patientId);
+  const patient = await patientAt(ctx.db, { practiceOds: staff.practiceOds, patientId: patientId });
+  const of = { practiceOds: staff.practiceOds, patientId: patient.id };
   const [access, all, controls] = await Promise.all([
-    recordAccessFor(ctx.db, staff.practiceOds, patient.id),
-    entries.allEntries(ctx.db, staff.practiceOds, patient.id, kinds),
-    store.controlsFor(ctx.db, staff.practiceOds, patient.id),
+    recordAccessFor(ctx.db, of),
+    entries.allEntries(ctx.db, of, kinds),
+    store.controlsFor(ctx.db, of),
   ]);
   await auditAlone(ctx, staff, {
     action: 'record.view',
@@ -71,9 +73,10 @@ export async function viewAsPatient(
   patientId: string,
 ): Promise<{ access: RecordAccess; entries: VisibleEntry[] }> {
   const staff = assertOwnPracticeStaff(actor, permissions.viewRecord);
-  const patient = await patientAt(ctx.db, staff.practiceOds, patientId);
-  const access = await recordAccessFor(ctx.db, staff.practiceOds, patient.id);
-  const shown = visibleRecord(await entries.allEntries(ctx.db, staff.practiceOds, patient.id), access);
+  const patient = await patientAt(ctx.db, { practiceOds: staff.practiceOds, patientId: patientId });
+  const of = { practiceOds: staff.practiceOds, patientId: patient.id };
+  const access = await recordAccessFor(ctx.db, of);
+  const shown = visibleRecord(await entries.allEntries(ctx.db, of), access);
   await auditAlone(ctx, staff, {
     action: 'record.view-as-patient',
     patientId: patient.id,
@@ -116,12 +119,12 @@ export async function setEntryVisibility(
     }),
     async (tx) => {
       const entry = looksLikeId(entryId)
-        ? await entries.entryById(tx, staff.practiceOds, entryId)
+        ? await entries.entryById(tx, { practiceOds: staff.practiceOds, entryId })
         : undefined;
       if (!entry || entry.patientId !== patientId)
         throw new AppError('not-found', 'This patient’s record has no such entry.');
       const at = { practiceOds: staff.practiceOds, entryId: entry.id, visible: input.visible };
-      await store.setVisibleOnline(tx, at, now);
+      await store.setEntryOnline(tx, at, now);
       await store.insertVisibilityDecision(
         tx,
         {
@@ -153,7 +156,7 @@ export async function setWithheld(
     throw AppError.invalid([
       { field: 'reason', message: 'Give the reason for withholding the whole record' },
     ]);
-  const patient = await patientAt(ctx.db, staff.practiceOds, patientId);
+  const patient = await patientAt(ctx.db, { practiceOds: staff.practiceOds, patientId: patientId });
   const now = ctx.clock.now();
   await auditedChange(
     ctx,
@@ -188,5 +191,5 @@ export async function resolvePatientRef(ctx: Ctx, actor: Actor | null, ref: stri
       throw new AppError('not-found', 'No patient with this NHS number is registered at your practice.');
     return p.id;
   }
-  return (await patientAt(ctx.db, staff.practiceOds, ref)).id;
+  return (await patientAt(ctx.db, { practiceOds: staff.practiceOds, patientId: ref })).id;
 }

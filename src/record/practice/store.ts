@@ -4,12 +4,13 @@ import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../../platform/db/index.ts';
 import type { EntryKind } from '../model.ts';
+import type { PatientAt } from '../store.ts';
 import type { RedactionReason } from './rules.ts';
 
 type Q = Db | Tx;
 
 /** A patient registered at the practice (the staff pages' header). */
-export async function patientAt(db: Q, practiceOds: string, patientId: string) {
+export async function patientAt(db: Q, { practiceOds, patientId }: PatientAt) {
   return db
     .selectFrom('patients')
     .select(['id', 'given_name', 'family_name', 'nhs_number', 'birth_date'])
@@ -18,7 +19,7 @@ export async function patientAt(db: Q, practiceOds: string, patientId: string) {
     .executeTakeFirst();
 }
 
-export async function controlsFor(db: Q, practiceOds: string, patientId: string) {
+export async function controlsFor(db: Q, { practiceOds, patientId }: PatientAt) {
   return db
     .selectFrom('record_controls as c')
     .leftJoin('staff_users as s', 's.id', 'c.whole_record_reviewed_by')
@@ -135,29 +136,16 @@ export async function insertVisibilityDecision(
     .execute();
 }
 
-/** Shows or hides one entry online. */
-export async function setVisibleOnline(
+/** Shows or hides one entry online; `filed` also files a result or marks a document reviewed. */
+export async function setEntryOnline(
   tx: Tx,
-  entry: { practiceOds: string; entryId: string; visible: boolean },
+  entry: { practiceOds: string; entryId: string; visible: boolean; filed?: boolean },
   now: Date,
 ): Promise<void> {
+  const filed = entry.filed ? { unfiled: false, unreviewed: false } : {};
   await tx
     .updateTable('record_entries')
-    .set({ visible_online: entry.visible, updated_at: now })
-    .where('practice_ods', '=', entry.practiceOds)
-    .where('id', '=', entry.entryId)
-    .execute();
-}
-
-/** Files a result or marks a document reviewed, keeping or clearing its online visibility. */
-export async function markFiled(
-  tx: Tx,
-  entry: { practiceOds: string; entryId: string; visible: boolean },
-  now: Date,
-): Promise<void> {
-  await tx
-    .updateTable('record_entries')
-    .set({ unfiled: false, unreviewed: false, visible_online: entry.visible, updated_at: now })
+    .set({ ...filed, visible_online: entry.visible, updated_at: now })
     .where('practice_ods', '=', entry.practiceOds)
     .where('id', '=', entry.entryId)
     .execute();
@@ -198,7 +186,7 @@ export async function markReviewed(
 // --- Requests for older records (historic access) ----------------------------------------------
 
 /** A patient's latest requests, newest first. */
-export async function historicRequestsOf(db: Q, practiceOds: string, patientId: string) {
+export async function historicRequestsOf(db: Q, { practiceOds, patientId }: PatientAt) {
   return db
     .selectFrom('historic_access_requests')
     .select(['status', 'requested_at', 'decided_at', 'decision_note'])
@@ -231,8 +219,7 @@ export async function insertHistoricRequest(
 /** The patient's open request, locked until the decision commits. */
 export async function openHistoricRequestForUpdate(
   tx: Tx,
-  practiceOds: string,
-  patientId: string,
+  { practiceOds, patientId }: PatientAt,
 ): Promise<{ id: string } | undefined> {
   return tx
     .selectFrom('historic_access_requests')

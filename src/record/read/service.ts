@@ -9,9 +9,9 @@ import type { EntryKind, RecordAccess, RecordEntry } from '../model.ts';
 import { accessPlan, kindsFor, visibleRecord, type VisibleEntry } from '../access/rules.ts';
 import { ownRecordAccess, type OwnAccess } from '../access/service.ts';
 import * as entries from '../store.ts';
+import type { PatientAt } from '../store.ts';
 import { SECTION_ORDER, type RecordSummary, type Section, type SectionPage } from './present.ts';
 import * as store from './store.ts';
-import type { PatientAt } from './store.ts';
 import { cachedView, type Presenter, type ViewOf } from './view-cache.ts';
 
 /** Entries a page: a screenful a person reads; consultations carry their coded entries, so fewer. */
@@ -132,7 +132,7 @@ async function loadSection(ctx: Ctx, own: OwnAccess, section: Section, page: num
   const children = new Map<string, VisibleEntry[]>();
   if (section.kind === 'consultation' && shown.length) {
     const ids = shown.map((e) => e.id);
-    const inThem = await entries.entriesInConsultations(ctx.db, me.practiceOds, me.patientId, ids);
+    const inThem = await entries.entriesInConsultations(ctx.db, me, ids);
     // The page's consultations go through the rule with their entries, so each entry is judged with its consultation.
     for (const e of visibleRecord([...rows, ...inThem], access)) {
       if (e.consultationId === null || e.kind === 'consultation') continue;
@@ -147,12 +147,7 @@ async function loadSection(ctx: Ctx, own: OwnAccess, section: Section, page: num
 /** Every entry the patient's level could show: what the rule then filters for exports and the API. */
 export async function ownCandidates(ctx: Ctx, own: OwnAccess): Promise<RecordEntry[]> {
   const { me, access } = own;
-  return entries.allEntries(
-    ctx.db,
-    me.practiceOds,
-    me.patientId,
-    access.withheld ? [] : kindsFor(access.level),
-  );
+  return entries.allEntries(ctx.db, me, access.withheld ? [] : kindsFor(access.level));
 }
 
 /** The whole visible record (JSON API and exports). */

@@ -4,11 +4,9 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../../platform/db/index.ts';
 import type { EntryKind, RecordEntry } from '../model.ts';
 import type { AccessPlan, Tier } from '../access/rules.ts';
-import { toEntry } from '../store.ts';
+import { toEntry, type PatientAt } from '../store.ts';
 
 type Q = Db | Tx;
-/** Whose record: every query on it names the practice too. */
-export type PatientAt = { practiceOds: string; patientId: string };
 
 const SUMMARY_SQL = sql<boolean>`(e.kind = 'allergy' or (e.kind = 'medication' and e.details->>'status' = 'current'))`;
 
