@@ -1,5 +1,4 @@
 // Type-aware strict lint for the whole project.
-import process from 'node:process';
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
@@ -23,6 +22,12 @@ const NO_SQL_IMPORT = {
   importNames: ['sql'],
   message: 'Raw SQL lives in a store (store.ts or *-store.ts).',
 };
+// Audit rows are written one way: platform/audit/use-case.ts (audit, auditAlone, auditedChange).
+const NO_RAW_AUDIT = {
+  group: ['**/platform/audit/audit.ts'],
+  importNames: ['recordAudit', 'recordAuditAlone'],
+  message: 'Write audit rows with audit(), auditAlone() or auditedChange() from platform/audit/use-case.ts.',
+};
 // Pages come from Nunjucks templates; TypeScript builds view models, never markup.
 const HTML_TAGS =
   'a|abbr|b|body|br|button|caption|dd|div|dl|dt|em|footer|form|h[1-6]|head|header|hr|html|i|img|input|label|li|main|nav|ol|option|p|pre|script|section|select|small|span|strong|style|svg|table|tbody|td|textarea|th|thead|tr|ul';
@@ -44,44 +49,6 @@ const NO_REQUEST_CASTS = [
     message: "Type req.query, req.body and req.params with the route's schema, not a cast.",
   },
 ];
-
-// Files written before the house rules were enforced (issue #9), each leaving this list as it is
-// brought into line. HOUSE_STRICT=1 checks them too.
-const NOT_YET_IN_LINE = process.env.HOUSE_STRICT
-  ? []
-  : [
-      'src/accounts/cli.ts',
-      'src/accounts/http-shared.ts',
-      'src/accounts/practice-service.ts',
-      'src/accounts/register.ts',
-      'src/accounts/routes-patient.ts',
-      'src/accounts/routes-practice.ts',
-      'src/accounts/security.int.test.ts',
-      'src/accounts/service.ts',
-      'src/appointments/book-service.ts',
-      'src/appointments/setup-service.ts',
-      'src/appointments/staff-routes.ts',
-      'src/platform/auth/request-auth.ts',
-      'src/platform/auth/routes.ts',
-      'src/platform/auth/sessions.ts',
-      'src/platform/auth/signin.ts',
-      'src/record/access-log.ts',
-      'src/record/automatic-access.ts',
-      'src/record/export.ts',
-      'src/record/fhir-export-entries.ts',
-      'src/record/fhir-export.test.ts',
-      'src/record/fhir.test.ts',
-      'src/record/import.ts',
-      'src/record/leak.int.test.ts',
-      'src/record/review.ts',
-      'src/record/routes-extra.ts',
-      'src/record/routes.ts',
-      'src/record/rules-safety.test.ts',
-      'src/record/staff-service.ts',
-      'src/record/store.ts',
-      'src/staff/routes.ts',
-      'src/staff/service.ts',
-    ];
 
 export default defineConfig(
   {
@@ -111,7 +78,7 @@ export default defineConfig(
       // Fastify plugins and route handlers are async by contract even when they await nothing.
       '@typescript-eslint/require-await': 'off',
       'no-restricted-syntax': ['error', ENGLAND_DAY, ...NO_QUERIES, ...NO_HTML, ...NO_REQUEST_CASTS],
-      'no-restricted-imports': ['error', NO_SQL_IMPORT],
+      'no-restricted-imports': ['error', { paths: [NO_SQL_IMPORT], patterns: [NO_RAW_AUDIT] }],
       'max-lines': ['error', { max: 400 }],
       'no-duplicate-imports': ['error', { allowSeparateTypeImports: true }],
     },
@@ -133,16 +100,4 @@ export default defineConfig(
       'no-restricted-imports': 'off',
     },
   },
-  ...(NOT_YET_IN_LINE.length
-    ? [
-        {
-          files: NOT_YET_IN_LINE,
-          rules: {
-            'no-restricted-syntax': ['error', ENGLAND_DAY],
-            'no-restricted-imports': 'off',
-            'max-lines': 'off',
-          },
-        },
-      ]
-    : []),
 );

@@ -9,9 +9,11 @@ import { loadDemo } from '../src/demo/load.ts';
 import { DEMO_PATIENTS } from '../src/demo/data.ts';
 import { generateRecord } from '../src/demo/records.ts';
 import { importEntries } from '../src/record/fhir/import/service.ts';
-import { accessPlan, SECTION_ORDER, visibleRecord } from '../src/record/rules.ts';
-import * as store from '../src/record/store.ts';
-import { recordAccessFor } from '../src/record/service.ts';
+import { accessPlan, visibleRecord } from '../src/record/access/rules.ts';
+import { recordAccessFor } from '../src/record/access/service.ts';
+import { SECTION_ORDER } from '../src/record/read/present.ts';
+import * as store from '../src/record/read/store.ts';
+import * as entries from '../src/record/store.ts';
 import { recordAuditAlone } from '../src/platform/audit/audit.ts';
 import { SYSTEM_ACTOR } from '../src/platform/auth/actor.ts';
 import { systemClock } from '../src/platform/clock.ts';
@@ -43,7 +45,7 @@ try {
   const ctx = { db, clock: systemClock, meta: null };
   await importEntries(ctx, { kind: 'system' }, ods, patientId, rec.entries);
   await sql`analyze`.execute(db);
-  const access = await recordAccessFor(db, ods, patientId);
+  const access = await recordAccessFor(db, { practiceOds: ods, patientId });
   const plan = accessPlan(access);
 
   const median = async (fn: () => Promise<unknown>): Promise<number> => {
@@ -62,7 +64,10 @@ try {
   };
 
   console.log(`${h.kind}: median of ${String(runs)} runs, one at a time`);
-  row('recordAccessFor (settings + access)', await median(() => recordAccessFor(db, ods, patientId)));
+  row(
+    'recordAccessFor (settings + access)',
+    await median(() => recordAccessFor(db, { practiceOds: ods, patientId })),
+  );
   row(
     'auditView (one hash-chained audit event, own transaction)',
     await median(() =>
@@ -86,23 +91,23 @@ try {
     row(
       `visibleCandidates ${s.slug}`,
       await median(async () => {
-        rows = (await store.visibleCandidates(db, ods, patientId, plan, opts)).entries;
+        rows = (await store.visibleCandidates(db, { practiceOds: ods, patientId }, plan, opts)).entries;
       }),
     );
     if (s.kind === 'consultation') {
       const ids = rows.slice(0, 50).map((e) => e.id);
       row(
         '  entriesInConsultations (their coded entries)',
-        await median(() => store.entriesInConsultations(db, ods, patientId, ids)),
+        await median(() => entries.entriesInConsultations(db, { practiceOds: ods, patientId }, ids)),
       );
     }
   }
   const kinds = plan.kinds;
-  let all: Awaited<ReturnType<typeof store.allEntries>> = [];
+  let all: Awaited<ReturnType<typeof entries.allEntries>> = [];
   row(
     'allEntries (API: whole record)',
     await median(async () => {
-      all = await store.allEntries(db, ods, patientId, kinds);
+      all = await entries.allEntries(db, { practiceOds: ods, patientId }, kinds);
     }),
   );
   row(
@@ -124,7 +129,7 @@ try {
     const s = SECTION_ORDER.find((x) => x.slug === slug);
     if (!s) continue;
     captured.length = 0;
-    const { entries: rows } = await store.visibleCandidates(spy, ods, patientId, plan, {
+    const { entries: rows } = await store.visibleCandidates(spy, { practiceOds: ods, patientId }, plan, {
       kinds: [s.kind],
       limit: 51,
       offset: 0,
@@ -132,10 +137,9 @@ try {
     await printPlan(`visibleCandidates ${slug}`, captured.at(-1));
     if (slug === 'consultations') {
       captured.length = 0;
-      await store.entriesInConsultations(
+      await entries.entriesInConsultations(
         spy,
-        ods,
-        patientId,
+        { practiceOds: ods, patientId },
         rows.slice(0, 50).map((e) => e.id),
       );
       await printPlan('entriesInConsultations', captured.at(-1));

@@ -28,7 +28,8 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { DEMO_PASSWORD, DEMO_PATIENTS } from '../src/demo/data.ts';
 import { totpCode } from '../src/platform/auth/secrets.ts';
-import { kindsFor, SECTION_ORDER } from '../src/record/rules.ts';
+import { kindsFor } from '../src/record/access/rules.ts';
+import { SECTION_ORDER } from '../src/record/read/present.ts';
 import { checkLines, recordLines, table, targetChecks, TARGETS } from './report.ts';
 import {
   apiToken,

@@ -99,8 +99,9 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(accounts.practiceRoutes);
   await app.register(adminRoutes);
   await app.register(programmeRoutes);
-  await app.register(record.recordRoutes);
-  await app.register(record.recordExtraRoutes);
+  await app.register(record.patientRecordRoutes);
+  await app.register(record.practiceRecordRoutes);
+  await app.register(record.recordApiRoutes);
   await app.register(appointments.appointmentApiRoutes);
   await app.register(appointments.appointmentPatientRoutes);
   await app.register(appointments.appointmentStaffRoutes);

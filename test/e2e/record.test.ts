@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEMO_PATIENTS, DEMO_STAFF } from '../../src/demo/data.ts';
-import { SECTION_ORDER } from '../../src/record/rules.ts';
+import { SECTION_ORDER } from '../../src/record/read/present.ts';
 import { check, submit, visit, type Session } from './browser.ts';
 import { demoSite } from './site.ts';
 

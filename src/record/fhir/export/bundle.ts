@@ -3,7 +3,7 @@
 // VisibleEntry list that visibleRecord() produced — and never points at anything it does not export.
 import { createHash } from 'node:crypto';
 import type { Bundle, BundleEntry, Organization, Patient, Reference } from '@medplum/fhirtypes';
-import type { VisibleEntry } from '../../rules.ts';
+import type { VisibleEntry } from '../../access/rules.ts';
 import { NHS_NUMBER_SYSTEM, ODS_SYSTEM, type Demographics } from '../import/patient.ts';
 import { meta, urn, type Ctx } from './elements.ts';
 import { entryResource, type EntryResource } from './entries.ts';

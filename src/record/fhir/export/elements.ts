@@ -14,7 +14,7 @@ import type {
   Reference,
 } from '@medplum/fhirtypes';
 import type { Coding as EntryCoding, MedicationDetails, Measurement } from '../../model.ts';
-import type { VisibleEntry } from '../../rules.ts';
+import type { VisibleEntry } from '../../access/rules.ts';
 import { isFhirDateTime } from '../import/util.ts';
 import {
   COURSE_OF_THERAPY,

@@ -12,7 +12,7 @@ import type {
   ServiceRequest,
 } from '@medplum/fhirtypes';
 import { SNOMED } from '../../model.ts';
-import type { VisibleEntry } from '../../rules.ts';
+import type { VisibleEntry } from '../../access/rules.ts';
 import { isFhirDateTime } from '../import/util.ts';
 import {
   ACT_CODE,

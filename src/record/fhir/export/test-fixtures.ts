@@ -2,7 +2,7 @@
 // inside the Bundle.
 import assert from 'node:assert/strict';
 import { DMD, SNOMED, type EntryDetails, type EntryKind } from '../../model.ts';
-import type { VisibleEntry } from '../../rules.ts';
+import type { VisibleEntry } from '../../access/rules.ts';
 import type { ExportBundle, ExportPatient, ExportResource } from './bundle.ts';
 
 export const NOW = new Date('2025-03-04T05:06:07.000Z');

@@ -1,0 +1,49 @@
+// The practice's record pages, pure: one builder per page, so a form shown again after an error
+// gets exactly the context its page had.
+import type { RecordAccess } from '../model.ts';
+import type { VisibleEntry } from '../access/rules.ts';
+import { groupBySection, LEVEL_TEXT, SECTION_ORDER, type Section } from '../read/present.ts';
+import type { ReviewQueue } from './review.ts';
+import { REDACTION_REASONS } from './rules.ts';
+import type { StaffRecord } from './service.ts';
+
+/** The heading the staff record page opens at: the one asked for, else consultations (a repeated field is none). */
+export function staffSection(slug: string | string[] | undefined): Section | undefined {
+  return SECTION_ORDER.find((s) => s.slug === (slug ?? 'consultations')) ?? SECTION_ORDER[0];
+}
+
+/** The staff record page; `extra` adds the flash message or the field to focus on a form error. */
+export function staffRecordPage(
+  rec: StaffRecord,
+  section: Section | undefined,
+  extra: { flash?: string | string[]; firstField?: string } = {},
+) {
+  return {
+    title: `GP record: ${rec.patient.given_name} ${rec.patient.family_name}`,
+    rec,
+    section,
+    sections: SECTION_ORDER,
+    reasons: REDACTION_REASONS,
+    ...extra,
+    backHref: `/staff/patients/${rec.patient.id}`,
+  };
+}
+
+/** "View as patient": the patient's view grouped under the record's headings. */
+export function asPatientPage(view: { access: RecordAccess; entries: VisibleEntry[] }, patientId: string) {
+  return {
+    title: 'The record as the patient sees it',
+    view,
+    grouped: groupBySection(view.entries),
+    levelText: LEVEL_TEXT[view.access.level],
+    backHref: `/staff/patients/${patientId}/record`,
+  };
+}
+
+/** The review queue page. */
+export function reviewPage(
+  queue: ReviewQueue,
+  extra: { flash?: string | string[]; firstField?: string } = {},
+) {
+  return { title: 'Record review', queue, reasons: REDACTION_REASONS, ...extra };
+}

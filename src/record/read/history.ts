@@ -1,0 +1,93 @@
+// A test's or measurement's history for the patient: a chart with its data table, through the
+// same access rule as every other view of the record.
+import { createHash } from 'node:crypto';
+import type { Actor } from '../../platform/auth/actor.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { englandDayOf } from '../../platform/dates.ts';
+import type { Measurement } from '../model.ts';
+import { kindsFor, type VisibleEntry } from '../access/rules.ts';
+import { ownRecordAccess } from '../access/service.ts';
+import { historyChartSvg, type ChartPoint } from './charts.ts';
+import { outOfRange } from './present.ts';
+import { auditView, visiblePage } from './service.ts';
+
+export type HistoryRow = {
+  date: string;
+  values: {
+    name: string;
+    value: string;
+    unit: string | null;
+    range: string | null;
+    flag: 'high' | 'low' | null;
+  }[];
+};
+export type History = {
+  code: string;
+  title: string;
+  unit: string | null;
+  rows: HistoryRow[];
+  svg: string | null;
+};
+
+const MAX_POINTS = 500;
+
+function rangeText(m: Measurement): string | null {
+  if (m.low === null && m.high === null) return null;
+  return `${m.low === null ? '' : String(m.low)}–${m.high === null ? '' : String(m.high)}`;
+}
+
+function valueText(m: Measurement): string {
+  return m.value !== null ? String(m.value) : (m.valueText ?? '');
+}
+
+export async function ownHistory(ctx: Ctx, actor: Actor | null, code: string): Promise<History> {
+  if (!/^[A-Za-z0-9.-]{1,40}$/.test(code))
+    throw new AppError('not-found', 'There is no such test or measurement in your record.');
+  const own = await ownRecordAccess(ctx, actor);
+  const { me, access } = own;
+  const kinds = (['result', 'value'] as const).filter(
+    (k) => !access.withheld && kindsFor(access.level).includes(k),
+  );
+  const { entries } = kinds.length
+    ? await visiblePage(ctx.db, me, access, { kinds, page: 0, size: MAX_POINTS, code })
+    : { entries: [] as VisibleEntry[] };
+  const withCode = entries.filter((e) => e.coding.some((c) => c.code === code));
+  if (withCode.length === 0)
+    throw new AppError('not-found', 'There is no such test or measurement in your record.');
+  const oldestFirst = [...withCode].sort((a, b) =>
+    (a.clinicalDate ?? a.recordedAt).localeCompare(b.clinicalDate ?? b.recordedAt),
+  );
+  const points: ChartPoint[] = [];
+  const rows: HistoryRow[] = [];
+  let unit: string | null = null;
+  for (const e of oldestFirst) {
+    if (e.details.kind !== 'result' && e.details.kind !== 'value') continue;
+    const date = englandDayOf(e.clinicalDate ?? e.recordedAt);
+    const measures: (Measurement & { name: string })[] = e.details.measurement
+      ? [{ ...e.details.measurement, name: e.title }]
+      : [];
+    measures.push(...e.details.components);
+    const row: HistoryRow = { date, values: [] };
+    for (const m of measures) {
+      unit ??= m.unit;
+      if (m.value !== null) points.push({ date, value: m.value, series: m.name });
+      row.values.push({
+        name: m.name,
+        value: valueText(m),
+        unit: m.unit,
+        range: rangeText(m),
+        flag: outOfRange(m),
+      });
+    }
+    rows.push(row);
+  }
+  const title = oldestFirst.at(-1)?.title ?? code;
+  // The cache key is the chart's own data, so an edited or different entry never reuses a chart.
+  const key = createHash('sha256')
+    .update(JSON.stringify([unit, title, points]))
+    .digest('hex');
+  const svg = points.length >= 2 ? await historyChartSvg(key, points, unit ?? title) : null;
+  await auditView(ctx, own, `record:history:${code}`);
+  return { code, title, unit, rows: rows.reverse(), svg };
+}
