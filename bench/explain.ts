@@ -43,7 +43,7 @@ try {
     prefix: 'bench-25y',
   });
   const ctx = { db, clock: systemClock, meta: null };
-  await importEntries(ctx, { kind: 'system' }, ods, patientId, rec.entries);
+  await importEntries(ctx, { kind: 'system' }, { practiceOds: ods, patientId, entries: rec.entries });
   await sql`analyze`.execute(db);
   const access = await recordAccessFor(db, { practiceOds: ods, patientId });
   const plan = accessPlan(access);

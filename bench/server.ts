@@ -98,7 +98,11 @@ if (!owner?.patient_id || !owner.practice_ods) throw new Error(`${fullEmail} has
 const today = systemClock.now().toISOString().slice(0, 10);
 const generated = generateRecord(RECORD.seed, { today, ...RECORD });
 const importStarted = performance.now();
-await importEntries(ctx, { kind: 'system' }, owner.practice_ods, owner.patient_id, generated.entries);
+await importEntries(
+  ctx,
+  { kind: 'system' },
+  { practiceOds: owner.practice_ods, patientId: owner.patient_id, entries: generated.entries },
+);
 const importMs = performance.now() - importStarted;
 const kindRows = await db.db
   .selectFrom('record_entries')

@@ -197,11 +197,17 @@ export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = nul
       documentsPerYear: 2,
       prefix: `demo-${a.email}`,
     });
-    await importEntries(ctx, { kind: 'system' }, practiceOds, patientId, record.entries);
+    await importEntries(ctx, { kind: 'system' }, { practiceOds, patientId, entries: record.entries });
     for (const source of record.hiddenSources) {
-      const id = await entryIdBySource(ctx, practiceOds, patientId, { system: 'demo', id: source });
+      const id = await entryIdBySource(ctx, {
+        practiceOds,
+        patientId,
+        source: { system: 'demo', id: source },
+      });
       if (id && gp)
-        await setEntryVisibility(ctx, gp, patientId, id, {
+        await setEntryVisibility(ctx, gp, {
+          patientId,
+          entryId: id,
           visible: false,
           reason: 'third-party',
           note: 'Demo: mentions a family member',

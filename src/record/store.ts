@@ -74,12 +74,9 @@ export type UpsertCounts = { created: Record<string, number>; updated: Record<st
  */
 export async function upsertEntries(
   tx: Tx,
-  practiceOds: string,
-  patientId: string,
-  drafts: readonly EntryDraft[],
-  ids: () => string,
-  now: Date,
+  u: { practiceOds: string; patientId: string; drafts: readonly EntryDraft[]; ids: () => string; now: Date },
 ): Promise<UpsertCounts> {
+  const { practiceOds, patientId, drafts, ids, now } = u;
   const counts: UpsertCounts = { created: {}, updated: {} };
   for (let i = 0; i < drafts.length; i += 400) {
     const batch = drafts.slice(i, i + 400);

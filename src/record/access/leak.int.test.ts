@@ -131,7 +131,7 @@ async function writeRecord(entries: readonly GenEntry[], a: GenAccess): Promise<
       .where('patient_id', '=', patientId)
       .execute();
     await tx.deleteFrom('record_entries').where('patient_id', '=', patientId).execute();
-    await upsertEntries(tx, PRACTICE, patientId, drafts, randomUUID, now);
+    await upsertEntries(tx, { practiceOds: PRACTICE, patientId, drafts, ids: randomUUID, now });
     const hidden = drafts.filter((_, i) => !entries[i]?.visibleOnline).map((d) => d.source?.id ?? '');
     // Most redactions by SQL (fast); the first few through the clinician's API, below.
     if (hidden.length > REDACT_BY_API)

@@ -69,7 +69,9 @@ function draft(over: Partial<EntryDraft> & Pick<EntryDraft, 'kind' | 'details'>)
 async function addEntries(patientId: string, practiceOds: string, drafts: EntryDraft[]) {
   await t.db.db
     .transaction()
-    .execute((tx) => upsertEntries(tx, practiceOds, patientId, drafts, randomUUID, t.clock.now()));
+    .execute((tx) =>
+      upsertEntries(tx, { practiceOds, patientId, drafts, ids: randomUUID, now: t.clock.now() }),
+    );
 }
 
 test('HAZ-03 the enhanced-review code is in the record but in no answer to the patient', async () => {

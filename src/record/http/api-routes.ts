@@ -101,7 +101,9 @@ export async function recordApiRoutes(app: FastifyInstance): Promise<void> {
     { config: staff, schema: S.visibility },
     async (req) => {
       const patientId = await resolvePatientRef(ctx(req), req.actor, req.params.ref);
-      const e = await setEntryVisibility(ctx(req), req.actor, patientId, req.params.entryId, {
+      const e = await setEntryVisibility(ctx(req), req.actor, {
+        patientId,
+        entryId: req.params.entryId,
         visible: req.body.visible,
         reason: req.body.reason ?? null,
         note: req.body.note ?? null,

@@ -43,7 +43,9 @@ export async function practiceRecordRoutes(app: FastifyInstance): Promise<void> 
         },
         values,
         async () => {
-          await setEntryVisibility(ctx(req), req.actor, id, entryId, {
+          await setEntryVisibility(ctx(req), req.actor, {
+            patientId: id,
+            entryId,
             visible: values.visible === 'yes',
             reason: values.reason ?? null,
             note: values.note ?? null,

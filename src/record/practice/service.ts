@@ -93,10 +93,15 @@ export async function viewAsPatient(
 export async function setEntryVisibility(
   ctx: Ctx,
   actor: Actor | null,
-  patientId: string,
-  entryId: string,
-  input: { visible: boolean; reason?: string | null; note?: string | null },
+  input: {
+    patientId: string;
+    entryId: string;
+    visible: boolean;
+    reason?: string | null;
+    note?: string | null;
+  },
 ): Promise<RecordEntry> {
+  const { patientId, entryId } = input;
   const staff = assertOwnPracticeStaff(actor, permissions.redact);
   const reason = input.visible ? null : input.reason;
   if (!input.visible && !isRedactionReason(reason)) {

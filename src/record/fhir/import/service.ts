@@ -182,7 +182,13 @@ async function importPatient(
     patient = { id: r.patientId, practice_ods: practiceOds };
     created = true;
   }
-  const counts = await recordStore.upsertEntries(tx, practiceOds, patient.id, p.entries, randomUUID, now);
+  const counts = await recordStore.upsertEntries(tx, {
+    practiceOds,
+    patientId: patient.id,
+    drafts: p.entries,
+    ids: randomUUID,
+    now,
+  });
   await audit(tx, ctx, by, {
     action: 'record.import',
     practiceOds,
@@ -196,10 +202,9 @@ async function importPatient(
 export async function importEntries(
   ctx: Ctx,
   caller: Caller,
-  practiceOds: string,
-  patientId: string,
-  entries: readonly EntryDraft[],
+  of: { practiceOds: string; patientId: string; entries: readonly EntryDraft[] },
 ): Promise<recordStore.UpsertCounts> {
+  const { practiceOds, patientId, entries } = of;
   const by = importer(caller, practiceOds);
   const now = ctx.clock.now();
   const result = await auditedChange(
@@ -214,7 +219,7 @@ export async function importEntries(
     async (tx) => {
       if (!(await store.isPatientAt(tx, { practiceOds, patientId })))
         throw new AppError('not-found', 'No such patient at this practice.');
-      return recordStore.upsertEntries(tx, practiceOds, patientId, entries, randomUUID, now);
+      return recordStore.upsertEntries(tx, { practiceOds, patientId, drafts: entries, ids: randomUUID, now });
     },
   );
   await recordStore.refreshStatisticsAfter(ctx.db, [result]);
@@ -224,9 +229,7 @@ export async function importEntries(
 /** The stored id of an entry by its source id (to act on a generated or imported entry). */
 export async function entryIdBySource(
   ctx: Ctx,
-  practiceOds: string,
-  patientId: string,
-  source: { system: string; id: string },
+  of: { practiceOds: string; patientId: string; source: { system: string; id: string } },
 ): Promise<string | null> {
-  return store.entryIdBySource(ctx.db, { practiceOds, patientId, source });
+  return store.entryIdBySource(ctx.db, of);
 }
