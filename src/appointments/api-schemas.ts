@@ -11,11 +11,8 @@ const day = Type.String({ format: 'date' });
 const TIME = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
 const time = Type.String({ pattern: TIME });
 const channel = Type.Enum(['face-to-face', 'telephone', 'video', 'home-visit'], { type: 'string' });
-/** `integer | null` as one JSON type list, as the API has always declared it. */
-const nullableInteger = (bounds: { minimum: number; maximum: number }) =>
-  Type.Unsafe<number | null>({ type: ['integer', 'null'], ...bounds });
-const nullableString = (more: { pattern?: string; maxLength?: number }) =>
-  Type.Unsafe<string | null>({ type: ['string', 'null'], ...more });
+const nullableInteger = (bounds: { minimum: number; maximum: number }) => Nullable(Type.Integer(bounds));
+const nullableString = (more: { pattern?: string; maxLength?: number }) => Nullable(Type.String(more));
 
 /** A free slot (shared as `slot#`: the problem schema's alternatives use it too). */
 export const slotSchema = Type.Object(

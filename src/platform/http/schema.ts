@@ -2,7 +2,7 @@
 // Fastify validates them, OpenAPI documents them and TypeScript types come from the same source.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema, type TUnsafe } from 'typebox';
 
 export { Type };
 export type { Static, TSchema } from 'typebox';
@@ -24,7 +24,13 @@ export function formFields<const K extends string>(...names: K[]) {
   return Type.Object(props);
 }
 
-/** A nullable value in a response: `T | null`. */
-export function Nullable<T extends TSchema>(schema: T) {
-  return Type.Union([schema, Type.Null()]);
+/**
+ * `T | null`. A schema with one JSON type becomes `type: [T, 'null']`: with the app's Ajv
+ * (coerceTypes) an anyOf of T and null would quietly turn "" into null in a request, and the
+ * serialiser writes a type list without trying each branch. Other schemas use anyOf.
+ */
+export function Nullable<T extends TSchema>(schema: T): TUnsafe<Static<T> | null> {
+  const type: unknown = 'type' in schema ? schema.type : undefined;
+  if (typeof type === 'string') return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'] });
+  return Type.Unsafe<Static<T> | null>(Type.Union([schema, Type.Null()]));
 }

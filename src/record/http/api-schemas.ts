@@ -2,12 +2,11 @@
 // OpenAPI documents them, and the TypeScript types of the answers come from them (Static).
 // Response schemas list every field, so anything not listed (an internal flag, a source id) is
 // stripped even if a mistake put it in the object.
-import { Type, type Static, type TSchema } from '../../platform/http/schema.ts';
+import { Nullable, Type, type Static, type TSchema } from '../../platform/http/schema.ts';
 
-// `type: [x, 'null']` rather than anyOf: the serialiser writes these without trying each branch.
-const Str = Type.Unsafe<string | null>({ type: ['string', 'null'] });
-const Num = Type.Unsafe<number | null>({ type: ['number', 'null'] });
-const Bool = Type.Unsafe<boolean | null>({ type: ['boolean', 'null'] });
+const Str = Nullable(Type.String());
+const Num = Nullable(Type.Number());
+const Bool = Nullable(Type.Boolean());
 const Counts = Type.Unsafe<Record<string, number>>({
   type: 'object',
   additionalProperties: { type: 'integer' },
