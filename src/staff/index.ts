@@ -1,3 +1,3 @@
 // Staff sign-in, the staff front door and user administration.
-export { adminRoutes, adminNav } from './routes.ts';
+export { adminRoutes, adminNav } from './practice-routes.ts';
 export { addStaffUser } from './service.ts';
