@@ -45,7 +45,7 @@ export async function homeRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (_req, reply) =>
-      (await db.selectFrom('practices').select('ods_code').limit(1).execute()) && (await databaseAnswers(db, 2_000))
+      (await databaseAnswers(db, 2_000))
         ? { status: 'ready', database: app.deps.dbKind }
         : reply.status(503).send({ status: 'unavailable', database: app.deps.dbKind }),
   );
