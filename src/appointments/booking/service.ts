@@ -1,5 +1,3 @@
-import { patientByNhsNumber } from '../../accounts/store.ts';
-export const lookUp = patientByNhsNumber;
 // Patients finding and booking appointments online. Every rule is checked again inside the
 // booking transaction, after the patient's row is locked; the slot's uniqueness is the database's.
 // Each booking is audited; confirmations go to the notifications outbox in the same transaction.
