@@ -1,5 +1,3 @@
-import { DMD } from '../record/index.ts';
-export const RECORD_CODE_SYSTEM = DMD;
 // Pure rules for patients and their online accounts: proofing levels and what they
 // allow, registration-letter codes, linking checks and online-service settings. No I/O.
 import type { ProofingLevel, RecordLevel, VerificationMethod } from '../platform/db/schema.ts';
