@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RecordAccess, RecordEntry } from '../model.ts';
 import { accessPlan, inDateWindow, visibleRecord } from './rules.ts';
+import { access } from './safety-fixtures.ts';
 
 let n = 0;
 function entry(over: Partial<RecordEntry> & Pick<RecordEntry, 'kind'>): RecordEntry {
@@ -53,18 +54,6 @@ function entry(over: Partial<RecordEntry> & Pick<RecordEntry, 'kind'>): RecordEn
     ...over,
   };
 }
-
-const access = (over: Partial<RecordAccess> = {}): RecordAccess => ({
-  level: 'full',
-  prospectiveFrom: '2026-01-01',
-  detailedFrom: '2026-01-01',
-  fullFrom: '2026-01-01',
-  historicAccess: false,
-  historicLevel: 'full',
-  reviewedAt: '2026-06-02T00:00:00Z',
-  withheld: false,
-  ...over,
-});
 
 test('levels: summary shows medicines and allergies only; detailed adds coded headings; full adds documents and free text', () => {
   const all = [
