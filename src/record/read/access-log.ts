@@ -3,7 +3,7 @@ import type { Actor } from '../../platform/auth/actor.ts';
 import { assertPatient } from '../../platform/auth/permissions.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { SECTION_ORDER } from './present.ts';
+import { noSuchPage, SECTION_ORDER } from './present.ts';
 import { auditView } from './service.ts';
 import * as store from './store.ts';
 
@@ -52,6 +52,7 @@ export async function ownAccessLog(
     limit: size + 1,
     offset: page * size,
   });
+  if (page > 0 && rows.length === 0) throw noSuchPage(page + 1);
   await auditView(
     ctx,
     { actor: p, me: { patientId: p.patientId, practiceOds: p.practiceOds } },

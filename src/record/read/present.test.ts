@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { AppError } from '../../platform/http/errors.ts';
 import type { RecordAccess } from '../model.ts';
 import type { VisibleEntry } from '../access/rules.ts';
 import {
@@ -42,7 +43,22 @@ const result = entry({
 test('a page number from the query string: 1-based in, 0-based out, anything odd is the first page', () => {
   assert.equal(pageIndex(undefined), 0);
   assert.equal(pageIndex('3'), 2);
-  for (const odd of ['0', '-1', 'x', '1.5', '10001', ['2', '3']]) assert.equal(pageIndex(odd), 0);
+  assert.equal(pageIndex(''), 0);
+  assert.equal(pageIndex('10000'), 9_999);
+  // Not a whole number from 1: a 400 naming the field, never a quiet page 1.
+  for (const odd of ['0', '00', '-1', 'x', 'abc', '1.5', '1e3', ' 2', ['2', '3']])
+    assert.throws(
+      () => pageIndex(odd),
+      (e: unknown) => e instanceof AppError && e.code === 'invalid' && e.fields[0]?.field === 'page',
+      String(odd),
+    );
+  // Past any record's end (and past what the database's offset could hold): a 404.
+  for (const far of ['10001', '99999', '99999999999999999999999'])
+    assert.throws(
+      () => pageIndex(far),
+      (e: unknown) => e instanceof AppError && e.code === 'not-found',
+      far,
+    );
 });
 
 test('headings by slug, and entries grouped under them in the record’s order with flags', () => {

@@ -2,6 +2,7 @@
 // wording and the view models the record pages render. No HTML here: templates render these.
 import type { EntryKind, Measurement, RecordAccess } from '../model.ts';
 import type { VisibleEntry } from '../access/rules.ts';
+import { AppError } from '../../platform/http/errors.ts';
 
 export type Section = { kind: EntryKind; slug: string; title: string; hint: string };
 
@@ -109,10 +110,24 @@ export const LEVEL_TEXT = {
   full: 'your full record, including notes and documents',
 } as const;
 
-/** A page number from a query string (1-based, as people see it) to a 0-based page; anything odd is the first. */
+/** Pages beyond this are never there (and would overflow the database's offset). */
+export const LAST_PAGE = 10_000;
+
+/**
+ * A page number from a query string (1-based, as people see it) to a 0-based page. No number is
+ * the first page; anything but a whole number from 1 is a 400, and a page past the end a 404.
+ */
 export function pageIndex(raw: unknown): number {
-  const n = Number(raw ?? 1);
-  return Number.isInteger(n) && n >= 1 && n <= 10_000 ? n - 1 : 0;
+  if (raw === undefined || raw === '') return 0;
+  if (typeof raw !== 'string' || !/^[0-9]+$/.test(raw) || /^0+$/.test(raw))
+    throw AppError.invalid([{ field: 'page', message: 'The page number must be a whole number, 1 or more' }]);
+  const n = Number(raw);
+  if (n > LAST_PAGE) throw noSuchPage(n);
+  return n - 1;
+}
+
+export function noSuchPage(n: number): AppError {
+  return new AppError('not-found', `There is no page ${String(n)}: go back to the first page.`);
 }
 
 /** Visible entries grouped under their headings, in the record's order, empty headings left out. */

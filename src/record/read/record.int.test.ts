@@ -292,3 +292,21 @@ test('staff import a FHIR bundle through the API; a re-import updates; no NHS nu
   });
   assert.equal(forbidden.statusCode, 403);
 });
+
+test('a page number that is not a whole number is a 400; a page past the end is a 404, never page 1 again', async () => {
+  const b = await patientBrowser(full);
+  assert.equal((await b.get('/patient/record/medicines')).statusCode, 200);
+  assert.equal((await b.get('/patient/record/medicines?page=1')).statusCode, 200);
+  for (const odd of ['abc', '-1', '0', '1.5'])
+    assert.equal((await b.get(`/patient/record/medicines?page=${odd}`)).statusCode, 400, `page=${odd}`);
+  for (const far of ['500', '99999'])
+    assert.equal((await b.get(`/patient/record/medicines?page=${far}`)).statusCode, 404, `page=${far}`);
+  assert.equal((await b.get('/patient/record/who-viewed?page=abc')).statusCode, 400);
+  assert.equal((await b.get('/patient/record/who-viewed?page=9999')).statusCode, 404);
+  const token = await apiToken(t.app, full.email, DEMO_PASSWORD, full.totpSecret);
+  const api = await t.app.inject({
+    url: '/api/v1/record/sections/medicines?page=500',
+    headers: { authorization: `Bearer ${token}` },
+  });
+  assert.equal(api.statusCode, 404);
+});

@@ -10,7 +10,7 @@ import { accessPlan, kindsFor, visibleRecord, type VisibleEntry } from '../acces
 import { ownRecordAccess, type OwnAccess } from '../access/service.ts';
 import * as entries from '../store.ts';
 import type { PatientAt } from '../store.ts';
-import { SECTION_ORDER, type RecordSummary, type Section, type SectionPage } from './present.ts';
+import { noSuchPage, SECTION_ORDER, type RecordSummary, type Section, type SectionPage } from './present.ts';
 import * as store from './store.ts';
 import { cachedView, type Presenter, type ViewOf } from './view-cache.ts';
 
@@ -129,6 +129,8 @@ async function loadSection(ctx: Ctx, own: OwnAccess, section: Section, page: num
     page,
     size: section.kind === 'consultation' ? CONSULTATIONS_PAGE_SIZE : PAGE_SIZE,
   });
+  // Page 1 of an empty heading says so; a later page with nothing on it is past the end.
+  if (page > 0 && rows.length === 0) throw noSuchPage(page + 1);
   const children = new Map<string, VisibleEntry[]>();
   if (section.kind === 'consultation' && shown.length) {
     const ids = shown.map((e) => e.id);
