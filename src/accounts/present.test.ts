@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { apiMe, isRecordLevelChoice, methodItems, settingsValues } from './present.ts';
-import { NO_SERVICES } from './rules.ts';
+import { apiMe, homeServices, isRecordLevelChoice, methodItems, settingsValues } from './present.ts';
+import { NO_SERVICES, serviceAccess } from './rules.ts';
 
 test('a settings form splits the prospective start date into the date input fields', () => {
   const v = settingsValues({ ...NO_SERVICES, prospectiveFrom: '2026-04-01' });
@@ -46,4 +46,19 @@ test('who am I: staff are answered without patient fields', () => {
     role: 'receptionist',
     practice_ods: 'P81046',
   });
+});
+
+test('the patient home lists only built services: a link when on, the practice phone when off', () => {
+  const settings = { ...NO_SERVICES, appointments: true, repeatPrescriptions: true, pharmacyView: true };
+  const access = serviceAccess({ linked: true, proofingLevel: 'P9' }, settings);
+  const items = homeServices(access, settings, { name: 'The Ryan Medical Centre', phone: '01772 335136' });
+  assert.deepEqual(
+    items.map((i) => i.service),
+    ['record', 'appointments'],
+  );
+  assert.equal(items[0]?.link, null);
+  assert.match(items[0]?.text ?? '', /To ask for it, contact The Ryan Medical Centre on 01772 335136\./);
+  assert.deepEqual(items[1]?.link, { href: '/patient/appointments', text: 'Book or cancel an appointment' });
+  const noPhone = homeServices(access, settings, { name: 'A practice', phone: null });
+  assert.match(noPhone[0]?.text ?? '', /contact A practice\.$/);
 });
