@@ -56,9 +56,14 @@ test('the patient home lists only built services: a link when on, the practice p
     items.map((i) => i.service),
     ['record', 'appointments'],
   );
-  assert.equal(items[0]?.link, null);
-  assert.match(items[0]?.text ?? '', /To ask for it, contact The Ryan Medical Centre on 01772 335136\./);
-  assert.deepEqual(items[1]?.link, { href: '/patient/appointments', text: 'Book or cancel an appointment' });
+  const [record, appointments] = items;
+  assert.ok(record && appointments);
+  assert.equal(record.link, null);
+  assert.match(record.text, /To ask for it, contact The Ryan Medical Centre on 01772 335136\./);
+  assert.deepEqual(appointments.link, {
+    href: '/patient/appointments',
+    text: 'Book or cancel an appointment',
+  });
   const noPhone = homeServices(access, settings, { name: 'A practice', phone: null });
   assert.match(noPhone[0]?.text ?? '', /contact A practice\.$/);
 });
