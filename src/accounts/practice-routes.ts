@@ -7,7 +7,14 @@ import { formFields, Type, typed } from '../platform/http/schema.ts';
 import { formBody, handleForm } from '../platform/views/forms.ts';
 import { practiceApiRoutes } from './api-routes.ts';
 import * as service from './practice-service.ts';
-import { isRecordLevelChoice, methodItems, RECORD_LEVELS, settingsValues, staffNav } from './present.ts';
+import {
+  historyRows,
+  isRecordLevelChoice,
+  methodItems,
+  RECORD_LEVELS,
+  settingsValues,
+  staffNav,
+} from './present.ts';
 import { dateFromParts, formatLinkageKey, VERIFICATION_METHODS } from './rules.ts';
 
 const V = 'accounts/views/';
@@ -72,6 +79,8 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
       return reply.page(V + 'staff-patient.njk', {
         title: `${view.patient.given_name} ${view.patient.family_name}`,
         view,
+        history: historyRows(view.history),
+        recordLevelText: RECORD_LEVELS.find((l) => l.value === view.settings.recordLevel)?.text,
         methods: VERIFICATION_METHODS,
         recordLevels: RECORD_LEVELS,
         flash: req.query.done,
@@ -181,7 +190,7 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
                 message: 'Enter a real date for prospective access, for example 1 4 2026',
               },
             ]);
-          await service.changeServices(ctx(req), req.actor, req.params.id, {
+          const saved = await service.changeServices(ctx(req), req.actor, req.params.id, {
             appointments: services.has('appointments'),
             repeatPrescriptions: services.has('repeatPrescriptions'),
             pharmacyView: services.has('pharmacyView'),
@@ -192,7 +201,8 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
             reason: values.reason,
             expectedVersion: Number(values.version ?? '0'),
           });
-          return reply.redirect(`/staff/patients/${req.params.id}?done=services`);
+          const done = Object.keys(saved.changed).length ? 'services' : 'unchanged';
+          return reply.redirect(`/staff/patients/${req.params.id}?done=${done}`);
         },
       );
     },

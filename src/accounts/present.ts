@@ -1,6 +1,7 @@
 // Pure view models of accounts: API bodies built from service results, and the page pieces
 // (record levels, identity-check choices, the date fields of a settings form).
 import type { RecordLevel } from '../platform/db/schema.ts';
+import { formatDate } from '../platform/views/filters.ts';
 import type { OnlineService, ServiceAccess, ServiceSettings, ServiceStatus } from './rules.ts';
 import { BUILT_SERVICES, VERIFICATION_METHODS } from './rules.ts';
 import type { PracticeContact } from './home-service.ts';
@@ -203,4 +204,69 @@ export function homeServices(
       },
     ];
   });
+}
+
+// --- Online-services history in plain English (defect 10: it showed `recordLevel none → detailed`) ---
+
+const SWITCHES: Record<string, string> = {
+  appointments: 'Booking and cancelling appointments',
+  repeatPrescriptions: 'Ordering repeat prescriptions',
+  historicAccess: 'Historic access',
+  pharmacyView: 'Seeing the nominated pharmacy',
+  pharmacyUpdate: 'Changing the nominated pharmacy',
+};
+
+const DATES: Record<string, string> = {
+  prospectiveFrom: 'Prospective access start date',
+  detailedFrom: 'Detailed coded record start date',
+  fullFrom: 'Full record start date',
+};
+
+/** A record level in the words of the settings page ("summary information"), lower case mid-sentence. */
+function levelWords(level: unknown): string {
+  const found = RECORD_LEVELS.find((l) => l.value === level);
+  const text = found ? found.text : 'no record access';
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+function dateWords(value: unknown): string {
+  return typeof value === 'string' && value ? formatDate(value) : 'not set';
+}
+
+/** One change of online-services settings as a sentence a member of staff reads. */
+export function settingChange(key: string, change: { from: unknown; to: unknown }): string {
+  const switchName = SWITCHES[key];
+  if (switchName) return `${switchName} switched ${change.to ? 'on' : 'off'}`;
+  const dateName = DATES[key];
+  if (dateName) return `${dateName} changed from ${dateWords(change.from)} to ${dateWords(change.to)}`;
+  if (key === 'recordLevel')
+    return `Record access changed from ${levelWords(change.from)} to ${levelWords(change.to)}`;
+  if (key === 'historicLevel')
+    return change.to
+      ? `Historic access given at the level of ${levelWords(change.to)}`
+      : 'Historic access level cleared';
+  if (key === 'recordLevelByHand')
+    return change.to
+      ? 'Record access level set by a member of staff (automatic access will not change it)'
+      : 'Record access level left to automatic access';
+  return 'Another setting changed';
+}
+
+type HistoryRow = {
+  version: number;
+  changed: Record<string, { from: unknown; to: unknown }>;
+  reason: string | null;
+  changed_at: Date;
+  changed_by_name: string | null;
+};
+
+/** The history list on the staff patient page: who changed what, in sentences. */
+export function historyRows(history: readonly HistoryRow[]) {
+  return history.map((h) => ({
+    version: h.version,
+    changedAt: h.changed_at,
+    by: h.changed_by_name ?? 'GP Online (automatic)',
+    changes: Object.entries(h.changed).map(([k, c]) => settingChange(k, c)),
+    reason: h.reason,
+  }));
 }
