@@ -2,6 +2,7 @@
 // online services on or off, unlock an account, print a registration letter.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../platform/context.ts';
+import { englandDay } from '../platform/dates.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { formFields, Type, typed } from '../platform/http/schema.ts';
 import { formBody, handleForm } from '../platform/views/forms.ts';
@@ -32,7 +33,7 @@ const ServicesForm = formFields(
 );
 
 export async function practiceRoutes(app: FastifyInstance): Promise<void> {
-  const { db, clock } = app.deps;
+  const { db, clock, config } = app.deps;
   const r = typed(app);
   const ctx = (req: FastifyRequest): Ctx => ({ db, clock, meta: req.meta });
   await practiceApiRoutes(app);
@@ -217,6 +218,9 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
       return reply.page(V + 'staff-letter.njk', {
         title: 'Registration letter',
         letter: { ...letter, linkageKey: formatLinkageKey(letter.linkageKey) },
+        // The address the letter sends the patient to: the configured public one, never the request's.
+        webAddress: config.publicUrl,
+        letterDate: englandDay(letter.issuedAt),
         backHref: `/staff/patients/${req.params.id}`,
       });
     },
