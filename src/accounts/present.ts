@@ -26,6 +26,13 @@ export function isRecordLevelChoice(v: string): v is RecordLevelChoice {
   return RECORD_LEVELS.some((l) => l.value === v);
 }
 
+/** Proofing levels as staff read them, the NHS code kept in brackets. */
+export const PROOFING_LABELS: Record<string, string> = {
+  P0: 'Not checked (P0)',
+  P5: 'Details matched to the practice record when linking (P5)',
+  P9: 'Identity checked (P9)',
+};
+
 export const staffNav = [
   { href: '/staff/patients', text: 'Find a patient' },
   { href: '/staff/review', text: 'Record review' },

@@ -90,3 +90,15 @@ test('saving with nothing changed says so, writes no history row and keeps the v
     .executeTakeFirstOrThrow();
   assert.equal(versionAfter.version, versionBefore.version);
 });
+
+test('identity levels are shown in words, the NHS code in brackets', async () => {
+  const row = await t.db.db
+    .selectFrom('online_accounts')
+    .select('patient_id')
+    .where('email', '=', 'full.patient@demo.gp-online.test')
+    .executeTakeFirstOrThrow();
+  const page = await gp.get(`/staff/patients/${row.patient_id ?? ''}`);
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /Identity checked \(P9\)/);
+  assert.doesNotMatch(page.body, />P9</);
+});
