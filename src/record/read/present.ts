@@ -1,6 +1,7 @@
 // How the patient's record is presented, pure: the headings in order, out-of-range flags, level
 // wording and the view models the record pages render. No HTML here: templates render these.
-import type { EntryKind, Measurement, RecordAccess } from '../model.ts';
+import type { EntryDetails, EntryKind, Measurement, RecordAccess } from '../model.ts';
+import { quantityText } from './words.ts';
 import type { VisibleEntry } from '../access/rules.ts';
 import { AppError } from '../../platform/http/errors.ts';
 
@@ -87,10 +88,18 @@ export function newestFirst<T extends { clinicalDate: string | null; recordedAt:
 }
 
 export type Flagged<M> = M & { flag: 'high' | 'low' | null };
+export type WithQuantity<D> = D & { quantityText: string | null };
 
-/** A visible entry with the out-of-range flag on every measurement. */
-export function withFlags(e: VisibleEntry): VisibleEntry {
+/**
+ * An entry as pages show it: the out-of-range flag on every measurement, and a medicine's
+ * quantity counted in its own dose form ("28 tablets", "1 inhaler").
+ */
+export function withFlags<E extends { details: EntryDetails }>(e: E): E {
   const d = e.details;
+  if (d.kind === 'medication') {
+    const details: WithQuantity<typeof d> = { ...d, quantityText: quantityText(d.quantity, d.quantityUnit) };
+    return { ...e, details };
+  }
   if (d.kind !== 'result' && d.kind !== 'value') return e;
   const flag = <M extends Measurement>(m: M): Flagged<M> => ({ ...m, flag: outOfRange(m) });
   return {
