@@ -41,12 +41,20 @@ export function asPatientPage(view: { access: RecordAccess; entries: VisibleEntr
   };
 }
 
-/** The review queue page. */
+/**
+ * The review queue page. Each result to file carries its values flagged (value with unit, the
+ * normal range, above, below or outside it), so a clinician sees an abnormal one before filing.
+ */
 export function reviewPage(
   queue: ReviewQueue,
   extra: { flash?: string | string[]; firstField?: string } = {},
 ) {
-  return { title: 'Record review', queue, reasons: REDACTION_REASONS, ...extra };
+  return {
+    title: 'Record review',
+    queue: { ...queue, results: queue.results.map(withFlags) },
+    reasons: REDACTION_REASONS,
+    ...extra,
+  };
 }
 
 /** The bulk-enable page, with how many patients it switched on in words ("1 patient now has"). */

@@ -9,7 +9,7 @@ import type { Measurement } from '../model.ts';
 import { kindsFor, type VisibleEntry } from '../access/rules.ts';
 import { ownRecordAccess } from '../access/service.ts';
 import { historyChartSvg, type ChartPoint } from './charts.ts';
-import { outOfRange } from './present.ts';
+import { isAbnormal, outOfRange, rangeText } from './present.ts';
 import { auditView, visiblePage } from './service.ts';
 
 export type HistoryRow = {
@@ -20,6 +20,7 @@ export type HistoryRow = {
     unit: string | null;
     range: string | null;
     flag: 'high' | 'low' | null;
+    abnormal: boolean;
   }[];
 };
 export type History = {
@@ -31,11 +32,6 @@ export type History = {
 };
 
 const MAX_POINTS = 500;
-
-function rangeText(m: Measurement): string | null {
-  if (m.low === null && m.high === null) return null;
-  return `${m.low === null ? '' : String(m.low)}–${m.high === null ? '' : String(m.high)}`;
-}
 
 function valueText(m: Measurement): string {
   return m.value !== null ? String(m.value) : (m.valueText ?? '');
@@ -78,6 +74,7 @@ export async function ownHistory(ctx: Ctx, actor: Actor | null, code: string): P
         unit: m.unit,
         range: rangeText(m),
         flag: outOfRange(m),
+        abnormal: isAbnormal(m),
       });
     }
     rows.push(row);

@@ -87,7 +87,31 @@ export function newestFirst<T extends { clinicalDate: string | null; recordedAt:
   return ka < kb ? 1 : ka > kb ? -1 : b.recordedAt.localeCompare(a.recordedAt);
 }
 
-export type Flagged<M> = M & { flag: 'high' | 'low' | null };
+export type Flagged<M> = M & {
+  flag: 'high' | 'low' | null;
+  /** Out of range, or marked abnormal by the laboratory without a direction (A, AA). */
+  abnormal: boolean;
+  /** The normal range in words with its unit ("3.5 to 5.3 mmol/L", "up to 5 mmol/L"), if known. */
+  rangeText: string | null;
+};
+
+/** Abnormal when out of range either way, or the interpretation says so (A, AA, HH, LL…). */
+export function isAbnormal(m: Parameters<typeof outOfRange>[0]): boolean {
+  return outOfRange(m) !== null || /^(A|AA|HH|LL|HU|LU)$/i.test(m.interpretation ?? '');
+}
+
+export function rangeText(m: {
+  low: number | null;
+  high: number | null;
+  unit: string | null;
+}): string | null {
+  const unit = m.unit ? ` ${m.unit}` : '';
+  if (m.low !== null && m.high !== null) return `${String(m.low)} to ${String(m.high)}${unit}`;
+  if (m.high !== null) return `up to ${String(m.high)}${unit}`;
+  if (m.low !== null) return `${String(m.low)}${unit} or more`;
+  return null;
+}
+
 export type WithQuantity<D> = D & { quantityText: string | null };
 
 /**
@@ -101,7 +125,12 @@ export function withFlags<E extends { details: EntryDetails }>(e: E): E {
     return { ...e, details };
   }
   if (d.kind !== 'result' && d.kind !== 'value') return e;
-  const flag = <M extends Measurement>(m: M): Flagged<M> => ({ ...m, flag: outOfRange(m) });
+  const flag = <M extends Measurement>(m: M): Flagged<M> => ({
+    ...m,
+    flag: outOfRange(m),
+    abnormal: isAbnormal(m),
+    rangeText: rangeText(m),
+  });
   return {
     ...e,
     details: {
