@@ -31,17 +31,23 @@ async function box(page: Page, selector: string): Promise<Box> {
 /** Scripts as text: the tests are type-checked without the DOM library. */
 const scrollWidth = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth');
 
-test('the results chart fits a 375 px phone: no sideways scroll, a shaded normal range, axes with units, the whole legend inside the chart', async (tc) => {
+test('HAZ-19 the results chart fits a 375 px phone: no sideways scroll, a shaded normal range, axes with units, the whole legend inside the chart', async (tc) => {
   if (!site.ready(tc)) return;
   const s = await site.open();
   await s.page.setViewportSize(PHONE);
   await site.signIn(s, '/patient/sign-in', full.email, full.totpSecret);
   const charts = [
-    { code: '1003671000000109', y: 'Haemoglobin A1c level (mmol/mol)', legend: ['Haemoglobin A1c level'] },
+    {
+      code: '1003671000000109',
+      y: 'Haemoglobin A1c level (mmol/mol)',
+      legend: ['Haemoglobin A1c level'],
+      shot: 'results-chart-375.png',
+    },
     {
       code: '75367002',
       y: 'Blood pressure (mmHg)',
       legend: ['Systolic blood pressure', 'Diastolic blood pressure'],
+      shot: 'results-chart-blood-pressure-375.png',
     },
   ];
   for (const c of charts) {
@@ -73,12 +79,11 @@ test('the results chart fits a 375 px phone: no sideways scroll, a shaded normal
     );
     assert.match((await page.locator('.app-history-chart figcaption').textContent()) ?? '', /shaded area/);
     assert.ok(await page.locator('table#history tbody tr').count(), 'the table of every result is kept');
-    if (c.code === '1003671000000109' && existsSync(SHOTS))
-      await page.screenshot({ path: `${SHOTS}/results-chart-375.png` });
+    if (existsSync(SHOTS)) await page.screenshot({ path: `${SHOTS}/${c.shot}` });
   }
 });
 
-test('the review queue shows each result’s value, range and flag before filing, on a phone too', async (tc) => {
+test('HAZ-18 the review queue shows each result’s value, range and flag before filing, on a phone too', async (tc) => {
   if (!site.ready(tc)) return;
   const s = await site.open();
   await s.page.setViewportSize(PHONE);

@@ -20,7 +20,7 @@ const layerNames = (points: ChartPoint[]) => {
 let n = 0;
 const svgOf = (points: ChartPoint[], l = labels) => historyChartSvg(`test-${String(++n)}`, points, l);
 
-test('the chart shades the normal range when the results give one, and not when they do not', async () => {
+test('HAZ-19 the chart shades the normal range when the results give one, and not when they do not', async () => {
   assert.deepEqual(layerNames(hba1c(20, 48)), ['normal_range', 'results']);
   assert.deepEqual(layerNames(hba1c(null, null)), ['results']);
   assert.deepEqual(layerNames(hba1c(null, 5)), ['normal_range_up_to', 'results']);
@@ -32,7 +32,7 @@ test('the chart shades the normal range when the results give one, and not when 
   ]);
 });
 
-test('the chart names its axes with units, scales to its container and keeps the legend whole', async () => {
+test('HAZ-19 the chart names its axes with units, scales to its container and keeps the legend whole', async () => {
   const svg = await svgOf(hba1c(20, 48));
   assert.match(svg, />Haemoglobin A1c level \(mmol\/mol\)</, 'the value axis names the unit');
   assert.match(svg, />Date of result</);

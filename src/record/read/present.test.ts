@@ -105,7 +105,7 @@ test('the summary and a heading page carry flagged entries and the level’s wor
   assert.equal(flagOf(child), 'high');
 });
 
-test('a medicine’s quantity is counted in its own dose form, singular for 1', () => {
+test('HAZ-19 a medicine’s quantity is counted in its own dose form, singular for 1', () => {
   const medicine = (quantity: number, quantityUnit: string | null) =>
     entry({
       kind: 'medication',

@@ -81,7 +81,7 @@ test('HAZ-11 a full-access patient sees medicines, allergies and consultations w
   );
 });
 
-test('medicines show their quantity in the dose form the record gives, with the right plural', async () => {
+test('HAZ-19 medicines show their quantity in the dose form the record gives, with the right plural', async () => {
   const b = await patientBrowser(full);
   const summary = (await b.get('/patient/record')).body;
   assert.match(summary, /Quantity: 28 tablets\./);

@@ -12,7 +12,7 @@ test('counts take the singular for 1 and the plural for 0 and many', () => {
   assert.equal(pluralOf('pessary'), 'pessaries');
 });
 
-test('a quantity is counted in the dose form the record gives, in the right number', () => {
+test('HAZ-19 a quantity is counted in the dose form the record gives, in the right number', () => {
   assert.equal(quantityText(28, 'tablet'), '28 tablets');
   assert.equal(quantityText(15, 'capsule'), '15 capsules');
   assert.equal(quantityText(1, 'inhaler'), '1 inhaler');
