@@ -51,6 +51,6 @@ export function sessionsText(n: number): string {
 }
 
 export function recoveryCodesText(n: number): string {
-  if (n === 0) return 'None left: get new recovery codes';
+  if (n === 0) return 'None left';
   return `${String(n)} left`;
 }
