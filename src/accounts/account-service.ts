@@ -33,13 +33,17 @@ export async function selfOf(
   return { me: actor, type, account };
 }
 
-/** A message about the account to one address, in the change's own transaction. */
+/**
+ * A message about the account, in the change's own transaction: to its own address, or to
+ * `email` (a new address; or `stranger`: someone else's, so the message names no patient).
+ */
 export async function notifyAccount(
   tx: Tx,
   m: {
     account: SelfAccount;
     kind: NotificationKind;
     email?: string;
+    stranger?: boolean;
     personalisation?: Record<string, string>;
   },
   now: Date,
@@ -47,12 +51,12 @@ export async function notifyAccount(
   await enqueue(
     tx,
     {
-      practiceOds: m.account.practice_ods,
-      patientId: m.account.patient_id,
+      practiceOds: m.stranger ? null : m.account.practice_ods,
+      patientId: m.stranger ? null : m.account.patient_id,
       kind: m.kind,
       email: m.email ?? m.account.email,
       personalisation: m.personalisation ?? {},
-      reference: `account:${m.account.id}`,
+      reference: m.stranger ? 'account:email-in-use' : `account:${m.account.id}`,
     },
     now,
   );

@@ -46,7 +46,7 @@ export async function requestEmailChange(
       const link = `${p.publicUrl}/${type}/sign-in`;
       await notifyAccount(
         tx,
-        { account, kind: 'account-email-in-use', email, personalisation: { link } },
+        { account, kind: 'account-email-in-use', email, stranger: true, personalisation: { link } },
         now,
       );
       await audit(tx, ctx, me, {
