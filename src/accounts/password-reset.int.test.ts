@@ -271,3 +271,34 @@ test('asking for links is rate limited: 5 per 15 minutes for one address from on
     'another address is not affected',
   );
 });
+
+test('in demo mode the "check your email" pages show the link that was sent', async () => {
+  const demo = await testApp({ clock, demo: true });
+  try {
+    await loadDemo(demo.db.db, clock);
+    const a = DEMO_PATIENTS[1]!;
+    const b = new Browser(demo.app);
+    const sent = await b.submit('/patient/forgotten-password', '/patient/forgotten-password', {
+      email: a.email,
+    });
+    assert.equal(sent.statusCode, 200);
+    assert.match(sent.body, /id="demo-email-link" href="[^"]+\/patient\/reset-password\?token=/);
+    const none = await b.submit('/patient/forgotten-password', '/patient/forgotten-password', {
+      email: 'nobody.at.all@example.com',
+    });
+    assert.match(none.body, /No account has this address/);
+    const p = await signInPatient(demo.app, {
+      email: a.email,
+      password: DEMO_PASSWORD,
+      secret: a.totpSecret,
+      clock,
+    });
+    const change = await p.submit('/patient/account/email', '/patient/account/email', {
+      email: 'demo.moved@example.com',
+      password: DEMO_PASSWORD,
+    });
+    assert.match(change.body, /id="demo-email-link" href="[^"]+\/patient\/account\/email\/confirm\?token=/);
+  } finally {
+    await demo.close();
+  }
+});
