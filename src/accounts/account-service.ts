@@ -123,6 +123,8 @@ export async function changePassword(
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (tx) => {
     await store.setPassword(tx, { type, id: account.id, passwordHash, now });
+    // A reset link asked for before the change would undo it: it stops working.
+    await store.endLinks(tx, 'password_resets', { principal_type: type, principal_id: account.id }, now);
     const otherSessionsEnded = await deleteAllExcept(tx, p.session);
     await notifyAccount(tx, { account, kind: 'account-password-changed' }, now);
     await audit(tx, ctx, who, { action: 'account.password-change', details: { otherSessionsEnded } });

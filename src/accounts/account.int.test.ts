@@ -11,7 +11,7 @@ import {
   testApp,
   type TestApp,
 } from '../../test/support/harness.ts';
-import { mailTo, signInPatient } from '../../test/support/accounts.ts';
+import { linkIn, mailTo, signInPatient } from '../../test/support/accounts.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../demo/data.ts';
 import { loadDemo } from '../demo/load.ts';
 
@@ -91,6 +91,11 @@ test('change password: the current one is needed, weak ones are refused, other d
   const there = await p.signIn();
   const token = await apiToken(t.app, p.email, DEMO_PASSWORD, p.totpSecret, clock);
   const form = '/patient/account/password';
+  // A reset link asked for before the change stops working with it.
+  await new Browser(t.app).submit('/patient/forgotten-password', '/patient/forgotten-password', {
+    email: p.email,
+  });
+  const resetLink = await linkIn(t.app, p.email, 'account-password-reset');
   const wrong = await here.submit(form, form, {
     current: 'not my password',
     password: NEW_PASSWORD,
@@ -124,6 +129,7 @@ test('change password: the current one is needed, weak ones are refused, other d
   });
   assert.equal(me.statusCode, 401, 'API tokens end');
   assert.equal((await mailTo(t.app, p.email, 'account-password-changed')).length, 1);
+  assert.equal((await new Browser(t.app).get(resetLink)).statusCode, 400, 'the older reset link is void');
   const rows = await auditRows('account.password-change');
   assert.ok(rows.some((r) => r.outcome === 'failure' && r.details.reason === 'wrong-password'));
   assert.ok(rows.some((r) => r.outcome === 'success' && r.details.otherSessionsEnded === 1));

@@ -108,6 +108,8 @@ export async function confirmEmailChange(ctx: Ctx, type: PrincipalType, token: s
       if (await store.emailTaken(tx, type, spent.new_email, account.id)) throw dead();
       await store.setEmail(tx, { type, id: account.id, email: spent.new_email });
       await store.endLinks(tx, 'email_changes', live, now);
+      // Reset links went to the old address: they stop working with it.
+      await store.endLinks(tx, 'password_resets', live, now);
       await notifyAccount(tx, { account, kind: 'account-email-changed' }, now);
       await audit(tx, ctx, who, {
         action: 'account.email-change',

@@ -53,6 +53,10 @@ test('change email: the password and a good new address are needed; a link goes 
   assert.match(same.body, /Enter a different email address/);
   const bad = await b.submit(form, form, { email: 'nope', password: DEMO_PASSWORD });
   assert.match(bad.body, /Enter an email address in the correct format/);
+  await new Browser(t.app).submit('/patient/forgotten-password', '/patient/forgotten-password', {
+    email: a.email,
+  });
+  const resetLink = await linkIn(t.app, a.email, 'account-password-reset');
   const sent = await b.submit(form, form, { email: next, password: DEMO_PASSWORD });
   assert.equal(sent.statusCode, 200);
   assert.match(sent.body, /Check your email/);
@@ -71,6 +75,8 @@ test('change email: the password and a good new address are needed; a link goes 
   // The old address is told; the link works once.
   assert.equal((await mailTo(t.app, a.email, 'account-email-changed')).length, 1);
   assert.equal((await confirm(link)).statusCode, 400);
+  // A reset link sent to the old address stops working with it.
+  assert.equal((await new Browser(t.app).get(resetLink)).statusCode, 400);
   // The header and account page now show the new address; the new address signs in.
   assert.match((await b.get('/patient/account')).body, /moved\.p5@example\.com/);
   const rows = await t.db.db
