@@ -97,6 +97,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   // Linking an account may switch on the record's automatic access, in the same transaction.
   await app.register(accounts.patientAccountRoutes, { afterLink: record.automaticAccessOnLink });
   await app.register(accounts.practiceRoutes);
+  await app.register(accounts.accountSelfServiceRoutes);
   await app.register(adminRoutes);
   await app.register(programmeRoutes);
   await app.register(record.patientRecordRoutes);

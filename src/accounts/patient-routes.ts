@@ -71,6 +71,7 @@ export async function patientAccountRoutes(app: FastifyInstance, opts: PatientAc
     signOutEverywhere: true,
     keepsNext: false,
     steps: { 'totp-setup': '/patient/set-up-authenticator', 'recovery-codes': '/patient/recovery-codes' },
+    afterRecoveryCode: '/patient/account/authenticator',
     unconfirmedEmail,
   };
   await signInJourneyRoutes(app, journey);
