@@ -4,7 +4,7 @@
 // lock-out. Practices work in England's wall-clock time, so days and times are Europe/London.
 import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
 import type { Channel, PractitionerRole } from '../platform/db/schema.ts';
-import { addDays, englandDay } from '../platform/dates.ts';
+import { addDays, englandDay, isIsoDate } from '../platform/dates.ts';
 
 export const PRACTICE_TIME_ZONE = 'Europe/London';
 const MINUTE = 60_000;
@@ -23,7 +23,7 @@ export function localTime(at: Date): string {
   return formatInTimeZone(at, PRACTICE_TIME_ZONE, 'HH:mm');
 }
 
-export { addDays };
+export { addDays, isIsoDate };
 
 /** ISO weekday: Monday 1 … Sunday 7. */
 export function isoWeekday(day: string): number {

@@ -7,7 +7,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { formFields, Type, typed } from '../../platform/http/schema.ts';
 import { formBody, handleForm, type FormBody } from '../../platform/views/forms.ts';
 import { isChannel, isGender, isPractitionerRole, localDay, NATIONAL_CATEGORIES } from '../rules.ts';
-import { dayOr, int, ruleProblems, rulesFromForm, rulesValues, sessionInput } from './forms.ts';
+import { dayOr, inForm, int, ruleProblems, rulesFromForm, rulesValues, sessionInput } from './forms.ts';
 import { setupPage } from './present.ts';
 import * as sessions from './sessions-service.ts';
 import * as setup from './service.ts';
@@ -69,7 +69,10 @@ export async function setupPracticeRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  /** A set-up form: `run` does it and says what was done, for the page to show. */
+  /**
+   * A set-up form: `run` does it and says what was done, for the page to show. The page holds
+   * several forms with fields of the same name; a mistake is named at its own form's field.
+   */
   const post = (path: string, run: (req: FastifyRequest, v: FormBody) => Promise<string>) =>
     r.post(
       `/staff/appointments/setup/${path}`,
@@ -81,8 +84,10 @@ export async function setupPracticeRoutes(app: FastifyInstance): Promise<void> {
           PAGE,
           () => page(req),
           values,
-          async () =>
-            reply.redirect(`/staff/appointments/setup?done=${encodeURIComponent(await run(req, values))}`),
+          async () => {
+            const done = await inForm(path, () => run(req, values));
+            return reply.redirect(`/staff/appointments/setup?done=${encodeURIComponent(done)}`);
+          },
         );
       },
     );
@@ -138,7 +143,7 @@ export async function setupPracticeRoutes(app: FastifyInstance): Promise<void> {
   });
   post('rules', async (req, v) => {
     const rules = rulesFromForm(v);
-    const problems = ruleProblems(rules);
+    const problems = ruleProblems(rules, v);
     if (problems.length) throw AppError.invalid(problems);
     await setup.updateRules(ctx(req), req.actor, { rules, expectedVersion: int(v.version, 0) });
     return 'Online booking rules saved';

@@ -1,6 +1,7 @@
 // The set-up page as a view model: the practice's people, places and slot types as choices and
 // rows, the release rule in words, and the reference lists the forms offer. Pure.
 import { CHANNELS, describeRelease, NATIONAL_CATEGORIES, PRACTITIONER_ROLES } from '../rules.ts';
+import { rulesValues } from './forms.ts';
 import type { setup } from './service.ts';
 
 type Setup = Awaited<ReturnType<typeof setup>>;
@@ -29,6 +30,7 @@ export function setupPage(s: Setup, today: string) {
     title: 'Appointment set-up',
     s,
     releaseText: describeRelease(s.rules),
+    ruleValues: rulesValues(s.rules),
     practitionerItems: options(s.practitioners),
     locationItems: options(s.locations),
     typeItems: options(s.slotTypes.filter((t) => t.active)),
@@ -38,6 +40,6 @@ export function setupPage(s: Setup, today: string) {
     categoryItems: NATIONAL_CATEGORIES.map((c) => ({ value: c, text: c })),
     weekdayItems: WEEKDAYS.map((text, i) => ({ value: String(i + 1), text })),
     today,
-    firstField: 'form',
+    firstField: 'practitionerId',
   };
 }
