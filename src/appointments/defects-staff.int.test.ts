@@ -3,7 +3,7 @@
 // are not ours refused; and each action shown only to the roles that may use it.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Browser, fixedClock, signInStaff, testApp, type TestApp } from '../../test/support/harness.ts';
+import { type Browser, fixedClock, signInStaff, testApp, type TestApp } from '../../test/support/harness.ts';
 import { DEMO_PASSWORD, DEMO_STAFF } from '../demo/data.ts';
 import { loadDemo } from '../demo/load.ts';
 
