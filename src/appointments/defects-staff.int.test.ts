@@ -118,3 +118,93 @@ test('staff "Book this slot" without an NHS number, cancelling without a reason:
   assert.equal(noReason.statusCode, 400);
   assertOneSummaryLinkingFields(noReason.body, 'cancel session');
 });
+
+test('each action is shown only to the roles that may use it: the book, one appointment, set-up', async () => {
+  const url = '/staff/appointments?date=2026-11-30';
+  const pages = {
+    receptionist: (await as('receptionist').get(url)).body,
+    clinician: (await as('clinician').get(url)).body,
+    'practice-manager': (await as('practice-manager').get(url)).body,
+  };
+  // Cancelling a session and set-up: whoever runs the book (reception, the manager), not a clinician.
+  for (const role of ['receptionist', 'practice-manager'] as const) {
+    assert.match(
+      pages[role],
+      /\/staff\/appointments\/sessions\/[0-9a-f-]{36}\/cancel/,
+      `${role}: Cancel session`,
+    );
+    assert.match(pages[role], /href="\/staff\/appointments\/setup"/, `${role}: set-up`);
+  }
+  assert.doesNotMatch(
+    pages.clinician,
+    /Cancel session|\/sessions\/[0-9a-f-]{36}\/cancel/,
+    'clinician: no Cancel session',
+  );
+  assert.doesNotMatch(pages.clinician, />\s*Action\s*</, 'clinician: no Action column');
+  assert.doesNotMatch(pages.clinician, /href="\/staff\/appointments\/setup"/, 'clinician: no set-up link');
+  const session =
+    /\/staff\/appointments\/sessions\/[0-9a-f-]{36}\/cancel/.exec(pages.receptionist)?.[0] ?? '';
+  assert.equal((await as('clinician').get(session)).statusCode, 403, 'and the service agrees');
+  // Booking a free slot, recording what happened, moving and cancelling: every role here may.
+  for (const role of ['receptionist', 'clinician', 'practice-manager'] as const)
+    assert.match(pages[role], /\/staff\/appointments\/slots\/[0-9a-f-]{36}\/book/, `${role}: Book`);
+
+  // Set-up: sessions for reception and the manager; the practice's policy for the manager only.
+  const setup = {
+    receptionist: (await as('receptionist').get('/staff/appointments/setup')).body,
+    clinician: (await as('clinician').get('/staff/appointments/setup')).body,
+    'practice-manager': (await as('practice-manager').get('/staff/appointments/setup')).body,
+  };
+  const policy = [/Save rules/, /Add slot type/, /Add practitioner/, /Add location/, /Stop using/];
+  for (const p of policy) {
+    assert.match(setup['practice-manager'], p, `manager: ${String(p)}`);
+    assert.doesNotMatch(setup.receptionist, p, `receptionist: ${String(p)}`);
+    assert.doesNotMatch(setup.clinician, p, `clinician: ${String(p)}`);
+  }
+  for (const p of [/Add session/, /Add weekly session/]) {
+    assert.match(setup['practice-manager'], p);
+    assert.match(setup.receptionist, p);
+    assert.doesNotMatch(setup.clinician, p, `clinician: ${String(p)}`);
+  }
+});
+
+test('messages after an action are plain sentences, never "Done: booked" or a code; a page past the end is a 404', async () => {
+  const r = as('receptionist');
+  const day = await r.get('/staff/appointments?date=2026-12-01');
+  const bookHref = /href="(\/staff\/appointments\/slots\/[0-9a-f-]{36}\/book)"/.exec(day.body)?.[1] ?? '';
+  const nhs = await t.db.db
+    .selectFrom('patients')
+    .select('nhs_number')
+    .where('practice_ods', '=', staffOf('receptionist').practiceOds!)
+    .orderBy('nhs_number')
+    .executeTakeFirstOrThrow();
+  const booked = await r.submit(bookHref, bookHref, { nhsNumber: nhs.nhs_number, reason: '' });
+  assert.equal(booked.statusCode, 302);
+  const page = await r.get(String(booked.headers.location));
+  assert.match(page.body, /Appointment booked\./);
+  assert.doesNotMatch(page.body, /Done:/);
+  const apptUrl = String(booked.headers.location).split('?')[0]!;
+  const tooEarly = await r.submit(apptUrl, `${apptUrl}/status`, { status: 'seen' });
+  assert.equal(tooEarly.statusCode, 409);
+  assert.match(tooEarly.body, /This appointment cannot be marked as seen now\. It has not started yet\./);
+  assert.doesNotMatch((await r.get(`${apptUrl}?done=anything-at-all`)).body, /anything-at-all/);
+  const setup = await as('practice-manager').get(
+    '/staff/appointments/setup?done=Rules+saved+by+someone+else',
+  );
+  assert.doesNotMatch(setup.body, /by someone else/, 'the page says only what it knows');
+  // The book's query string.
+  assert.equal((await r.get('/staff/appointments?date=2026-12-01&page=1')).statusCode, 200);
+  for (const [q, status] of [
+    ['page=abc', 400],
+    ['page=0', 400],
+    ['page=2', 404],
+    ['page=99999', 404],
+    ['date=tomorrow', 400],
+    ['date=2026-02-30', 400],
+    ['view=month', 400],
+    ['practitioner=dr-who', 400],
+    ['location=upstairs', 400],
+  ] as const)
+    assert.equal((await r.get(`/staff/appointments?${q}`)).statusCode, status, q);
+  assert.match((await r.get('/staff/appointments?date=tomorrow')).body, /Enter a real date/);
+});

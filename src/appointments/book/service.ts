@@ -16,7 +16,7 @@ import type { Tx } from '../../platform/db/index.ts';
 import type { AppointmentStatus } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { permissions } from '../permissions.ts';
-import { messageFields } from '../present.ts';
+import { messageFields, statusText } from '../present.ts';
 import { addDays, localInstant, nextStatuses } from '../rules.ts';
 import * as setupStore from '../setup/store.ts';
 import * as store from '../store.ts';
@@ -219,9 +219,17 @@ export async function recordStatus(
     const a = await store.appointmentForUpdate(tx, staff.practiceOds, id);
     if (!a) throw new AppError('not-found', 'There is no such appointment.');
     if (!nextStatuses(a.status, a.starts_at, now).includes(to))
-      throw new AppError('conflict', `An appointment that is ${a.status} cannot be marked ${to} now.`, {
-        reason: 'status-order',
-      });
+      throw new AppError(
+        'conflict',
+        `This appointment cannot be marked as ${statusText(to).toLowerCase()} now. ${
+          a.status === 'booked'
+            ? 'It has not started yet.'
+            : a.status === 'cancelled'
+              ? 'It has been cancelled.'
+              : `It is already marked as ${statusText(a.status).toLowerCase()}.`
+        }`,
+        { reason: 'status-order' },
+      );
     await store.setStatus(tx, staff.practiceOds, { id, to, now });
     await audit(tx, ctx, staff, {
       action: `appointment.${to}`,

@@ -8,7 +8,8 @@ import { formFields, Type, typed } from '../../platform/http/schema.ts';
 import { formBody, handleForm, type FormBody } from '../../platform/views/forms.ts';
 import { isChannel, isGender, isPractitionerRole, localDay, NATIONAL_CATEGORIES } from '../rules.ts';
 import { dayOr, inForm, int, ruleProblems, rulesFromForm, rulesValues, sessionInput } from './forms.ts';
-import { setupPage } from './present.ts';
+import { setupDone, setupPage, type Done } from './present.ts';
+import { staffMay } from '../present.ts';
 import * as sessions from './sessions-service.ts';
 import * as setup from './service.ts';
 import { isRetirable } from './store.ts';
@@ -16,7 +17,8 @@ import { isRetirable } from './store.ts';
 const PAGE = 'appointments/views/practice/setup.njk';
 const ID = /^[0-9a-f-]{36}$/;
 
-const SetupQuery = Type.Object({ done: Type.Optional(Type.String()) });
+const text = Type.Optional(Type.String());
+const SetupQuery = Type.Object({ done: text, sessions: text, slots: text });
 // Every field of every set-up form (they share one page).
 const SetupForm = formFields(
   'practitionerId',
@@ -58,14 +60,17 @@ export async function setupPracticeRoutes(app: FastifyInstance): Promise<void> {
   const r = typed(app);
   const config = { audience: 'staff' } as const;
   const page = async (req: FastifyRequest) =>
-    setupPage(await setup.setup(ctx(req), req.actor), localDay(clock.now()));
+    setupPage(await setup.setup(ctx(req), req.actor), {
+      today: localDay(clock.now()),
+      may: staffMay(req.actor),
+    });
 
   r.get(
     '/staff/appointments/setup',
     { config, schema: { hide: true, querystring: SetupQuery } },
     async (req, reply) => {
       const p = await page(req);
-      return reply.page(PAGE, { ...p, values: rulesValues(p.s.rules), flash: req.query.done });
+      return reply.page(PAGE, { ...p, values: rulesValues(p.s.rules), flash: setupDone(req.query) });
     },
   );
 
@@ -73,7 +78,7 @@ export async function setupPracticeRoutes(app: FastifyInstance): Promise<void> {
    * A set-up form: `run` does it and says what was done, for the page to show. The page holds
    * several forms with fields of the same name; a mistake is named at its own form's field.
    */
-  const post = (path: string, run: (req: FastifyRequest, v: FormBody) => Promise<string>) =>
+  const post = (path: string, run: (req: FastifyRequest, v: FormBody) => Promise<Done>) =>
     r.post(
       `/staff/appointments/setup/${path}`,
       { config, schema: { hide: true, body: SetupForm } },
@@ -86,7 +91,7 @@ export async function setupPracticeRoutes(app: FastifyInstance): Promise<void> {
           values,
           async () => {
             const done = await inForm(path, () => run(req, values));
-            return reply.redirect(`/staff/appointments/setup?done=${encodeURIComponent(done)}`);
+            return reply.redirect(`/staff/appointments/setup?${new URLSearchParams(done).toString()}`);
           },
         );
       },
@@ -94,7 +99,7 @@ export async function setupPracticeRoutes(app: FastifyInstance): Promise<void> {
 
   post('session', async (req, v) => {
     const made = await sessions.addSession(ctx(req), req.actor, sessionInput(v));
-    return `Session added with ${String(made.slots)} slots`;
+    return { done: 'session', slots: String(made.slots) };
   });
   post('template', async (req, v) => {
     const made = await sessions.addTemplate(ctx(req), req.actor, {
@@ -103,7 +108,7 @@ export async function setupPracticeRoutes(app: FastifyInstance): Promise<void> {
       validFrom: dayOr(v.day, localDay(clock.now())),
       validUntil: null,
     });
-    return `Weekly session added: ${String(made.sessions)} sessions, ${String(made.slots)} slots in the next two weeks`;
+    return { done: 'template', sessions: String(made.sessions), slots: String(made.slots) };
   });
   post('practitioner', async (req, v) => {
     const role = v.role ?? 'other';
@@ -111,11 +116,11 @@ export async function setupPracticeRoutes(app: FastifyInstance): Promise<void> {
     if (!isPractitionerRole(role)) throw AppError.invalid([{ field: 'role', message: 'Choose a role' }]);
     if (!isGender(gender)) throw AppError.invalid([{ field: 'gender', message: 'Choose a gender' }]);
     await setup.addPractitioner(ctx(req), req.actor, { name: v.name ?? '', role, gender });
-    return 'Practitioner added';
+    return { done: 'practitioner' };
   });
   post('location', async (req, v) => {
     await setup.addLocation(ctx(req), req.actor, { name: v.name ?? '', address: v.address ?? null });
-    return 'Location added';
+    return { done: 'location' };
   });
   post('slot-type', async (req, v) => {
     const access = v.access ?? 'online';
@@ -130,7 +135,7 @@ export async function setupPracticeRoutes(app: FastifyInstance): Promise<void> {
       practiceOnly: access === 'practice-only',
       guidance: v.guidance ?? null,
     });
-    return 'Slot type added';
+    return { done: 'slot-type' };
   });
   post('in-use', async (req, v) => {
     const kind = v.kind ?? '';
@@ -139,13 +144,13 @@ export async function setupPracticeRoutes(app: FastifyInstance): Promise<void> {
       throw new AppError('not-found', 'There is no such item at your practice.');
     const active = v.active === 'yes';
     await setup.setInUse(ctx(req), req.actor, { kind, id, active });
-    return active ? 'In use again' : 'No longer in use: no new sessions, not bookable online';
+    return { done: active ? 'in-use' : 'not-in-use' };
   });
   post('rules', async (req, v) => {
     const rules = rulesFromForm(v);
     const problems = ruleProblems(rules, v);
     if (problems.length) throw AppError.invalid(problems);
     await setup.updateRules(ctx(req), req.actor, { rules, expectedVersion: int(v.version, 0) });
-    return 'Online booking rules saved';
+    return { done: 'rules' };
   });
 }
