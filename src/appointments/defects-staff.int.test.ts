@@ -208,3 +208,35 @@ test('messages after an action are plain sentences, never "Done: booked" or a co
     assert.equal((await r.get(`/staff/appointments?${q}`)).statusCode, status, q);
   assert.match((await r.get('/staff/appointments?date=tomorrow')).body, /Enter a real date/);
 });
+
+test('a reason staff give: a character count of 500, and more refused at its field, kept, never cut', async () => {
+  const r = as('receptionist');
+  const day = await r.get('/staff/appointments?date=2026-12-02');
+  const bookHref = /href="(\/staff\/appointments\/slots\/[0-9a-f-]{36}\/book)"/.exec(day.body)?.[1] ?? '';
+  const form = await r.get(bookHref);
+  assert.match(form.body, /data-maxlength="500"/);
+  const nhs = await t.db.db
+    .selectFrom('patients')
+    .select('nhs_number')
+    .where('practice_ods', '=', staffOf('receptionist').practiceOds!)
+    .orderBy('nhs_number', 'desc')
+    .executeTakeFirstOrThrow();
+  const long = 'Needs a longer appointment. '.repeat(20); // 560 characters
+  const refused = await r.submit(bookHref, bookHref, { nhsNumber: nhs.nhs_number, reason: long });
+  assert.equal(refused.statusCode, 400);
+  assert.equal(summaries(refused.body), 1);
+  assert.match(refused.body, /The reason must be 500 characters or less/);
+  assert.ok(refused.body.includes(`${long.trim()}</textarea>`), 'what was typed is kept');
+  const booked = await r.submit(bookHref, bookHref, { nhsNumber: nhs.nhs_number, reason: 'Longer review' });
+  assert.equal(booked.statusCode, 302);
+  const url = String(booked.headers.location).split('?')[0]!;
+  const cancel = await r.submit(url, `${url}/cancel`, { reason: long });
+  assert.equal(cancel.statusCode, 400);
+  assert.match(cancel.body, /<a href="#reason">\s*The reason must be 500 characters or less/);
+  const stored = await t.db.db
+    .selectFrom('appointments')
+    .select(['status', 'reason'])
+    .where('id', '=', url.split('/').at(-1) ?? '')
+    .executeTakeFirstOrThrow();
+  assert.deepEqual(stored, { status: 'booked', reason: 'Longer review' }, 'nothing half-written');
+});

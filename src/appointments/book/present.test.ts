@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  appointmentPage,
   appointmentDone,
   bookDone,
   bookPage,
@@ -185,4 +186,36 @@ test('only arrived, seen and did not attend are recorded from the page', () => {
   assert.ok(isRecordableStatus('seen'));
   assert.ok(!isRecordableStatus('cancelled'));
   assert.ok(!isRecordableStatus('toString'));
+});
+
+test('one appointment: recording, moving and cancelling are offered only to staff who may do each', () => {
+  const appointment = {
+    id: 'a1',
+    patient_id: 'pt1',
+    status: 'booked' as const,
+    reason: null,
+    booked_online: false,
+    booked_by_type: 'staff' as const,
+    booked_at: at('2026-11-20T09:00:00Z'),
+    cancel_reason: null,
+    cancelled_by_type: null,
+    status_changed_at: at('2026-11-20T09:00:00Z'),
+    slot_id: 's1',
+    starts_at: at('2026-12-01T09:00:00Z'),
+    ends_at: at('2026-12-01T09:10:00Z'),
+    type_name: 'GP appointment',
+    channel: 'face-to-face' as const,
+    practitioner_name: 'Dr Amara Okafor',
+    practitioner_role: 'gp' as const,
+    location_name: 'Main surgery',
+    location_address: null,
+  };
+  const all = { setUp: true, manageSessions: true, bookForPatient: true, recordAttendance: true };
+  const page = (may: typeof all) =>
+    appointmentPage({ appointment, patient: {}, next: ['arrived'], moveTo: [], may, done: 'arrived' });
+  assert.deepEqual(page(all).next, [{ value: 'arrived', text: 'Arrived' }]);
+  assert.equal(page(all).canChange, true);
+  assert.equal(page(all).flash, 'Marked as arrived.');
+  assert.deepEqual(page({ ...all, recordAttendance: false }).next, []);
+  assert.equal(page({ ...all, bookForPatient: false }).canChange, false);
 });

@@ -1,7 +1,7 @@
 // The practice's book as view models: the day's tables by practitioner, the week's counts, the
 // sessions and one appointment. Pure; links and cells are rendered by the views' macros.
 import { appointmentView, count, dayHeading, slotView, statusText, type StaffMay } from '../present.ts';
-import { addDays, localDay, spokenTime } from '../rules.ts';
+import { addDays, localDay, MAX_REASON, spokenTime } from '../rules.ts';
 import type { FreeSlot } from '../store.ts';
 import type { book, session } from './store.ts';
 
@@ -216,15 +216,26 @@ export function appointmentPage(v: {
       return { value: s.id, text: `${sv.when}, ${sv.practitioner}` };
     }),
     firstField: 'reason',
+    maxReason: MAX_REASON,
   };
 }
 
 /** The page confirming a session's cancellation. */
 export function sessionPage(s: NonNullable<Awaited<ReturnType<typeof session>>>) {
-  return { title: 'Cancel this session', session: { ...s, dayText: heading(s.day) }, firstField: 'reason' };
+  return {
+    title: 'Cancel this session',
+    session: { ...s, dayText: heading(s.day) },
+    firstField: 'reason',
+    maxReason: MAX_REASON,
+  };
 }
 
 /** The page booking a free slot for a patient. */
 export function slotPage(slot: FreeSlot) {
-  return { title: 'Book this slot for a patient', slot: slotView(slot), firstField: 'nhsNumber' };
+  return {
+    title: 'Book this slot for a patient',
+    slot: slotView(slot),
+    firstField: 'nhsNumber',
+    maxReason: MAX_REASON,
+  };
 }
