@@ -61,6 +61,14 @@ test('Back after booking, then "Confirm booking" again: "You have already booked
   const back = await b.get(`/patient/appointments/book/confirm?slot=${slotId}`);
   assert.equal(back.statusCode, 302);
   assert.equal(back.headers.location, `/patient/appointments/${id}?already=1`);
+  // The same page with the reason changed: the same appointment, never "a different request".
+  const edited = await b.post('/patient/appointments/book', {
+    _csrf: csrf(confirm.body),
+    slot: slotId,
+    idempotencyKey: key,
+    reason: 'Changed my mind about the reason',
+  });
+  assert.equal(edited.headers.location, `/patient/appointments/${id}?already=1`);
   // The old page's form, pressed again with a new key or none: the same appointment, no error.
   for (const idempotencyKey of [randomUUID(), '']) {
     const again = await b.post('/patient/appointments/book', {

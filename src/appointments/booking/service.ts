@@ -244,6 +244,15 @@ export async function bookOwn(
           now,
         });
         if (earlier) {
+          // The same page sent again with the reason changed (Back, edit, confirm): their appointment.
+          const mine =
+            earlier.requestHash !== hash
+              ? await store.ownLiveAppointment(tx, me.practiceOds, {
+                  slotId: input.slotId,
+                  patientId: me.patientId,
+                })
+              : undefined;
+          if (mine) throw alreadyBooked(mine);
           if (earlier.requestHash !== hash)
             throw new AppError('conflict', 'This Idempotency-Key was used for a different booking request.', {
               reason: 'idempotency-key-reused',
