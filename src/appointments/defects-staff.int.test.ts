@@ -93,6 +93,26 @@ test('set-up with a session ending before it starts, or bad rules: one error sum
     summaryLinks(rules.body).map(([, id]) => id),
     ['releaseTime', 'horizonDays', 'dnaWindowDays'],
   );
+  const type = await m.submit('/staff/appointments/setup', '/staff/appointments/setup/slot-type', {
+    name: 'Long review',
+    durationMinutes: 'half an hour',
+    channel: 'face-to-face',
+    access: 'online',
+  });
+  assert.equal(type.statusCode, 400, 'a length that is not a number is named, never 10 minutes');
+  assertOneSummaryLinkingFields(type.body, 'slot type');
+  const weekday = await m.submit('/staff/appointments/setup', '/staff/appointments/setup/template', {
+    ...parts,
+    weekday: 'someday',
+    day: '2026-12-05',
+    start: '10:00',
+    end: '11:00',
+  });
+  assert.equal(weekday.statusCode, 400, 'a weekday that is not one is named, never Monday');
+  assert.deepEqual(
+    summaryLinks(weekday.body).map(([, id]) => id),
+    ['weekday'],
+  );
   const person = await m.submit('/staff/appointments/setup', '/staff/appointments/setup/practitioner', {
     name: '',
     role: 'gp',

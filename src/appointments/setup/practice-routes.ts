@@ -6,7 +6,14 @@ import type { Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { formFields, Type, typed } from '../../platform/http/schema.ts';
 import { formBody, handleForm, type FormBody } from '../../platform/views/forms.ts';
-import { isChannel, isGender, isPractitionerRole, localDay, NATIONAL_CATEGORIES } from '../rules.ts';
+import {
+  isChannel,
+  isGender,
+  isIsoDate,
+  isPractitionerRole,
+  localDay,
+  NATIONAL_CATEGORIES,
+} from '../rules.ts';
 import { dayOr, inForm, int, ruleProblems, rulesFromForm, rulesValues, sessionInput } from './forms.ts';
 import { setupDone, setupPage, type Done } from './present.ts';
 import { staffMay } from '../present.ts';
@@ -102,9 +109,12 @@ export async function setupPracticeRoutes(app: FastifyInstance): Promise<void> {
     return { done: 'session', slots: String(made.slots) };
   });
   post('template', async (req, v) => {
+    if (v.day && !isIsoDate(v.day))
+      throw AppError.invalid([{ field: 'day', message: 'Enter the date the weekly session starts from' }]);
     const made = await sessions.addTemplate(ctx(req), req.actor, {
       ...sessionInput(v),
-      weekday: int(v.weekday, 1),
+      // Not a whole number is no weekday (named), never Monday.
+      weekday: int(v.weekday, 0),
       validFrom: dayOr(v.day, localDay(clock.now())),
       validUntil: null,
     });
@@ -128,7 +138,8 @@ export async function setupPracticeRoutes(app: FastifyInstance): Promise<void> {
     if (!isChannel(channel)) throw AppError.invalid([{ field: 'channel', message: 'Choose how' }]);
     await setup.addSlotType(ctx(req), req.actor, {
       name: v.name ?? '',
-      durationMinutes: int(v.durationMinutes, 10),
+      durationMinutes:
+        v.durationMinutes && !/^[0-9]+$/.test(v.durationMinutes) ? Number.NaN : int(v.durationMinutes, 10),
       channel,
       nationalCategory: v.nationalCategory ?? NATIONAL_CATEGORIES[0],
       bookableOnline: access === 'online',
