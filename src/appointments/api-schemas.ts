@@ -116,6 +116,11 @@ export const appointmentSchemas = {
     tags,
     security,
     summary: 'The patient’s upcoming and past appointments',
+    description: 'Every appointment comes on one page: `page` may be 1; a later page is a 404.',
+    querystring: Type.Object(
+      { page: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })) },
+      { additionalProperties: false },
+    ),
     response: {
       200: Type.Object({ upcoming: Type.Array(appointment), past: Type.Array(appointment) }),
       ...errors,

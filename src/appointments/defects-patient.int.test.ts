@@ -88,7 +88,7 @@ test('Back after booking, then "Confirm booking" again: "You have already booked
   assert.equal((list.body.match(/data-appointment-id=/g) ?? []).length, 1, 'one appointment, not two');
 });
 
-test('the API: booking again a slot the patient has is a 409 already-booked-by-you with their appointment id', async () => {
+test('the API: booking again a slot the patient has is a 409 already-booked-by-you with their appointment id; the list’s ?page= is checked', async () => {
   const p = DEMO_PATIENTS[4]!;
   const token = await apiToken(t.app, p.email, DEMO_PASSWORD, p.totpSecret, clock);
   const auth = { authorization: `Bearer ${token}` };
@@ -117,6 +117,14 @@ test('the API: booking again a slot the patient has is a 409 already-booked-by-y
     assert.deepEqual([body.reason, body.appointmentId], ['already-booked-by-you', id]);
     assert.equal(body.detail, 'You have already booked this appointment.');
   }
+  const list = (page: string) => t.app.inject({ url: `/api/v1/appointments?page=${page}`, headers: auth });
+  assert.equal((await list('1')).statusCode, 200);
+  for (const odd of ['abc', '0', '-1', '1.5']) {
+    const r = await list(odd);
+    assert.equal(r.statusCode, 400, `page=${odd}`);
+    assert.equal(r.json<{ errors: { pointer: string }[] }>().errors[0]?.pointer, '/page');
+  }
+  assert.equal((await list('2')).statusCode, 404);
   const mine = (await t.app.inject({ url: '/api/v1/appointments', headers: auth })).json<{
     upcoming: unknown[];
   }>();
