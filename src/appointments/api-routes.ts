@@ -8,6 +8,7 @@ import { appointmentSchemas as S } from './api-schemas.ts';
 import * as book from './book/service.ts';
 import * as own from './booking/appointments-service.ts';
 import * as booking from './booking/service.ts';
+import { noSuchPage } from './paging.ts';
 import { appointmentJson, slotJson } from './present.ts';
 import * as sessions from './setup/sessions-service.ts';
 import * as setup from './setup/service.ts';
@@ -42,6 +43,8 @@ export async function appointmentApiRoutes(app: FastifyInstance): Promise<void> 
   });
 
   r.get('/api/v1/appointments', { config: { audience: 'patient' }, schema: S.list }, async (req) => {
+    // One page holds them all: any later page is past the end.
+    if (req.query.page && req.query.page > 1) throw noSuchPage(req.query.page);
     const mine = await own.myAppointments(ctx(req), req.actor);
     return {
       upcoming: mine.upcoming.map((a) => appointmentJson(a, a.cancelRefusal === null)),

@@ -55,6 +55,29 @@ const appointment = Type.Object({
 
 const IdParams = Type.Object({ id: uuid });
 
+/** A refused booking: the problem, with the next free slots or the patient's own appointment. */
+const bookingRefused = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    reason: Type.Optional(Type.String()),
+    alternatives: Type.Optional(Type.Array(Type.Ref('slot#'))),
+    appointmentId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          'With reason already-booked-by-you: the patient’s own appointment in this slot (GET /api/v1/appointments lists it)',
+      }),
+    ),
+  },
+  {
+    description:
+      'The booking was refused; nothing was booked. `reason` says why: slot-taken (another patient booked it first; `alternatives` are the next free slots of the type), already-booked-by-you (this patient already has this slot; `appointmentId` is theirs), or a rule of the practice (limit-reached, not-released, beyond-horizon, in-the-past, missed-appointments, not-bookable-online, withdrawn).',
+  },
+);
+
 const tags = ['appointments'];
 const practiceTags = ['appointments (practice)'];
 
@@ -80,17 +103,24 @@ export const appointmentSchemas = {
     tags,
     security,
     summary: 'Book a slot. Send an Idempotency-Key header so a retry never books twice.',
+    description:
+      'A retry with the same Idempotency-Key answers 200 with the appointment it booked. Booking again a slot the patient already has (without the key, or with a new one) books nothing and answers 409 with reason already-booked-by-you and the `appointmentId`.',
     headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 200 })) }),
     body: Type.Object(
       { slotId: uuid, reason: Type.Optional(Type.String({ maxLength: 500 })) },
       { additionalProperties: false },
     ),
-    response: { 200: appointment, 201: appointment, ...errors },
+    response: { 200: appointment, 201: appointment, ...errors, 409: bookingRefused },
   },
   list: {
     tags,
     security,
     summary: 'The patient’s upcoming and past appointments',
+    description: 'Every appointment comes on one page: `page` may be 1; a later page is a 404.',
+    querystring: Type.Object(
+      { page: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })) },
+      { additionalProperties: false },
+    ),
     response: {
       200: Type.Object({ upcoming: Type.Array(appointment), past: Type.Array(appointment) }),
       ...errors,

@@ -1,5 +1,8 @@
 // How appointments and slots read on pages, in messages and as JSON: plain words, England time, NHS style.
 import { formatInTimeZone } from 'date-fns-tz';
+import type { Actor } from '../platform/auth/actor.ts';
+import { can } from '../platform/auth/permissions.ts';
+import { permissions } from './permissions.ts';
 import type { AppointmentRow, FreeSlot } from './store.ts';
 import { CHANNELS, PRACTICE_TIME_ZONE, PRACTITIONER_ROLES, spokenTime, spokenWhen } from './rules.ts';
 
@@ -10,6 +13,28 @@ const STATUS_TEXT: Record<string, { text: string; colour: string }> = {
   'did-not-attend': { text: 'Did not attend', colour: 'nhsuk-tag--red' },
   cancelled: { text: 'Cancelled', colour: 'nhsuk-tag--grey' },
 };
+
+/** An appointment's status in words ("Did not attend"), never its code. */
+export function statusText(status: string): string {
+  return STATUS_TEXT[status]?.text ?? 'Unknown';
+}
+
+/** What this member of staff may do on the appointment pages: each action is shown only to those who may use it. */
+export function staffMay(actor: Actor | null) {
+  const ods = actor?.kind === 'staff' ? actor.practiceOds : null;
+  return {
+    setUp: can(actor, permissions.setUp, ods),
+    manageSessions: can(actor, permissions.manageSessions, ods),
+    bookForPatient: can(actor, permissions.bookForPatient, ods),
+    recordAttendance: can(actor, permissions.recordAttendance, ods),
+  };
+}
+export type StaffMay = ReturnType<typeof staffMay>;
+
+/** "1 slot", "4 slots". */
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${String(n)} ${n === 1 ? one : many}`;
+}
 
 export function dayHeading(at: Date): string {
   return formatInTimeZone(at, PRACTICE_TIME_ZONE, 'EEEE d MMMM');
@@ -50,7 +75,7 @@ export function appointmentView(a: AppointmentRow & { cancelRefusal?: { message:
     location: a.location_name,
     address: a.location_address,
     reason: a.reason,
-    status: STATUS_TEXT[a.status] ?? { text: a.status, colour: 'nhsuk-tag--grey' },
+    status: STATUS_TEXT[a.status] ?? { text: 'Unknown', colour: 'nhsuk-tag--grey' },
     cancelled: a.status === 'cancelled',
     cancelReason: a.cancel_reason,
     cancelledBy: a.cancelled_by_type,

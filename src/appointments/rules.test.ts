@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  bookingReason,
+  MAX_REASON,
   bookingRefusal,
   cancelRefusal,
   DEFAULT_RULES,
@@ -191,4 +193,18 @@ test('staff record arrival, then seen or did not attend once it has started', ()
   assert.deepEqual(nextStatuses('arrived', at('2026-12-01T08:50:00Z'), now), ['seen']);
   assert.deepEqual(nextStatuses('seen', at('2026-12-01T08:50:00Z'), now), []);
   assert.equal(spokenWhen(at('2026-06-01T09:30:00Z')), 'Monday 1 June 2026 at 10:30am');
+});
+
+test('a booking reason: trimmed, line breaks counted once, over 500 characters refused and never cut', () => {
+  assert.deepEqual(bookingReason('  '), { reason: null, tooLong: false });
+  assert.deepEqual(bookingReason(undefined), { reason: null, tooLong: false });
+  assert.deepEqual(bookingReason(' Cough\r\nsince Monday '), {
+    reason: 'Cough\nsince Monday',
+    tooLong: false,
+  });
+  const exact = 'a'.repeat(MAX_REASON - 2) + '\r\n' + 'b';
+  assert.deepEqual(bookingReason(exact), { reason: 'a'.repeat(498) + '\nb', tooLong: false });
+  const long = bookingReason('x'.repeat(MAX_REASON + 1));
+  assert.equal(long.tooLong, true);
+  assert.equal(long.reason?.length, MAX_REASON + 1, 'kept whole, so the page can show it again');
 });

@@ -4,7 +4,7 @@
 // lock-out. Practices work in England's wall-clock time, so days and times are Europe/London.
 import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
 import type { Channel, PractitionerRole } from '../platform/db/schema.ts';
-import { addDays, englandDay } from '../platform/dates.ts';
+import { addDays, englandDay, isIsoDate } from '../platform/dates.ts';
 
 export const PRACTICE_TIME_ZONE = 'Europe/London';
 const MINUTE = 60_000;
@@ -23,7 +23,7 @@ export function localTime(at: Date): string {
   return formatInTimeZone(at, PRACTICE_TIME_ZONE, 'HH:mm');
 }
 
-export { addDays };
+export { addDays, isIsoDate };
 
 /** ISO weekday: Monday 1 … Sunday 7. */
 export function isoWeekday(day: string): number {
@@ -227,6 +227,7 @@ export const BOOKING_REFUSALS = [
   'beyond-horizon',
   'limit-reached',
   'slot-taken',
+  'already-booked-by-you',
 ] as const;
 
 export type BookingRefusal = { reason: (typeof BOOKING_REFUSALS)[number]; message: string };
@@ -285,6 +286,26 @@ export function bookingRefusal(c: BookingCheck): BookingRefusal | null {
 export const SLOT_TAKEN: BookingRefusal = {
   reason: 'slot-taken',
   message: 'This appointment has just been taken by someone else.',
+};
+
+/** The longest reason a patient (or the practice) can give for an appointment, in characters. */
+export const MAX_REASON = 500;
+
+/**
+ * The reason as it is kept: trimmed, line breaks as one character each (as the character count
+ * counts them; a browser sends CR LF), or null when there is none. Longer than `MAX_REASON` is
+ * refused, never cut short.
+ */
+export function bookingReason(raw: string | null | undefined): { reason: string | null; tooLong: boolean } {
+  const reason = (raw ?? '').replace(/\r\n?/g, '\n').trim();
+  if (!reason) return { reason: null, tooLong: false };
+  return { reason, tooLong: reason.length > MAX_REASON };
+}
+
+/** The message when the patient booked this slot already (Back, then "Confirm booking" again). */
+export const ALREADY_BOOKED: BookingRefusal = {
+  reason: 'already-booked-by-you',
+  message: 'You have already booked this appointment.',
 };
 
 function minutesInWords(m: number): string {

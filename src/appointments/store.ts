@@ -156,6 +156,23 @@ export async function patientCounts(
   return { futureOnline: r.future_online, missed: r.missed };
 }
 
+/** The patient's own live appointment in a slot, if the slot is taken by them. */
+export async function ownLiveAppointment(
+  q: Q,
+  ods: string,
+  c: { slotId: string; patientId: string },
+): Promise<string | undefined> {
+  const r = await q
+    .selectFrom('appointments')
+    .select('id')
+    .where('practice_ods', '=', ods)
+    .where('slot_id', '=', c.slotId)
+    .where('patient_id', '=', c.patientId)
+    .where('status', '<>', 'cancelled')
+    .executeTakeFirst();
+  return r?.id;
+}
+
 /** Inserts the appointment unless the slot already has a live one; null then (the slot is taken). */
 export async function insertAppointment(
   tx: Tx,

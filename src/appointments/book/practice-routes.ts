@@ -3,21 +3,30 @@
 // cancel with a reason, move). No JavaScript needed.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../platform/context.ts';
-import { AppError } from '../../platform/http/errors.ts';
+import { AppError, type FieldError } from '../../platform/http/errors.ts';
 import { formFields, Type, typed } from '../../platform/http/schema.ts';
 import { formBody, handleForm, type FormBody } from '../../platform/views/forms.ts';
-import { addDays, isoWeekday, localDay } from '../rules.ts';
+import { pageNumber, noSuchPage } from '../paging.ts';
+import { staffMay } from '../present.ts';
+import { addDays, isIsoDate, isoWeekday, localDay } from '../rules.ts';
 import * as setup from '../setup/service.ts';
 import { appointmentPage, bookPage, isRecordableStatus, sessionPage, slotPage } from './present.ts';
 import * as book from './service.ts';
 
 const V = 'appointments/views/practice/';
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const ID = /^[0-9a-f-]{36}$/;
 
-// Page query strings are lenient: a value that is not one of ours is ignored, as a link may be old.
+// Page query strings are checked: a value that is not one of ours is named (400), never quietly ignored.
 const text = Type.Optional(Type.String());
-const BookQuery = Type.Object({ date: text, view: text, practitioner: text, location: text, done: text });
+const BookQuery = Type.Object({
+  date: text,
+  view: text,
+  practitioner: text,
+  location: text,
+  page: text,
+  done: text,
+  cancelled: text,
+});
 const DoneQuery = Type.Object({ done: text });
 const SlotParams = Type.Object({ slotId: Type.String() });
 const IdParams = Type.Object({ id: Type.String() });
@@ -32,7 +41,24 @@ function idOf(id: string, what: string): string {
   return id;
 }
 
-const uuidOr = (v: string | undefined) => (v && ID.test(v) ? v : undefined);
+/** What is wrong with the book's query string: each value not one of ours is named, never ignored. */
+function bookQueryProblems(q: {
+  date?: string | undefined;
+  view?: string | undefined;
+  practitioner?: string | undefined;
+  location?: string | undefined;
+}): FieldError[] {
+  const problems: FieldError[] = [];
+  if (q.date && !isIsoDate(q.date))
+    problems.push({ field: 'date', message: 'Enter a real date, for example 2026-12-01' });
+  if (q.practitioner && !ID.test(q.practitioner))
+    problems.push({ field: 'practitioner', message: 'Choose a practitioner from the list' });
+  if (q.location && !ID.test(q.location))
+    problems.push({ field: 'location', message: 'Choose a location from the list' });
+  if (q.view && q.view !== 'day' && q.view !== 'week')
+    problems.push({ field: 'view', message: 'Choose to show a day or a week' });
+  return problems;
+}
 
 export async function bookPracticeRoutes(app: FastifyInstance): Promise<void> {
   const { db, clock } = app.deps;
@@ -46,11 +72,15 @@ export async function bookPracticeRoutes(app: FastifyInstance): Promise<void> {
     { config, schema: { hide: true, querystring: BookQuery } },
     async (req, reply) => {
       const q = req.query;
-      const date = q.date && DAY.test(q.date) ? q.date : localDay(clock.now());
+      // The book is one page a day or week: any other page is past its end.
+      if (pageNumber(q.page) > 1) throw noSuchPage(pageNumber(q.page));
+      const problems = bookQueryProblems(q);
+      if (problems.length) throw AppError.invalid(problems);
+      const date = q.date || localDay(clock.now());
       const week = q.view === 'week';
       const from = week ? addDays(date, 1 - isoWeekday(date)) : date;
-      const practitionerId = uuidOr(q.practitioner);
-      const locationId = uuidOr(q.location);
+      const practitionerId = q.practitioner || undefined;
+      const locationId = q.location || undefined;
       const rows = await book.appointmentBook(ctx(req), req.actor, {
         from,
         days: week ? 7 : 1,
@@ -71,7 +101,8 @@ export async function bookPracticeRoutes(app: FastifyInstance): Promise<void> {
           locations,
           practitionerId,
           locationId,
-          done: q.done,
+          done: q,
+          may: staffMay(req.actor),
         }),
       );
     },
@@ -135,7 +166,7 @@ export async function bookPracticeRoutes(app: FastifyInstance): Promise<void> {
             reason: values.reason ?? '',
           });
           return reply.redirect(
-            `/staff/appointments?date=${page.session.day}&done=${encodeURIComponent(`Session cancelled; ${String(c.cancelledAppointments)} patients told`)}`,
+            `/staff/appointments?date=${page.session.day}&done=session-cancelled&cancelled=${String(c.cancelledAppointments)}`,
           );
         },
       );
@@ -143,16 +174,19 @@ export async function bookPracticeRoutes(app: FastifyInstance): Promise<void> {
   );
 
   // --- One appointment ---
-  const oneAppointmentPage = async (req: FastifyRequest, id: string) =>
-    appointmentPage(await book.staffAppointment(ctx(req), req.actor, idOf(id, 'appointment')));
+  const oneAppointmentPage = async (req: FastifyRequest, id: string, done?: string) =>
+    appointmentPage({
+      ...(await book.staffAppointment(ctx(req), req.actor, idOf(id, 'appointment'))),
+      may: staffMay(req.actor),
+      done,
+    });
   r.get(
     '/staff/appointments/:id',
     { config, schema: { hide: true, params: IdParams, querystring: DoneQuery } },
     async (req, reply) =>
       reply.page(V + 'appointment.njk', {
-        ...(await oneAppointmentPage(req, req.params.id)),
+        ...(await oneAppointmentPage(req, req.params.id, req.query.done)),
         values: {},
-        flash: req.query.done,
       }),
   );
   r.post(

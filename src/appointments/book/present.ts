@@ -1,7 +1,7 @@
 // The practice's book as view models: the day's tables by practitioner, the week's counts, the
 // sessions and one appointment. Pure; links and cells are rendered by the views' macros.
-import { appointmentView, dayHeading, slotView } from '../present.ts';
-import { addDays, localDay, spokenTime } from '../rules.ts';
+import { appointmentView, count, dayHeading, slotView, statusText, type StaffMay } from '../present.ts';
+import { addDays, localDay, MAX_REASON, spokenTime } from '../rules.ts';
 import type { FreeSlot } from '../store.ts';
 import type { book, session } from './store.ts';
 
@@ -35,8 +35,31 @@ export function isRecordableStatus(s: string): s is 'arrived' | 'seen' | 'did-no
 
 const heading = (day: string) => dayHeading(new Date(`${day}T12:00:00Z`));
 
-/** One slot of the day's book: time, type, the patient (or a link to book it), status. */
-export function slotRow(r: BookRow): Cell[] {
+/** What the appointment page says after an action, by the code in its `?done=`; another code says nothing. */
+const APPOINTMENT_DONE: Record<string, string> = {
+  booked: 'Appointment booked.',
+  cancelled: 'Appointment cancelled.',
+  moved: 'Appointment moved to this time.',
+  arrived: 'Marked as arrived.',
+  seen: 'Marked as seen.',
+  'did-not-attend': 'Marked as did not attend.',
+};
+
+export function appointmentDone(code: string | undefined): string | null {
+  return code && Object.hasOwn(APPOINTMENT_DONE, code) ? (APPOINTMENT_DONE[code] ?? null) : null;
+}
+
+/** What the book says after a session was cancelled (`?done=session-cancelled&cancelled=N`). */
+export function bookDone(q: { done?: string | undefined; cancelled?: string | undefined }): string | null {
+  if (q.done !== 'session-cancelled') return null;
+  const n = q.cancelled && /^[0-9]{1,6}$/.test(q.cancelled) ? Number(q.cancelled) : null;
+  if (n === null) return 'Session cancelled.';
+  if (n === 0) return 'Session cancelled. No appointments were booked in it.';
+  return `Session cancelled. ${count(n, 'appointment')} in it ${n === 1 ? 'was' : 'were'} cancelled, with your reason.`;
+}
+
+/** One slot of the day's book: time, type, the patient (or a link to book it, for those who may), status. */
+export function slotRow(r: BookRow, mayBook: boolean): Cell[] {
   const time = spokenTime(r.starts_at);
   const patient: Cell = r.patient_id
     ? {
@@ -47,29 +70,31 @@ export function slotRow(r: BookRow): Cell[] {
       }
     : r.withdrawn
       ? { text: 'Session cancelled' }
-      : {
-          link: {
-            href: `/staff/appointments/slots/${r.slot_id}/book`,
-            text: 'Book',
-            hidden: `${time} with ${r.practitioner_name}`,
-          },
-        };
+      : !mayBook
+        ? { text: 'No one booked' }
+        : {
+            link: {
+              href: `/staff/appointments/slots/${r.slot_id}/book`,
+              text: 'Book',
+              hidden: `${time} with ${r.practitioner_name}`,
+            },
+          };
   return [
     { text: time },
     {
       text: `${r.type_name}${r.practice_only ? ' (practice only)' : ''}${r.held_back ? ' (held back)' : ''}`,
     },
     patient,
-    { text: r.status ? `${r.status}${r.booked_online ? ', booked online' : ''}` : 'Free' },
+    { text: r.status ? `${statusText(r.status)}${r.booked_online ? ' (booked online)' : ''}` : 'Free' },
   ];
 }
 
 /** The day's slots, one table a practitioner, in the book's order. */
-export function byPractitioner(rows: BookRow[]): { name: string; rows: Cell[][] }[] {
+export function byPractitioner(rows: BookRow[], mayBook: boolean): { name: string; rows: Cell[][] }[] {
   const people = new Map<string, { name: string; rows: Cell[][] }>();
   for (const r of rows) {
     const person = people.get(r.practitioner_id) ?? { name: r.practitioner_name, rows: [] };
-    person.rows.push(slotRow(r));
+    person.rows.push(slotRow(r, mayBook));
     people.set(r.practitioner_id, person);
   }
   return [...people.values()];
@@ -103,11 +128,17 @@ export function weekTable(rows: BookRow[], from: string): { head: Cell[]; rows: 
   };
 }
 
-export function sessionRow(x: SessionRow): Cell[] {
-  return [
+/** A session of the day; the last cell (cancel it, or why it was cancelled) only for those who may cancel sessions. */
+export function sessionRow(x: SessionRow, mayCancel: boolean): Cell[] {
+  const cells: Cell[] = [
     { text: `${x.start_time} to ${x.end_time}` },
     { text: `${x.practitioner_name}: ${x.type_name}` },
     { text: `${String(x.booked)} booked` },
+  ];
+  if (!mayCancel)
+    return x.cancelled_at ? [...cells.slice(0, 2), { text: `Cancelled: ${x.cancel_reason ?? ''}` }] : cells;
+  return [
+    ...cells,
     x.cancelled_at
       ? { text: `Cancelled: ${x.cancel_reason ?? ''}` }
       : {
@@ -136,7 +167,8 @@ export function bookPage(b: {
   locations: Choice[];
   practitionerId: string | undefined;
   locationId: string | undefined;
-  done: string | undefined;
+  done: { done?: string | undefined; cancelled?: string | undefined };
+  may: StaffMay;
 }) {
   const { date, week, from } = b;
   const weekView = weekTable(b.rows, from);
@@ -150,11 +182,13 @@ export function bookPage(b: {
     locationId: b.locationId ?? '',
     locations: choices('Every location', b.locations, b.locationId),
     practitioners: choices('Everyone', b.practitioners, b.practitionerId),
-    people: byPractitioner(b.rows),
-    sessionRows: b.sessions.map(sessionRow),
+    people: byPractitioner(b.rows, b.may.bookForPatient),
+    mayCancelSession: b.may.manageSessions,
+    maySetUp: b.may.setUp || b.may.manageSessions,
+    sessionRows: b.sessions.map((x) => sessionRow(x, b.may.manageSessions)),
     weekHead: weekView.head,
     weekRows: weekView.rows,
-    flash: b.done,
+    flash: bookDone(b.done),
   };
 }
 
@@ -164,27 +198,44 @@ export function appointmentPage(v: {
   patient: unknown;
   next: string[];
   moveTo: FreeSlot[];
+  may: StaffMay;
+  done?: string | undefined;
 }) {
   return {
+    flash: appointmentDone(v.done),
     title: 'Appointment',
     a: appointmentView({ ...v.appointment, cancelRefusal: null }),
     patient: v.patient,
-    next: v.next.map((s) => ({ value: s, text: STATUS_LABEL[s] ?? s })),
-    canChange: v.appointment.status === 'booked',
+    // Recording what happened, and moving or cancelling, each only for those who may.
+    next: v.may.recordAttendance
+      ? v.next.map((s) => ({ value: s, text: STATUS_LABEL[s] ?? statusText(s) }))
+      : [],
+    canChange: v.appointment.status === 'booked' && v.may.bookForPatient,
     moveTo: v.moveTo.map((s) => {
       const sv = slotView(s);
       return { value: s.id, text: `${sv.when}, ${sv.practitioner}` };
     }),
     firstField: 'reason',
+    maxReason: MAX_REASON,
   };
 }
 
 /** The page confirming a session's cancellation. */
 export function sessionPage(s: NonNullable<Awaited<ReturnType<typeof session>>>) {
-  return { title: 'Cancel this session', session: { ...s, dayText: heading(s.day) }, firstField: 'reason' };
+  return {
+    title: 'Cancel this session',
+    session: { ...s, dayText: heading(s.day) },
+    firstField: 'reason',
+    maxReason: MAX_REASON,
+  };
 }
 
 /** The page booking a free slot for a patient. */
 export function slotPage(slot: FreeSlot) {
-  return { title: 'Book this slot for a patient', slot: slotView(slot), firstField: 'nhsNumber' };
+  return {
+    title: 'Book this slot for a patient',
+    slot: slotView(slot),
+    firstField: 'nhsNumber',
+    maxReason: MAX_REASON,
+  };
 }

@@ -16,8 +16,8 @@ import type { Tx } from '../../platform/db/index.ts';
 import type { AppointmentStatus } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { permissions } from '../permissions.ts';
-import { messageFields } from '../present.ts';
-import { addDays, localInstant, nextStatuses } from '../rules.ts';
+import { messageFields, statusText } from '../present.ts';
+import { addDays, bookingReason, localInstant, MAX_REASON, nextStatuses } from '../rules.ts';
 import * as setupStore from '../setup/store.ts';
 import * as store from '../store.ts';
 import * as bookStore from './store.ts';
@@ -68,6 +68,16 @@ async function notifyPatient(tx: Tx, staff: PracticeStaff, n: Notice): Promise<v
     );
 }
 
+/** A reason staff give (for a booking, a cancellation, a move): at most `MAX_REASON` characters, refused at its field, never cut. */
+function staffReason(raw: string | null | undefined, field: string): string | null {
+  const { reason, tooLong } = bookingReason(raw);
+  if (tooLong)
+    throw AppError.invalid([
+      { field, message: `The reason must be ${String(MAX_REASON)} characters or less` },
+    ]);
+  return reason;
+}
+
 export type StaffBooking = {
   slotId: string;
   patientId: string;
@@ -95,7 +105,7 @@ async function bookTx(
     practiceOds: staff.practiceOds,
     slotId: input.slotId,
     patientId: input.patientId,
-    reason: input.reason?.trim() || null,
+    reason: input.movedFrom ? (input.reason ?? null) : staffReason(input.reason, 'reason'),
     online: false,
     byType: 'staff',
     by: staff.staffId,
@@ -178,11 +188,9 @@ export async function cancelForPatient(
   c: { id: string; reason: string },
 ): Promise<void> {
   const staff = assertOwnPracticeStaff(actor, permissions.bookForPatient);
-  if (!c.reason.trim())
-    throw AppError.invalid([{ field: 'reason', message: 'Enter a reason the patient will see' }]);
-  await ctx.db
-    .transaction()
-    .execute((tx) => cancelTx(tx, ctx, staff, { id: c.id, reason: c.reason.trim(), notify: true }));
+  const reason = staffReason(c.reason, 'reason');
+  if (!reason) throw AppError.invalid([{ field: 'reason', message: 'Enter a reason the patient will see' }]);
+  await ctx.db.transaction().execute((tx) => cancelTx(tx, ctx, staff, { id: c.id, reason, notify: true }));
 }
 
 /** Moves an appointment to another free slot in one transaction: both happen, or neither. */
@@ -192,10 +200,11 @@ export async function moveAppointment(
   m: { id: string; toSlotId: string; reason: string },
 ): Promise<store.AppointmentRow> {
   const staff = assertOwnPracticeStaff(actor, permissions.bookForPatient);
+  const reason = staffReason(m.reason, 'moveReason');
   return ctx.db.transaction().execute(async (tx) => {
     const old = await cancelTx(tx, ctx, staff, {
       id: m.id,
-      reason: m.reason.trim() || 'Moved to another time',
+      reason: reason ?? 'Moved to another time',
       notify: false,
     });
     return bookTx(tx, ctx, staff, {
@@ -219,9 +228,17 @@ export async function recordStatus(
     const a = await store.appointmentForUpdate(tx, staff.practiceOds, id);
     if (!a) throw new AppError('not-found', 'There is no such appointment.');
     if (!nextStatuses(a.status, a.starts_at, now).includes(to))
-      throw new AppError('conflict', `An appointment that is ${a.status} cannot be marked ${to} now.`, {
-        reason: 'status-order',
-      });
+      throw new AppError(
+        'conflict',
+        `This appointment cannot be marked as ${statusText(to).toLowerCase()} now. ${
+          a.status === 'booked'
+            ? 'It has not started yet.'
+            : a.status === 'cancelled'
+              ? 'It has been cancelled.'
+              : `It is already marked as ${statusText(a.status).toLowerCase()}.`
+        }`,
+        { reason: 'status-order' },
+      );
     await store.setStatus(tx, staff.practiceOds, { id, to, now });
     await audit(tx, ctx, staff, {
       action: `appointment.${to}`,
@@ -292,7 +309,7 @@ export async function cancelSession(
 ): Promise<{ cancelledAppointments: number }> {
   const { sessionId } = c;
   const staff = assertOwnPracticeStaff(actor, permissions.manageSessions);
-  const reason = c.reason.trim();
+  const reason = staffReason(c.reason, 'reason');
   if (!reason) throw AppError.invalid([{ field: 'reason', message: 'Enter a reason patients will see' }]);
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (tx) => {

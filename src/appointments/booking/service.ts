@@ -11,12 +11,15 @@ import { AppError } from '../../platform/http/errors.ts';
 import { messageFields, slotJson } from '../present.ts';
 import {
   addDays,
+  ALREADY_BOOKED,
   BOOKING_REFUSALS,
+  bookingReason,
   bookingRefusal,
   DEFAULT_RULES,
   effectiveRules,
   localDay,
   localInstant,
+  MAX_REASON,
   SLOT_TAKEN,
   type BookingRefusal,
   type SlotTypeRules,
@@ -136,8 +139,41 @@ export async function previewBooking(ctx: Ctx, actor: Actor | null, slotId: stri
   const now = ctx.clock.now();
   const slot = await store.slotForBooking(ctx.db, me.practiceOds, { slotId });
   if (!slot || slot.practice_only) throw new AppError('not-found', 'There is no such appointment.');
+  // Taken by this patient (Back after booking): their appointment, not "taken by someone else".
+  const mine = slot.taken
+    ? await store.ownLiveAppointment(ctx.db, me.practiceOds, { slotId, patientId: me.patientId })
+    : undefined;
   const judged = await refusalFor(ctx.db, { booker: me, slot, now });
-  return { slot, guidance: judged.guidance, refusal: (slot.taken ? SLOT_TAKEN : null) ?? judged.refusal };
+  return {
+    slot,
+    guidance: judged.guidance,
+    refusal: (slot.taken ? SLOT_TAKEN : null) ?? judged.refusal,
+    mine: mine ?? null,
+  };
+}
+
+/** The patient booked this slot already: a conflict that names their appointment, never "taken by someone else". */
+function alreadyBooked(appointmentId: string): AppError {
+  return new AppError('conflict', ALREADY_BOOKED.message, {
+    reason: ALREADY_BOOKED.reason,
+    extra: { appointmentId },
+  });
+}
+
+/** A reason over the limit: named at its field, and the page keeps what was typed. */
+export function reasonTooLong(): AppError {
+  return AppError.invalid([
+    {
+      field: 'reason',
+      message: `What the appointment is about must be ${String(MAX_REASON)} characters or less`,
+    },
+  ]);
+}
+
+/** The appointment id a refusal "already booked by you" names. */
+export function alreadyBookedId(err: AppError): string | null {
+  const id = err.extra.appointmentId;
+  return err.reason === ALREADY_BOOKED.reason && typeof id === 'string' ? id : null;
 }
 
 export type Booked = { appointment: store.AppointmentRow; replayed: boolean };
@@ -182,12 +218,19 @@ export async function bookOwn(
   });
   if (pre) assertBookingOn(proofingLevel, pre.booking_on === true);
   else await bookerFor(ctx, actor);
-  const reason = input.reason?.trim() ? input.reason.trim().slice(0, 500) : null;
+  const { reason, tooLong } = bookingReason(input.reason);
+  if (tooLong) throw reasonTooLong();
   const now = ctx.clock.now();
   // A slot already taken is refused before any transaction: in a rush most attempts are these.
   // With an Idempotency-Key the request goes on, so that a retry of a booking that succeeded replays it.
-  if (!input.idempotencyKey && pre?.taken)
+  if (!input.idempotencyKey && pre?.taken) {
+    const mine = await store.ownLiveAppointment(ctx.db, me.practiceOds, {
+      slotId: input.slotId,
+      patientId: me.patientId,
+    });
+    if (mine) throw alreadyBooked(mine);
     throw refused(SLOT_TAKEN, await nextFree(ctx, me.practiceOds, pre));
+  }
   const key = input.idempotencyKey;
   try {
     return await ctx.db.transaction().execute(async (tx) => {
@@ -201,6 +244,15 @@ export async function bookOwn(
           now,
         });
         if (earlier) {
+          // The same page sent again with the reason changed (Back, edit, confirm): their appointment.
+          const mine =
+            earlier.requestHash !== hash
+              ? await store.ownLiveAppointment(tx, me.practiceOds, {
+                  slotId: input.slotId,
+                  patientId: me.patientId,
+                })
+              : undefined;
+          if (mine) throw alreadyBooked(mine);
           if (earlier.requestHash !== hash)
             throw new AppError('conflict', 'This Idempotency-Key was used for a different booking request.', {
               reason: 'idempotency-key-reused',
@@ -270,6 +322,11 @@ async function bookInTx(
   await store.lockPatient(tx, me.practiceOds, me.patientId);
   const slot = await store.slotForBooking(tx, me.practiceOds, { slotId });
   if (!slot) throw new AppError('not-found', 'There is no such appointment.', { reason: 'no-such-slot' });
+  // Under the patient's lock: their own booking of this slot is found before any rule or the insert.
+  const mine = slot.taken
+    ? await store.ownLiveAppointment(tx, me.practiceOds, { slotId, patientId: me.patientId })
+    : undefined;
+  if (mine) throw alreadyBooked(mine);
   const { refusal } = await refusalFor(tx, { booker: me, slot, now });
   if (refusal) throw refused(refusal);
   const id = await store.insertAppointment(tx, {

@@ -29,7 +29,20 @@ test('the rules form names each field out of range', () => {
     p.map((x) => x.field),
     ['releaseTime', 'horizonDays'],
   );
-  assert.match(p[1]?.message ?? '', /How far ahead must be from 0 to 365/);
+  assert.match(
+    p[1]?.message ?? '',
+    /How many days ahead patients can book must be a whole number from 0 to 365/,
+  );
+});
+
+test('a rules field that is not a whole number is named, never replaced by its default', () => {
+  const v = { horizonDays: 'abc', dnaWindowDays: '0', waveIntervalMinutes: '1.5', maxFutureBookings: '' };
+  const p = ruleProblems(rulesFromForm(v), v);
+  assert.deepEqual(
+    p.map((x) => x.field),
+    ['horizonDays', 'dnaWindowDays', 'waveIntervalMinutes'],
+  );
+  assert.match(p[0]?.message ?? '', /^How many days ahead patients can book must be a whole number/);
 });
 
 test('saved rules go back into the form as it shows them', () => {

@@ -1,7 +1,7 @@
 // The set-up page's forms, both ways: form fields into set-up input (numbers with their
 // defaults, the checks the database would otherwise refuse, named by field) and the saved rules
 // back into the form's values. Pure.
-import type { FieldError } from '../../platform/http/errors.ts';
+import { AppError, type FieldError } from '../../platform/http/errors.ts';
 import type { FormBody } from '../../platform/views/forms.ts';
 import type { PracticeRules } from '../rules.ts';
 import type { SessionInput } from './sessions-service.ts';
@@ -49,22 +49,51 @@ export function rulesFromForm(v: FormBody): PracticeRules {
   };
 }
 
-/** The form checks the database would otherwise refuse, with messages that name the field. */
-export function ruleProblems(r: PracticeRules): FieldError[] {
+/** The rules form's number fields: what each is called in a message, and its bounds. */
+const RULE_NUMBERS: Record<string, { what: string; lo: number; hi: number }> = {
+  releaseDaysBefore: { what: 'Days before the appointment', lo: 0, hi: 90 },
+  horizonDays: { what: 'How many days ahead patients can book', lo: 0, hi: 365 },
+  maxFutureBookings: { what: 'Appointments a patient can have booked online', lo: 1, hi: 20 },
+  cancelCutoffHours: { what: 'Hours before an appointment that patients can cancel', lo: 0, hi: 168 },
+  dnaLimit: { what: 'Missed appointments', lo: 0, hi: 20 },
+  dnaWindowDays: { what: 'Days missed appointments are counted over', lo: 1, hi: 3650 },
+  releaseWaves: { what: 'Waves', lo: 1, hi: 12 },
+  waveIntervalMinutes: { what: 'Minutes between waves', lo: 5, hi: 720 },
+  heldBackPercent: { what: 'Share of slots held back', lo: 0, hi: 100 },
+  heldBackReleaseMinutes: { what: 'Minutes before the start that held-back slots open', lo: 0, hi: 2880 },
+};
+
+const rangeMessage = (n: { what: string; lo: number; hi: number }) =>
+  `${n.what} must be a whole number from ${String(n.lo)} to ${String(n.hi)}`;
+
+/**
+ * The form checks the database would otherwise refuse, with messages that name the field. With
+ * the form's own values, a number field holding something that is not a whole number is named
+ * too (it is never quietly replaced by the default).
+ */
+export function ruleProblems(r: PracticeRules, v: FormBody = {}): FieldError[] {
   const p: FieldError[] = [];
-  const range = (field: string, v: number, bounds: { lo: number; hi: number; what: string }) => {
-    const { lo, hi, what } = bounds;
-    if (v < lo || v > hi) p.push({ field, message: `${what} must be from ${String(lo)} to ${String(hi)}` });
-  };
   if (r.releaseTime !== null && !/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(r.releaseTime))
     p.push({ field: 'releaseTime', message: 'Enter the release time as hours and minutes, like 08:00' });
-  range('releaseDaysBefore', r.releaseDaysBefore ?? 0, { lo: 0, hi: 90, what: 'Days before' });
-  range('horizonDays', r.horizonDays, { lo: 0, hi: 365, what: 'How far ahead' });
-  range('maxFutureBookings', r.maxFutureBookings, { lo: 1, hi: 20, what: 'Appointments at one time' });
-  range('cancelCutoffHours', r.cancelCutoffMinutes / 60, { lo: 0, hi: 168, what: 'Cancellation cut-off' });
-  range('dnaLimit', r.dnaLimit, { lo: 0, hi: 20, what: 'Missed appointments' });
-  range('releaseWaves', r.releaseWaves, { lo: 1, hi: 12, what: 'Waves' });
-  range('heldBackPercent', r.heldBackPercent, { lo: 0, hi: 100, what: 'Share held back' });
+  const values: Record<string, number> = {
+    releaseDaysBefore: r.releaseDaysBefore ?? 0,
+    horizonDays: r.horizonDays,
+    maxFutureBookings: r.maxFutureBookings,
+    cancelCutoffHours: r.cancelCutoffMinutes / 60,
+    dnaLimit: r.dnaLimit,
+    dnaWindowDays: r.dnaWindowDays,
+    releaseWaves: r.releaseWaves,
+    waveIntervalMinutes: r.waveIntervalMinutes,
+    heldBackPercent: r.heldBackPercent,
+    heldBackReleaseMinutes: r.heldBackReleaseMinutes,
+  };
+  for (const [field, n] of Object.entries(RULE_NUMBERS)) {
+    const raw = v[field];
+    const typed = raw !== undefined && raw !== '' && !/^[0-9]+$/.test(raw);
+    const value = values[field] ?? 0;
+    if (typed || !Number.isInteger(value) || value < n.lo || value > n.hi)
+      p.push({ field, message: rangeMessage(n) });
+  }
   return p;
 }
 
@@ -85,4 +114,34 @@ export function rulesValues(r: PracticeRules & { version: number }): FormBody {
     heldBackPercent: String(r.heldBackPercent),
     heldBackReleaseMinutes: String(r.heldBackReleaseMinutes),
   };
+}
+
+/** Field ids of the set-up page's forms whose field names another form on the page also uses. */
+const FIELD_IDS: Record<string, Record<string, string>> = {
+  template: {
+    practitionerId: 't-practitionerId',
+    locationId: 't-locationId',
+    slotTypeId: 't-slotTypeId',
+    day: 't-day',
+    start: 't-start',
+    end: 't-end',
+  },
+  practitioner: { name: 'p-name' },
+  location: { name: 'l-name' },
+  'slot-type': { guidance: 't-guidance', practiceOnly: 'access', releaseTime: 'access' },
+};
+
+/** The page's id of a form's field, so the error summary links to the field in that form. */
+export function fieldId(form: string, field: string): string {
+  return FIELD_IDS[form]?.[field] ?? field;
+}
+
+/** Runs one set-up form; its mistakes are named at that form's fields. */
+export async function inForm<T>(form: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== 'invalid' || !err.fields.length) throw err;
+    throw AppError.invalid(err.fields.map((f) => ({ ...f, field: fieldId(form, f.field) })));
+  }
 }

@@ -82,6 +82,11 @@ export async function addSlotType(ctx: Ctx, actor: Actor | null, t: SlotTypeInpu
   const staff = assertOwnPracticeStaff(actor, permissions.setUp);
   const problems: FieldError[] = [];
   if (!t.name.trim()) problems.push({ field: 'name', message: 'Enter the name patients will see' });
+  if (!Number.isInteger(t.durationMinutes) || t.durationMinutes < 5 || t.durationMinutes > 240)
+    problems.push({
+      field: 'durationMinutes',
+      message: 'The length must be a whole number of minutes from 5 to 240',
+    });
   if (t.bookableOnline && t.practiceOnly)
     problems.push({ field: 'practiceOnly', message: 'A practice-only type cannot be bookable online' });
   if (((t.releaseDaysBefore ?? null) === null) !== ((t.releaseTime ?? null) === null))

@@ -8,7 +8,15 @@ import type { Ctx } from '../../platform/context.ts';
 import type { Db, Tx } from '../../platform/db/index.ts';
 import { AppError, type FieldError } from '../../platform/http/errors.ts';
 import { permissions } from '../permissions.ts';
-import { addDays, localDay, releasePlan, slotTimes, templateDays, type PracticeRules } from '../rules.ts';
+import {
+  addDays,
+  isIsoDate,
+  localDay,
+  releasePlan,
+  slotTimes,
+  templateDays,
+  type PracticeRules,
+} from '../rules.ts';
 import * as setupStore from './store.ts';
 import type { SessionInput } from './store.ts';
 
@@ -21,6 +29,8 @@ export type TemplateInput = Omit<SessionInput, 'day'> & {
 };
 
 type Made = { id: string; slots: number };
+
+const TIME = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 
 /** The practitioner, location and slot type of a session must be in use at its practice. */
 function partProblems(parts: Awaited<ReturnType<typeof setupStore.sessionParts>>): FieldError[] {
@@ -46,7 +56,12 @@ export async function writeSession(
   const { practiceOds, by, session: s, templateId, now } = w;
   const parts = await setupStore.sessionParts(tx, practiceOds, s);
   const problems = partProblems(parts);
-  if (!(s.end > s.start))
+  if (!isIsoDate(s.day)) problems.push({ field: 'day', message: 'Enter the date of the session' });
+  if (!TIME.test(s.start))
+    problems.push({ field: 'start', message: 'Enter the start time as hours and minutes, like 09:00' });
+  if (!TIME.test(s.end))
+    problems.push({ field: 'end', message: 'Enter the end time as hours and minutes, like 11:00' });
+  else if (TIME.test(s.start) && !(s.end > s.start))
     problems.push({ field: 'end', message: 'The end time must be after the start time' });
   if (problems.length || !parts.slotType) throw AppError.invalid(problems);
   const type = parts.slotType;
