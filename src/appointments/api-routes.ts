@@ -8,7 +8,7 @@ import { appointmentSchemas as S } from './api-schemas.ts';
 import * as book from './book/service.ts';
 import * as own from './booking/appointments-service.ts';
 import * as booking from './booking/service.ts';
-import { noSuchPage } from './paging.ts';
+import { noSuchPage } from '../platform/http/paging.ts';
 import { appointmentJson, slotJson } from './present.ts';
 import * as sessions from './setup/sessions-service.ts';
 import * as setup from './setup/service.ts';

@@ -6,7 +6,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { AppError, type FieldError } from '../../platform/http/errors.ts';
 import { formFields, Type, typed } from '../../platform/http/schema.ts';
 import { formBody, handleForm, type FormBody } from '../../platform/views/forms.ts';
-import { pageNumber, noSuchPage } from '../paging.ts';
+import { pageNumber, noSuchPage } from '../../platform/http/paging.ts';
 import { staffMay } from '../present.ts';
 import { addDays, isIsoDate, isoWeekday, localDay } from '../rules.ts';
 import * as setup from '../setup/service.ts';

@@ -8,7 +8,7 @@ import { AppError, type FieldError } from '../../platform/http/errors.ts';
 import { formFields, Type, typed } from '../../platform/http/schema.ts';
 import { errorContext, formBody, handleForm } from '../../platform/views/forms.ts';
 import { Alternatives } from '../api-schemas.ts';
-import { pageNumber, pageOf } from '../paging.ts';
+import { pageNumber, pageOf } from '../../platform/http/paging.ts';
 import { alternativeView, appointmentView, byDay, slotView } from '../present.ts';
 import { addDays, CHANNELS, isChannel, isIsoDate, localDay, MAX_REASON } from '../rules.ts';
 import * as own from './appointments-service.ts';

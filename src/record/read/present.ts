@@ -3,7 +3,9 @@
 import type { EntryDetails, EntryKind, Measurement, RecordAccess } from '../model.ts';
 import { quantityText } from './words.ts';
 import type { VisibleEntry } from '../access/rules.ts';
-import { AppError } from '../../platform/http/errors.ts';
+import { pageNumber } from '../../platform/http/paging.ts';
+
+export { noSuchPage } from '../../platform/http/paging.ts';
 
 export type Section = { kind: EntryKind; slug: string; title: string; hint: string };
 
@@ -148,24 +150,9 @@ export const LEVEL_TEXT = {
   full: 'your full record, including notes and documents',
 } as const;
 
-/** Pages beyond this are never there (and would overflow the database's offset). */
-export const LAST_PAGE = 10_000;
-
-/**
- * A page number from a query string (1-based, as people see it) to a 0-based page. No number is
- * the first page; anything but a whole number from 1 is a 400, and a page past the end a 404.
- */
+/** A page number from a query string (1-based, as people see it) to the record's 0-based page. */
 export function pageIndex(raw: unknown): number {
-  if (raw === undefined || raw === '') return 0;
-  if (typeof raw !== 'string' || !/^[0-9]+$/.test(raw) || /^0+$/.test(raw))
-    throw AppError.invalid([{ field: 'page', message: 'The page number must be a whole number, 1 or more' }]);
-  const n = Number(raw);
-  if (n > LAST_PAGE) throw noSuchPage(n);
-  return n - 1;
-}
-
-export function noSuchPage(n: number): AppError {
-  return new AppError('not-found', `There is no page ${String(n)}: go back to the first page.`);
+  return pageNumber(raw) - 1;
 }
 
 /** Visible entries grouped under their headings, in the record's order, empty headings left out. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AppError } from '../platform/http/errors.ts';
+import { AppError } from './errors.ts';
 import { pageNumber, pageOf } from './paging.ts';
 
 const invalidPage = (e: unknown) =>

@@ -1,11 +1,10 @@
-// Page numbers of the appointment lists, from a query string (1-based, as people see them). No
-// number is the first page; anything but a whole number from 1 is a 400 naming the field, and a
-// page past the end a 404, never page 1 again. Pure. (The record has its own: a shared one would
-// belong in platform/http.)
-import { AppError } from '../platform/http/errors.ts';
+// Page numbers of every paged list (the record, who viewed it, appointments), from a query string
+// (1-based, as people see them). No number is the first page; anything but a whole number from 1
+// is a 400 naming the field, and a page past the end a 404, never page 1 again. Pure.
+import { AppError } from './errors.ts';
 
-/** Pages beyond this are never there. */
-const LAST_PAGE = 10_000;
+/** Pages beyond this are never there (and would overflow the database's offset). */
+export const LAST_PAGE = 10_000;
 
 export function noSuchPage(n: number): AppError {
   return new AppError('not-found', `There is no page ${String(n)}: go back to the first page.`);
