@@ -22,8 +22,8 @@ declare module 'fastify' {
   }
 }
 
-/** Routes added by plugins (static files, the API docs) are public; every other route must say. */
-const PLUGIN_PREFIXES = ['/assets', '/css', '/nhsuk', '/api/docs'];
+/** Routes added by plugins (static files) are public; every other route must say. */
+const PLUGIN_PREFIXES = ['/assets', '/css', '/nhsuk'];
 
 const SIGN_IN: Record<Exclude<Audience, 'public'>, { page: string; home: string }> = {
   patient: { page: '/patient/sign-in', home: '/patient' },

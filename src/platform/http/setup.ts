@@ -226,7 +226,7 @@ export async function registerPlatform(app: FastifyInstance, deps: AppDeps): Pro
   });
 }
 
-const STATIC_PREFIXES = ['/assets/', '/css/', '/nhsuk/', '/api/docs/static/'];
+const STATIC_PREFIXES = ['/assets/', '/css/', '/nhsuk/'];
 
 function isStaticPath(url: string): boolean {
   return STATIC_PREFIXES.some((p) => url.startsWith(p));
