@@ -9,3 +9,4 @@ export { setEntryVisibility } from './practice/service.ts';
 export { markRecordReviewed } from './practice/review.ts';
 export { entryIdBySource, importEntries } from './fhir/import/service.ts';
 export { DMD, SNOMED, type Coding, type EntryDraft } from './model.ts';
+export { permissions as recordPermissions } from './permissions.ts';
