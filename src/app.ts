@@ -10,7 +10,7 @@ import * as appointments from './appointments/index.ts';
 import { homeRoutes } from './home/index.ts';
 import { programmeRoutes } from './programme/index.ts';
 import * as record from './record/index.ts';
-import { adminRoutes } from './staff/index.ts';
+import { adminRoutes, registerStaffHeader } from './staff/index.ts';
 
 export type { AppDeps } from './platform/http/setup.ts';
 
@@ -91,6 +91,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   );
   await registerPlatform(app, deps);
   registerErrorHandler(app);
+  // One staff header (name, role, the links the role may use) on every page, error pages too.
+  registerStaffHeader(app);
 
   await app.register(homeRoutes);
   await app.register(authApiRoutes);
