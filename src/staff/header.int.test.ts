@@ -85,6 +85,27 @@ test('a page a role may not use still has the same header (the 403 page too)', a
   assert.deepEqual(headerOf(forbidden.body), home);
 });
 
+test('deeper staff pages (a patient, their record) that pass their own navigation have the same header', async () => {
+  clock.advance(60_000);
+  const gp = DEMO_STAFF.find((s) => s.email === 'gp@ryan.demo.gp-online.test')!;
+  const b = await signInStaff(t.app, gp.email, DEMO_PASSWORD, gp.totpSecret, clock);
+  const home = headerOf((await b.get('/staff/patients')).body);
+  const patient = await t.db.db
+    .selectFrom('patients')
+    .select('id')
+    .where('practice_ods', '=', 'P81082')
+    .executeTakeFirstOrThrow();
+  for (const path of [
+    `/staff/patients/${patient.id}`,
+    `/staff/patients/${patient.id}/record`,
+    '/no-such-page',
+  ]) {
+    const res = await b.get(path);
+    assert.ok([200, 404].includes(res.statusCode), `${path} answered ${String(res.statusCode)}`);
+    assert.deepEqual(headerOf(res.body), home, `the header on ${path}`);
+  }
+});
+
 test('a patient’s header shows their name when linked, otherwise "Your account"; never the email', async () => {
   for (const p of [DEMO_PATIENTS[0]!, DEMO_PATIENTS[1]!]) {
     clock.advance(60_000);
