@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { totpUri } from '../platform/auth/secrets.ts';
 import { advanceSession } from '../platform/auth/sessions.ts';
-import { safeNext, sessionAt, signInRateLimit, type SignInJourney } from '../platform/auth/signin-routes.ts';
+import { sessionAt, signInRateLimit, type SignInJourney } from '../platform/auth/signin-routes.ts';
 import type { Ctx } from '../platform/context.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { formFields, Type, typed } from '../platform/http/schema.ts';
@@ -64,7 +64,7 @@ export async function authenticatorSetUpRoutes(app: FastifyInstance, journey: Si
         return reply.redirect(`${PATH}?error=code`);
       }
       const full = await advanceSession(db, session, { stage: 'full', now: clock.now(), data: {} });
-      return reply.setSessionCookie(full).redirect(safeNext(undefined, journey.home));
+      return reply.setSessionCookie(full).redirect(journey.home);
     },
   );
 }
