@@ -1,13 +1,12 @@
 // The one composition root: platform plugins first, then each feature's routes.
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import { registerErrorHandler } from './platform/http/errors.ts';
 import { registerPlatform, type AppDeps } from './platform/http/setup.ts';
 import { authApiRoutes } from './platform/auth/api-routes.ts';
 import * as accounts from './accounts/index.ts';
 import * as appointments from './appointments/index.ts';
-import { homeRoutes } from './home/index.ts';
+import { apiDocsRoutes, homeRoutes } from './home/index.ts';
 import { programmeRoutes } from './programme/index.ts';
 import * as record from './record/index.ts';
 import { adminRoutes, registerStaffHeader } from './staff/index.ts';
@@ -60,7 +59,6 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.addSchema(appointments.slotSchema);
   app.addSchema({
     $id: 'problem',
@@ -95,10 +93,13 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   registerStaffHeader(app);
 
   await app.register(homeRoutes);
+  // /api/docs: the OpenAPI document as an accessible NHS.UK page (swagger-ui failed axe 71 times).
+  await app.register(apiDocsRoutes);
   await app.register(authApiRoutes);
   // Linking an account may switch on the record's automatic access, in the same transaction.
   await app.register(accounts.patientAccountRoutes, { afterLink: record.automaticAccessOnLink });
   await app.register(accounts.practiceRoutes);
+  await app.register(accounts.accountSelfServiceRoutes);
   await app.register(adminRoutes);
   await app.register(programmeRoutes);
   await app.register(record.patientRecordRoutes);

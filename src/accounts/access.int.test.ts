@@ -31,6 +31,16 @@ const PUBLIC = new Set([
   'POST /patient/sign-out',
   'GET /staff/sign-out',
   'POST /staff/sign-out',
+  // Account self-service links (issue #10): a forgotten password, and confirming a new address
+  // (opened from the email, maybe on another device); the link's token is the credential.
+  ...['patient', 'staff'].flatMap((who) => [
+    `GET /${who}/forgotten-password`,
+    `POST /${who}/forgotten-password`,
+    `GET /${who}/reset-password`,
+    `POST /${who}/reset-password`,
+    `GET /${who}/account/email/confirm`,
+    `POST /${who}/account/email/confirm`,
+  ]),
 ]);
 const isStatic = (url: string) => /^\/(assets|css|nhsuk|api\/docs)(\/|$)/.test(url);
 

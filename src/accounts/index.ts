@@ -2,6 +2,7 @@
 // queries another feature runs on patients and accounts inside its own transaction.
 export { patientAccountRoutes, type PatientAccountOptions } from './patient-routes.ts';
 export { practiceRoutes } from './practice-routes.ts';
+export { accountSelfServiceRoutes } from './self-service-routes.ts';
 export { canUse, NO_SERVICES, RECORD_LEVEL_RANK, type ServiceSettings } from './rules.ts';
 export { patientById, patientByNhsNumber, settingsFor } from './store.ts';
 export { accountForPatient } from './account-store.ts';

@@ -16,7 +16,9 @@ import { AppError } from '../platform/http/errors.ts';
 import { formFields, Type, typed } from '../platform/http/schema.ts';
 import { formBody, handleForm } from '../platform/views/forms.ts';
 import { patientApiRoutes, type PatientAccountOptions } from './api-routes.ts';
+import * as homeService from './home-service.ts';
 import * as service from './patient-service.ts';
+import { homeServices } from './present.ts';
 import * as signUps from './sign-up-service.ts';
 import { dateFromParts, formatLinkageKey } from './rules.ts';
 
@@ -69,6 +71,7 @@ export async function patientAccountRoutes(app: FastifyInstance, opts: PatientAc
     signOutEverywhere: true,
     keepsNext: false,
     steps: { 'totp-setup': '/patient/set-up-authenticator', 'recovery-codes': '/patient/recovery-codes' },
+    afterRecoveryCode: '/patient/account/authenticator',
     unconfirmedEmail,
   };
   await signInJourneyRoutes(app, journey);
@@ -82,11 +85,13 @@ export async function patientAccountRoutes(app: FastifyInstance, opts: PatientAc
     },
     async (req, reply) => {
       const home = await service.patientHome(ctx(req), req.actor);
+      const practice = home.linked ? await homeService.practiceContact(ctx(req), req.actor) : null;
       return reply.page(V + 'patient-home.njk', {
         title: home.patient
           ? `${home.patient.givenName} ${home.patient.familyName}`
           : 'Your GP Online account',
         home,
+        services: homeServices(home.services, home.settings, practice),
         flash: req.query.linked ? 'Your account is now linked to your GP record.' : null,
       });
     },

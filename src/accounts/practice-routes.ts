@@ -2,12 +2,21 @@
 // online services on or off, unlock an account, print a registration letter.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../platform/context.ts';
+import { englandDay } from '../platform/dates.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { formFields, Type, typed } from '../platform/http/schema.ts';
 import { formBody, handleForm } from '../platform/views/forms.ts';
 import { practiceApiRoutes } from './api-routes.ts';
 import * as service from './practice-service.ts';
-import { isRecordLevelChoice, methodItems, RECORD_LEVELS, settingsValues, staffNav } from './present.ts';
+import {
+  historyRows,
+  isRecordLevelChoice,
+  methodItems,
+  PROOFING_LABELS,
+  RECORD_LEVELS,
+  settingsValues,
+  staffNav,
+} from './present.ts';
 import { dateFromParts, formatLinkageKey, VERIFICATION_METHODS } from './rules.ts';
 
 const V = 'accounts/views/';
@@ -25,7 +34,7 @@ const ServicesForm = formFields(
 );
 
 export async function practiceRoutes(app: FastifyInstance): Promise<void> {
-  const { db, clock } = app.deps;
+  const { db, clock, config } = app.deps;
   const r = typed(app);
   const ctx = (req: FastifyRequest): Ctx => ({ db, clock, meta: req.meta });
   await practiceApiRoutes(app);
@@ -72,6 +81,9 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
       return reply.page(V + 'staff-patient.njk', {
         title: `${view.patient.given_name} ${view.patient.family_name}`,
         view,
+        history: historyRows(view.history),
+        proofingLabels: PROOFING_LABELS,
+        recordLevelText: RECORD_LEVELS.find((l) => l.value === view.settings.recordLevel)?.text,
         methods: VERIFICATION_METHODS,
         recordLevels: RECORD_LEVELS,
         flash: req.query.done,
@@ -181,7 +193,7 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
                 message: 'Enter a real date for prospective access, for example 1 4 2026',
               },
             ]);
-          await service.changeServices(ctx(req), req.actor, req.params.id, {
+          const saved = await service.changeServices(ctx(req), req.actor, req.params.id, {
             appointments: services.has('appointments'),
             repeatPrescriptions: services.has('repeatPrescriptions'),
             pharmacyView: services.has('pharmacyView'),
@@ -192,7 +204,8 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
             reason: values.reason,
             expectedVersion: Number(values.version ?? '0'),
           });
-          return reply.redirect(`/staff/patients/${req.params.id}?done=services`);
+          const done = Object.keys(saved.changed).length ? 'services' : 'unchanged';
+          return reply.redirect(`/staff/patients/${req.params.id}?done=${done}`);
         },
       );
     },
@@ -207,6 +220,9 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
       return reply.page(V + 'staff-letter.njk', {
         title: 'Registration letter',
         letter: { ...letter, linkageKey: formatLinkageKey(letter.linkageKey) },
+        // The address the letter sends the patient to: the configured public one, never the request's.
+        webAddress: config.publicUrl,
+        letterDate: englandDay(letter.issuedAt),
         backHref: `/staff/patients/${req.params.id}`,
       });
     },

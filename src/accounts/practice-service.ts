@@ -257,7 +257,10 @@ export type Letter = {
   practiceOds: string;
   practiceName: string;
   practiceAddress: string[];
+  practicePhone: string | null;
   patientName: string;
+  /** The postal address the practice has, for a window envelope; empty when it has none. */
+  patientAddress: string[];
   nhsNumber: string;
   accountRef: string;
   linkageKey: string;
@@ -290,7 +293,9 @@ export async function issueLetter(ctx: Ctx, actor: Actor | null, patientId: stri
       practiceOds: staff.practiceOds,
       practiceName: practice.name,
       practiceAddress: [...practice.address_lines, ...(practice.postcode ? [practice.postcode] : [])],
+      practicePhone: practice.phone,
       patientName: `${patient.given_name} ${patient.family_name}`,
+      patientAddress: [...patient.address_lines, ...(patient.postcode ? [patient.postcode] : [])],
       nhsNumber: patient.nhs_number,
       accountRef: patient.online_account_ref,
       linkageKey: key,

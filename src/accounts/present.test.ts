@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { apiMe, isRecordLevelChoice, methodItems, settingsValues } from './present.ts';
-import { NO_SERVICES } from './rules.ts';
+import {
+  apiMe,
+  historyRows,
+  homeServices,
+  isRecordLevelChoice,
+  methodItems,
+  settingChange,
+  settingsValues,
+} from './present.ts';
+import { NO_SERVICES, serviceAccess } from './rules.ts';
 
 test('a settings form splits the prospective start date into the date input fields', () => {
   const v = settingsValues({ ...NO_SERVICES, prospectiveFrom: '2026-04-01' });
@@ -46,4 +54,56 @@ test('who am I: staff are answered without patient fields', () => {
     role: 'receptionist',
     practice_ods: 'P81046',
   });
+});
+
+test('the patient home lists only built services: a link when on, the practice phone when off', () => {
+  const settings = { ...NO_SERVICES, appointments: true, repeatPrescriptions: true, pharmacyView: true };
+  const access = serviceAccess({ linked: true, proofingLevel: 'P9' }, settings);
+  const items = homeServices(access, settings, { name: 'The Ryan Medical Centre', phone: '01772 335136' });
+  assert.deepEqual(
+    items.map((i) => i.service),
+    ['record', 'appointments'],
+  );
+  const [record, appointments] = items;
+  assert.ok(record && appointments);
+  assert.equal(record.link, null);
+  assert.match(record.text, /To ask for it, contact The Ryan Medical Centre on 01772 335136\./);
+  assert.deepEqual(appointments.link, {
+    href: '/patient/appointments',
+    text: 'Book or cancel an appointment',
+  });
+  const noPhone = homeServices(access, settings, { name: 'A practice', phone: null });
+  assert.match(noPhone[0]?.text ?? '', /contact A practice\.$/);
+});
+
+test('online-services history in plain English: no field names, the NHS names of record levels', () => {
+  assert.equal(
+    settingChange('recordLevel', { from: 'none', to: 'detailed' }),
+    'Record access changed from no record access to detailed coded record',
+  );
+  assert.equal(
+    settingChange('recordLevel', { from: 'summary', to: 'full' }),
+    'Record access changed from summary information to full record',
+  );
+  assert.equal(
+    settingChange('appointments', { from: false, to: true }),
+    'Booking and cancelling appointments switched on',
+  );
+  assert.equal(settingChange('historicAccess', { from: true, to: false }), 'Historic access switched off');
+  assert.equal(
+    settingChange('prospectiveFrom', { from: null, to: '2026-04-01' }),
+    'Prospective access start date changed from not set to 1 April 2026',
+  );
+  assert.equal(settingChange('someNewField', { from: 1, to: 2 }), 'Another setting changed');
+  const [row] = historyRows([
+    {
+      version: 2,
+      changed: { recordLevel: { from: 'none', to: 'summary' } },
+      reason: null,
+      changed_at: new Date('2026-04-01T09:00:00Z'),
+      changed_by_name: null,
+    },
+  ]);
+  assert.equal(row?.by, 'GP Online (automatic)');
+  assert.deepEqual(row.changes, ['Record access changed from no record access to summary information']);
 });

@@ -42,6 +42,13 @@ export const SERVICE_LABEL: Record<OnlineService, string> = {
   'pharmacy-update': 'Change your nominated pharmacy',
 };
 
+/**
+ * The services a patient can use in GP Online today, in the order the home page lists them.
+ * Repeat prescriptions (issue #11) and the nominated pharmacy have settings but no pages yet:
+ * nothing tells a patient about them until they are built.
+ */
+export const BUILT_SERVICES: readonly OnlineService[] = ['record', 'appointments'];
+
 export type ServiceSettings = {
   appointments: boolean;
   repeatPrescriptions: boolean;

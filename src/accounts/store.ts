@@ -85,9 +85,18 @@ export async function patientSummary(db: Q, practiceOds: string, patientId: stri
 export async function practiceForLetter(db: Q, practiceOds: string) {
   return db
     .selectFrom('practices')
-    .select(['name', 'address_lines', 'postcode'])
+    .select(['name', 'address_lines', 'postcode', 'phone'])
     .where('ods_code', '=', practiceOds)
     .executeTakeFirstOrThrow();
+}
+
+/** The practice's name and phone, for telling a patient how to ask for a service. */
+export async function practiceContact(db: Q, practiceOds: string) {
+  return db
+    .selectFrom('practices')
+    .select(['name', 'phone'])
+    .where('ods_code', '=', practiceOds)
+    .executeTakeFirst();
 }
 
 export type PatientSearch = { nhsNumber?: string; familyName?: string; birthDate?: string };

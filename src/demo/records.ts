@@ -1,8 +1,19 @@
 // Made-up GP records for the demo and the benchmark: long-term conditions, repeat medicines,
 // consultations with notes and coded entries, results, measurements, vaccinations and letters.
 // Codes are real SNOMED CT / dm+d concepts; the people and events are invented.
-import type { Coding, EntryDraft } from '../record/index.ts';
-import { ACUTES, dmd, REASONS, REPEATS, sct } from './record-codes.ts';
+import type { Coding, EntryDraft, MedicationDetails } from '../record/index.ts';
+import {
+  ACUTES,
+  dmd,
+  METFORMIN_CODE,
+  METFORMIN_FIRST,
+  REASONS,
+  REPEATS,
+  sct,
+  type DemoMedicine,
+} from './record-codes.ts';
+import { takenAt } from './record-results.ts';
+import type { Course } from './trajectories.ts';
 import { seeded } from './data.ts';
 import { englandDay } from '../platform/dates.ts';
 
@@ -98,17 +109,48 @@ export function generateRecord(
     }),
   );
 
-  // Repeat medicines: current ones authorised a year ago, older courses stopped.
-  for (const m of REPEATS) {
-    const at = new Date(end - 300 * 86_400_000 - rand() * 60 * 86_400_000);
+  // Repeat medicines: current ones authorised about a year ago. Metformin began earlier at a
+  // lower dose; the results follow these dates (trajectories.ts).
+  const authorised = REPEATS.map((m) => ({
+    m,
+    at: new Date(end - 300 * 86_400_000 - rand() * 60 * 86_400_000),
+  }));
+  const increase = authorised.find((a) => a.m.code === METFORMIN_CODE)?.at.getTime() ?? end;
+  const course: Course = {
+    start,
+    end,
+    diagnosis: t2.getTime(),
+    metforminStart: Math.max(
+      t2.getTime() + 60 * 86_400_000,
+      Math.min(start + (end - start) * 0.72, increase - 180 * 86_400_000),
+    ),
+    metforminIncrease: increase,
+    statinStart: t2.getTime() + 30 * 86_400_000,
+    bloodPressureTreatment: onset.getTime() + 60 * 86_400_000,
+  };
+  const medicine = (m: DemoMedicine, at: Date, d: Partial<MedicationDetails>): EntryDraft =>
+    base('medication', at, m.name, dmd(m.code, m.name), {
+      kind: 'medication',
+      prescriptionType: 'repeat',
+      status: 'current',
+      dosage: m.dosage,
+      quantity: m.quantity,
+      quantityUnit: m.form,
+      issuesAuthorised: null,
+      issuesDone: null,
+      reviewDate: null,
+      lastIssued: null,
+      ...d,
+    });
+  entries.push(
+    medicine(METFORMIN_FIRST, new Date(course.metforminStart), {
+      status: 'past',
+      lastIssued: englandDay(new Date(increase - 20 * 86_400_000)),
+    }),
+  );
+  for (const { m, at } of authorised) {
     entries.push(
-      base('medication', at, m.name, dmd(m.code, m.name), {
-        kind: 'medication',
-        prescriptionType: 'repeat',
-        status: 'current',
-        dosage: m.dosage,
-        quantity: m.quantity,
-        quantityUnit: m.quantity === 1 ? 'inhaler' : 'tablet',
+      medicine(m, at, {
         issuesAuthorised: 12,
         issuesDone: Math.floor(rand() * 12),
         reviewDate: englandDay(new Date(end + 60 * 86_400_000)),
@@ -143,107 +185,8 @@ export function generateRecord(
       ...e,
       consultationSource: consultation.source?.id ?? null,
     });
-    const sys = 120 + Math.round(rand() * 40);
-    const dia = 70 + Math.round(rand() * 25);
-    entries.push(
-      inIt(
-        base('value', at, 'Blood pressure', sct('75367002', 'Blood pressure'), {
-          kind: 'value',
-          measurement: null,
-          components: [
-            {
-              name: 'Systolic blood pressure',
-              value: sys,
-              valueText: null,
-              unit: 'mmHg',
-              low: 90,
-              high: 140,
-              interpretation: null,
-            },
-            {
-              name: 'Diastolic blood pressure',
-              value: dia,
-              valueText: null,
-              unit: 'mmHg',
-              low: 60,
-              high: 90,
-              interpretation: null,
-            },
-          ],
-        }),
-      ),
-    );
-    entries.push(
-      inIt(
-        base('value', at, 'Body weight', sct('27113001', 'Body weight'), {
-          kind: 'value',
-          measurement: {
-            value: Math.round((70 + rand() * 25) * 10) / 10,
-            valueText: null,
-            unit: 'kg',
-            low: null,
-            high: null,
-            interpretation: null,
-          },
-          components: [],
-        }),
-      ),
-    );
-    const hba1c = Math.round(40 + rand() * 35);
-    entries.push(
-      inIt(
-        base('result', at, 'Haemoglobin A1c level', sct('1003671000000109', 'Haemoglobin A1c level'), {
-          kind: 'result',
-          measurement: {
-            value: hba1c,
-            valueText: null,
-            unit: 'mmol/mol',
-            low: 20,
-            high: 48,
-            interpretation: null,
-          },
-          components: [],
-          reportId: null,
-          category: 'laboratory',
-        }),
-      ),
-    );
-    entries.push(
-      inIt(
-        base('result', at, 'Serum cholesterol level', sct('1005671000000105', 'Serum cholesterol level'), {
-          kind: 'result',
-          measurement: {
-            value: Math.round((3.5 + rand() * 3.5) * 10) / 10,
-            valueText: null,
-            unit: 'mmol/L',
-            low: null,
-            high: 5,
-            interpretation: null,
-          },
-          components: [],
-          reportId: null,
-          category: 'laboratory',
-        }),
-      ),
-    );
-    entries.push(
-      inIt(
-        base('result', at, 'Serum sodium level', sct('1000661000000107', 'Serum sodium level'), {
-          kind: 'result',
-          measurement: {
-            value: 133 + Math.round(rand() * 12),
-            valueText: null,
-            unit: 'mmol/L',
-            low: 133,
-            high: 146,
-            interpretation: null,
-          },
-          components: [],
-          reportId: null,
-          category: 'laboratory',
-        }),
-      ),
-    );
+    for (const m of takenAt(at, course, rand))
+      entries.push(inIt(base(m.kind, at, m.title, m.coding, m.details)));
     entries.push(
       inIt(
         base('procedure', at, 'Medication review', sct('182836005', 'Review of medication'), {
@@ -257,16 +200,9 @@ export function generateRecord(
       const m = pick(ACUTES);
       entries.push(
         inIt(
-          base('medication', at, m.name, dmd(m.code, m.name), {
-            kind: 'medication',
+          medicine(m, at, {
             prescriptionType: 'acute',
             status: 'past',
-            dosage: m.dosage,
-            quantity: m.quantity,
-            quantityUnit: 'tablet',
-            issuesAuthorised: null,
-            issuesDone: null,
-            reviewDate: null,
             lastIssued: iso(at).slice(0, 10),
           }),
         ),

@@ -44,7 +44,17 @@ test('bad values stop the start with a message naming the variable', () => {
     NOTIFY_TEMPLATE_APPOINTMENT_REMINDER: id,
   };
   assert.throws(() => loadConfig(notify), /NOTIFY_TEMPLATE_ACCOUNT_CONFIRM_EMAIL/);
-  const all = { ...notify, NOTIFY_TEMPLATE_ACCOUNT_CONFIRM_EMAIL: id, NOTIFY_TEMPLATE_ACCOUNT_EXISTS: id };
+  const signUp = { ...notify, NOTIFY_TEMPLATE_ACCOUNT_CONFIRM_EMAIL: id, NOTIFY_TEMPLATE_ACCOUNT_EXISTS: id };
+  assert.throws(() => loadConfig(signUp), /NOTIFY_TEMPLATE_ACCOUNT_PASSWORD_RESET/);
+  const all = {
+    ...signUp,
+    NOTIFY_TEMPLATE_ACCOUNT_PASSWORD_RESET: id,
+    NOTIFY_TEMPLATE_ACCOUNT_PASSWORD_CHANGED: id,
+    NOTIFY_TEMPLATE_ACCOUNT_EMAIL_CHANGE: id,
+    NOTIFY_TEMPLATE_ACCOUNT_EMAIL_CHANGED: id,
+    NOTIFY_TEMPLATE_ACCOUNT_EMAIL_IN_USE: id,
+    NOTIFY_TEMPLATE_ACCOUNT_AUTHENTICATOR_CHANGED: id,
+  };
   assert.equal(loadConfig(all).notify?.templates['account-exists'], id);
 });
 

@@ -39,6 +39,13 @@ export type NotifyConfig = {
     /** Account messages: the sign-up link and "you already have an account". */
     'account-confirm-email': string;
     'account-exists': string;
+    /** Account self-service: the reset and change-of-address links, and notices of changes. */
+    'account-password-reset': string;
+    'account-password-changed': string;
+    'account-email-change': string;
+    'account-email-changed': string;
+    'account-email-in-use': string;
+    'account-authenticator-changed': string;
   };
 };
 
@@ -145,6 +152,13 @@ const NOTIFY_TEMPLATE_VARS = {
   // Without these, no sign-up link would ever reach anyone.
   'account-confirm-email': 'NOTIFY_TEMPLATE_ACCOUNT_CONFIRM_EMAIL',
   'account-exists': 'NOTIFY_TEMPLATE_ACCOUNT_EXISTS',
+  // Without these, nobody could reset a forgotten password or confirm a new address.
+  'account-password-reset': 'NOTIFY_TEMPLATE_ACCOUNT_PASSWORD_RESET',
+  'account-password-changed': 'NOTIFY_TEMPLATE_ACCOUNT_PASSWORD_CHANGED',
+  'account-email-change': 'NOTIFY_TEMPLATE_ACCOUNT_EMAIL_CHANGE',
+  'account-email-changed': 'NOTIFY_TEMPLATE_ACCOUNT_EMAIL_CHANGED',
+  'account-email-in-use': 'NOTIFY_TEMPLATE_ACCOUNT_EMAIL_IN_USE',
+  'account-authenticator-changed': 'NOTIFY_TEMPLATE_ACCOUNT_AUTHENTICATOR_CHANGED',
 } as const;
 
 function parseNotify(env: Env): NotifyConfig | null {

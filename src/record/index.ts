@@ -8,5 +8,12 @@ export { formatSummary, importFhirPath } from './fhir/import/cli.ts';
 export { setEntryVisibility } from './practice/service.ts';
 export { markRecordReviewed } from './practice/review.ts';
 export { entryIdBySource, importEntries } from './fhir/import/service.ts';
-export { DMD, SNOMED, type Coding, type EntryDraft } from './model.ts';
+export {
+  DMD,
+  SNOMED,
+  type Coding,
+  type EntryDraft,
+  type Measurement,
+  type MedicationDetails,
+} from './model.ts';
 export { permissions as recordPermissions } from './permissions.ts';

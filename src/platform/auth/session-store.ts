@@ -96,6 +96,43 @@ export async function deleteAllOf(
   return Number(s.numDeletedRows);
 }
 
+/** Every other session and every API token of a principal (this session stays); how many sessions ended. */
+export async function deleteAllOfExcept(
+  db: Db,
+  p: { principalType: PrincipalType; principalId: string; keepSessionId: string },
+): Promise<number> {
+  const s = await db
+    .deleteFrom('sessions')
+    .where('principal_type', '=', p.principalType)
+    .where('principal_id', '=', p.principalId)
+    .where('id', '<>', p.keepSessionId)
+    .executeTakeFirst();
+  await db
+    .deleteFrom('api_tokens')
+    .where('principal_type', '=', p.principalType)
+    .where('principal_id', '=', p.principalId)
+    .execute();
+  return Number(s.numDeletedRows);
+}
+
+/** Signed-in sessions of a principal that still work (sessions part-way through signing in are not counted). */
+export async function countLiveSessions(
+  db: Db,
+  principalType: PrincipalType,
+  principalId: string,
+  now: Date,
+): Promise<number> {
+  const r = await db
+    .selectFrom('sessions')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('principal_type', '=', principalType)
+    .where('principal_id', '=', principalId)
+    .where('stage', '=', 'full')
+    .where('expires_at', '>', now)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 export async function insertApiToken(
   db: Db,
   t: { id: string; principalType: PrincipalType; principalId: string; createdAt: Date; expiresAt: Date },

@@ -76,6 +76,25 @@ export async function deleteAllFor(
   return store.deleteAllOf(db, principalType, principalId);
 }
 
+/** Sign out of other devices: every other session and every API token ends; this session stays. */
+export async function deleteAllExcept(db: Db, keep: Session): Promise<number> {
+  return store.deleteAllOfExcept(db, {
+    principalType: keep.principal_type,
+    principalId: keep.principal_id,
+    keepSessionId: keep.id,
+  });
+}
+
+/** How many signed-in sessions of the principal are working now. */
+export async function liveSessionCount(
+  db: Db,
+  principalType: PrincipalType,
+  principalId: string,
+  now: Date,
+): Promise<number> {
+  return store.countLiveSessions(db, principalType, principalId, now);
+}
+
 export async function issueApiToken(
   db: Db,
   principalType: PrincipalType,

@@ -25,6 +25,11 @@ export type SignInJourney = {
   signOutEverywhere: boolean;
   /** `?next=` is carried through each step (otherwise only a direct post of the code step has one). */
   keepsNext: boolean;
+  /**
+   * Where a patient who signed in with a recovery code goes next (to set up their authenticator
+   * again); the session then says so in its data (`signedInWithRecoveryCode`).
+   */
+  afterRecoveryCode?: string;
   /** Set-up steps after the password, owned by the feature (patients: authenticator, recovery codes). */
   steps: Partial<Record<SessionStage, string>>;
   /** The right password for an address never confirmed: the feature answers (patients: a fresh link). */
@@ -66,6 +71,7 @@ export function safeNext(next: string | undefined, fallback: string): string {
 
 const paths = (j: SignInJourney) => ({
   signIn: `/${j.who}/sign-in`,
+  forgotten: `/${j.who}/forgotten-password`,
   code: `/${j.who}/sign-in/code`,
   signOut: `/${j.who}/sign-out`,
 });
@@ -120,6 +126,7 @@ export async function signInJourneyRoutes(app: FastifyInstance, j: SignInJourney
       values: {},
       action: path.signIn + carried(req.query.next),
       signUp: j.signUp,
+      forgotten: path.forgotten,
     });
   });
   r.post(
@@ -134,7 +141,7 @@ export async function signInJourneyRoutes(app: FastifyInstance, j: SignInJourney
       return handleForm(
         reply,
         'platform/views/auth/sign-in.njk',
-        { title: j.title, action, signUp: j.signUp, firstField: 'email' },
+        { title: j.title, action, signUp: j.signUp, forgotten: path.forgotten, firstField: 'email' },
         { email: values.email },
         async () => {
           const missing: FieldError[] = [];
@@ -170,6 +177,7 @@ export async function signInJourneyRoutes(app: FastifyInstance, j: SignInJourney
       title: CODE_TITLE,
       action: path.code + carried(req.query.next),
       recovery: j.recoveryCodes,
+      staff: j.who === 'staff',
       values: {},
     });
   });
@@ -190,6 +198,7 @@ export async function signInJourneyRoutes(app: FastifyInstance, j: SignInJourney
           title: CODE_TITLE,
           action: path.code + carried(req.query.next),
           recovery: j.recoveryCodes,
+          staff: j.who === 'staff',
           firstField: 'code',
         },
         {},
@@ -198,12 +207,17 @@ export async function signInJourneyRoutes(app: FastifyInstance, j: SignInJourney
             throw AppError.invalid([
               { field: 'code', message: 'Enter the 6-digit code from your authenticator app' },
             ]);
-          await checkCodeStep(ctx(req), {
+          const method = await checkCodeStep(ctx(req), {
             type: j.who,
             principalId: session.principal_id,
             code: values.code,
             key: config.totpKey,
           });
+          if (method === 'recovery-code' && j.afterRecoveryCode) {
+            const data = { ...session.data, signedInWithRecoveryCode: true };
+            const full = await advanceSession(db, session, { stage: 'full', now: clock.now(), data });
+            return reply.setSessionCookie(full).redirect(j.afterRecoveryCode);
+          }
           const full = await advanceSession(db, session, { stage: 'full', now: clock.now() });
           return reply.setSessionCookie(full).redirect(safeNext(req.query.next, j.home));
         },

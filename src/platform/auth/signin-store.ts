@@ -120,6 +120,14 @@ export async function clearCounts(db: Q, keys: string[]): Promise<void> {
   await db.deleteFrom('rate_limits').where('key', 'in', keys).execute();
 }
 
+/** A key and every key under it (`key:…`), for example one address's counts from every network address. */
+export async function clearCountsUnder(db: Q, key: string): Promise<void> {
+  await db
+    .deleteFrom('rate_limits')
+    .where((eb) => eb.or([eb('key', '=', key), eb('key', 'like', `${key}:%`)]))
+    .execute();
+}
+
 // --- Security codes --------------------------------------------------------------------------------
 
 /** A wrong code after the right password, counted in one statement, locking at `lockAt`. */

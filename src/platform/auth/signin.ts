@@ -180,8 +180,13 @@ export async function encryptLegacyTotpSecrets(db: Db, key: SecretKey): Promise<
 
 export type CodeTry = { type: PrincipalType; principalId: string; code: string; key: SecretKey };
 
-/** Checks a TOTP code, or for patients an unused recovery code (which is then spent). */
-export async function checkCodeStep(ctx: Ctx, t: CodeTry): Promise<void> {
+export type CodeMethod = 'totp' | 'recovery-code';
+
+/**
+ * Checks a TOTP code, or for patients an unused recovery code (which is then spent), and says
+ * which it was: after a recovery code the patient is led to replace their authenticator.
+ */
+export async function checkCodeStep(ctx: Ctx, t: CodeTry): Promise<CodeMethod> {
   const { db } = ctx;
   const { type } = t;
   const now = ctx.clock.now();
@@ -192,7 +197,7 @@ export async function checkCodeStep(ctx: Ctx, t: CodeTry): Promise<void> {
     throw new AppError('unauthenticated', ACCOUNT_LOCKED, { reason: 'account-locked' });
   }
   const secret = await totpSecretOf(db, { type, id: p.id, stored: p.totp_secret, key: t.key });
-  let method = 'totp';
+  let method: CodeMethod = 'totp';
   const step = totpMatchStep(secret, t.code, now);
   if (step !== null) {
     // A code already used (or one older than the last used) is refused like a wrong one.
@@ -210,6 +215,38 @@ export async function checkCodeStep(ctx: Ctx, t: CodeTry): Promise<void> {
     { action: 'auth.sign-in', practiceOds: p.practice_ods, details: { method } },
     (tx) => store.resetCodeFailures(tx, type, p.id),
   );
+  return method;
+}
+
+/**
+ * A signed-in person proving it is still them with their security code (or, for patients, a
+ * recovery code, which is spent) before a change to their account. A wrong code counts towards
+ * the lock as at sign-in, so a stolen session cannot guess codes. Null when the code is wrong.
+ */
+export async function checkOwnCode(ctx: Ctx, t: CodeTry): Promise<CodeMethod | null> {
+  const { db } = ctx;
+  const now = ctx.clock.now();
+  const p = await store.findPrincipal(db, t.type, { id: t.principalId });
+  if (!p?.totp_secret || p.locked_at) return null;
+  const secret = await totpSecretOf(db, { type: t.type, id: p.id, stored: p.totp_secret, key: t.key });
+  const step = totpMatchStep(secret, t.code, now);
+  if (step !== null && (await store.takeTotpStep(db, { type: t.type, id: p.id, step }))) {
+    await store.resetCodeFailures(db, t.type, p.id);
+    return 'totp';
+  }
+  if (
+    step === null &&
+    t.type === 'patient' &&
+    (await store.spendRecoveryCode(db, { accountId: p.id, codeHash: sha256(normaliseCode(t.code)), now }))
+  )
+    return 'recovery-code';
+  await store.addCodeFailure(db, { type: t.type, id: p.id, lockAt: MAX_CODE_FAILURES, now });
+  return null;
+}
+
+/** After a password reset the wrong passwords counted for the address no longer slow it down. */
+export async function clearPasswordFailures(db: Db, type: PrincipalType, email: string): Promise<void> {
+  await store.clearCountsUnder(db, emailKey(type, email));
 }
 
 export type AtOnceTry = {

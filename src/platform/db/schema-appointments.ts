@@ -142,7 +142,14 @@ export type NotificationKind =
   | 'appointment-cancelled'
   | 'appointment-reminder'
   | 'account-confirm-email'
-  | 'account-exists';
+  | 'account-exists'
+  // Account self-service (migration 010).
+  | 'account-password-reset'
+  | 'account-password-changed'
+  | 'account-email-change'
+  | 'account-email-changed'
+  | 'account-email-in-use'
+  | 'account-authenticator-changed';
 
 export type NotificationsOutboxTable = {
   id: string;

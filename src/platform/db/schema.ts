@@ -51,6 +51,11 @@ export type StaffUsersTable = {
   /** Wrong security codes in a row after a right password: enough of them lock the account. */
   code_failed_attempts: Generated<number>;
   locked_at: Timestamp | null;
+  // --- Account self-service (migration 010, helper A) ---
+  password_changed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** A new authenticator (sealed) waiting for a code from it before it replaces the old one. */
+  totp_pending_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  // --- end migration 010 ---
   active: Generated<boolean>;
   created_at: Generated<Date>;
 };
@@ -93,6 +98,10 @@ export type OnlineAccountsTable = {
   disabled_at: Timestamp | null;
   linked_at: Timestamp | null;
   created_at: Generated<Date>;
+  // --- Account self-service (migration 010, helper A) ---
+  password_changed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  totp_pending_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  // --- end migration 010 ---
 };
 
 export type EmailConfirmationsTable = {
@@ -103,6 +112,21 @@ export type EmailConfirmationsTable = {
   /** The password of a sign-up made again before confirming: set when this link is spent. */
   password_hash: string | null;
 };
+
+// --- Account self-service links (migration 010, helper A) ---
+/** A forgotten-password link: only its token's SHA-256 is kept. */
+export type PasswordResetsTable = {
+  token_hash: string;
+  principal_type: PrincipalType;
+  principal_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+};
+
+/** A change of email address, waiting for the link sent to the new address. */
+export type EmailChangesTable = PasswordResetsTable & { new_email: string };
+// --- end migration 010 ---
 
 export type RecoveryCodesTable = { account_id: string; code_hash: string; used_at: Timestamp | null };
 
@@ -234,6 +258,8 @@ export type Database = {
   online_accounts: OnlineAccountsTable;
   recovery_codes: RecoveryCodesTable;
   email_confirmations: EmailConfirmationsTable;
+  password_resets: PasswordResetsTable; // migration 010 (helper A)
+  email_changes: EmailChangesTable; // migration 010 (helper A)
   identity_verifications: IdentityVerificationsTable;
   linkage_keys: LinkageKeysTable;
   online_services: OnlineServicesTable;

@@ -6,7 +6,7 @@ import { typed } from '../../platform/http/schema.ts';
 import { formBody, handleForm } from '../../platform/views/forms.ts';
 import { bulkEnable } from '../access/automatic-access.ts';
 import { decideHistoricAccess } from '../practice/historic-access.ts';
-import { asPatientPage, reviewPage, staffRecordPage, staffSection } from '../practice/present.ts';
+import { asPatientPage, bulkPage, reviewPage, staffRecordPage, staffSection } from '../practice/present.ts';
 import { completeReview, markRecordReviewed, reviewQueue } from '../practice/review.ts';
 import { setEntryVisibility, setWithheld, staffRecord, viewAsPatient } from '../practice/service.ts';
 import { pageSchemas as S } from './page-schemas.ts';
@@ -159,12 +159,11 @@ export async function practiceRecordRoutes(app: FastifyInstance): Promise<void> 
   );
 
   // --- Switching record access on for every eligible patient ---
-  const bulkTitle = 'Switch on record access for eligible patients';
   r.get('/staff/record-access', { config: staff, schema: S.bulk }, async (_req, reply) =>
-    reply.page(V + 'bulk.njk', { title: bulkTitle, result: null }),
+    reply.page(V + 'bulk.njk', bulkPage(null)),
   );
   r.post('/staff/record-access', { config: staff, schema: S.bulkForm }, async (req, reply) => {
     const result = await bulkEnable(ctx(req), req.actor);
-    return reply.page(V + 'bulk.njk', { title: bulkTitle, result });
+    return reply.page(V + 'bulk.njk', bulkPage(result));
   });
 }

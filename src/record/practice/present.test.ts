@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RecordAccess } from '../model.ts';
-import { asPatientPage, reviewPage, staffRecordPage, staffSection } from './present.ts';
+import { asPatientPage, bulkPage, reviewPage, staffRecordPage, staffSection } from './present.ts';
 import { REDACTION_REASONS } from './rules.ts';
 import type { StaffRecord } from './service.ts';
 
@@ -60,4 +60,12 @@ test('view as patient: grouped under headings, with the level in words; the revi
     reasons: REDACTION_REASONS,
     flash: 'item',
   });
+});
+
+test('bulk enable says how many patients it switched on, with the right plural', () => {
+  const excluded = {};
+  assert.equal(bulkPage({ enabled: 0, excluded }).enabledText, '0 patients now have prospective full access');
+  assert.equal(bulkPage({ enabled: 1, excluded }).enabledText, '1 patient now has prospective full access');
+  assert.equal(bulkPage({ enabled: 7, excluded }).enabledText, '7 patients now have prospective full access');
+  assert.equal(bulkPage(null).enabledText, null);
 });

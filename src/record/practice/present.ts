@@ -2,8 +2,9 @@
 // gets exactly the context its page had.
 import type { RecordAccess } from '../model.ts';
 import type { VisibleEntry } from '../access/rules.ts';
-import { groupBySection, LEVEL_TEXT, SECTION_ORDER, type Section } from '../read/present.ts';
+import { groupBySection, LEVEL_TEXT, SECTION_ORDER, withFlags, type Section } from '../read/present.ts';
 import type { ReviewQueue } from './review.ts';
+import { countOf } from '../read/words.ts';
 import { REDACTION_REASONS } from './rules.ts';
 import type { StaffRecord } from './service.ts';
 
@@ -20,7 +21,7 @@ export function staffRecordPage(
 ) {
   return {
     title: `GP record: ${rec.patient.given_name} ${rec.patient.family_name}`,
-    rec,
+    rec: { ...rec, entries: rec.entries.map(withFlags) },
     section,
     sections: SECTION_ORDER,
     reasons: REDACTION_REASONS,
@@ -40,10 +41,29 @@ export function asPatientPage(view: { access: RecordAccess; entries: VisibleEntr
   };
 }
 
-/** The review queue page. */
+/**
+ * The review queue page. Each result to file carries its values flagged (value with unit, the
+ * normal range, above, below or outside it), so a clinician sees an abnormal one before filing.
+ */
 export function reviewPage(
   queue: ReviewQueue,
   extra: { flash?: string | string[]; firstField?: string } = {},
 ) {
-  return { title: 'Record review', queue, reasons: REDACTION_REASONS, ...extra };
+  return {
+    title: 'Record review',
+    queue: { ...queue, results: queue.results.map(withFlags) },
+    reasons: REDACTION_REASONS,
+    ...extra,
+  };
+}
+
+/** The bulk-enable page, with how many patients it switched on in words ("1 patient now has"). */
+export function bulkPage(result: { enabled: number; excluded: Record<string, number> } | null) {
+  return {
+    title: 'Switch on record access for eligible patients',
+    result,
+    enabledText: result
+      ? `${countOf(result.enabled, 'patient now has', 'patients now have')} prospective full access`
+      : null,
+  };
 }

@@ -12,6 +12,8 @@ import {
 } from '../../../test/support/harness.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS, DEMO_STAFF } from '../../demo/data.ts';
 import { loadDemo } from '../../demo/load.ts';
+import { importEntries } from '../fhir/import/service.ts';
+import { SNOMED, type EntryDraft } from '../model.ts';
 import { automaticAccess } from '../access/automatic-rules.ts';
 import { applyAutomaticAccess } from '../access/automatic-access.ts';
 
@@ -215,6 +217,97 @@ test('the review queue: filing a result shows it to the patient; a document can 
   assert.equal(marked.statusCode, 302);
   const after = await clinician.get('/staff/review');
   assert.doesNotMatch(after.body, new RegExp(`/staff/patients/${patientId}/record/reviewed`));
+});
+
+test('HAZ-18 results to file show each value with its unit, the normal range and whether it is abnormal, before filing', async () => {
+  const patientId = await patientIdOf(detailed.email);
+  const result = (
+    source: string,
+    title: string,
+    m: {
+      value: number | null;
+      valueText?: string;
+      low: number | null;
+      high: number | null;
+      interpretation: string | null;
+    },
+  ): EntryDraft => ({
+    kind: 'result',
+    source: { system: 'test', id: source },
+    clinicalDate: '2026-11-20',
+    recordedAt: '2026-11-20T10:00:00Z',
+    coding: [{ system: SNOMED, code: '1000651000000109', display: title }],
+    title,
+    text: null,
+    consultationSource: null,
+    draft: false,
+    unfiled: true,
+    unreviewed: false,
+    details: {
+      kind: 'result',
+      measurement: { valueText: null, unit: 'mmol/L', ...m },
+      components: [],
+      reportId: null,
+      category: 'laboratory',
+    },
+  });
+  await importEntries(
+    { db: t.db.db, clock: t.clock, meta: null },
+    { kind: 'system' },
+    {
+      practiceOds: 'P81082',
+      patientId,
+      entries: [
+        result('low-sodium', 'Serum sodium level', { value: 128, low: 133, high: 146, interpretation: null }),
+        result('normal-urea', 'Serum urea level', { value: 5.1, low: 2.5, high: 7.8, interpretation: null }),
+        result('abnormal-film', 'Blood film', {
+          value: null,
+          valueText: 'Target cells seen',
+          low: null,
+          high: null,
+          interpretation: 'A',
+        }),
+        result('no-range', 'Serum ferritin level', {
+          value: 40,
+          low: null,
+          high: null,
+          interpretation: null,
+        }),
+      ],
+    },
+  );
+  const clinician = await signInStaff(t.app, gp.email, DEMO_PASSWORD, gp.totpSecret);
+  const queue = (await clinician.get('/staff/review')).body;
+  /** The text of one result's item in the queue, tags and markup removed. */
+  const item = (title: string) => {
+    const at = queue.indexOf(`<strong>${title}</strong>`);
+    assert.ok(at > 0, `${title} is in the queue`);
+    return queue
+      .slice(at, queue.indexOf('</li>', at))
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ');
+  };
+  const potassium = item('Serum potassium level');
+  assert.match(potassium, /5\.9 mmol\/L/);
+  assert.match(potassium, /Normal range: 3\.5 to 5\.3 mmol\/L/);
+  assert.match(potassium, /Above normal range/);
+  assert.match(
+    item('Serum sodium level'),
+    /128 mmol\/L .*Normal range: 133 to 146 mmol\/L .*Below normal range/,
+  );
+  const urea = item('Serum urea level');
+  assert.match(urea, /5\.1 mmol\/L .*Within normal range/);
+  assert.doesNotMatch(urea, /Above|Below|Outside/);
+  assert.match(item('Blood film'), /Target cells seen .*Normal range: not given .*Outside normal range/);
+  assert.match(
+    item('Serum ferritin level'),
+    /40 mmol\/L .*Normal range: not given .*No normal range to compare with/,
+  );
+  assert.match(
+    queue,
+    /class="nhsuk-tag nhsuk-tag--red"[^>]*>\s*Above normal range/,
+    'shown as a tag, not only in words',
+  );
 });
 
 test('bulk enable: eligible patients with linked accounts get full access; exclusions are counted by reason', async () => {

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../../platform/db/index.ts';
-import type { EntryKind } from '../model.ts';
+import type { EntryDetails, EntryKind } from '../model.ts';
 import type { PatientAt } from '../store.ts';
 import type { RedactionReason } from './rules.ts';
 
@@ -35,6 +35,9 @@ export type PendingItem = {
   patientId: string;
   kind: EntryKind;
   title: string;
+  clinicalDate: string | null;
+  /** The value, unit, range and interpretation of a result, so it is seen before it is filed. */
+  details: EntryDetails;
   recordedAt: Date;
   importedAt: Date;
   unfiled: boolean;
@@ -54,6 +57,8 @@ export async function pendingItems(db: Q, practiceOds: string, limit = 200): Pro
       'e.patient_id',
       'e.kind',
       'e.title',
+      'e.clinical_date',
+      'e.details',
       'e.recorded_at',
       'e.imported_at',
       'e.unfiled',
@@ -72,6 +77,8 @@ export async function pendingItems(db: Q, practiceOds: string, limit = 200): Pro
     patientId: r.patient_id,
     kind: r.kind as EntryKind,
     title: r.title,
+    clinicalDate: r.clinical_date,
+    details: r.details as EntryDetails,
     recordedAt: r.recorded_at,
     importedAt: r.imported_at,
     unfiled: r.unfiled,

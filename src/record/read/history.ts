@@ -8,8 +8,8 @@ import { englandDayOf } from '../../platform/dates.ts';
 import type { Measurement } from '../model.ts';
 import { kindsFor, type VisibleEntry } from '../access/rules.ts';
 import { ownRecordAccess } from '../access/service.ts';
-import { historyChartSvg, type ChartPoint } from './charts.ts';
-import { outOfRange } from './present.ts';
+import { historyChartSvg, rangeBands, type ChartPoint } from './charts.ts';
+import { isAbnormal, outOfRange, rangeText } from './present.ts';
 import { auditView, visiblePage } from './service.ts';
 
 export type HistoryRow = {
@@ -20,6 +20,7 @@ export type HistoryRow = {
     unit: string | null;
     range: string | null;
     flag: 'high' | 'low' | null;
+    abnormal: boolean;
   }[];
 };
 export type History = {
@@ -28,17 +29,27 @@ export type History = {
   unit: string | null;
   rows: HistoryRow[];
   svg: string | null;
+  /** What the chart's shaded band shows, in words; null when no result gave a range. */
+  rangeCaption: string | null;
 };
 
 const MAX_POINTS = 500;
 
-function rangeText(m: Measurement): string | null {
-  if (m.low === null && m.high === null) return null;
-  return `${m.low === null ? '' : String(m.low)}–${m.high === null ? '' : String(m.high)}`;
-}
-
 function valueText(m: Measurement): string {
   return m.value !== null ? String(m.value) : (m.valueText ?? '');
+}
+
+/** "The shaded area is the normal range, 20 to 48 mmol/mol." (one sentence for all the bands). */
+export function rangeCaption(points: readonly ChartPoint[]): string | null {
+  const unitOf = new Map(points.map((p) => [p.series, p.unit ?? null]));
+  const bands = rangeBands(points).map((b) => ({
+    series: b.series,
+    range: rangeText({ ...b, unit: unitOf.get(b.series) ?? null }) ?? '',
+  }));
+  const only = bands[0];
+  if (!only) return null;
+  if (bands.length === 1) return `The shaded area is the normal range, ${only.range}.`;
+  return `The shaded areas are the normal ranges: ${bands.map((b) => `${b.series}, ${b.range}`).join('; ')}.`;
 }
 
 export async function ownHistory(ctx: Ctx, actor: Actor | null, code: string): Promise<History> {
@@ -71,13 +82,15 @@ export async function ownHistory(ctx: Ctx, actor: Actor | null, code: string): P
     const row: HistoryRow = { date, values: [] };
     for (const m of measures) {
       unit ??= m.unit;
-      if (m.value !== null) points.push({ date, value: m.value, series: m.name });
+      if (m.value !== null)
+        points.push({ date, value: m.value, series: m.name, unit: m.unit, low: m.low, high: m.high });
       row.values.push({
         name: m.name,
         value: valueText(m),
         unit: m.unit,
         range: rangeText(m),
         flag: outOfRange(m),
+        abnormal: isAbnormal(m),
       });
     }
     rows.push(row);
@@ -87,7 +100,8 @@ export async function ownHistory(ctx: Ctx, actor: Actor | null, code: string): P
   const key = createHash('sha256')
     .update(JSON.stringify([unit, title, points]))
     .digest('hex');
-  const svg = points.length >= 2 ? await historyChartSvg(key, points, unit ?? title) : null;
+  const chart = points.length >= 2;
+  const svg = chart ? await historyChartSvg(key, points, { title, unit }) : null;
   await auditView(ctx, own, `record:history:${code}`);
-  return { code, title, unit, rows: rows.reverse(), svg };
+  return { code, title, unit, rows: rows.reverse(), svg, rangeCaption: chart ? rangeCaption(points) : null };
 }

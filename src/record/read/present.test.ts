@@ -105,6 +105,32 @@ test('the summary and a heading page carry flagged entries and the level’s wor
   assert.equal(flagOf(child), 'high');
 });
 
+test('HAZ-19 a medicine’s quantity is counted in its own dose form, singular for 1', () => {
+  const medicine = (quantity: number, quantityUnit: string | null) =>
+    entry({
+      kind: 'medication',
+      details: {
+        kind: 'medication',
+        prescriptionType: 'acute',
+        status: 'past',
+        dosage: null,
+        quantity,
+        quantityUnit,
+        issuesAuthorised: null,
+        issuesDone: null,
+        reviewDate: null,
+        lastIssued: null,
+      },
+    });
+  const shown = (e: VisibleEntry) => {
+    const d = groupBySection([e])[0]?.entries[0]?.details;
+    return d && 'quantityText' in d ? d.quantityText : undefined;
+  };
+  assert.equal(shown(medicine(15, 'capsule')), '15 capsules');
+  assert.equal(shown(medicine(1, 'inhaler')), '1 inhaler');
+  assert.equal(shown(medicine(28, 'tablet')), '28 tablets');
+});
+
 test('newest first by clinical date, then by when recorded', () => {
   const a = { clinicalDate: '2026-01-01', recordedAt: '2026-01-01T09:00:00Z' };
   const b = { clinicalDate: '2026-01-01', recordedAt: '2026-01-01T10:00:00Z' };

@@ -1,6 +1,7 @@
 // How the patient's record is presented, pure: the headings in order, out-of-range flags, level
 // wording and the view models the record pages render. No HTML here: templates render these.
-import type { EntryKind, Measurement, RecordAccess } from '../model.ts';
+import type { EntryDetails, EntryKind, Measurement, RecordAccess } from '../model.ts';
+import { quantityText } from './words.ts';
 import type { VisibleEntry } from '../access/rules.ts';
 import { AppError } from '../../platform/http/errors.ts';
 
@@ -86,13 +87,50 @@ export function newestFirst<T extends { clinicalDate: string | null; recordedAt:
   return ka < kb ? 1 : ka > kb ? -1 : b.recordedAt.localeCompare(a.recordedAt);
 }
 
-export type Flagged<M> = M & { flag: 'high' | 'low' | null };
+export type Flagged<M> = M & {
+  flag: 'high' | 'low' | null;
+  /** Out of range, or marked abnormal by the laboratory without a direction (A, AA). */
+  abnormal: boolean;
+  /** The normal range in words with its unit ("3.5 to 5.3 mmol/L", "up to 5 mmol/L"), if known. */
+  rangeText: string | null;
+};
 
-/** A visible entry with the out-of-range flag on every measurement. */
-export function withFlags(e: VisibleEntry): VisibleEntry {
+/** Abnormal when out of range either way, or the interpretation says so (A, AA, HH, LL…). */
+export function isAbnormal(m: Parameters<typeof outOfRange>[0]): boolean {
+  return outOfRange(m) !== null || /^(A|AA|HH|LL|HU|LU)$/i.test(m.interpretation ?? '');
+}
+
+export function rangeText(m: {
+  low: number | null;
+  high: number | null;
+  unit: string | null;
+}): string | null {
+  const unit = m.unit ? ` ${m.unit}` : '';
+  if (m.low !== null && m.high !== null) return `${String(m.low)} to ${String(m.high)}${unit}`;
+  if (m.high !== null) return `up to ${String(m.high)}${unit}`;
+  if (m.low !== null) return `${String(m.low)}${unit} or more`;
+  return null;
+}
+
+export type WithQuantity<D> = D & { quantityText: string | null };
+
+/**
+ * An entry as pages show it: the out-of-range flag on every measurement, and a medicine's
+ * quantity counted in its own dose form ("28 tablets", "1 inhaler").
+ */
+export function withFlags<E extends { details: EntryDetails }>(e: E): E {
   const d = e.details;
+  if (d.kind === 'medication') {
+    const details: WithQuantity<typeof d> = { ...d, quantityText: quantityText(d.quantity, d.quantityUnit) };
+    return { ...e, details };
+  }
   if (d.kind !== 'result' && d.kind !== 'value') return e;
-  const flag = <M extends Measurement>(m: M): Flagged<M> => ({ ...m, flag: outOfRange(m) });
+  const flag = <M extends Measurement>(m: M): Flagged<M> => ({
+    ...m,
+    flag: outOfRange(m),
+    abnormal: isAbnormal(m),
+    rangeText: rangeText(m),
+  });
   return {
     ...e,
     details: {

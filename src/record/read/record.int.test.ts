@@ -81,6 +81,28 @@ test('HAZ-11 a full-access patient sees medicines, allergies and consultations w
   );
 });
 
+test('HAZ-19 medicines show their quantity in the dose form the record gives, with the right plural', async () => {
+  const b = await patientBrowser(full);
+  const summary = (await b.get('/patient/record')).body;
+  assert.match(summary, /Quantity: 28 tablets\./);
+  assert.match(summary, /Quantity: 56 tablets\./);
+  assert.match(summary, /Quantity: 1 inhaler\./);
+  assert.doesNotMatch(summary, /Quantity: \d+ tablet\.|Quantity: 1 inhalers/);
+  // Staff see every medicine at once: the amoxicillin courses are capsules, never tablets.
+  const clinician = await signInStaff(t.app, gp.email, DEMO_PASSWORD, gp.totpSecret);
+  const meds = (
+    await clinician.get(`/staff/patients/${await patientIdOf(full.email)}/record?section=medicines`)
+  ).body;
+  const amoxicillin = [...meds.matchAll(/Amoxicillin 500mg capsules[\s\S]*?Quantity: ([^.]*)\./g)].map(
+    (m) => m[1],
+  );
+  assert.ok(amoxicillin.length > 0, 'the demo record has amoxicillin courses');
+  assert.ok(
+    amoxicillin.every((q) => q === '15 capsules'),
+    amoxicillin.join('; '),
+  );
+});
+
 test('the JSON API shows the same, and strips anything internal', async () => {
   const token = await apiToken(t.app, full.email, DEMO_PASSWORD, full.totpSecret);
   const res = await recordViaApi(t.app, token);

@@ -7,6 +7,7 @@ import { AppError } from '../../../platform/http/errors.ts';
 import { parseBundle, parseNdjson, parseResources, type ParseResult } from './parse.ts';
 import { importParsed, type ImportOptions, type ImportProgress, type ImportSummary } from './service.ts';
 import { errorCode, obj, type ImportProblem } from './util.ts';
+import { countOf } from '../../read/words.ts';
 
 /** A path that cannot be read is a clear message, not a stack trace. */
 function unreadable(path: string, err: unknown): AppError {
@@ -111,7 +112,7 @@ export async function importFhirPath(
 
 export function formatSummary(s: ImportSummary & { files: number; seconds: number }): string {
   const lines = [
-    `Read ${String(s.files)} file(s), ${String(s.resources)} resources in ${s.seconds.toFixed(1)} s (${String(Math.round(s.resources / Math.max(s.seconds, 0.001)))} resources/s)`,
+    `Read ${countOf(s.files, 'file')}, ${countOf(s.resources, 'resource')} in ${s.seconds.toFixed(1)} s (${String(Math.round(s.resources / Math.max(s.seconds, 0.001)))} resources/s)`,
     `Patients: ${String(s.patients.created)} created, ${String(s.patients.updated)} updated, ${String(s.patients.rejected)} rejected`,
   ];
   const kinds = [...new Set([...Object.keys(s.entries.created), ...Object.keys(s.entries.updated)])].sort();
