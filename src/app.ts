@@ -9,7 +9,7 @@ import * as appointments from './appointments/index.ts';
 import { apiDocsRoutes, homeRoutes } from './home/index.ts';
 import { programmeRoutes } from './programme/index.ts';
 import * as record from './record/index.ts';
-import { adminRoutes } from './staff/index.ts';
+import { adminRoutes, registerStaffHeader } from './staff/index.ts';
 
 export type { AppDeps } from './platform/http/setup.ts';
 
@@ -89,6 +89,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   );
   await registerPlatform(app, deps);
   registerErrorHandler(app);
+  // One staff header (name, role, the links the role may use) on every page, error pages too.
+  registerStaffHeader(app);
 
   await app.register(homeRoutes);
   // /api/docs: the OpenAPI document as an accessible NHS.UK page (swagger-ui failed axe 71 times).

@@ -7,3 +7,4 @@ export { appointmentStaffRoutes } from './practice-routes.ts';
 export { forgetIdempotencyKeys } from './booking/idempotency-store.ts';
 export { runTemplatesForward, writeSession } from './setup/sessions-service.ts';
 export { addDays, isoWeekday, localDay } from './rules.ts';
+export { permissions as appointmentPermissions } from './permissions.ts';

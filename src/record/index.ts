@@ -16,3 +16,4 @@ export {
   type Measurement,
   type MedicationDetails,
 } from './model.ts';
+export { permissions as recordPermissions } from './permissions.ts';

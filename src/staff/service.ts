@@ -17,6 +17,7 @@ import type { StaffRole } from '../platform/db/schema.ts';
 import { AppError, type FieldError } from '../platform/http/errors.ts';
 import type { Ctx } from '../platform/context.ts';
 import { permissions } from './permissions.ts';
+import { roleLabel } from './rules.ts';
 import * as store from './store.ts';
 
 export const STAFF_ROLES: { value: StaffRole; text: string; practice: boolean }[] = [
@@ -27,6 +28,9 @@ export const STAFF_ROLES: { value: StaffRole; text: string; practice: boolean }[
   { value: 'commissioner', text: 'Commissioner', practice: false },
   { value: 'admin', text: 'Administrator', practice: false },
 ];
+
+const pluralLabel = (role: StaffRole) =>
+  role === 'admin' ? 'administrators' : `${roleLabel(role).toLowerCase()}s`;
 
 export type NewStaff = {
   email: string;
@@ -54,13 +58,9 @@ export async function addStaffUser(
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email))
     errors.push({ field: 'email', message: 'Enter an email address in the correct format' });
   if (!input.name.trim()) errors.push({ field: 'name', message: 'Enter the person’s name' });
-  if (!role)
-    errors.push({
-      field: 'role',
-      message: `Role must be one of ${STAFF_ROLES.map((r) => r.value).join(', ')}`,
-    });
+  if (!role) errors.push({ field: 'role', message: 'Choose a role' });
   if (input.password.length < 12)
-    errors.push({ field: 'password', message: 'Password must be 12 characters or more' });
+    errors.push({ field: 'password', message: 'Enter a password of 12 characters or more' });
   else if (!input.trustedPassword) {
     const weak = await weakPasswordProblem(input.password, [input.email, input.name]);
     if (weak) errors.push({ field: 'password', message: weak });
@@ -68,15 +68,18 @@ export async function addStaffUser(
   if (role?.practice && !input.practiceOds)
     errors.push({
       field: 'practiceOds',
-      message: `A ${role.value} must belong to a practice: give its ODS code`,
+      message: `Enter the ODS code of the practice this ${roleLabel(role.value).toLowerCase()} works at`,
     });
   if (role && !role.practice && input.practiceOds)
-    errors.push({ field: 'practiceOds', message: `A ${role.value} is not tied to one practice` });
+    errors.push({
+      field: 'practiceOds',
+      message: `Leave the practice ODS code empty: ${pluralLabel(role.value)} do not work at one practice`,
+    });
   const totpSecret = input.totpSecret ? input.totpSecret.replace(/\s/g, '').toUpperCase() : newTotpSecret();
   if (!isBase32Secret(totpSecret))
     errors.push({
       field: 'totpSecret',
-      message: 'The TOTP secret must be base32 (A–Z, 2–7), at least 16 characters',
+      message: 'The authenticator key must be at least 16 letters A to Z and digits 2 to 7',
     });
   if (errors.length || !role) throw AppError.invalid(errors);
   const id = randomUUID();
@@ -105,32 +108,16 @@ export async function addStaffUser(
     const code = sqlState(err);
     if (code === '23505')
       throw AppError.invalid([
-        { field: 'email', message: 'A staff user with this email address already exists' },
+        { field: 'email', message: 'There is already a staff user with this email address' },
       ]);
     if (code === '23503')
       throw AppError.invalid([
-        { field: 'practiceOds', message: `No practice with ODS code ${input.practiceOds ?? ''}` },
+        {
+          field: 'practiceOds',
+          message: `There is no practice with the ODS code ${input.practiceOds ?? ''}`,
+        },
       ]);
     throw err;
   }
   return { id, totpSecret };
-}
-
-export async function listStaff(ctx: Ctx, actor: Actor | null) {
-  assertCan(actor, permissions.manageUsers);
-  return store.listStaffUsers(ctx.db);
-}
-
-/** An administrator unlocks a staff user locked by wrong security codes (signin.ts); audited. */
-export async function unlockStaffUser(ctx: Ctx, actor: Actor | null, staffId: string): Promise<void> {
-  assertCan(actor, permissions.manageUsers);
-  await ctx.db.transaction().execute(async (tx) => {
-    const r = await store.unlockStaffUser(tx, staffId);
-    if (!r) throw new AppError('conflict', 'This staff user is not locked.');
-    await audit(tx, ctx, actor?.kind === 'staff' ? actor : SYSTEM_ACTOR, {
-      action: 'staff.unlock',
-      practiceOds: r.practice_ods,
-      subject: `staff:${staffId}`,
-    });
-  });
 }

@@ -16,14 +16,34 @@ export async function insertPracticeScopes(db: Q, staffId: string, practices: st
     .execute();
 }
 
-export async function listStaffUsers(db: Q) {
-  return db
-    .selectFrom('staff_users')
-    .select(['id', 'email', 'name', 'role', 'practice_ods', 'commissioner_code', 'active', 'locked_at'])
-    .orderBy('role')
-    .orderBy('name')
-    .limit(500)
-    .execute();
+const LISTED = [
+  'id',
+  'email',
+  'name',
+  'role',
+  'practice_ods',
+  'commissioner_code',
+  'active',
+  'locked_at',
+  'totp_confirmed_at',
+] as const;
+
+/** Every staff user, or one practice's (a practice manager's team). */
+export async function listStaffUsers(db: Q, practiceOds: string | null = null) {
+  let q = db.selectFrom('staff_users').select(LISTED);
+  if (practiceOds) q = q.where('practice_ods', '=', practiceOds);
+  return q.orderBy('role').orderBy('name').limit(500).execute();
+}
+
+export type StaffUserRow = Awaited<ReturnType<typeof listStaffUsers>>[number];
+
+export async function staffUserById(db: Q, id: string): Promise<StaffUserRow | undefined> {
+  return db.selectFrom('staff_users').select(LISTED).where('id', '=', id).executeTakeFirst();
+}
+
+/** The row locked for a change, so two administrators acting at once are serialised. */
+export async function staffUserForUpdate(tx: Tx, id: string): Promise<StaffUserRow | undefined> {
+  return tx.selectFrom('staff_users').select(LISTED).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
 /** Clears a lock set by wrong security codes; the user's practice, or undefined when not locked. */
@@ -35,4 +55,47 @@ export async function unlockStaffUser(db: Q, staffId: string) {
     .where('locked_at', 'is not', null)
     .returning(['practice_ods'])
     .executeTakeFirst();
+}
+
+export async function setActive(db: Q, staffId: string, active: boolean): Promise<void> {
+  await db.updateTable('staff_users').set({ active }).where('id', '=', staffId).execute();
+}
+
+/** Removes the authenticator (and any lock): a new one is set up at the next sign-in. */
+export async function clearAuthenticator(db: Q, staffId: string): Promise<void> {
+  await db
+    .updateTable('staff_users')
+    .set({ totp_secret: null, totp_confirmed_at: null, locked_at: null, code_failed_attempts: 0 })
+    .where('id', '=', staffId)
+    .execute();
+}
+
+// --- Setting up a new authenticator at sign-in, after a reset ------------------------------------
+
+export async function totpState(db: Q, staffId: string) {
+  return db
+    .selectFrom('staff_users')
+    .select(['email', 'totp_secret', 'totp_confirmed_at', 'practice_ods', 'role'])
+    .where('id', '=', staffId)
+    .where('active', '=', true)
+    .executeTakeFirst();
+}
+
+export async function setUnconfirmedTotpSecret(db: Q, staffId: string, sealed: string): Promise<void> {
+  await db
+    .updateTable('staff_users')
+    .set({ totp_secret: sealed })
+    .where('id', '=', staffId)
+    .where('totp_secret', 'is', null)
+    .where('totp_confirmed_at', 'is', null)
+    .execute();
+}
+
+export async function confirmTotp(db: Q, staffId: string, now: Date): Promise<void> {
+  await db
+    .updateTable('staff_users')
+    .set({ totp_confirmed_at: now })
+    .where('id', '=', staffId)
+    .where('totp_confirmed_at', 'is', null)
+    .execute();
 }

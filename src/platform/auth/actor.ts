@@ -9,6 +9,8 @@ export type PatientActor = {
   patientId: string | null;
   practiceOds: string | null;
   proofingLevel: ProofingLevel;
+  /** The linked patient's name, for the header; absent before the account is linked. */
+  displayName?: string | null;
 };
 
 export type StaffActor = {

@@ -23,6 +23,7 @@ function actorOf(r: PrincipalRow): Actor | null {
       patientId: r.a_patient_id,
       practiceOds: r.a_practice_ods,
       proofingLevel: r.a_proofing,
+      displayName: r.a_name,
     };
   }
   if (r.principal_type === 'staff' && r.s_email && r.s_name && r.s_role) {

@@ -16,6 +16,7 @@ export type PrincipalRow = {
   a_patient_id: string | null;
   a_practice_ods: string | null;
   a_proofing: ProofingLevel | null;
+  a_name: string | null;
   s_email: string | null;
   s_name: string | null;
   s_role: StaffRole | null;
@@ -25,9 +26,11 @@ export type PrincipalRow = {
 
 const ACCOUNT_COLUMNS = sql`
   a.email as a_email, a.patient_id as a_patient_id, a.practice_ods as a_practice_ods, a.proofing_level as a_proofing,
+  p.given_name || ' ' || p.family_name as a_name,
   u.email as s_email, u.name as s_name, u.role as s_role, u.practice_ods as s_practice_ods, u.commissioner_code as s_commissioner`;
 const ACCOUNT_JOINS = sql`
   left join online_accounts a on t.principal_type = 'patient' and a.id = t.principal_id and a.disabled_at is null
+  left join patients p on p.id = a.patient_id
   left join staff_users u on t.principal_type = 'staff' and u.id = t.principal_id and u.active`;
 
 export async function sessionWithPrincipal(db: Db, id: string): Promise<PrincipalRow | undefined> {

@@ -31,14 +31,24 @@ export async function findPrincipal(
   if (type === 'staff') {
     let q = db
       .selectFrom('staff_users')
-      .select(['id', 'email', 'password_hash', 'totp_secret', 'locked_at', 'practice_ods', 'role'])
+      .select([
+        'id',
+        'email',
+        'password_hash',
+        'totp_secret',
+        'totp_confirmed_at',
+        'locked_at',
+        'practice_ods',
+        'role',
+      ])
       .where('active', '=', true);
     q =
       'email' in by
         ? q.where((eb) => eb(eb.fn('lower', ['email']), '=', by.email.trim().toLowerCase()))
         : q.where('id', '=', by.id);
     const r = await q.executeTakeFirst();
-    return r && { ...r, totp_confirmed: true, email_confirmed: true };
+    // After an authenticator reset (staff administration) the new one counts once confirmed.
+    return r && { ...r, totp_confirmed: r.totp_confirmed_at !== null, email_confirmed: true };
   }
   let q = db
     .selectFrom('online_accounts')
@@ -234,10 +244,19 @@ export async function loadActor(db: Q, type: PrincipalType, id: string): Promise
       : null;
   }
   const a = await db
-    .selectFrom('online_accounts')
-    .select(['id', 'email', 'patient_id', 'practice_ods', 'proofing_level'])
-    .where('id', '=', id)
-    .where('disabled_at', 'is', null)
+    .selectFrom('online_accounts as a')
+    .leftJoin('patients as p', 'p.id', 'a.patient_id')
+    .select([
+      'a.id',
+      'a.email',
+      'a.patient_id',
+      'a.practice_ods',
+      'a.proofing_level',
+      'p.given_name',
+      'p.family_name',
+    ])
+    .where('a.id', '=', id)
+    .where('a.disabled_at', 'is', null)
     .executeTakeFirst();
   return a
     ? {
@@ -247,6 +266,7 @@ export async function loadActor(db: Q, type: PrincipalType, id: string): Promise
         patientId: a.patient_id,
         practiceOds: a.practice_ods,
         proofingLevel: a.proofing_level,
+        displayName: a.given_name && a.family_name ? `${a.given_name} ${a.family_name}` : null,
       }
     : null;
 }

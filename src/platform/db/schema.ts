@@ -41,7 +41,11 @@ export type StaffUsersTable = {
   practice_ods: string | null;
   commissioner_code: string | null;
   password_hash: string;
-  totp_secret: string;
+  // --- Helper B, issue #10 (migration 011): null after a reset, until a new one is set up ---
+  totp_secret: string | null;
+  /** When the authenticator in use was confirmed with a code; null while a new one awaits set-up. */
+  totp_confirmed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  // --- end helper B ---
   /** The last TOTP time step accepted: a code for this step or an earlier one is refused. */
   totp_last_step: ColumnType<string | null, string | number | null | undefined, string | number | null>;
   /** Wrong security codes in a row after a right password: enough of them lock the account. */

@@ -44,9 +44,8 @@ function unfinishedSignIn(req: FastifyRequest, audience: Audience): string | nul
   const kind = audience === 'patient' ? 'patient' : 'staff';
   if (s.principal_type !== kind) return null;
   if (s.stage === 'password') return `/${kind}/sign-in/code`;
-  if (kind === 'patient' && s.stage === 'totp-setup') return '/patient/set-up-authenticator';
-  if (kind === 'patient' && s.stage === 'recovery-codes') return '/patient/recovery-codes';
-  return null;
+  if (s.stage === 'totp-setup') return `/${kind}/set-up-authenticator`;
+  return kind === 'patient' ? '/patient/recovery-codes' : null;
 }
 
 export function registerAudience(app: FastifyInstance, isApi: (req: FastifyRequest) => boolean): void {

@@ -1,0 +1,113 @@
+// Staff administration: an administrator (anyone) or a practice manager (their own practice's
+// staff) disables, re-enables and unlocks staff accounts and resets an authenticator. Every
+// action, and every refusal of one, is audited; rules.ts says who may act on whom.
+import type { Actor, StaffActor } from '../platform/auth/actor.ts';
+import { assertStaff } from '../platform/auth/permissions.ts';
+import { deleteAllFor } from '../platform/auth/sessions.ts';
+import { audit, auditAlone } from '../platform/audit/use-case.ts';
+import type { Ctx } from '../platform/context.ts';
+import type { Tx } from '../platform/db/index.ts';
+import { AppError } from '../platform/http/errors.ts';
+import { permissions } from './permissions.ts';
+import { manageRefusal } from './rules.ts';
+import * as store from './store.ts';
+import type { StaffUserRow } from './store.ts';
+
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NO_SUCH = 'There is no such staff user.';
+
+/** Whose accounts this actor manages: an administrator every one, a practice manager their practice's. */
+function scopeOf(staff: StaffActor): string | null {
+  return staff.role === 'admin' ? null : (staff.practiceOds ?? '-');
+}
+
+export async function listStaff(ctx: Ctx, actor: Actor | null): Promise<StaffUserRow[]> {
+  const staff = assertStaff(actor, permissions.manageTeam);
+  return store.listStaffUsers(ctx.db, scopeOf(staff));
+}
+
+/** One staff user the actor may see (another practice's is "no such user" to a practice manager). */
+export async function staffUser(ctx: Ctx, actor: Actor | null, id: string) {
+  const staff = assertStaff(actor, permissions.manageTeam);
+  const row = ID.test(id) ? await store.staffUserById(ctx.db, id) : undefined;
+  const scope = scopeOf(staff);
+  if (!row || (scope !== null && row.practice_ods !== scope)) throw new AppError('not-found', NO_SUCH);
+  return { user: row, refusal: manageRefusal(staff, row), self: row.id === staff.staffId };
+}
+
+export type StaffAction = 'disable' | 'enable' | 'unlock' | 'reset-authenticator';
+
+const ALREADY: Record<StaffAction, string> = {
+  disable: 'This account is already disabled.',
+  enable: 'This account is already active.',
+  unlock: 'This account is not locked.',
+  'reset-authenticator': 'This person has not set up their authenticator app since the last reset.',
+};
+
+/**
+ * One administrative action on a staff account, in one transaction with its audit row: the row
+ * is locked first, the rules decide, then the change. A refusal is audited as denied.
+ */
+export async function actOnStaff(
+  ctx: Ctx,
+  actor: Actor | null,
+  a: { id: string; action: StaffAction },
+): Promise<{ name: string; sessionsEnded: number }> {
+  const staff = assertStaff(actor, permissions.manageTeam);
+  if (!ID.test(a.id)) throw new AppError('not-found', NO_SUCH);
+  const event = { action: `staff.${a.action}`, subject: `staff:${a.id}` };
+  const refused = await ctx.db.transaction().execute(async (tx) => {
+    const target = await store.staffUserForUpdate(tx, a.id);
+    if (!target) throw new AppError('not-found', NO_SUCH);
+    const refusal = manageRefusal(staff, target);
+    if (refusal) return { ok: false as const, refusal, practiceOds: target.practice_ods };
+    const done = await change(tx, target, a.action);
+    await audit(tx, ctx, staff, {
+      ...event,
+      practiceOds: target.practice_ods,
+      details: { role: target.role, ...done.details },
+    });
+    return { ok: true as const, name: target.name, sessionsEnded: done.sessionsEnded };
+  });
+  if (!refused.ok) {
+    await auditAlone(ctx, staff, {
+      ...event,
+      outcome: 'denied',
+      practiceOds: refused.practiceOds,
+      details: { reason: refused.refusal },
+    });
+    throw new AppError('forbidden', refused.refusal);
+  }
+  return { name: refused.name, sessionsEnded: refused.sessionsEnded };
+}
+
+async function change(
+  tx: Tx,
+  target: StaffUserRow,
+  action: StaffAction,
+): Promise<{ sessionsEnded: number; details: Record<string, unknown> }> {
+  const conflict = () => new AppError('conflict', ALREADY[action], { reason: `not-${action}` });
+  switch (action) {
+    case 'disable': {
+      if (!target.active) throw conflict();
+      await store.setActive(tx, target.id, false);
+      // Disabled means signed out everywhere, now: every session and API token ends.
+      const sessionsEnded = await deleteAllFor(tx, 'staff', target.id);
+      return { sessionsEnded, details: { sessionsEnded } };
+    }
+    case 'enable':
+      if (target.active) throw conflict();
+      await store.setActive(tx, target.id, true);
+      return { sessionsEnded: 0, details: {} };
+    case 'unlock':
+      if (!(await store.unlockStaffUser(tx, target.id))) throw conflict();
+      return { sessionsEnded: 0, details: {} };
+    case 'reset-authenticator': {
+      if (!target.totp_confirmed_at) throw conflict();
+      await store.clearAuthenticator(tx, target.id);
+      // Whoever holds the old authenticator (or a session made with it) is out at once.
+      const sessionsEnded = await deleteAllFor(tx, 'staff', target.id);
+      return { sessionsEnded, details: { sessionsEnded, unlocked: target.locked_at !== null } };
+    }
+  }
+}
