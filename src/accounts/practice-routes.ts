@@ -15,7 +15,6 @@ import {
   PROOFING_LABELS,
   RECORD_LEVELS,
   settingsValues,
-  staffNav,
 } from './present.ts';
 import { dateFromParts, formatLinkageKey, VERIFICATION_METHODS } from './rules.ts';
 
@@ -59,7 +58,6 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
             title: 'Find a patient',
             results,
             q,
-            navigation: staffNav,
           });
         },
       );
@@ -88,7 +86,6 @@ export async function practiceRoutes(app: FastifyInstance): Promise<void> {
         recordLevels: RECORD_LEVELS,
         flash: req.query.done,
         backHref: '/staff/patients',
-        navigation: staffNav,
       });
     },
   );

@@ -33,12 +33,6 @@ export const PROOFING_LABELS: Record<string, string> = {
   P9: 'Identity checked (P9)',
 };
 
-export const staffNav = [
-  { href: '/staff/patients', text: 'Find a patient' },
-  { href: '/staff/review', text: 'Record review' },
-  { href: '/staff/record-access', text: 'Record access' },
-];
-
 export function apiSettings(s: ServiceSettings) {
   return {
     appointments: s.appointments,

@@ -31,7 +31,7 @@ export async function liveAccount(
     type === 'staff'
       ? await sql<SelfAccount>`
           select id, email, role, password_hash, practice_ods, null::uuid as patient_id, password_changed_at,
-            totp_secret is not null as totp_set_up
+            totp_confirmed_at is not null as totp_set_up
           from staff_users where active and ${match}`.execute(db)
       : await sql<SelfAccount>`
           select id, email, 'patient' as role, password_hash, practice_ods, patient_id, password_changed_at,
@@ -197,7 +197,7 @@ export async function activatePendingTotp(
   const r =
     p.type === 'staff'
       ? await sql`update staff_users set totp_secret = totp_pending_secret, totp_pending_secret = null,
-            totp_last_step = ${p.step}, code_failed_attempts = 0
+            totp_last_step = ${p.step}, totp_confirmed_at = ${p.now}, code_failed_attempts = 0
           where id = ${p.id} and totp_pending_secret = ${p.sealed}`.execute(db)
       : await sql`update online_accounts set totp_secret = totp_pending_secret, totp_pending_secret = null,
             totp_last_step = ${p.step}, totp_confirmed_at = ${p.now}, code_failed_attempts = 0

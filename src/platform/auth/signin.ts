@@ -32,11 +32,20 @@ import type { Principal } from './signin-store.ts';
 
 export { loadActor, takeTotpStep, unlockPrincipal } from './signin-store.ts';
 
-export const SIGN_IN_FAILED = `The email address, password or security code is not right. After ${MAX_CODE_FAILURES} wrong security codes in a row the account is locked until your GP practice unlocks it.`;
+/** Who unlocks an account locked by wrong codes: patients' practices; for staff, their manager or an administrator. */
+const UNLOCKER: Record<PrincipalType, string> = {
+  patient: 'your GP practice',
+  staff: 'your practice manager or an administrator',
+};
+
+export function signInFailed(type: PrincipalType): string {
+  return `The email address, password or security code is not right. After ${MAX_CODE_FAILURES} wrong security codes in a row the account is locked until ${UNLOCKER[type]} unlocks it.`;
+}
 export const TRY_LATER =
   'There have been too many wrong tries. Wait a minute and try again. If this keeps happening, contact your GP practice.';
-export const ACCOUNT_LOCKED =
-  'This account is locked because the security code was wrong too many times. Contact your GP practice (or for staff, an administrator) to unlock it.';
+export function accountLocked(type: PrincipalType): string {
+  return `This account is locked because the security code was wrong too many times. Contact ${UNLOCKER[type]} to unlock it.`;
+}
 
 // --- Counting wrong passwords, per email address (known or not alike) and per network address --
 
@@ -103,14 +112,14 @@ export async function checkPasswordStep(ctx: Ctx, t: PasswordTry): Promise<Passw
     await store.countFailure(db, { key: emailKey(type, email), ...window });
     if (ip) await store.countFailure(db, { key: ipKey(ip), windowMs: IP_WINDOW_MS, slide: false, now });
     await auditFailure(ctx, attempt, { step: 'password' });
-    throw new AppError('unauthenticated', SIGN_IN_FAILED, { reason: 'sign-in-failed' });
+    throw new AppError('unauthenticated', signInFailed(type), { reason: 'sign-in-failed' });
   }
   // The right password clears the count for this address (not for the network address).
   await store.clearCounts(db, [emailKey(type, email), emailAtKey(type, email, ip)]);
   if (p.locked_at) {
     // Only someone who knows the password learns that the account is locked.
     await auditFailure(ctx, attempt, { step: 'password', locked: true });
-    throw new AppError('unauthenticated', ACCOUNT_LOCKED, { reason: 'account-locked' });
+    throw new AppError('unauthenticated', accountLocked(type), { reason: 'account-locked' });
   }
   return {
     principalId: p.id,
@@ -132,7 +141,7 @@ async function codeFailure(ctx: Ctx, type: PrincipalType, p: Principal | undefin
     lockedNow = !!row && lockedByCodes(row.code_failed_attempts) && p.locked_at === null;
   }
   await auditFailure(ctx, { type, principal: p, emailTried: '' }, { step: 'code', lockedNow });
-  throw new AppError('unauthenticated', lockedNow ? ACCOUNT_LOCKED : SIGN_IN_FAILED, {
+  throw new AppError('unauthenticated', lockedNow ? accountLocked(type) : signInFailed(type), {
     reason: lockedNow ? 'account-locked' : 'sign-in-failed',
   });
 }
@@ -194,7 +203,7 @@ export async function checkCodeStep(ctx: Ctx, t: CodeTry): Promise<CodeMethod> {
   if (!p || !p.totp_secret || !p.totp_confirmed) return codeFailure(ctx, type, undefined);
   if (p.locked_at) {
     await auditFailure(ctx, { type, principal: p, emailTried: '' }, { step: 'code', locked: true });
-    throw new AppError('unauthenticated', ACCOUNT_LOCKED, { reason: 'account-locked' });
+    throw new AppError('unauthenticated', accountLocked(type), { reason: 'account-locked' });
   }
   const secret = await totpSecretOf(db, { type, id: p.id, stored: p.totp_secret, key: t.key });
   let method: CodeMethod = 'totp';
@@ -278,5 +287,5 @@ export async function signInAtOnce(
     await checkCodeStep(ctx, { type, principalId: ok.principalId, code: t.otp, key: t.key });
     return { type, principalId: ok.principalId };
   }
-  throw new AppError('unauthenticated', SIGN_IN_FAILED);
+  throw new AppError('unauthenticated', signInFailed(t.userType ?? 'patient'));
 }

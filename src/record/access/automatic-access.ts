@@ -76,6 +76,11 @@ export type BulkResult = {
 };
 
 /** A practice switches on prospective full access for every eligible patient with a linked account. */
+/** The bulk-enable page is only for those who may use it (a receptionist would meet a 403 on submit). */
+export function assertMayBulkEnable(actor: Actor | null): void {
+  assertOwnPracticeStaff(actor, permissions.bulkEnable);
+}
+
 export async function bulkEnable(ctx: Ctx, actor: Actor | null): Promise<BulkResult> {
   const staff = assertOwnPracticeStaff(actor, permissions.bulkEnable);
   const now = ctx.clock.now();

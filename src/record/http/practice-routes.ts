@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../platform/context.ts';
 import { typed } from '../../platform/http/schema.ts';
 import { formBody, handleForm } from '../../platform/views/forms.ts';
-import { bulkEnable } from '../access/automatic-access.ts';
+import { assertMayBulkEnable, bulkEnable } from '../access/automatic-access.ts';
 import { decideHistoricAccess } from '../practice/historic-access.ts';
 import { asPatientPage, bulkPage, reviewPage, staffRecordPage, staffSection } from '../practice/present.ts';
 import { completeReview, markRecordReviewed, reviewQueue } from '../practice/review.ts';
@@ -159,9 +159,10 @@ export async function practiceRecordRoutes(app: FastifyInstance): Promise<void> 
   );
 
   // --- Switching record access on for every eligible patient ---
-  r.get('/staff/record-access', { config: staff, schema: S.bulk }, async (_req, reply) =>
-    reply.page(V + 'bulk.njk', bulkPage(null)),
-  );
+  r.get('/staff/record-access', { config: staff, schema: S.bulk }, async (req, reply) => {
+    assertMayBulkEnable(req.actor);
+    return reply.page(V + 'bulk.njk', bulkPage(null));
+  });
   r.post('/staff/record-access', { config: staff, schema: S.bulkForm }, async (req, reply) => {
     const result = await bulkEnable(ctx(req), req.actor);
     return reply.page(V + 'bulk.njk', bulkPage(result));

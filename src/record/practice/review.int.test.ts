@@ -337,6 +337,11 @@ test('bulk enable: eligible patients with linked accounts get full access; exclu
   );
 });
 
+test('the bulk-enable page is refused to a receptionist, who may not use it, before they fill it in', async () => {
+  const b = await signInStaff(t.app, reception.email, DEMO_PASSWORD, reception.totpSecret);
+  assert.equal((await b.get('/staff/record-access')).statusCode, 403);
+});
+
 test('automatic access on linking follows the 104/106/103 codes and age', async () => {
   const p = await t.db.db
     .selectFrom('patients')
