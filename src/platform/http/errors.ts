@@ -86,6 +86,55 @@ export function isApiRequest(req: FastifyRequest): boolean {
   return req.url.startsWith('/api/');
 }
 
+/** One schema complaint as a plain sentence about the field (not "must match pattern ^[0-9]+$"). */
+export function plainValidationMessage(v: {
+  keyword: string;
+  params?: Record<string, unknown>;
+  message?: string;
+}): string {
+  const p = v.params ?? {};
+  const limit = typeof p.limit === 'number' ? String(p.limit) : '';
+  switch (v.keyword) {
+    case 'required':
+      return 'is missing';
+    case 'additionalProperties':
+      return 'is not a known field';
+    case 'type':
+      if (p.type === 'integer') return 'must be a whole number';
+      if (p.type === 'number') return 'must be a number';
+      if (p.type === 'boolean') return 'must be true or false';
+      if (p.type === 'array') return 'must be a list';
+      if (p.type === 'object') return 'must be a set of fields';
+      return 'must be text';
+    case 'enum':
+    case 'const':
+    case 'anyOf':
+    case 'oneOf':
+      return 'is not one of the choices';
+    case 'pattern':
+    case 'format':
+      return 'is not in the right form';
+    case 'maxLength':
+      return `must be ${limit} characters or fewer`;
+    case 'minLength':
+      return limit === '1' ? 'must not be empty' : `must be at least ${limit} characters`;
+    case 'maximum':
+      return `must be ${limit} or less`;
+    case 'minimum':
+      return `must be ${limit} or more`;
+    case 'exclusiveMaximum':
+      return `must be less than ${limit}`;
+    case 'exclusiveMinimum':
+      return `must be more than ${limit}`;
+    case 'maxItems':
+      return `must have ${limit} items or fewer`;
+    case 'minItems':
+      return `must have at least ${limit} items`;
+    default:
+      return 'is not valid';
+  }
+}
+
 function fromFramework(err: FastifyError): AppError | null {
   if (err.validation) {
     const fields = err.validation.map((v) => {
@@ -95,11 +144,13 @@ function fromFramework(err: FastifyError): AppError | null {
         return { field: `${path}/${params.additionalProperty}`, message: 'is not a known field' };
       const missing = params?.missingProperty;
       const field = missing ? `${path}/${missing}` : path || '/';
-      return { field, message: v.message ?? 'is not valid' };
+      return { field, message: plainValidationMessage(v) };
     });
+    const named = (f: string) =>
+      f === '/' ? 'The request' : `"${f.replace(/^\//, '').replace(/\//g, '.')}"`;
     return new AppError(
       'invalid',
-      'The request is not valid: ' + fields.map((f) => `${f.field} ${f.message}`).join('; '),
+      'The request is not valid: ' + fields.map((f) => `${named(f.field)} ${f.message}`).join('; '),
       { fields },
     );
   }
