@@ -14,6 +14,7 @@ import { AppError } from '../platform/http/errors.ts';
 import { enqueue } from '../notifications/index.ts';
 import { newPasswordProblems, type AccountOverview } from './account-rules.ts';
 import * as accounts from './account-store.ts';
+import { voidPendingAccountChanges } from './pending-changes.ts';
 import * as store from './self-service-store.ts';
 import type { SelfAccount } from './self-service-store.ts';
 
@@ -123,8 +124,9 @@ export async function changePassword(
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (tx) => {
     await store.setPassword(tx, { type, id: account.id, passwordHash, now });
-    // A reset link asked for before the change would undo it: it stops working.
-    await store.endLinks(tx, 'password_resets', { principal_type: type, principal_id: account.id }, now);
+    // A reset link, a change of address or a new authenticator started before the change would
+    // undo it: they stop working.
+    await voidPendingAccountChanges(tx, type, account.id, now);
     const otherSessionsEnded = await deleteAllExcept(tx, p.session);
     await notifyAccount(tx, { account, kind: 'account-password-changed' }, now);
     await audit(tx, ctx, who, { action: 'account.password-change', details: { otherSessionsEnded } });
@@ -138,9 +140,11 @@ export async function signOutOtherDevices(
   actor: Actor | null,
   session: Session,
 ): Promise<{ sessionsEnded: number }> {
-  const { account } = await selfOf(ctx, actor);
+  const { type, account } = await selfOf(ctx, actor);
   return ctx.db.transaction().execute(async (tx) => {
     const sessionsEnded = await deleteAllExcept(tx, session);
+    // Whoever else was signed in may have started something: it ends with them.
+    await voidPendingAccountChanges(tx, type, account.id, ctx.clock.now());
     await audit(tx, ctx, actor, {
       action: 'auth.sign-out-other-devices',
       subject: `account:${account.id}`,

@@ -18,3 +18,4 @@ export { addPatientWithAccount } from './cli.ts';
 // The sign-in journey's pieces live in platform/auth now; these names stay for callers.
 export { safeNext, signInRateLimit } from '../platform/auth/signin-routes.ts';
 export { permissions as accountPermissions } from './permissions.ts';
+export { voidPendingAccountChanges } from './pending-changes.ts';

@@ -14,6 +14,7 @@ import { AppError } from '../platform/http/errors.ts';
 import { linkExpiry, RESET_MINUTES } from './account-rules.ts';
 import { assertGoodNewPassword, notifyAccount } from './account-service.ts';
 import { isEmail } from './rules.ts';
+import { voidPendingAccountChanges } from './pending-changes.ts';
 import * as store from './self-service-store.ts';
 import type { SelfAccount } from './self-service-store.ts';
 
@@ -106,6 +107,8 @@ export async function completePasswordReset(
     // Spent in one statement: a second use of the link, even at the same moment, finds it gone.
     if (!(await store.spendReset(tx, tokenHash, now))) throw dead();
     await store.setPassword(tx, { type: p.type, id: account.id, passwordHash, now });
+    // Whatever someone with the old password started (a change of address, a new authenticator) ends.
+    await voidPendingAccountChanges(tx, p.type, account.id, now);
     const sessionsEnded = await deleteAllFor(tx, p.type, account.id);
     await clearPasswordFailures(tx, p.type, account.email);
     await notifyAccount(tx, { account, kind: 'account-password-changed' }, now);

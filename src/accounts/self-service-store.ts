@@ -204,3 +204,12 @@ export async function activatePendingTotp(
           where id = ${p.id} and totp_pending_secret = ${p.sealed}`.execute(db);
   return (r.numAffectedRows ?? 0n) > 0n;
 }
+
+/** Forgets a new authenticator waiting for its first code (the one in use stays). */
+export async function clearPendingTotp(db: Q, type: PrincipalType, id: string): Promise<void> {
+  await db
+    .updateTable(table(type))
+    .set({ totp_pending_secret: null, totp_pending_session_id: null, totp_pending_at: null })
+    .where('id', '=', id)
+    .execute();
+}

@@ -12,6 +12,7 @@ import * as m008 from './migrations/008_record_access_dates.ts';
 import * as m009 from './migrations/009_sign_in_security.ts';
 import * as m010 from './migrations/010_account_self_service.ts';
 import * as m011 from './migrations/011_staff_authenticator_reset.ts';
+import * as m012 from './migrations/012_account_security.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '009_sign_in_security': m009,
   '010_account_self_service': m010,
   '011_staff_authenticator_reset': m011,
+  '012_account_security': m012,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -56,6 +56,10 @@ export type StaffUsersTable = {
   /** A new authenticator (sealed) waiting for a code from it before it replaces the old one. */
   totp_pending_secret: ColumnType<string | null, string | null | undefined, string | null>;
   // --- end migration 010 ---
+  // --- Account security (migration 012, helper R1): the session that started the pending one, and when ---
+  totp_pending_session_id: ColumnType<string | null, string | null | undefined, string | null>;
+  totp_pending_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  // --- end migration 012 ---
   active: Generated<boolean>;
   created_at: Generated<Date>;
 };
@@ -102,6 +106,10 @@ export type OnlineAccountsTable = {
   password_changed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   totp_pending_secret: ColumnType<string | null, string | null | undefined, string | null>;
   // --- end migration 010 ---
+  // --- Account security (migration 012, helper R1) ---
+  totp_pending_session_id: ColumnType<string | null, string | null | undefined, string | null>;
+  totp_pending_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  // --- end migration 012 ---
 };
 
 export type EmailConfirmationsTable = {
