@@ -4,7 +4,7 @@
 // authenticator-routes.ts, password-reset-routes.ts.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Session } from '../platform/auth/sessions.ts';
-import { signInRateLimit } from '../platform/auth/signin-routes.ts';
+import { accountFormRateLimit } from '../platform/auth/signin-routes.ts';
 import type { Ctx } from '../platform/context.ts';
 import type { PrincipalType } from '../platform/db/schema.ts';
 import { AppError } from '../platform/http/errors.ts';
@@ -62,7 +62,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     r.post(
       `${base}/password`,
       {
-        config: { ...config, rateLimit: signInRateLimit },
+        config: { ...config, rateLimit: accountFormRateLimit },
         schema: { hide: true, body: formFields('current', 'password', 'confirm') },
       },
       async (req, reply) => {
@@ -105,7 +105,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   r.post(
     '/patient/account/recovery-codes',
     {
-      config: { audience: 'patient', rateLimit: signInRateLimit },
+      config: { audience: 'patient', rateLimit: accountFormRateLimit },
       schema: { hide: true, body: formFields('password') },
     },
     async (req, reply) => {

@@ -4,13 +4,14 @@
 import type { Actor } from '../platform/auth/actor.ts';
 import { assertPatient } from '../platform/auth/permissions.ts';
 import { weakPasswordProblem } from '../platform/auth/password-strength.ts';
-import { hashPassword, randomCode, sha256, verifyPassword } from '../platform/auth/secrets.ts';
+import { checkOwnPassword } from '../platform/auth/own-checks.ts';
+import { hashPassword, randomCode, sha256 } from '../platform/auth/secrets.ts';
 import { deleteAllExcept, liveSessionCount, type Session } from '../platform/auth/sessions.ts';
 import { audit, auditAlone } from '../platform/audit/use-case.ts';
 import type { Ctx } from '../platform/context.ts';
 import type { NotificationKind, PrincipalType } from '../platform/db/schema.ts';
 import type { Tx } from '../platform/db/index.ts';
-import { AppError } from '../platform/http/errors.ts';
+import { AppError, type FieldError } from '../platform/http/errors.ts';
 import { enqueue } from '../notifications/index.ts';
 import { newPasswordProblems, type AccountOverview } from './account-rules.ts';
 import * as accounts from './account-store.ts';
@@ -63,21 +64,43 @@ export async function notifyAccount(
   );
 }
 
-/** Whether the password typed is the account's own; a wrong one is audited and named on the form. */
+/**
+ * Whether the password typed is the account's own, counted per account (too many wrong ones and
+ * the next try must wait); a wrong or throttled one is audited. The problem, or null.
+ */
+export async function ownPasswordProblem(
+  ctx: Ctx,
+  actor: Actor,
+  p: { type: PrincipalType; account: SelfAccount; password: string; field: string; action: string },
+): Promise<FieldError | null> {
+  if (!p.password) return { field: p.field, message: 'Enter your current password' };
+  const refused = (reason: string) =>
+    auditAlone(ctx, actor, { action: p.action, outcome: 'failure', details: { reason } });
+  let ok: boolean;
+  try {
+    ok = await checkOwnPassword(ctx, {
+      type: p.type,
+      id: p.account.id,
+      passwordHash: p.account.password_hash,
+      password: p.password,
+    });
+  } catch (err) {
+    if (err instanceof AppError && err.reason === 'own-password-throttled') await refused('throttled');
+    throw err;
+  }
+  if (ok) return null;
+  await refused('wrong-password');
+  return { field: p.field, message: WRONG_PASSWORD };
+}
+
+/** The password typed is the account's own, or the form says what is wrong. */
 async function assertOwnPassword(
   ctx: Ctx,
   actor: Actor,
-  p: { account: SelfAccount; password: string; field: string; action: string },
+  p: { type: PrincipalType; account: SelfAccount; password: string; field: string; action: string },
 ): Promise<void> {
-  if (p.password && (await verifyPassword(p.account.password_hash, p.password))) return;
-  await auditAlone(ctx, actor, {
-    action: p.action,
-    outcome: 'failure',
-    details: { reason: 'wrong-password' },
-  });
-  throw AppError.invalid([
-    { field: p.field, message: p.password ? WRONG_PASSWORD : 'Enter your current password' },
-  ]);
+  const problem = await ownPasswordProblem(ctx, actor, p);
+  if (problem) throw AppError.invalid([problem]);
 }
 
 /** A new password's problems: the rules, then how guessable it is; throws them on the form. */
@@ -114,6 +137,7 @@ export async function changePassword(
   const { me: who, type, account } = await selfOf(ctx, actor);
   const { change } = p;
   await assertOwnPassword(ctx, who, {
+    type,
     account,
     password: change.current,
     field: 'current',
@@ -160,8 +184,9 @@ export async function signOutOtherDevices(
  */
 export async function newRecoveryCodes(ctx: Ctx, actor: Actor | null, password: string): Promise<string[]> {
   const me = assertPatient(actor);
-  const { account } = await selfOf(ctx, me);
+  const { type, account } = await selfOf(ctx, me);
   await assertOwnPassword(ctx, me, {
+    type,
     account,
     password,
     field: 'password',

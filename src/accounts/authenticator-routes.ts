@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { totpUri } from '../platform/auth/secrets.ts';
 import { advanceSession } from '../platform/auth/sessions.ts';
-import { signInRateLimit } from '../platform/auth/signin-routes.ts';
+import { accountFormRateLimit } from '../platform/auth/signin-routes.ts';
 import type { Ctx } from '../platform/context.ts';
 import { formFields, typed } from '../platform/http/schema.ts';
 import { formBody, handleForm } from '../platform/views/forms.ts';
@@ -42,7 +42,7 @@ export async function authenticatorRoutes(app: FastifyInstance): Promise<void> {
     r.post(
       start,
       {
-        config: { audience: who, rateLimit: signInRateLimit },
+        config: { audience: who, rateLimit: accountFormRateLimit },
         schema: { hide: true, body: formFields('code') },
       },
       async (req, reply) => {
@@ -88,7 +88,7 @@ export async function authenticatorRoutes(app: FastifyInstance): Promise<void> {
     r.post(
       fresh,
       {
-        config: { audience: who, rateLimit: signInRateLimit },
+        config: { audience: who, rateLimit: accountFormRateLimit },
         schema: { hide: true, body: formFields('code') },
       },
       async (req, reply) => {

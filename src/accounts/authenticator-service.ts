@@ -9,7 +9,7 @@ import {
   totpMatchStep,
   type SecretKey,
 } from '../platform/auth/secrets.ts';
-import { checkOwnCode } from '../platform/auth/signin.ts';
+import { checkOwnCode } from '../platform/auth/own-checks.ts';
 import { audit, auditAlone } from '../platform/audit/use-case.ts';
 import type { Ctx } from '../platform/context.ts';
 import { AppError } from '../platform/http/errors.ts';

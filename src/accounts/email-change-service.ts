@@ -2,15 +2,15 @@
 // link (works once, for EMAIL_CHANGE_MINUTES, only the newest), and the address changes only when
 // it is followed; the old address is told. An address that already has an account gets a notice
 // instead of a link, and the page says the same either way, so nobody learns whose it is.
-import { randomToken, sha256, verifyPassword } from '../platform/auth/secrets.ts';
-import { audit, auditAlone } from '../platform/audit/use-case.ts';
+import { randomToken, sha256 } from '../platform/auth/secrets.ts';
+import { audit } from '../platform/audit/use-case.ts';
 import type { Actor } from '../platform/auth/actor.ts';
 import type { Ctx } from '../platform/context.ts';
 import { sqlState } from '../platform/db/index.ts';
 import type { PrincipalType } from '../platform/db/schema.ts';
 import { AppError, type FieldError } from '../platform/http/errors.ts';
 import { EMAIL_CHANGE_MINUTES, linkExpiry, newEmailProblem } from './account-rules.ts';
-import { notifyAccount, selfOf, WRONG_PASSWORD } from './account-service.ts';
+import { notifyAccount, ownPasswordProblem, selfOf } from './account-service.ts';
 import * as store from './self-service-store.ts';
 
 export const EMAIL_LINK_DEAD = `This link has already been used, a newer one has been sent, or it is more than ${String(EMAIL_CHANGE_MINUTES)} minutes old. Sign in and change your email address again.`;
@@ -28,15 +28,14 @@ export async function requestEmailChange(
   const problems: FieldError[] = [];
   const problem = newEmailProblem(account.email, email);
   if (problem) problems.push({ field: 'email', message: problem });
-  if (!p.password) problems.push({ field: 'password', message: 'Enter your current password' });
-  else if (!(await verifyPassword(account.password_hash, p.password))) {
-    problems.push({ field: 'password', message: WRONG_PASSWORD });
-    await auditAlone(ctx, me, {
-      action: 'account.email-change-requested',
-      outcome: 'failure',
-      details: { reason: 'wrong-password' },
-    });
-  }
+  const wrong = await ownPasswordProblem(ctx, me, {
+    type,
+    account,
+    password: p.password,
+    field: 'password',
+    action: 'account.email-change-requested',
+  });
+  if (wrong) problems.push(wrong);
   if (problems.length) throw AppError.invalid(problems);
   const now = ctx.clock.now();
   const token = randomToken();

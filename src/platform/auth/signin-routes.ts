@@ -58,6 +58,19 @@ export const signInRateLimit = {
   },
 };
 
+/**
+ * Signed-in account forms (change password or email, new recovery codes, a new authenticator):
+ * keyed on the signed-in account, never on the body (whose email may be any new address) nor
+ * only on the network address, so one session cannot get fresh tries by changing a field.
+ */
+export const accountFormRateLimit = {
+  max: 10,
+  timeWindow: 15 * 60_000,
+  hook: 'preHandler' as const,
+  keyGenerator: (req: FastifyRequest): string =>
+    req.session ? `account|${req.session.principal_type}|${req.session.principal_id}` : `${req.ip}|`,
+};
+
 /** The email address of a parsed body, when it has one as a string. */
 export function emailIn(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null || !('email' in body)) return undefined;

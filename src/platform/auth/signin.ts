@@ -2,7 +2,7 @@
 // code, with throttling, lockout and an audit row for every attempt. Errors never say which part
 // was wrong. The rules (how long to wait, when to lock) are in lockout.ts; the SQL in signin-store.ts.
 import type { PrincipalType } from '../db/schema.ts';
-import type { Db } from '../db/index.ts';
+import type { Db, Tx } from '../db/index.ts';
 import type { RequestMeta } from '../audit/audit.ts';
 import { auditAlone, auditedChange } from '../audit/use-case.ts';
 import type { Ctx } from '../context.ts';
@@ -27,10 +27,12 @@ import {
   verifyPassword,
   type SecretKey,
 } from './secrets.ts';
+import { deleteAllFor } from './sessions.ts';
 import * as store from './signin-store.ts';
 import type { Principal } from './signin-store.ts';
 
-export { loadActor, takeTotpStep, unlockPrincipal } from './signin-store.ts';
+export { findPrincipal, loadActor, takeTotpStep, unlockPrincipal } from './signin-store.ts';
+export type { Principal } from './signin-store.ts';
 
 /** Who unlocks an account locked by wrong codes: patients' practices; for staff, their manager or an administrator. */
 const UNLOCKER: Record<PrincipalType, string> = {
@@ -128,18 +130,33 @@ export async function checkPasswordStep(ctx: Ctx, t: PasswordTry): Promise<Passw
   };
 }
 
+/**
+ * Counts a wrong code in one statement, locking at the limit; the lock ends every session and API
+ * token of the account in the same transaction, so a session that was guessing cannot carry on.
+ * Whether this failure locked it.
+ */
+export async function countCodeFailure(
+  ctx: Ctx,
+  type: PrincipalType,
+  p: Principal,
+  onLock?: (tx: Tx) => Promise<void>,
+): Promise<boolean> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const row = await store.addCodeFailure(tx, { type, id: p.id, lockAt: MAX_CODE_FAILURES, now });
+    const lockedNow = !!row && lockedByCodes(row.code_failed_attempts) && p.locked_at === null;
+    if (lockedNow) {
+      await deleteAllFor(tx, type, p.id);
+      await onLock?.(tx);
+    }
+    return lockedNow;
+  });
+}
+
 /** A wrong code after the right password: counted in one statement, locking at the limit. */
 async function codeFailure(ctx: Ctx, type: PrincipalType, p: Principal | undefined): Promise<never> {
   let lockedNow = false;
-  if (p) {
-    const row = await store.addCodeFailure(ctx.db, {
-      type,
-      id: p.id,
-      lockAt: MAX_CODE_FAILURES,
-      now: ctx.clock.now(),
-    });
-    lockedNow = !!row && lockedByCodes(row.code_failed_attempts) && p.locked_at === null;
-  }
+  if (p) lockedNow = await countCodeFailure(ctx, type, p);
   await auditFailure(ctx, { type, principal: p, emailTried: '' }, { step: 'code', lockedNow });
   throw new AppError('unauthenticated', lockedNow ? accountLocked(type) : signInFailed(type), {
     reason: lockedNow ? 'account-locked' : 'sign-in-failed',
@@ -225,32 +242,6 @@ export async function checkCodeStep(ctx: Ctx, t: CodeTry): Promise<CodeMethod> {
     (tx) => store.resetCodeFailures(tx, type, p.id),
   );
   return method;
-}
-
-/**
- * A signed-in person proving it is still them with their security code (or, for patients, a
- * recovery code, which is spent) before a change to their account. A wrong code counts towards
- * the lock as at sign-in, so a stolen session cannot guess codes. Null when the code is wrong.
- */
-export async function checkOwnCode(ctx: Ctx, t: CodeTry): Promise<CodeMethod | null> {
-  const { db } = ctx;
-  const now = ctx.clock.now();
-  const p = await store.findPrincipal(db, t.type, { id: t.principalId });
-  if (!p?.totp_secret || p.locked_at) return null;
-  const secret = await totpSecretOf(db, { type: t.type, id: p.id, stored: p.totp_secret, key: t.key });
-  const step = totpMatchStep(secret, t.code, now);
-  if (step !== null && (await store.takeTotpStep(db, { type: t.type, id: p.id, step }))) {
-    await store.resetCodeFailures(db, t.type, p.id);
-    return 'totp';
-  }
-  if (
-    step === null &&
-    t.type === 'patient' &&
-    (await store.spendRecoveryCode(db, { accountId: p.id, codeHash: sha256(normaliseCode(t.code)), now }))
-  )
-    return 'recovery-code';
-  await store.addCodeFailure(db, { type: t.type, id: p.id, lockAt: MAX_CODE_FAILURES, now });
-  return null;
 }
 
 /** After a password reset the wrong passwords counted for the address no longer slow it down. */
