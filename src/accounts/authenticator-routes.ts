@@ -57,6 +57,7 @@ export async function authenticatorRoutes(app: FastifyInstance): Promise<void> {
               code,
               recovered: recovered(req),
               key: config.totpKey,
+              sessionId: pageSession(req).id,
             });
             return reply.redirect(fresh);
           },
@@ -65,7 +66,10 @@ export async function authenticatorRoutes(app: FastifyInstance): Promise<void> {
     );
 
     const newPage = async (req: FastifyRequest) => {
-      const pending = await service.pendingAuthenticator(ctx(req), req.actor, config.totpKey);
+      const pending = await service.pendingAuthenticator(ctx(req), req.actor, {
+        key: config.totpKey,
+        sessionId: pageSession(req).id,
+      });
       if (!pending) return null;
       const qr = await QRCode.toString(totpUri(pending.secret, pending.email), {
         type: 'svg',
@@ -96,7 +100,11 @@ export async function authenticatorRoutes(app: FastifyInstance): Promise<void> {
         const code = formBody(req.body).code ?? '';
         const form = async () => ({ ...((await newPage(req)) ?? {}), firstField: 'code' });
         return handleForm(reply, V + 'account-authenticator-new.njk', form, {}, async () => {
-          await service.confirmReplaceAuthenticator(ctx(req), req.actor, { code, key: config.totpKey });
+          await service.confirmReplaceAuthenticator(ctx(req), req.actor, {
+            code,
+            key: config.totpKey,
+            sessionId: session.id,
+          });
           // The session no longer counts as just recovered: a new token without the mark.
           const data = { ...session.data, signedInWithRecoveryCode: false };
           const next = await advanceSession(db, session, { stage: 'full', now: clock.now(), data });

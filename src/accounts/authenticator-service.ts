@@ -12,12 +12,23 @@ import {
 import { checkOwnCode } from '../platform/auth/own-checks.ts';
 import { audit, auditAlone } from '../platform/audit/use-case.ts';
 import type { Ctx } from '../platform/context.ts';
+import type { PrincipalType } from '../platform/db/schema.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { notifyAccount, selfOf } from './account-service.ts';
 import * as store from './self-service-store.ts';
 
 export const WRONG_CODE = 'The security code is not right. Enter the code your authenticator app shows now';
 export const NEW_CODE_WRONG = 'Enter the 6-digit code your new authenticator app shows now';
+/** How long a new authenticator waits for its first code, in the session that started it. */
+export const PENDING_TOTP_MINUTES = 10;
+
+const pendingFor = (ctx: Ctx, type: PrincipalType, id: string, sessionId: string) =>
+  store.pendingTotp(ctx.db, {
+    type,
+    id,
+    sessionId,
+    since: new Date(ctx.clock.now().getTime() - PENDING_TOTP_MINUTES * 60_000),
+  });
 
 /**
  * Starts a replacement after a code from the current app or a recovery code; `recovered`: this
@@ -26,7 +37,7 @@ export const NEW_CODE_WRONG = 'Enter the 6-digit code your new authenticator app
 export async function beginReplaceAuthenticator(
   ctx: Ctx,
   actor: Actor | null,
-  p: { code: string; recovered: boolean; key: SecretKey },
+  p: { code: string; recovered: boolean; key: SecretKey; sessionId: string },
 ): Promise<void> {
   const { me, type, account } = await selfOf(ctx, actor);
   let verifiedBy: string = 'recovery-code-at-sign-in';
@@ -54,7 +65,13 @@ export async function beginReplaceAuthenticator(
   }
   const sealed = sealSecret(p.key, newTotpSecret());
   await ctx.db.transaction().execute(async (tx) => {
-    await store.setPendingTotp(tx, { type, id: account.id, sealed });
+    await store.setPendingTotp(tx, {
+      type,
+      id: account.id,
+      sealed,
+      sessionId: p.sessionId,
+      now: ctx.clock.now(),
+    });
     await audit(tx, ctx, me, { action: 'account.authenticator-replace-started', details: { verifiedBy } });
   });
 }
@@ -63,22 +80,22 @@ export async function beginReplaceAuthenticator(
 export async function pendingAuthenticator(
   ctx: Ctx,
   actor: Actor | null,
-  key: SecretKey,
+  p: { key: SecretKey; sessionId: string },
 ): Promise<{ secret: string; email: string } | null> {
   const { type, account } = await selfOf(ctx, actor);
-  const sealed = await store.pendingTotp(ctx.db, type, account.id);
-  return sealed ? { secret: openSecret(key, sealed), email: account.email } : null;
+  const sealed = await pendingFor(ctx, type, account.id, p.sessionId);
+  return sealed ? { secret: openSecret(p.key, sealed), email: account.email } : null;
 }
 
 /** A code from the new app makes it the one: the old app's codes stop working. */
 export async function confirmReplaceAuthenticator(
   ctx: Ctx,
   actor: Actor | null,
-  p: { code: string; key: SecretKey },
+  p: { code: string; key: SecretKey; sessionId: string },
 ): Promise<void> {
   const { me, type, account } = await selfOf(ctx, actor);
   const now = ctx.clock.now();
-  const sealed = await store.pendingTotp(ctx.db, type, account.id);
+  const sealed = await pendingFor(ctx, type, account.id, p.sessionId);
   if (!sealed)
     throw new AppError('conflict', 'Start again: set up your new authenticator app from your account page.');
   const step = totpMatchStep(openSecret(p.key, sealed), p.code, now);

@@ -9,6 +9,7 @@ import { linkIn, signInPatient } from '../../test/support/accounts.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS } from '../demo/data.ts';
 import { loadDemo } from '../demo/load.ts';
 import { voidPendingAccountChanges } from './index.ts';
+import { totpCode } from '../platform/auth/secrets.ts';
 
 const clock = fixedClock(new Date());
 let t: TestApp;
@@ -120,4 +121,34 @@ test('voidPendingAccountChanges ends reset links, changes of address and a pendi
   assert.equal((await confirm(link)).statusCode, 400);
   assert.equal((await new Browser(t.app).get(reset)).statusCode, 400);
   assert.equal(await pendingOf(a.email), null);
+});
+
+test('a new authenticator waiting for its code belongs to the session that started it, for 10 minutes', async () => {
+  clock.advance(60 * 60_000);
+  // The first test reset this patient's password.
+  const a = DEMO_PATIENTS[1]!;
+  const { b } = await halfDone(1, NEW_PASSWORD, 'moved.again@example.com');
+  const fresh = '/patient/account/authenticator/new';
+  const secret = (/id="totp-secret">([A-Z2-7 ]+)</.exec((await b.get(fresh)).body)?.[1] ?? '').replace(
+    /\s+/g,
+    '',
+  );
+  assert.ok(secret);
+  // Another session (signed in later, or by someone else) cannot see it or confirm it.
+  const other = await signIn(1, NEW_PASSWORD);
+  assert.equal((await other.get(fresh)).headers.location, '/patient/account/authenticator');
+  const taken = await other.submit('/patient/account', fresh, { code: totpCode(secret, clock.now()) });
+  assert.equal(taken.statusCode, 409);
+  assert.match(taken.body, /Start again/);
+  // Its own session, 11 minutes on, has to start again too.
+  clock.advance(11 * 60_000);
+  assert.equal((await b.get(fresh)).headers.location, '/patient/account/authenticator');
+  const late = await b.submit('/patient/account', fresh, { code: totpCode(secret, clock.now()) });
+  assert.equal(late.statusCode, 409);
+  const row = await t.db.db
+    .selectFrom('online_accounts')
+    .select('totp_confirmed_at')
+    .where('email', '=', a.email)
+    .executeTakeFirstOrThrow();
+  assert.ok(row.totp_confirmed_at);
 });

@@ -170,18 +170,29 @@ export async function spendEmailChange(
 
 // --- A new authenticator --------------------------------------------------------------------------
 
+/** A new authenticator waiting for its first code, belonging to the session that started it. */
 export async function setPendingTotp(
   db: Q,
-  p: { type: PrincipalType; id: string; sealed: string | null },
+  p: { type: PrincipalType; id: string; sealed: string; sessionId: string; now: Date },
 ): Promise<void> {
-  await db.updateTable(table(p.type)).set({ totp_pending_secret: p.sealed }).where('id', '=', p.id).execute();
+  await db
+    .updateTable(table(p.type))
+    .set({ totp_pending_secret: p.sealed, totp_pending_session_id: p.sessionId, totp_pending_at: p.now })
+    .where('id', '=', p.id)
+    .execute();
 }
 
-export async function pendingTotp(db: Q, type: PrincipalType, id: string): Promise<string | null> {
+/** The waiting authenticator, only to the session that started it and only if started after `since`. */
+export async function pendingTotp(
+  db: Q,
+  p: { type: PrincipalType; id: string; sessionId: string; since: Date },
+): Promise<string | null> {
   const r = await db
-    .selectFrom(table(type))
+    .selectFrom(table(p.type))
     .select('totp_pending_secret')
-    .where('id', '=', id)
+    .where('id', '=', p.id)
+    .where('totp_pending_session_id', '=', p.sessionId)
+    .where('totp_pending_at', '>', p.since)
     .executeTakeFirst();
   return r?.totp_pending_secret ?? null;
 }
@@ -197,9 +208,11 @@ export async function activatePendingTotp(
   const r =
     p.type === 'staff'
       ? await sql`update staff_users set totp_secret = totp_pending_secret, totp_pending_secret = null,
+            totp_pending_session_id = null, totp_pending_at = null,
             totp_last_step = ${p.step}, totp_confirmed_at = ${p.now}, code_failed_attempts = 0
           where id = ${p.id} and totp_pending_secret = ${p.sealed}`.execute(db)
       : await sql`update online_accounts set totp_secret = totp_pending_secret, totp_pending_secret = null,
+            totp_pending_session_id = null, totp_pending_at = null,
             totp_last_step = ${p.step}, totp_confirmed_at = ${p.now}, code_failed_attempts = 0
           where id = ${p.id} and totp_pending_secret = ${p.sealed}`.execute(db);
   return (r.numAffectedRows ?? 0n) > 0n;
