@@ -106,7 +106,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     '/patient/account/recovery-codes',
     {
       config: { audience: 'patient', rateLimit: accountFormRateLimit },
-      schema: { hide: true, body: formFields('password') },
+      schema: { hide: true, body: formFields('password', 'code') },
     },
     async (req, reply) => {
       const v = formBody(req.body);
@@ -116,7 +116,11 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
         { ...codesPage, codes: [], firstField: 'password' },
         {},
         async () => {
-          const codes = await service.newRecoveryCodes(ctx(req), req.actor, v.password ?? '');
+          const codes = await service.newRecoveryCodes(ctx(req), req.actor, {
+            password: v.password ?? '',
+            code: v.code ?? '',
+            key: app.deps.config.totpKey,
+          });
           // Shown once, on this response; only their hashes are kept.
           return reply.page(V + 'account-recovery-codes.njk', {
             ...codesPage,

@@ -4,8 +4,8 @@
 import type { Actor } from '../platform/auth/actor.ts';
 import { assertPatient } from '../platform/auth/permissions.ts';
 import { weakPasswordProblem } from '../platform/auth/password-strength.ts';
-import { checkOwnPassword } from '../platform/auth/own-checks.ts';
-import { hashPassword, randomCode, sha256 } from '../platform/auth/secrets.ts';
+import { checkOwnCode, checkOwnPassword } from '../platform/auth/own-checks.ts';
+import { hashPassword, randomCode, sha256, type SecretKey } from '../platform/auth/secrets.ts';
 import { deleteAllExcept, liveSessionCount, type Session } from '../platform/auth/sessions.ts';
 import { audit, auditAlone } from '../platform/audit/use-case.ts';
 import type { Ctx } from '../platform/context.ts';
@@ -21,6 +21,8 @@ import type { SelfAccount } from './self-service-store.ts';
 
 export const RECOVERY_CODE_COUNT = 10;
 export const WRONG_PASSWORD = 'Your current password is not right';
+export const WRONG_AUTHENTICATOR_CODE =
+  'The security code is not right. Enter the code your authenticator app shows now';
 
 /** The signed-in person as a principal, and their live account. */
 export async function selfOf(
@@ -180,22 +182,46 @@ export async function signOutOtherDevices(
 
 /**
  * A fresh set of recovery codes for a patient (the old ones stop working), after their current
- * password; shown once on the response, only their hashes kept.
+ * password and a code from their authenticator app (not a recovery code: those are what is being
+ * replaced); a wrong code counts towards the lock. Shown once on the response, only their hashes
+ * kept, and the patient is told by email.
  */
-export async function newRecoveryCodes(ctx: Ctx, actor: Actor | null, password: string): Promise<string[]> {
+export async function newRecoveryCodes(
+  ctx: Ctx,
+  actor: Actor | null,
+  p: { password: string; code: string; key: SecretKey },
+): Promise<string[]> {
   const me = assertPatient(actor);
   const { type, account } = await selfOf(ctx, me);
-  await assertOwnPassword(ctx, me, {
+  const action = 'account.recovery-codes-new';
+  const problems: FieldError[] = [];
+  const wrong = await ownPasswordProblem(ctx, me, {
     type,
     account,
-    password,
+    password: p.password,
     field: 'password',
-    action: 'account.recovery-codes-new',
+    action,
   });
+  if (wrong) problems.push(wrong);
+  if (!p.code) problems.push({ field: 'code', message: 'Enter the code from your authenticator app' });
+  else if (!wrong) {
+    const ok = await checkOwnCode(
+      ctx,
+      { type, principalId: account.id, code: p.code, key: p.key },
+      { recoveryCodes: false },
+    );
+    if (!ok) {
+      await auditAlone(ctx, me, { action, outcome: 'failure', details: { reason: 'wrong-code' } });
+      problems.push({ field: 'code', message: WRONG_AUTHENTICATOR_CODE });
+    }
+  }
+  if (problems.length) throw AppError.invalid(problems);
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => randomCode(10));
+  const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (tx) => {
     await accounts.replaceRecoveryCodes(tx, account.id, codes.map(sha256));
-    await audit(tx, ctx, me, { action: 'account.recovery-codes-new', details: { codes: codes.length } });
+    await notifyAccount(tx, { account, kind: 'account-recovery-codes-new' }, now);
+    await audit(tx, ctx, me, { action, details: { codes: codes.length } });
   });
   return codes;
 }

@@ -7,6 +7,7 @@ import {
   apiToken,
   Browser,
   fixedClock,
+  freshCode,
   signInStaff,
   testApp,
   type TestApp,
@@ -164,14 +165,27 @@ test('sign out of other devices: every other session and API token ends; this on
   assert.ok(rows.some((x) => x.details.sessionsEnded === 1));
 });
 
-test('new recovery codes: the password is needed, shown once, the old codes stop working and the new ones sign in', async () => {
+test('new recovery codes: the password and a code from the app are needed, shown once, the owner is told, the old codes stop working and the new ones sign in', async () => {
   nextTest();
   const p = patient(3);
   const b = await p.signIn();
   const form = '/patient/account/recovery-codes';
-  const wrong = await b.submit(form, form, { password: 'not my password' });
+  const wrong = await b.submit(form, form, { password: 'not my password', code: '000000' });
   assert.equal(wrong.statusCode, 400);
   assert.match(wrong.body, /Your current password is not right/);
+  // The password alone is not enough; a wrong code counts towards the lock (review finding 2).
+  const noCode = await b.submit(form, form, { password: DEMO_PASSWORD });
+  assert.equal(noCode.statusCode, 400);
+  assert.match(noCode.body, /Enter the code from your authenticator app/);
+  const badCode = await b.submit(form, form, { password: DEMO_PASSWORD, code: '000000' });
+  assert.equal(badCode.statusCode, 400);
+  assert.match(badCode.body, /The security code is not right/);
+  const counted = await t.db.db
+    .selectFrom('online_accounts')
+    .select('code_failed_attempts')
+    .where('email', '=', p.email)
+    .executeTakeFirstOrThrow();
+  assert.equal(counted.code_failed_attempts, 1);
   // Only hashes are kept, so the old codes are checked by their rows.
   const account = await t.db.db
     .selectFrom('online_accounts')
@@ -183,8 +197,13 @@ test('new recovery codes: the password is needed, shown once, the old codes stop
     .select('code_hash')
     .where('account_id', '=', account.id)
     .execute();
-  const ok = await b.submit(form, form, { password: DEMO_PASSWORD });
-  assert.equal(ok.statusCode, 200);
+  clock.advance(31_000);
+  const ok = await b.submit(form, form, {
+    password: DEMO_PASSWORD,
+    code: await freshCode(t.app, 'patient', p.email, p.totpSecret, clock),
+  });
+  assert.equal(ok.statusCode, 200, ok.body);
+  assert.equal((await mailTo(t.app, p.email, 'account-recovery-codes-new')).length, 1, 'the owner is told');
   const codes = [...ok.body.matchAll(/<li class="app-code">([A-Z0-9-]+)<\/li>/g)].map((m) => m[1]!);
   assert.equal(codes.length, 10);
   assert.match(ok.body, /You will only see these codes once/);

@@ -55,7 +55,10 @@ test('bad values stop the start with a message naming the variable', () => {
     NOTIFY_TEMPLATE_ACCOUNT_EMAIL_IN_USE: id,
     NOTIFY_TEMPLATE_ACCOUNT_AUTHENTICATOR_CHANGED: id,
   };
-  assert.equal(loadConfig(all).notify?.templates['account-exists'], id);
+  assert.throws(() => loadConfig(all), /NOTIFY_TEMPLATE_ACCOUNT_RECOVERY_CODES_NEW/);
+  const withCodes = { ...all, NOTIFY_TEMPLATE_ACCOUNT_RECOVERY_CODES_NEW: id };
+  assert.equal(loadConfig(withCodes).notify?.templates['account-recovery-codes-new'], id);
+  assert.equal(loadConfig(withCodes).notify?.templates['account-exists'], id);
 });
 
 test('DATABASE_URL and demo mode are read', () => {

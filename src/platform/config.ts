@@ -46,6 +46,7 @@ export type NotifyConfig = {
     'account-email-changed': string;
     'account-email-in-use': string;
     'account-authenticator-changed': string;
+    'account-recovery-codes-new': string;
   };
 };
 
@@ -159,6 +160,7 @@ const NOTIFY_TEMPLATE_VARS = {
   'account-email-changed': 'NOTIFY_TEMPLATE_ACCOUNT_EMAIL_CHANGED',
   'account-email-in-use': 'NOTIFY_TEMPLATE_ACCOUNT_EMAIL_IN_USE',
   'account-authenticator-changed': 'NOTIFY_TEMPLATE_ACCOUNT_AUTHENTICATOR_CHANGED',
+  'account-recovery-codes-new': 'NOTIFY_TEMPLATE_ACCOUNT_RECOVERY_CODES_NEW',
 } as const;
 
 function parseNotify(env: Env): NotifyConfig | null {

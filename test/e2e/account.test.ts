@@ -131,6 +131,9 @@ test('new recovery codes, then a lost phone: a recovery code signs in and leads 
   await visit(s, site.origin, '/patient/account');
   await submit(s, () => p.getByRole('link', { name: 'Get new codes recovery codes' }).click());
   await p.getByLabel('Your password').fill(DEMO_PASSWORD);
+  await p
+    .getByLabel('Security code from your authenticator app')
+    .fill(await freshCode(t.app, 'patient', a.email, a.totpSecret));
   await submit(s, () => p.getByRole('button', { name: 'Get new recovery codes' }).click());
   assert.equal(await h1(s), 'Save your new recovery codes');
   const codes = (await p.locator('#recovery-codes li').allTextContents()).map((c) => c.trim());

@@ -46,11 +46,16 @@ export async function checkOwnPassword(
 }
 
 /**
- * The security code (or, for patients, a recovery code, which is spent) of the signed-in person.
+ * The security code (or, for patients and unless told not to, a recovery code, which is spent)
+ * of the signed-in person.
  * Null when it is wrong. A locked account is told so, and the wrong code that locks it ends every
  * session of the account (this one too), audited.
  */
-export async function checkOwnCode(ctx: Ctx, t: CodeTry): Promise<CodeMethod | null> {
+export async function checkOwnCode(
+  ctx: Ctx,
+  t: CodeTry,
+  opts: { recoveryCodes?: boolean } = {},
+): Promise<CodeMethod | null> {
   const { db } = ctx;
   const now = ctx.clock.now();
   const p = await findPrincipal(db, t.type, { id: t.principalId });
@@ -66,6 +71,7 @@ export async function checkOwnCode(ctx: Ctx, t: CodeTry): Promise<CodeMethod | n
   if (
     step === null &&
     t.type === 'patient' &&
+    opts.recoveryCodes !== false &&
     (await store.spendRecoveryCode(db, { accountId: p.id, codeHash: sha256(normaliseCode(t.code)), now }))
   )
     return 'recovery-code';

@@ -149,7 +149,9 @@ export type NotificationKind =
   | 'account-email-change'
   | 'account-email-changed'
   | 'account-email-in-use'
-  | 'account-authenticator-changed';
+  | 'account-authenticator-changed'
+  // Security review follow-up (migration 012).
+  | 'account-recovery-codes-new';
 
 export type NotificationsOutboxTable = {
   id: string;
