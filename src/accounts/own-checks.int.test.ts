@@ -8,6 +8,7 @@ import { fixedClock, testApp, type TestApp } from '../../test/support/harness.ts
 import { signInPatient } from '../../test/support/accounts.ts';
 import { DEMO_PASSWORD, DEMO_PATIENTS } from '../demo/data.ts';
 import { loadDemo } from '../demo/load.ts';
+import { advanceSession, createSession, deleteAllFor } from '../platform/auth/sessions.ts';
 
 const clock = fixedClock(new Date());
 let t: TestApp;
@@ -92,4 +93,22 @@ test('a wrong code that locks the account from a signed-in page ends every sessi
   const locked = await auditRows('auth.account-locked');
   assert.equal(locked.length, 1);
   assert.equal(locked[0]!.details.lockedNow, true);
+});
+
+test('a session ended while a request was in flight is not brought back by moving it to its next stage', async () => {
+  const { id } = await t.db.db
+    .selectFrom('online_accounts')
+    .select('id')
+    .where('email', '=', DEMO_PATIENTS[4]!.email)
+    .executeTakeFirstOrThrow();
+  const now = clock.now();
+  const s = await createSession(
+    t.db.db,
+    { principalType: 'patient', principalId: id, stage: 'password' },
+    now,
+  );
+  await deleteAllFor(t.db.db, 'patient', id);
+  await assert.rejects(advanceSession(t.db.db, s, { stage: 'full', now }), /Sign in again/);
+  const left = await t.db.db.selectFrom('sessions').select('id').where('principal_id', '=', id).execute();
+  assert.equal(left.length, 0, 'no new session');
 });

@@ -77,6 +77,12 @@ export async function deleteSessionById(db: Db, id: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', id).execute();
 }
 
+/** Deletes the session; whether it was still there (ended by nobody else meanwhile). */
+export async function takeSessionById(db: Db, id: string): Promise<boolean> {
+  const r = await db.deleteFrom('sessions').where('id', '=', id).returning('id').executeTakeFirst();
+  return r !== undefined;
+}
+
 /** Every session and API token of a principal; how many sessions there were. */
 export async function deleteAllOf(
   db: Db,

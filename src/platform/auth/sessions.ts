@@ -2,6 +2,7 @@
 // The browser holds a random token; the database holds only its SHA-256.
 import type { Db } from '../db/index.ts';
 import type { PrincipalType, SessionStage, SessionsTable } from '../db/schema.ts';
+import { AppError } from '../http/errors.ts';
 import { randomToken, sha256 } from './secrets.ts';
 import type { Selectable } from 'kysely';
 import * as store from './session-store.ts';
@@ -44,13 +45,18 @@ export async function createSession(db: Db, s: NewSession, now: Date): Promise<S
   return { ...row, token };
 }
 
-/** Moves a session to its next stage under a new token, so a token seen before sign-in is useless after. */
+/**
+ * Moves a session to its next stage under a new token, so a token seen before sign-in is useless
+ * after. A session ended meanwhile (sign-out of other devices, a reset, a lock) is not brought
+ * back: the request has to sign in again.
+ */
 export async function advanceSession(
   db: Db,
   old: Session,
   next: { stage: SessionStage; now: Date; data?: Record<string, unknown> },
 ): Promise<Session> {
-  await store.deleteSessionById(db, old.id);
+  if (!(await store.takeSessionById(db, old.id)))
+    throw new AppError('unauthenticated', 'Sign in again to continue.', { reason: 'session-ended' });
   return createSession(
     db,
     {
