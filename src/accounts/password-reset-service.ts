@@ -54,6 +54,18 @@ export async function requestPasswordReset(
       });
       return null;
     }
+    if (p.type === 'staff' && !account.totp_set_up) {
+      // After an administrator reset their authenticator, the password and the mailbox alone
+      // would take the account: no link until the new one is set up (the page says the same).
+      await audit(tx, ctx, holder(p.type, account), {
+        action: 'account.password-reset-requested',
+        outcome: 'failure',
+        practiceOds: account.practice_ods,
+        subject: `account:${account.id}`,
+        details: { principal: p.type, reason: 'authenticator-not-set-up' },
+      });
+      return null;
+    }
     const owner = { principal_type: p.type, principal_id: account.id };
     await store.endLinks(tx, 'password_resets', owner, now);
     await store.saveReset(tx, {

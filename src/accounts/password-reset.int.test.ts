@@ -315,3 +315,28 @@ test('one reset link used twice at once sets one password', async () => {
   assert.deepEqual([x.statusCode, y.statusCode].sort(), [200, 400]);
   assert.equal((await mailTo(t.app, s.email, 'account-password-changed')).length, 1);
 });
+
+test('no reset link for staff whose authenticator was reset and not yet set up again: the same page, quietly, audited', async () => {
+  nextTest();
+  const s = DEMO_STAFF[6]!;
+  await t.db.db
+    .updateTable('staff_users')
+    .set({ totp_secret: null, totp_confirmed_at: null })
+    .where('email', '=', s.email)
+    .execute();
+  const held = await ask('staff', s.email, '10.28.0.1');
+  const other = await ask('staff', 'nobody.staff@example.com', '10.28.0.2');
+  assert.equal(held.statusCode, 200);
+  assert.equal(
+    main(held.body).replace(s.email, 'EMAIL'),
+    main(other.body).replace('nobody.staff@example.com', 'EMAIL'),
+  );
+  assert.equal((await mailTo(t.app, s.email, 'account-password-reset')).length, 0, 'no link sent');
+  const rows = await t.db.db
+    .selectFrom('audit_events')
+    .select(['details', 'outcome'])
+    .where('action', '=', 'account.password-reset-requested')
+    .where('outcome', '=', 'failure')
+    .execute();
+  assert.ok(rows.some((r) => r.details.reason === 'authenticator-not-set-up'));
+});
