@@ -39,7 +39,11 @@ export async function requestEmailChange(
   if (problems.length) throw AppError.invalid(problems);
   const now = ctx.clock.now();
   const token = randomToken();
+  const owner = { principal_type: type, principal_id: account.id };
   return ctx.db.transaction().execute(async (tx) => {
+    await store.lockAccountRow(tx, type, account.id);
+    // Any earlier change of address waiting for its link ends, whichever way this one goes.
+    await store.endLinks(tx, 'email_changes', owner, now);
     if (await store.emailTaken(tx, type, email, account.id)) {
       // The owner of that address hears of it; the page says what it says for any address.
       const link = `${p.publicUrl}/${type}/sign-in`;
@@ -55,8 +59,6 @@ export async function requestEmailChange(
       });
       return { kind: 'account-email-in-use' as const, link };
     }
-    const owner = { principal_type: type, principal_id: account.id };
-    await store.endLinks(tx, 'email_changes', owner, now);
     await store.saveEmailChange(tx, {
       ...owner,
       token_hash: sha256(token),

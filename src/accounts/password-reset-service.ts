@@ -66,6 +66,7 @@ export async function requestPasswordReset(
       });
       return null;
     }
+    await store.lockAccountRow(tx, p.type, account.id);
     const owner = { principal_type: p.type, principal_id: account.id };
     await store.endLinks(tx, 'password_resets', owner, now);
     await store.saveReset(tx, {

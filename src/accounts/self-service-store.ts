@@ -40,6 +40,14 @@ export async function liveAccount(
   return r.rows[0];
 }
 
+/**
+ * Holds the account's row until the transaction ends, so two requests at once make their links
+ * one after the other ("a newer link voids the older ones" holds even then).
+ */
+export async function lockAccountRow(db: Q, type: PrincipalType, id: string): Promise<void> {
+  await sql`select id from ${sql.table(table(type))} where id = ${id} for update`.execute(db);
+}
+
 /** Whether any account of this kind other than `exceptId` (disabled or not) has the address. */
 export async function emailTaken(
   db: Q,
