@@ -2,7 +2,7 @@
 // password), the same "check your email" answer whatever the address, and the link's page with
 // a button that makes the change.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { accountFormRateLimit, signInRateLimit } from '../platform/auth/signin-routes.ts';
+import { accountFormRateLimit, linkFormRateLimit } from '../platform/auth/signin-routes.ts';
 import type { Ctx } from '../platform/context.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { formFields, Type, typed } from '../platform/http/schema.ts';
@@ -81,7 +81,7 @@ export async function emailChangeRoutes(app: FastifyInstance): Promise<void> {
     r.post(
       confirm,
       {
-        config: { audience: 'public', rateLimit: signInRateLimit },
+        config: { audience: 'public', rateLimit: linkFormRateLimit },
         schema: { hide: true, body: formFields('token') },
       },
       async (req, reply) => {

@@ -2,7 +2,7 @@
 // address), then the link's page to choose a new password. The link opens a page with a form, so
 // a mail scanner following it spends nothing.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { signInRateLimit } from '../platform/auth/signin-routes.ts';
+import { linkFormRateLimit, signInRateLimit } from '../platform/auth/signin-routes.ts';
 import type { Ctx } from '../platform/context.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { formFields, Type, typed } from '../platform/http/schema.ts';
@@ -89,7 +89,7 @@ export async function passwordResetRoutes(app: FastifyInstance): Promise<void> {
     r.post(
       reset,
       {
-        config: { audience: 'public', rateLimit: signInRateLimit },
+        config: { audience: 'public', rateLimit: linkFormRateLimit },
         schema: { hide: true, body: formFields('token', 'password', 'confirm') },
       },
       async (req, reply) => {

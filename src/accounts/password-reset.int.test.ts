@@ -340,3 +340,24 @@ test('no reset link for staff whose authenticator was reset and not yet set up a
     .execute();
   assert.ok(rows.some((r) => r.details.reason === 'authenticator-not-set-up'));
 });
+
+test('people behind one network address do not share the tries on a reset link: the limit is per link', async () => {
+  nextTest();
+  const a = DEMO_PATIENTS[4]!;
+  for (let i = 0; i < 10; i++)
+    assert.equal(
+      (await resetWith('/patient/reset-password?token=someone-elses', NEW_PASSWORD)).statusCode,
+      400,
+    );
+  assert.equal(
+    (await resetWith('/patient/reset-password?token=someone-elses', NEW_PASSWORD)).statusCode,
+    429,
+  );
+  await ask('patient', a.email, '10.29.0.1');
+  const link = await linkIn(t.app, a.email, 'account-password-reset');
+  assert.equal(
+    (await resetWith(link, NEW_PASSWORD)).statusCode,
+    200,
+    'another link from the same address works',
+  );
+});

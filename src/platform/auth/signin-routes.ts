@@ -9,6 +9,7 @@ import { AppError, type FieldError } from '../http/errors.ts';
 import { formFields, Type, typed } from '../http/schema.ts';
 import { formBody, handleForm } from '../views/forms.ts';
 import type { Actor } from './actor.ts';
+import { sha256 } from './secrets.ts';
 import { advanceSession, createSession, deleteAllFor, deleteSession, type Session } from './sessions.ts';
 import { checkCodeStep, checkPasswordStep } from './signin.ts';
 
@@ -70,6 +71,22 @@ export const accountFormRateLimit = {
   keyGenerator: (req: FastifyRequest): string =>
     req.session ? `account|${req.session.principal_type}|${req.session.principal_id}` : `${req.ip}|`,
 };
+
+/**
+ * Public forms that spend a link (a new password, a new address): keyed on the network address
+ * and the link's token (hashed), so people behind one shared address do not share 10 tries.
+ */
+export const linkFormRateLimit = {
+  max: 10,
+  timeWindow: 15 * 60_000,
+  hook: 'preHandler' as const,
+  keyGenerator: (req: FastifyRequest): string => `${req.ip}|link:${sha256(tokenIn(req.body) ?? '')}`,
+};
+
+function tokenIn(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || !('token' in body)) return undefined;
+  return typeof body.token === 'string' ? body.token : undefined;
+}
 
 /** The email address of a parsed body, when it has one as a string. */
 export function emailIn(body: unknown): string | undefined {
