@@ -5,6 +5,8 @@ import { isEmail, passwordProblem } from './rules.ts';
 
 /** A forgotten-password link works for this long (the message says so). */
 export const RESET_MINUTES = 30;
+/** Reset links one account may be sent in an hour, however many network addresses ask. */
+export const RESET_LINKS_PER_HOUR = 5;
 /** A link to confirm a new email address works for this long. */
 export const EMAIL_CHANGE_MINUTES = 30;
 

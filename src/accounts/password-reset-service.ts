@@ -11,7 +11,7 @@ import { audit } from '../platform/audit/use-case.ts';
 import type { Ctx } from '../platform/context.ts';
 import type { PrincipalType } from '../platform/db/schema.ts';
 import { AppError } from '../platform/http/errors.ts';
-import { linkExpiry, RESET_MINUTES } from './account-rules.ts';
+import { linkExpiry, RESET_LINKS_PER_HOUR, RESET_MINUTES } from './account-rules.ts';
 import { assertGoodNewPassword, notifyAccount } from './account-service.ts';
 import { isEmail } from './rules.ts';
 import { voidPendingAccountChanges } from './pending-changes.ts';
@@ -68,6 +68,17 @@ export async function requestPasswordReset(
     }
     await store.lockAccountRow(tx, p.type, account.id);
     const owner = { principal_type: p.type, principal_id: account.id };
+    if ((await store.resetsSince(tx, owner, new Date(now.getTime() - 3_600_000))) >= RESET_LINKS_PER_HOUR) {
+      // Many network addresses asking for one account would flood its inbox: quietly no more.
+      await audit(tx, ctx, holder(p.type, account), {
+        action: 'account.password-reset-requested',
+        outcome: 'failure',
+        practiceOds: account.practice_ods,
+        subject: `account:${account.id}`,
+        details: { principal: p.type, reason: 'too-many-links' },
+      });
+      return null;
+    }
     await store.endLinks(tx, 'password_resets', owner, now);
     await store.saveReset(tx, {
       ...owner,

@@ -361,3 +361,17 @@ test('people behind one network address do not share the tries on a reset link: 
     'another link from the same address works',
   );
 });
+
+test('one account is sent at most 5 reset links an hour, however many network addresses ask; quietly, audited', async () => {
+  nextTest();
+  const s = DEMO_STAFF[7]!;
+  for (let i = 0; i < 7; i++)
+    assert.equal((await ask('staff', s.email, `10.30.0.${String(i)}`)).statusCode, 200);
+  assert.equal((await mailTo(t.app, s.email, 'account-password-reset')).length, 5);
+  const rows = await t.db.db
+    .selectFrom('audit_events')
+    .select('details')
+    .where('action', '=', 'account.password-reset-requested')
+    .execute();
+  assert.equal(rows.filter((r) => r.details.reason === 'too-many-links').length, 2);
+});

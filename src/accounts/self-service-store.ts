@@ -105,6 +105,18 @@ export async function endLinks(db: Q, t: LinkTable, owner: LinkOwner, now: Date)
     .execute();
 }
 
+/** How many reset links the account was sent since then. */
+export async function resetsSince(db: Q, owner: LinkOwner, since: Date): Promise<number> {
+  const r = await db
+    .selectFrom('password_resets')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('principal_type', '=', owner.principal_type)
+    .where('principal_id', '=', owner.principal_id)
+    .where('created_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 export async function saveReset(
   db: Q,
   r: LinkOwner & { token_hash: string; created_at: Date; expires_at: Date },
