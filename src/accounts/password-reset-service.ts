@@ -7,7 +7,7 @@ import type { AuditActor } from '../platform/audit/audit.ts';
 import { hashPassword, randomToken, sha256 } from '../platform/auth/secrets.ts';
 import { deleteAllFor } from '../platform/auth/sessions.ts';
 import { clearPasswordFailures } from '../platform/auth/signin.ts';
-import { audit } from '../platform/audit/use-case.ts';
+import { audit, auditAlone } from '../platform/audit/use-case.ts';
 import type { Ctx } from '../platform/context.ts';
 import type { PrincipalType } from '../platform/db/schema.ts';
 import { AppError } from '../platform/http/errors.ts';
@@ -122,9 +122,19 @@ export async function completePasswordReset(
   const now = ctx.clock.now();
   const tokenHash = sha256(p.token);
   const live = p.token ? await store.liveReset(ctx.db, tokenHash, now) : undefined;
-  if (live?.principal_type !== p.type) throw dead();
-  const account = await store.liveAccount(ctx.db, p.type, { id: live.principal_id });
-  if (!account) throw dead();
+  const account =
+    live?.principal_type === p.type
+      ? await store.liveAccount(ctx.db, p.type, { id: live.principal_id })
+      : undefined;
+  if (!account) {
+    // A dead or made-up link: by nobody, the token kept only as a hash.
+    await auditAlone(ctx, null, {
+      action: 'account.password-reset',
+      outcome: 'failure',
+      details: { principal: p.type, reason: 'link-dead', tokenHash },
+    });
+    throw dead();
+  }
   await assertGoodNewPassword({ password: p.password, confirm: p.confirm, email: account.email });
   const passwordHash = await hashPassword(p.password);
   return ctx.db.transaction().execute(async (tx) => {

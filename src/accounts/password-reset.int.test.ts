@@ -353,6 +353,13 @@ test('people behind one network address do not share the tries on a reset link: 
     (await resetWith('/patient/reset-password?token=someone-elses', NEW_PASSWORD)).statusCode,
     429,
   );
+  const dead = await t.db.db
+    .selectFrom('audit_events')
+    .select('details')
+    .where('action', '=', 'account.password-reset')
+    .where('outcome', '=', 'failure')
+    .execute();
+  assert.ok(dead.filter((r) => r.details.reason === 'link-dead').length >= 10, 'dead links are audited');
   await ask('patient', a.email, '10.29.0.1');
   const link = await linkIn(t.app, a.email, 'account-password-reset');
   assert.equal(
