@@ -266,7 +266,15 @@ export async function signInAtOnce(
   const types = t.userType ? [t.userType] : (['patient', 'staff'] as const);
   for (const type of types) {
     if (!(await store.emailIsKnown(ctx.db, type, t.email)) && type !== types[types.length - 1]) continue;
-    const ok = await checkPasswordStep(ctx, { type, email: t.email, password: t.password });
+    const ok = await checkPasswordStep(ctx, { type, email: t.email, password: t.password }).catch(
+      async (err: unknown) => {
+        // An address nobody has gets the words a patient would, whichever kind was tried last.
+        if (!t.userType && err instanceof AppError && err.reason === 'sign-in-failed')
+          if (!(await store.emailIsKnown(ctx.db, type, t.email)))
+            throw new AppError('unauthenticated', signInFailed('patient'), { reason: 'sign-in-failed' });
+        throw err;
+      },
+    );
     if (ok.needsTotpSetup)
       throw new AppError(
         'unauthenticated',
