@@ -115,16 +115,17 @@ test('a practice manager cannot act on another practice’s staff or an administ
   const other = await newColleague('Otto Other', 'N81001');
   const m = await signIn(manager);
   const adminId = await idOf(admin.email);
-  // Another practice's staff are not theirs to see; an action on them is refused.
+  // Another practice's staff (and administrators, of no practice) are not theirs to see: an
+  // action on them is "no such user" as the page is, so it does not confirm they exist.
   assert.equal((await m.get(`/staff/team/${other.id}`)).statusCode, 404);
   for (const action of ['disable', 'reset-authenticator', 'unlock']) {
     const r = await m.submit('/staff/sign-out', `/staff/team/${other.id}/${action}`, {});
-    assert.equal(r.statusCode, 403, action);
-    assert.match(r.body, /only manage staff at your own practice/);
+    assert.equal(r.statusCode, 404, action);
+    assert.match(r.body, /There is no such staff user/);
   }
   const r = await m.submit('/staff/sign-out', `/staff/team/${adminId}/disable`, {});
-  assert.equal(r.statusCode, 403);
-  assert.match(r.body, /Only an administrator can change an administrator/);
+  assert.equal(r.statusCode, 404);
+  assert.doesNotMatch(r.body, /administrator/);
   const active = await t.db.db
     .selectFrom('staff_users')
     .select('active')
@@ -142,6 +143,23 @@ test('a practice manager cannot act on another practice’s staff or an administ
   const gp = await signIn(demo('gp@ryan.demo.gp-online.test'));
   assert.equal((await gp.get('/staff/team')).statusCode, 403);
   assert.equal((await gp.submit('/staff/sign-out', `/staff/team/${other.id}/disable`, {})).statusCode, 403);
+});
+
+test('staff refused by their role are audited as denied, on the page and on the action', async () => {
+  const c = await newColleague('Rita Refused');
+  const reception = await signIn(demo('reception@ryan.demo.gp-online.test'));
+  const receptionId = await idOf('reception@ryan.demo.gp-online.test');
+  assert.equal((await reception.get(`/staff/team/${c.id}`)).statusCode, 403);
+  const r = await reception.submit('/staff/sign-out', `/staff/team/${c.id}/disable`, {});
+  assert.equal(r.statusCode, 403);
+  assert.match(r.body, /You do not have permission to do this/);
+  const active = await t.db.db.selectFrom('staff_users').select('active').where('id', '=', c.id).execute();
+  assert.deepEqual(active, [{ active: true }]);
+  const denied = (await auditRows(`staff:${c.id}`)).filter((x) => x.outcome === 'denied');
+  assert.deepEqual(denied, [
+    { action: 'staff.view', outcome: 'denied', actor_id: receptionId, practice_ods: 'P81082' },
+    { action: 'staff.disable', outcome: 'denied', actor_id: receptionId, practice_ods: 'P81082' },
+  ]);
 });
 
 test('nobody disables or resets themselves: the page says why and the action is refused', async () => {
