@@ -44,12 +44,25 @@ export async function confirmStaffTotpSetup(
     ? await totpSecretOf(ctx.db, { type: 'staff', id: c.staffId, stored: row.totp_secret, key: c.key })
     : null;
   const step = secret ? totpMatchStep(secret, c.code, now) : null;
-  if (step === null || !(await takeTotpStep(ctx.db, { type: 'staff', id: c.staffId, step })))
+  if (
+    step === null ||
+    !row.totp_secret ||
+    !(await takeTotpStep(ctx.db, { type: 'staff', id: c.staffId, step }))
+  )
     throw AppError.invalid([{ field: 'code', message: CODE_PROBLEM }]);
-  await auditedChange(
+  const stored = row.totp_secret;
+  const confirmed = await auditedChange(
     ctx,
     { type: 'staff', id: c.staffId, role: row.role },
-    { action: 'auth.totp-set-up', practiceOds: row.practice_ods, subject: `staff:${c.staffId}` },
-    (tx) => store.confirmTotp(tx, c.staffId, now),
+    (ok: boolean) => ({
+      action: 'auth.totp-set-up',
+      outcome: ok ? 'success' : 'failure',
+      practiceOds: row.practice_ods,
+      subject: `staff:${c.staffId}`,
+      ...(ok ? {} : { details: { reason: 'secret-replaced' } }),
+    }),
+    (tx) => store.confirmTotp(tx, c.staffId, stored, now),
   );
+  // Reset (or set up elsewhere) while this code was checked: start again from signing in.
+  if (!confirmed) throw new AppError('unauthenticated', 'Sign in to continue.');
 }

@@ -91,11 +91,17 @@ export async function setUnconfirmedTotpSecret(db: Q, staffId: string, sealed: s
     .execute();
 }
 
-export async function confirmTotp(db: Q, staffId: string, now: Date): Promise<void> {
-  await db
+/**
+ * Confirms the new authenticator only while its secret is still the one the code was checked
+ * against (a reset or another set-up since then wins); false when it was not.
+ */
+export async function confirmTotp(db: Q, staffId: string, secret: string, now: Date): Promise<boolean> {
+  const r = await db
     .updateTable('staff_users')
     .set({ totp_confirmed_at: now })
     .where('id', '=', staffId)
+    .where('totp_secret', '=', secret)
     .where('totp_confirmed_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
 }
