@@ -1,10 +1,11 @@
-// Setting up a new staff authenticator after a reset (review of issue #10): a secret confirms
-// only while it is still the stored one.
+// Setting up a new staff authenticator after a reset (review of issue #10): each set-up session
+// gets its own secret, and a secret confirms only while it is still the stored one.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { fixedClock, testApp, type TestApp } from '../../test/support/harness.ts';
+import { Browser, fixedClock, testApp, type TestApp } from '../../test/support/harness.ts';
 import { DEMO_PASSWORD } from '../demo/data.ts';
 import { loadDemo } from '../demo/load.ts';
+import { totpCode } from '../platform/auth/secrets.ts';
 import { addStaffUser } from './service.ts';
 import * as store from './store.ts';
 
@@ -37,6 +38,24 @@ async function resetColleague(name: string) {
   return { id, email };
 }
 
+const SET_UP = '/staff/set-up-authenticator';
+
+/** The password in a new browser, then the set-up page: the browser and the secret it shows. */
+async function startSetUp(email: string) {
+  clock.advance(60_000);
+  const b = new Browser(t.app);
+  const step = await b.submit('/staff/sign-in', '/staff/sign-in', { email, password: DEMO_PASSWORD });
+  assert.equal(step.headers.location, SET_UP);
+  const page = await b.get(SET_UP);
+  assert.equal(page.statusCode, 200);
+  const secret = (/id="totp-secret">([A-Z2-7 ]+)</.exec(page.body)?.[1] ?? '').replace(/ /g, '');
+  assert.ok(secret.length >= 16);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+  // Posted straight from this page: another GET would show this session a new secret.
+  const post = (code: string) => b.post(SET_UP, { code, _csrf: csrf });
+  return { b, secret, post };
+}
+
 const confirmedAt = async (id: string) =>
   (
     await t.db.db
@@ -58,5 +77,23 @@ test('a set-up secret confirms only while it is still the stored one: a reset or
   assert.equal(await store.confirmTotp(t.db.db, c.id, 'v1:first', clock.now()), false);
   assert.equal(await confirmedAt(c.id), null);
   assert.equal(await store.confirmTotp(t.db.db, c.id, 'v1:second', clock.now()), true);
+  assert.ok(await confirmedAt(c.id));
+});
+
+test('each set-up session gets its own secret: one shown to an earlier sign-in no longer confirms', async () => {
+  const c = await resetColleague('Sam Session');
+  const first = await startSetUp(c.email);
+  // The same session sees the same secret again (after a wrong code, say).
+  const again = await first.b.get(SET_UP);
+  assert.ok(again.body.includes(first.secret.match(/.{1,4}/g)?.join(' ') ?? '-'));
+  const second = await startSetUp(c.email);
+  assert.notEqual(second.secret, first.secret);
+  // The earlier session's secret, and its session, are done with.
+  const stale = await first.post(totpCode(first.secret, clock.now()));
+  assert.equal(stale.statusCode, 302);
+  assert.match(String(stale.headers.location), /^\/staff\/sign-in/);
+  assert.equal(await confirmedAt(c.id), null);
+  const ok = await second.post(totpCode(second.secret, clock.now()));
+  assert.equal(ok.headers.location, '/staff');
   assert.ok(await confirmedAt(c.id));
 });

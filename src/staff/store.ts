@@ -81,14 +81,16 @@ export async function totpState(db: Q, staffId: string) {
     .executeTakeFirst();
 }
 
-export async function setUnconfirmedTotpSecret(db: Q, staffId: string, sealed: string): Promise<void> {
-  await db
+/** A new secret for one set-up session, replacing any shown to an earlier one; false once confirmed. */
+export async function setUnconfirmedTotpSecret(db: Q, staffId: string, sealed: string): Promise<boolean> {
+  const r = await db
     .updateTable('staff_users')
     .set({ totp_secret: sealed })
     .where('id', '=', staffId)
-    .where('totp_secret', 'is', null)
+    .where('active', '=', true)
     .where('totp_confirmed_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
 }
 
 /**
