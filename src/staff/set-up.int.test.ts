@@ -97,3 +97,50 @@ test('each set-up session gets its own secret: one shown to an earlier sign-in n
   assert.equal(ok.headers.location, '/staff');
   assert.ok(await confirmedAt(c.id));
 });
+
+test('the set-up step is audited, and wrong codes there count towards the lock: the fifth locks and signs out', async () => {
+  const c = await resetColleague('Wren Wrong');
+  const s = await startSetUp(c.email);
+  const right = totpCode(s.secret, clock.now());
+  const wrong = right.slice(0, 5) + String((Number(right[5]) + 1) % 10);
+  for (let i = 1; i <= 4; i++) assert.equal((await s.post(wrong)).headers.location, `${SET_UP}?error=code`);
+  const fifth = await s.post(wrong);
+  assert.match(String(fifth.headers.location), /^\/staff\/sign-in/);
+  assert.equal((await s.b.get(SET_UP)).headers.location, '/staff/sign-in', 'signed out');
+  const row = await t.db.db
+    .selectFrom('staff_users')
+    .select(['locked_at', 'totp_confirmed_at'])
+    .where('id', '=', c.id)
+    .executeTakeFirstOrThrow();
+  assert.ok(row.locked_at);
+  assert.equal(row.totp_confirmed_at, null);
+  const again = await new Browser(t.app).submit('/staff/sign-in', '/staff/sign-in', {
+    email: c.email,
+    password: DEMO_PASSWORD,
+  });
+  assert.match(again.body, /This account is locked/);
+  // (Rows at one instant come in no certain order: compared as sorted lists.)
+  const rows = await t.db.db
+    .selectFrom('audit_events')
+    .select(['action', 'outcome', 'actor_id', 'details'])
+    .where('subject', '=', `staff:${c.id}`)
+    .where('action', 'like', 'auth.totp-set-up%')
+    .execute();
+  assert.deepEqual(
+    rows.map((r) => `${r.action} ${r.outcome} ${r.actor_id === c.id ? 'by them' : 'by someone else'}`).sort(),
+    [
+      ...Array<string>(5).fill('auth.totp-set-up failure by them'),
+      'auth.totp-set-up-started success by them',
+    ],
+  );
+  assert.deepEqual(
+    rows
+      .filter((r) => r.outcome === 'failure')
+      .map((r) => JSON.stringify(r.details))
+      .sort(),
+    [
+      ...Array<string>(4).fill(JSON.stringify({ reason: 'wrong-code', lockedNow: false })),
+      JSON.stringify({ reason: 'wrong-code', lockedNow: true }),
+    ].sort(),
+  );
+});

@@ -75,7 +75,7 @@ export async function clearAuthenticator(db: Q, staffId: string): Promise<void> 
 export async function totpState(db: Q, staffId: string) {
   return db
     .selectFrom('staff_users')
-    .select(['email', 'totp_secret', 'totp_confirmed_at', 'practice_ods', 'role'])
+    .select(['email', 'totp_secret', 'totp_confirmed_at', 'locked_at', 'practice_ods', 'role'])
     .where('id', '=', staffId)
     .where('active', '=', true)
     .executeTakeFirst();
