@@ -1,6 +1,7 @@
 // Setting up a new staff authenticator after a reset (review of issue #10): each set-up session
 // gets its own secret, and a secret confirms only while it is still the stored one.
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { after, before, test } from 'node:test';
 import { Browser, fixedClock, testApp, type TestApp } from '../../test/support/harness.ts';
 import { DEMO_PASSWORD } from '../demo/data.ts';
@@ -143,4 +144,27 @@ test('the set-up step is audited, and wrong codes there count towards the lock: 
       JSON.stringify({ reason: 'wrong-code', lockedNow: true }),
     ].sort(),
   );
+});
+
+test('a staff user counts as set up only when the insert says so: no default, and a new user is confirmed as added', async () => {
+  const column = await sql<{ column_default: string | null }>`
+    select column_default from information_schema.columns
+    where table_name = 'staff_users' and column_name = 'totp_confirmed_at'`.execute(t.db.db);
+  assert.deepEqual(column.rows, [{ column_default: null }]);
+  clock.advance(3_600_000);
+  const email = 'nia.new@example.test';
+  const { id } = await addStaffUser(
+    { db: t.db.db, clock, meta: null },
+    { kind: 'system' },
+    {
+      email,
+      name: 'Nia New',
+      role: 'receptionist',
+      password: DEMO_PASSWORD,
+      practiceOds: 'P81082',
+      trustedPassword: true,
+    },
+    t.app.deps.config.totpKey,
+  );
+  assert.deepEqual(await confirmedAt(id), clock.now());
 });

@@ -12,6 +12,8 @@ import * as m008 from './migrations/008_record_access_dates.ts';
 import * as m009 from './migrations/009_sign_in_security.ts';
 import * as m010 from './migrations/010_account_self_service.ts';
 import * as m011 from './migrations/011_staff_authenticator_reset.ts';
+// 012 (fix-r1's 012_account_security) is imported here.
+import * as m013 from './migrations/013_staff_totp_confirmed_no_default.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -25,6 +27,8 @@ const migrations: Record<string, Migration> = {
   '009_sign_in_security': m009,
   '010_account_self_service': m010,
   '011_staff_authenticator_reset': m011,
+  // '012_account_security' (fix-r1) is listed here.
+  '013_staff_totp_confirmed_no_default': m013,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
