@@ -99,7 +99,16 @@ export async function confirmStaffTotpSetup(
   const stored = row.totp_secret;
   if (!stored || c.shown !== shownMark(stored)) return refuse(ctx, c.staffId, row, 'secret-replaced');
   // Checked, spent and counted (a wrong one towards the lock) as any security code is.
-  const method = await checkOwnCode(ctx, { type: 'staff', principalId: c.staffId, code: c.code, key: c.key });
+  const method = await checkOwnCode(ctx, {
+    type: 'staff',
+    principalId: c.staffId,
+    code: c.code,
+    key: c.key,
+  }).catch((err: unknown) => {
+    // The check may itself refuse a code that locked the account: refuse() says so, and audits.
+    if (err instanceof AppError && err.code === 'unauthenticated') return null;
+    throw err;
+  });
   if (method === null) return refuse(ctx, c.staffId, row, 'wrong-code');
   const confirmed = await auditedChange(
     ctx,
