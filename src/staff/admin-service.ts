@@ -1,6 +1,7 @@
 // Staff administration: an administrator (anyone) or a practice manager (their own practice's
 // staff) disables, re-enables and unlocks staff accounts and resets an authenticator. Every
 // action, and every refusal of one, is audited; rules.ts says who may act on whom.
+import { voidPendingAccountChanges } from '../accounts/index.ts';
 import type { Actor, StaffActor } from '../platform/auth/actor.ts';
 import { assertStaff, can } from '../platform/auth/permissions.ts';
 import { deleteAllFor } from '../platform/auth/sessions.ts';
@@ -87,7 +88,7 @@ export async function actOnStaff(
     const refusal = manageRefusal(staff, target);
     if (refusal)
       return { ok: false as const, refusal, practiceOds: target.practice_ods, seen: inScope(staff, target) };
-    const done = await change(tx, target, a.action);
+    const done = await change(tx, target, a.action, ctx.clock.now());
     await audit(tx, ctx, staff, {
       ...event,
       practiceOds: target.practice_ods,
@@ -111,12 +112,15 @@ async function change(
   tx: Tx,
   target: StaffUserRow,
   action: StaffAction,
+  now: Date,
 ): Promise<{ sessionsEnded: number; details: Record<string, unknown> }> {
   const conflict = () => new AppError('conflict', ALREADY[action], { reason: `not-${action}` });
   switch (action) {
     case 'disable': {
       if (!target.active) throw conflict();
       await store.setActive(tx, target.id, false);
+      // A reset link, change of address or new authenticator started before must not finish after.
+      await voidPendingAccountChanges(tx, 'staff', target.id, now);
       // Disabled means signed out everywhere, now: every session and API token ends.
       const sessionsEnded = await deleteAllFor(tx, 'staff', target.id);
       return { sessionsEnded, details: { sessionsEnded } };
@@ -131,6 +135,8 @@ async function change(
     case 'reset-authenticator': {
       if (!target.totp_confirmed_at) throw conflict();
       await store.clearAuthenticator(tx, target.id);
+      // Whoever held the old authenticator may have started one of these: they end too.
+      await voidPendingAccountChanges(tx, 'staff', target.id, now);
       // Whoever holds the old authenticator (or a session made with it) is out at once.
       const sessionsEnded = await deleteAllFor(tx, 'staff', target.id);
       return { sessionsEnded, details: { sessionsEnded, unlocked: target.locked_at !== null } };

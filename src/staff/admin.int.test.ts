@@ -259,3 +259,47 @@ test('adding a user: plain messages, roles by their names', async () => {
   });
   assert.match(pm.body, /Enter the ODS code of the practice this practice manager works at/);
 });
+
+test('disabling a staff member or resetting their authenticator voids their pending reset link, change of address and new authenticator', async () => {
+  const a = await signIn(admin);
+  for (const action of ['disable', 'reset-authenticator']) {
+    const c = await newColleague(`Pat Pending ${action === 'disable' ? 'Dis' : 'Res'}`);
+    const owner = { principal_type: 'staff' as const, principal_id: c.id };
+    const link = {
+      ...owner,
+      created_at: clock.now(),
+      expires_at: new Date(clock.now().getTime() + 3_600_000),
+    };
+    await t.db.db
+      .insertInto('password_resets')
+      .values({ ...link, token_hash: `reset-${c.id}`, used_at: null })
+      .execute();
+    await t.db.db
+      .insertInto('email_changes')
+      .values({ ...link, token_hash: `change-${c.id}`, new_email: `new.${c.email}`, used_at: null })
+      .execute();
+    await t.db.db
+      .updateTable('staff_users')
+      .set({ totp_pending_secret: 'v1:pending' })
+      .where('id', '=', c.id)
+      .execute();
+    const base = `/admin/users/${c.id}`;
+    assert.equal((await a.submit(`${base}/${action}`, `${base}/${action}`, {})).statusCode, 302, action);
+    for (const table of ['password_resets', 'email_changes'] as const) {
+      const rows = await t.db.db
+        .selectFrom(table)
+        .select('used_at')
+        .where('principal_type', '=', 'staff')
+        .where('principal_id', '=', c.id)
+        .execute();
+      assert.equal(rows.length, 1);
+      assert.ok(rows[0]?.used_at, `${action}: ${table} link ended`);
+    }
+    const row = await t.db.db
+      .selectFrom('staff_users')
+      .select('totp_pending_secret')
+      .where('id', '=', c.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.totp_pending_secret, null, `${action}: pending authenticator cleared`);
+  }
+});
