@@ -115,16 +115,17 @@ test('a practice manager cannot act on another practice’s staff or an administ
   const other = await newColleague('Otto Other', 'N81001');
   const m = await signIn(manager);
   const adminId = await idOf(admin.email);
-  // Another practice's staff are not theirs to see; an action on them is refused.
+  // Another practice's staff (and administrators, of no practice) are not theirs to see: an
+  // action on them is "no such user" as the page is, so it does not confirm they exist.
   assert.equal((await m.get(`/staff/team/${other.id}`)).statusCode, 404);
   for (const action of ['disable', 'reset-authenticator', 'unlock']) {
     const r = await m.submit('/staff/sign-out', `/staff/team/${other.id}/${action}`, {});
-    assert.equal(r.statusCode, 403, action);
-    assert.match(r.body, /only manage staff at your own practice/);
+    assert.equal(r.statusCode, 404, action);
+    assert.match(r.body, /There is no such staff user/);
   }
   const r = await m.submit('/staff/sign-out', `/staff/team/${adminId}/disable`, {});
-  assert.equal(r.statusCode, 403);
-  assert.match(r.body, /Only an administrator can change an administrator/);
+  assert.equal(r.statusCode, 404);
+  assert.doesNotMatch(r.body, /administrator/);
   const active = await t.db.db
     .selectFrom('staff_users')
     .select('active')
@@ -142,6 +143,26 @@ test('a practice manager cannot act on another practice’s staff or an administ
   const gp = await signIn(demo('gp@ryan.demo.gp-online.test'));
   assert.equal((await gp.get('/staff/team')).statusCode, 403);
   assert.equal((await gp.submit('/staff/sign-out', `/staff/team/${other.id}/disable`, {})).statusCode, 403);
+});
+
+test('staff refused by their role are audited as denied, on the page and on the action', async () => {
+  const c = await newColleague('Rita Refused');
+  const reception = await signIn(demo('reception@ryan.demo.gp-online.test'));
+  const receptionId = await idOf('reception@ryan.demo.gp-online.test');
+  assert.equal((await reception.get(`/staff/team/${c.id}`)).statusCode, 403);
+  const r = await reception.submit('/staff/sign-out', `/staff/team/${c.id}/disable`, {});
+  assert.equal(r.statusCode, 403);
+  assert.match(r.body, /You do not have permission to do this/);
+  const active = await t.db.db.selectFrom('staff_users').select('active').where('id', '=', c.id).execute();
+  assert.deepEqual(active, [{ active: true }]);
+  // (Rows at one instant come in no certain order: sorted by action.)
+  const denied = (await auditRows(`staff:${c.id}`))
+    .filter((x) => x.outcome === 'denied')
+    .sort((x, y) => y.action.localeCompare(x.action));
+  assert.deepEqual(denied, [
+    { action: 'staff.view', outcome: 'denied', actor_id: receptionId, practice_ods: 'P81082' },
+    { action: 'staff.disable', outcome: 'denied', actor_id: receptionId, practice_ods: 'P81082' },
+  ]);
 });
 
 test('nobody disables or resets themselves: the page says why and the action is refused', async () => {
@@ -237,4 +258,48 @@ test('adding a user: plain messages, roles by their names', async () => {
     password: 'a long enough password 42',
   });
   assert.match(pm.body, /Enter the ODS code of the practice this practice manager works at/);
+});
+
+test('disabling a staff member or resetting their authenticator voids their pending reset link, change of address and new authenticator', async () => {
+  const a = await signIn(admin);
+  for (const action of ['disable', 'reset-authenticator']) {
+    const c = await newColleague(`Pat Pending ${action === 'disable' ? 'Dis' : 'Res'}`);
+    const owner = { principal_type: 'staff' as const, principal_id: c.id };
+    const link = {
+      ...owner,
+      created_at: clock.now(),
+      expires_at: new Date(clock.now().getTime() + 3_600_000),
+    };
+    await t.db.db
+      .insertInto('password_resets')
+      .values({ ...link, token_hash: `reset-${c.id}`, used_at: null })
+      .execute();
+    await t.db.db
+      .insertInto('email_changes')
+      .values({ ...link, token_hash: `change-${c.id}`, new_email: `new.${c.email}`, used_at: null })
+      .execute();
+    await t.db.db
+      .updateTable('staff_users')
+      .set({ totp_pending_secret: 'v1:pending' })
+      .where('id', '=', c.id)
+      .execute();
+    const base = `/admin/users/${c.id}`;
+    assert.equal((await a.submit(`${base}/${action}`, `${base}/${action}`, {})).statusCode, 302, action);
+    for (const table of ['password_resets', 'email_changes'] as const) {
+      const rows = await t.db.db
+        .selectFrom(table)
+        .select('used_at')
+        .where('principal_type', '=', 'staff')
+        .where('principal_id', '=', c.id)
+        .execute();
+      assert.equal(rows.length, 1);
+      assert.ok(rows[0]?.used_at, `${action}: ${table} link ended`);
+    }
+    const row = await t.db.db
+      .selectFrom('staff_users')
+      .select('totp_pending_secret')
+      .where('id', '=', c.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.totp_pending_secret, null, `${action}: pending authenticator cleared`);
+  }
 });

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { totpUri } from '../platform/auth/secrets.ts';
-import { advanceSession } from '../platform/auth/sessions.ts';
+import { advanceSession, type Session } from '../platform/auth/sessions.ts';
 import { sessionAt, signInRateLimit, type SignInJourney } from '../platform/auth/signin-routes.ts';
 import type { Ctx } from '../platform/context.ts';
 import { AppError } from '../platform/http/errors.ts';
@@ -13,6 +13,12 @@ import { beginStaffTotpSetup, CODE_PROBLEM, confirmStaffTotpSetup } from './auth
 
 const PATH = '/staff/set-up-authenticator';
 const TITLE = 'Set up your new authenticator app';
+/** Session data: which stored secret this set-up session was shown. */
+const SHOWN = 'staffSetUpSecretShown';
+const shownIn = (s: Session): string | undefined => {
+  const v = s.data[SHOWN];
+  return typeof v === 'string' ? v : undefined;
+};
 
 export async function authenticatorSetUpRoutes(app: FastifyInstance, journey: SignInJourney): Promise<void> {
   const { db, clock, config } = app.deps;
@@ -28,7 +34,17 @@ export async function authenticatorSetUpRoutes(app: FastifyInstance, journey: Si
     async (req, reply) => {
       const session = sessionAt(req, reply, journey, 'totp-setup');
       if (!session) return reply;
-      const { secret, email } = await beginStaffTotpSetup(ctx(req), session.principal_id, config.totpKey);
+      const { secret, email, shown, fresh } = await beginStaffTotpSetup(ctx(req), {
+        staffId: session.principal_id,
+        shown: shownIn(session),
+        key: config.totpKey,
+      });
+      // A new secret belongs to this session alone: it says so in its data, under a new token.
+      if (fresh) {
+        const data = { ...session.data, [SHOWN]: shown };
+        const next = await advanceSession(db, session, { stage: 'totp-setup', now: clock.now(), data });
+        reply.setSessionCookie(next);
+      }
       const qr = await QRCode.toString(totpUri(secret, email), { type: 'svg', margin: 1, width: 220 });
       const codeError = req.query.error === 'code';
       return reply.status(codeError ? 400 : 200).page('staff/views/set-up-authenticator.njk', {
@@ -55,12 +71,13 @@ export async function authenticatorSetUpRoutes(app: FastifyInstance, journey: Si
       try {
         await confirmStaffTotpSetup(ctx(req), {
           staffId: session.principal_id,
+          shown: shownIn(session),
           code: formBody(req.body).code ?? '',
           key: config.totpKey,
         });
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'invalid') throw err;
-        // The page is shown again by GET, so the same secret is shown (nothing is in the form).
+        // The page is shown again by GET, so this session's secret is shown again (nothing is in the form).
         return reply.redirect(`${PATH}?error=code`);
       }
       const full = await advanceSession(db, session, { stage: 'full', now: clock.now(), data: {} });

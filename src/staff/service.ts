@@ -95,6 +95,8 @@ export async function addStaffUser(
         commissioner_code: input.commissionerCode ?? null,
         password_hash: passwordHash,
         totp_secret: key ? sealSecret(key, totpSecret) : totpSecret,
+        // The secret was just shown to whoever added them (or is the demo's): it is in use now.
+        totp_confirmed_at: ctx.clock.now(),
       });
       if (input.scopePractices?.length) await store.insertPracticeScopes(tx, id, input.scopePractices);
       await audit(tx, ctx, caller?.kind === 'system' ? SYSTEM_ACTOR : caller, {

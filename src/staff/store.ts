@@ -75,27 +75,35 @@ export async function clearAuthenticator(db: Q, staffId: string): Promise<void> 
 export async function totpState(db: Q, staffId: string) {
   return db
     .selectFrom('staff_users')
-    .select(['email', 'totp_secret', 'totp_confirmed_at', 'practice_ods', 'role'])
+    .select(['email', 'totp_secret', 'totp_confirmed_at', 'locked_at', 'practice_ods', 'role'])
     .where('id', '=', staffId)
     .where('active', '=', true)
     .executeTakeFirst();
 }
 
-export async function setUnconfirmedTotpSecret(db: Q, staffId: string, sealed: string): Promise<void> {
-  await db
+/** A new secret for one set-up session, replacing any shown to an earlier one; false once confirmed. */
+export async function setUnconfirmedTotpSecret(db: Q, staffId: string, sealed: string): Promise<boolean> {
+  const r = await db
     .updateTable('staff_users')
     .set({ totp_secret: sealed })
     .where('id', '=', staffId)
-    .where('totp_secret', 'is', null)
+    .where('active', '=', true)
     .where('totp_confirmed_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
 }
 
-export async function confirmTotp(db: Q, staffId: string, now: Date): Promise<void> {
-  await db
+/**
+ * Confirms the new authenticator only while its secret is still the one the code was checked
+ * against (a reset or another set-up since then wins); false when it was not.
+ */
+export async function confirmTotp(db: Q, staffId: string, secret: string, now: Date): Promise<boolean> {
+  const r = await db
     .updateTable('staff_users')
     .set({ totp_confirmed_at: now })
     .where('id', '=', staffId)
+    .where('totp_secret', '=', secret)
     .where('totp_confirmed_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
 }

@@ -13,6 +13,7 @@ import * as m009 from './migrations/009_sign_in_security.ts';
 import * as m010 from './migrations/010_account_self_service.ts';
 import * as m011 from './migrations/011_staff_authenticator_reset.ts';
 import * as m012 from './migrations/012_account_security.ts';
+import * as m013 from './migrations/013_staff_totp_confirmed_no_default.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '010_account_self_service': m010,
   '011_staff_authenticator_reset': m011,
   '012_account_security': m012,
+  '013_staff_totp_confirmed_no_default': m013,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -44,7 +44,8 @@ export type StaffUsersTable = {
   // --- Helper B, issue #10 (migration 011): null after a reset, until a new one is set up ---
   totp_secret: string | null;
   /** When the authenticator in use was confirmed with a code; null while a new one awaits set-up. */
-  totp_confirmed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  // No default (migration 013): every insert says whether the authenticator is confirmed.
+  totp_confirmed_at: ColumnType<Date | null, Date | null, Date | null>;
   // --- end helper B ---
   /** The last TOTP time step accepted: a code for this step or an earlier one is refused. */
   totp_last_step: ColumnType<string | null, string | number | null | undefined, string | number | null>;
