@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { countOf, uptakePage } from './present.ts';
+import { countOf } from '../platform/words.ts';
+import { uptakePage } from './present.ts';
 import type { PracticeUptake } from './service.ts';
 
 const practice: PracticeUptake = {

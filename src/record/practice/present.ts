@@ -4,7 +4,7 @@ import type { RecordAccess } from '../model.ts';
 import type { VisibleEntry } from '../access/rules.ts';
 import { groupBySection, LEVEL_TEXT, SECTION_ORDER, withFlags, type Section } from '../read/present.ts';
 import type { ReviewQueue } from './review.ts';
-import { countOf } from '../read/words.ts';
+import { countOf } from '../../platform/words.ts';
 import { REDACTION_REASONS } from './rules.ts';
 import type { StaffRecord } from './service.ts';
 

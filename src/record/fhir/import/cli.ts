@@ -7,7 +7,7 @@ import { AppError } from '../../../platform/http/errors.ts';
 import { parseBundle, parseNdjson, parseResources, type ParseResult } from './parse.ts';
 import { importParsed, type ImportOptions, type ImportProgress, type ImportSummary } from './service.ts';
 import { errorCode, obj, type ImportProblem } from './util.ts';
-import { countOf } from '../../read/words.ts';
+import { countOf } from '../../../platform/words.ts';
 
 /** A path that cannot be read is a clear message, not a stack trace. */
 function unreadable(path: string, err: unknown): AppError {
