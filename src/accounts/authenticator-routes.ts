@@ -2,8 +2,7 @@
 // recovery code) first, then the new app's QR code and a code from it. A patient who has just
 // signed in with a recovery code is sent here and skips the first step.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
-import { totpUri } from '../platform/auth/secrets.ts';
+import { totpQrSvg } from '../platform/auth/totp-qr.ts';
 import { advanceSession } from '../platform/auth/sessions.ts';
 import { accountFormRateLimit } from '../platform/auth/signin-routes.ts';
 import type { Ctx } from '../platform/context.ts';
@@ -71,11 +70,7 @@ export async function authenticatorRoutes(app: FastifyInstance): Promise<void> {
         sessionId: pageSession(req).id,
       });
       if (!pending) return null;
-      const qr = await QRCode.toString(totpUri(pending.secret, pending.email), {
-        type: 'svg',
-        margin: 1,
-        width: 220,
-      });
+      const qr = await totpQrSvg(pending.secret, pending.email);
       return {
         title: 'Set up your new authenticator app',
         action: fresh,

@@ -2,9 +2,8 @@
 // set-up steps (authenticator, recovery codes), linking to a record, and home. A set-up step
 // checks the session stage and sends an out-of-order request to the right step.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
 import type { Ctx } from '../platform/context.ts';
-import { totpUri } from '../platform/auth/secrets.ts';
+import { totpQrSvg } from '../platform/auth/totp-qr.ts';
 import { advanceSession, createSession, deleteSession } from '../platform/auth/sessions.ts';
 import {
   sessionAt,
@@ -189,7 +188,7 @@ export async function patientAccountRoutes(app: FastifyInstance, opts: PatientAc
       const session = sessionAt(req, reply, journey, 'totp-setup');
       if (!session) return reply;
       const { secret, email } = await service.beginTotpSetup(ctx(req), session.principal_id, config.totpKey);
-      const qr = await QRCode.toString(totpUri(secret, email), { type: 'svg', margin: 1, width: 220 });
+      const qr = await totpQrSvg(secret, email);
       const codeError = req.query.error === 'code';
       return reply.status(codeError ? 400 : 200).page(V + 'set-up-authenticator.njk', {
         title: 'Set up your authenticator app',

@@ -1,8 +1,7 @@
 // The staff sign-in step after a reset: set up a new authenticator app, confirm it with a code,
 // and be signed in. Only someone at this step (right password, no authenticator) reaches it.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
-import { totpUri } from '../platform/auth/secrets.ts';
+import { totpQrSvg } from '../platform/auth/totp-qr.ts';
 import { advanceSession, type Session } from '../platform/auth/sessions.ts';
 import { sessionAt, signInRateLimit, type SignInJourney } from '../platform/auth/signin-routes.ts';
 import type { Ctx } from '../platform/context.ts';
@@ -45,7 +44,7 @@ export async function authenticatorSetUpRoutes(app: FastifyInstance, journey: Si
         const next = await advanceSession(db, session, { stage: 'totp-setup', now: clock.now(), data });
         reply.setSessionCookie(next);
       }
-      const qr = await QRCode.toString(totpUri(secret, email), { type: 'svg', margin: 1, width: 220 });
+      const qr = await totpQrSvg(secret, email);
       const codeError = req.query.error === 'code';
       return reply.status(codeError ? 400 : 200).page('staff/views/set-up-authenticator.njk', {
         title: TITLE,

@@ -1,9 +1,8 @@
 // Staff administration pages: the list of staff (an administrator's every account, a practice
 // manager's team), one person's page with what may be done, confirmations, and the actions.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
 import type { StaffActor } from '../platform/auth/actor.ts';
-import { totpUri } from '../platform/auth/secrets.ts';
+import { totpQrSvg } from '../platform/auth/totp-qr.ts';
 import type { Ctx } from '../platform/context.ts';
 import { formFields, Type, typed } from '../platform/http/schema.ts';
 import { formBody, handleForm } from '../platform/views/forms.ts';
@@ -107,11 +106,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
             },
             config.totpKey,
           );
-          const qr = await QRCode.toString(totpUri(added.totpSecret, values.email ?? ''), {
-            type: 'svg',
-            margin: 1,
-            width: 200,
-          });
+          const qr = await totpQrSvg(added.totpSecret, values.email ?? '', 200);
           return reply.page(V + 'user-added.njk', {
             title: 'User added',
             email: values.email,
