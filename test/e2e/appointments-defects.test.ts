@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEMO_PATIENTS, DEMO_STAFF } from '../../src/demo/data.ts';
 import { addDays, isoWeekday, localDay } from '../../src/appointments/rules.ts';
-import { check, submit, visit, type Session } from './browser.ts';
+import { submit, submitRefused, visit, type Session } from './browser.ts';
 import { demoSite } from './site.ts';
 
 const manager = DEMO_STAFF.find((s) => s.role === 'practice-manager')!;
@@ -25,25 +25,6 @@ function aWeekday(): string {
  * Submits a form that comes back with its mistakes named (status 400), then checks the page as
  * `submit` does. Chromium logs the 400 as a console error; that one line is expected here.
  */
-async function submitMistake(s: Session, action: () => Promise<void>): Promise<void> {
-  const { page } = s;
-  const logged = page
-    .waitForEvent('console', { predicate: (m) => /status of 400/.test(m.text()), timeout: 5000 })
-    .catch(() => undefined);
-  const [response] = await Promise.all([
-    page.waitForResponse(
-      (r) => r.request().isNavigationRequest() && r.request().frame() === page.mainFrame(),
-    ),
-    action(),
-  ]);
-  assert.equal(response.status(), 400, `${response.url()} names the mistake`);
-  await page.waitForLoadState('load');
-  await logged;
-  const i = s.problems.findIndex((m) => /status of 400 \(Bad Request\)/.test(m));
-  if (i >= 0) s.problems.splice(i, 1);
-  await check(s);
-}
-
 async function oneErrorSummary(s: Session, text: RegExp): Promise<void> {
   const summary = s.page.locator('.nhsuk-error-summary');
   assert.equal(await summary.count(), 1, 'one error summary on the page');
@@ -58,7 +39,7 @@ test('a patient: no type chosen, a reason too long, Back after booking, and the 
   const p = me.page;
 
   await visit(me, site.origin, '/patient/appointments/book');
-  await submitMistake(me, () => p.getByRole('button', { name: 'Continue' }).click());
+  await submitRefused(me, () => p.getByRole('button', { name: 'Continue' }).click());
   await oneErrorSummary(me, /Choose the type of appointment/);
   assert.match(
     (await p.locator('#type-error').textContent()) ?? '',
@@ -86,7 +67,7 @@ test('a patient: no type chosen, a reason too long, Back after booking, and the 
     .locator('.nhsuk-character-count__status')
     .filter({ hasText: /10 characters too many/ })
     .waitFor();
-  await submitMistake(me, () => p.getByRole('button', { name: 'Confirm booking' }).click());
+  await submitRefused(me, () => p.getByRole('button', { name: 'Confirm booking' }).click());
   await oneErrorSummary(me, /500 characters or less/);
   assert.equal((await reason.inputValue()).length, 510, 'what was typed is kept, not cut');
   // Booked from the confirmation page itself, as most people do, so that Back goes back to it.
@@ -135,7 +116,7 @@ test('staff: one error summary on set-up and "Book this slot"; "Cancel this sess
   await sp.locator('#day').fill(day);
   await sp.locator('#start').fill('17:00');
   await sp.locator('#end').fill('16:00');
-  await submitMistake(staff, () => sp.getByRole('button', { name: 'Add session' }).click());
+  await submitRefused(staff, () => sp.getByRole('button', { name: 'Add session' }).click());
   await oneErrorSummary(staff, /The end time must be after the start time/);
 
   await visit(staff, site.origin, `/staff/appointments?date=${day}`);
@@ -146,12 +127,12 @@ test('staff: one error summary on set-up and "Book this slot"; "Cancel this sess
       .click(),
   );
   assert.equal(await sp.getByRole('heading', { level: 1, name: 'Cancel this session' }).count(), 1);
-  await submitMistake(staff, () => sp.getByRole('button', { name: 'Cancel session' }).click());
+  await submitRefused(staff, () => sp.getByRole('button', { name: 'Cancel session' }).click());
   await oneErrorSummary(staff, /Enter a reason patients will see/);
 
   await visit(staff, site.origin, `/staff/appointments?date=${day}`);
   await submit(staff, () => sp.getByRole('link', { name: /^Book/ }).first().click());
-  await submitMistake(staff, () => sp.getByRole('button', { name: 'Book' }).click());
+  await submitRefused(staff, () => sp.getByRole('button', { name: 'Book' }).click());
   await oneErrorSummary(staff, /NHS number/);
 
   const gp = await site.open();

@@ -111,6 +111,40 @@ export async function visit(session: Session, origin: string, path: string): Pro
   await check(session);
 }
 
+/**
+ * Clicks something whose answer is an error page (a form with a mistake, a refused sign-in): the
+ * page must answer `status`, and Chromium's console line about that status is expected, not a
+ * problem; then `check` runs as for any page.
+ */
+export async function submitRefused(
+  session: Session,
+  action: () => Promise<void>,
+  status = 400,
+): Promise<void> {
+  const { page } = session;
+  const line = `status of ${String(status)}`;
+  const logged = page
+    .waitForEvent('console', { predicate: (m) => m.text().includes(line), timeout: 5000 })
+    .catch(() => undefined);
+  const [response] = await Promise.all([
+    // The page's own answer, after any redirect on the way.
+    page.waitForResponse(
+      (r) =>
+        r.request().isNavigationRequest() &&
+        r.request().frame() === page.mainFrame() &&
+        (r.status() < 300 || r.status() >= 400),
+    ),
+    action(),
+  ]);
+  assert.equal(response.status(), status, `${response.url()} answers ${String(status)}`);
+  await page.waitForLoadState('load');
+  await logged;
+  const i = session.problems.findIndex((m) => m.includes(line));
+  assert.ok(i >= 0, `Chromium logged the ${String(status)} answer`);
+  session.problems.splice(i, 1);
+  await check(session);
+}
+
 /** Clicks something that navigates, waits for the new page, then runs `check`. */
 export async function submit(session: Session, action: () => Promise<void>): Promise<void> {
   const { page } = session;
