@@ -4,7 +4,7 @@ export { slotSchema } from './api-schemas.ts';
 export { appointmentApiRoutes } from './api-routes.ts';
 export { appointmentPatientRoutes } from './booking/patient-routes.ts';
 export { appointmentStaffRoutes } from './practice-routes.ts';
-export { forgetIdempotencyKeys } from './booking/idempotency-store.ts';
+export { forgetIdempotencyKeys } from '../platform/db/idempotency-store.ts';
 export { runTemplatesForward, writeSession } from './setup/sessions-service.ts';
 export { addDays, isoWeekday, localDay } from './rules.ts';
 export { permissions as appointmentPermissions } from './permissions.ts';

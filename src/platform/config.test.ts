@@ -57,8 +57,16 @@ test('bad values stop the start with a message naming the variable', () => {
   };
   assert.throws(() => loadConfig(all), /NOTIFY_TEMPLATE_ACCOUNT_RECOVERY_CODES_NEW/);
   const withCodes = { ...all, NOTIFY_TEMPLATE_ACCOUNT_RECOVERY_CODES_NEW: id };
-  assert.equal(loadConfig(withCodes).notify?.templates['account-recovery-codes-new'], id);
-  assert.equal(loadConfig(withCodes).notify?.templates['account-exists'], id);
+  assert.throws(() => loadConfig(withCodes), /NOTIFY_TEMPLATE_PRESCRIPTION_APPROVED/);
+  const withPrescriptions = {
+    ...withCodes,
+    NOTIFY_TEMPLATE_PRESCRIPTION_APPROVED: id,
+    NOTIFY_TEMPLATE_PRESCRIPTION_REJECTED: id,
+    NOTIFY_TEMPLATE_PRESCRIPTION_ISSUED: id,
+  };
+  assert.equal(loadConfig(withPrescriptions).notify?.templates['account-recovery-codes-new'], id);
+  assert.equal(loadConfig(withPrescriptions).notify?.templates['prescription-rejected'], id);
+  assert.equal(loadConfig(withPrescriptions).notify?.templates['account-exists'], id);
 });
 
 test('DATABASE_URL and demo mode are read', () => {

@@ -47,6 +47,10 @@ export type NotifyConfig = {
     'account-email-in-use': string;
     'account-authenticator-changed': string;
     'account-recovery-codes-new': string;
+    /** Repeat prescriptions: an item approved, rejected (with the reason) or issued. */
+    'prescription-approved': string;
+    'prescription-rejected': string;
+    'prescription-issued': string;
   };
 };
 
@@ -161,6 +165,10 @@ const NOTIFY_TEMPLATE_VARS = {
   'account-email-in-use': 'NOTIFY_TEMPLATE_ACCOUNT_EMAIL_IN_USE',
   'account-authenticator-changed': 'NOTIFY_TEMPLATE_ACCOUNT_AUTHENTICATOR_CHANGED',
   'account-recovery-codes-new': 'NOTIFY_TEMPLATE_ACCOUNT_RECOVERY_CODES_NEW',
+  // Without these, a patient would not hear what became of a repeat they ordered.
+  'prescription-approved': 'NOTIFY_TEMPLATE_PRESCRIPTION_APPROVED',
+  'prescription-rejected': 'NOTIFY_TEMPLATE_PRESCRIPTION_REJECTED',
+  'prescription-issued': 'NOTIFY_TEMPLATE_PRESCRIPTION_ISSUED',
 } as const;
 
 function parseNotify(env: Env): NotifyConfig | null {

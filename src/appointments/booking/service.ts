@@ -27,7 +27,7 @@ import {
 import * as setupStore from '../setup/store.ts';
 import * as store from '../store.ts';
 import { assertBookingOn, bookerFor, linkedPatient, type Booker } from './booker.ts';
-import * as idempotency from './idempotency-store.ts';
+import * as idempotency from '../../platform/db/idempotency-store.ts';
 
 /** Slot types a patient can book online, with the guidance shown before booking. */
 export async function bookableTypes(ctx: Ctx, actor: Actor | null) {

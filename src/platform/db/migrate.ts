@@ -14,6 +14,8 @@ import * as m010 from './migrations/010_account_self_service.ts';
 import * as m011 from './migrations/011_staff_authenticator_reset.ts';
 import * as m012 from './migrations/012_account_security.ts';
 import * as m013 from './migrations/013_staff_totp_confirmed_no_default.ts';
+import * as m014 from './migrations/014_prescriptions.ts';
+import * as m015 from './migrations/015_pharmacies.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -29,6 +31,8 @@ const migrations: Record<string, Migration> = {
   '011_staff_authenticator_reset': m011,
   '012_account_security': m012,
   '013_staff_totp_confirmed_no_default': m013,
+  '014_prescriptions': m014,
+  '015_pharmacies': m015,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -151,7 +151,11 @@ export type NotificationKind =
   | 'account-email-in-use'
   | 'account-authenticator-changed'
   // Security review follow-up (migration 012).
-  | 'account-recovery-codes-new';
+  | 'account-recovery-codes-new'
+  // Repeat prescriptions (migration 014).
+  | 'prescription-approved'
+  | 'prescription-rejected'
+  | 'prescription-issued';
 
 export type NotificationsOutboxTable = {
   id: string;

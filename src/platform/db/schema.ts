@@ -3,9 +3,11 @@ import type { ColumnType, Generated } from 'kysely';
 
 import type { DateOnly, Json, Timestamp } from './schema-columns.ts';
 import type * as A from './schema-appointments.ts';
+import type * as P from './schema-prescriptions.ts';
 import type * as R from './schema-record.ts';
 
 export type * from './schema-appointments.ts';
+export type * from './schema-prescriptions.ts';
 export type * from './schema-record.ts';
 
 export type ProofingLevel = 'P0' | 'P5' | 'P9';
@@ -278,4 +280,14 @@ export type Database = {
   rate_limits: RateLimitsTable;
   audit_chain_heads: AuditChainHeadsTable;
   audit_events: AuditEventsTable;
+  // Repeat prescriptions and pharmacies (migrations 014, 015).
+  prescription_settings: P.PrescriptionSettingsTable;
+  repeat_templates: P.RepeatTemplatesTable;
+  repeat_template_changes: P.RepeatTemplateChangesTable;
+  prescription_requests: P.PrescriptionRequestsTable;
+  prescription_request_items: P.PrescriptionRequestItemsTable;
+  prescription_issues: P.PrescriptionIssuesTable;
+  pharmacies: P.PharmaciesTable;
+  pharmacy_nominations: P.PharmacyNominationsTable;
+  pharmacy_nomination_history: P.PharmacyNominationHistoryTable;
 };

@@ -1,5 +1,5 @@
-// SQL of Idempotency-Keys: a retried booking request finds the first request's answer.
-import type { Db, Tx } from '../../platform/db/index.ts';
+// SQL of Idempotency-Keys: a retried booking or order finds the first request's answer.
+import type { Db, Tx } from './index.ts';
 
 /**
  * Claims an Idempotency-Key for this account. A second request with the key waits here until the

@@ -1,0 +1,8 @@
+// What other features may use of repeat prescriptions: its routes and its permission table.
+export { permissions as prescriptionPermissions } from './permissions.ts';
+
+// --- the patient's repeats, orders and history (ordering/) ---
+
+// --- the practice's queue and decisions (queue/) ---
+
+// --- repeat templates and the practice's settings (templates/) ---
