@@ -108,5 +108,13 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(appointments.appointmentApiRoutes);
   await app.register(appointments.appointmentPatientRoutes);
   await app.register(appointments.appointmentStaffRoutes);
+  // Repeat prescriptions: the patient's side.
+
+  // Repeat prescriptions: the practice's queue.
+
+  // Repeat prescriptions: templates and settings.
+
+  // Pharmacies and nominations.
+
   return app;
 }

@@ -6,6 +6,10 @@ export { practiceRecordRoutes } from './http/practice-routes.ts';
 export { applyBirthdayAccess, automaticAccessOnLink } from './access/automatic-access.ts';
 export { formatSummary, importFhirPath } from './fhir/import/cli.ts';
 export { setEntryVisibility } from './practice/service.ts';
+// Medicines for repeat templates (issue #11, helper T).
+
+// What a prescriber needs beside a request (issue #11, helper Q).
+
 export { markRecordReviewed } from './practice/review.ts';
 export { entryIdBySource, importEntries } from './fhir/import/service.ts';
 export {
