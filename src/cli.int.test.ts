@@ -133,3 +133,13 @@ test('practice add, user add (staff and patient), bad input and audit verify', a
   assert.match(broken.stderr, /edited/);
   assert.match(broken.stderr, /audit FAILED/);
 });
+
+test('bank-holidays lists the England and Wales days ready days skip; a bad year is refused', () => {
+  const r = cli('bank-holidays', '2023');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^2023-05-08 {2}King Charles III's Coronation$/m);
+  assert.equal(r.stdout.trim().split('\n').length, 9);
+  const bad = cli('bank-holidays', 'next');
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /the year must be written like 2027/);
+});

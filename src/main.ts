@@ -4,6 +4,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from './platform/config.ts';
 import { loadDemo } from './demo/index.ts';
 import { systemClock } from './platform/clock.ts';
+import { englandDay } from './platform/dates.ts';
+import { bankHolidays } from './platform/working-days.ts';
 import { verifyAudit } from './platform/audit/audit.ts';
 import { AppError } from './platform/http/errors.ts';
 import { weakPasswordProblem } from './platform/auth/password-strength.ts';
@@ -226,6 +228,21 @@ program
       console.error(`audit FAILED: ${String(r.problems.length)} problems in ${String(r.events)} events`);
       process.exitCode = 1;
     }
+  });
+
+program
+  .command('bank-holidays [year]')
+  .description(
+    'the England and Wales bank holidays that repeat prescription ready days skip (check against gov.uk)',
+  )
+  .action((year?: string) => {
+    const y = year === undefined ? Number(englandDay(systemClock.now()).slice(0, 4)) : Number(year);
+    if (!Number.isInteger(y) || y < 1900 || y > 2200) {
+      console.error('gp-online: the year must be written like 2027');
+      process.exitCode = 1;
+      return;
+    }
+    for (const [day, name] of bankHolidays(y)) console.log(`${day}  ${name}`);
   });
 
 program.parseAsync().catch((err: unknown) => {
