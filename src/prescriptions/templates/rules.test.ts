@@ -98,7 +98,7 @@ test('a review date that has passed does not block another change, but a new pas
 });
 
 test('re-authorising needs 1 to 99 issues, a reason, and a repeat that has not ended', () => {
-  const active = { status: 'active' as const, prescriptionType: 'repeat' as const };
+  const active = { status: 'active' as const, prescriptionType: 'repeat' as const, reviewDate: null };
   assert.deepEqual(
     reauthoriseProblems(active, { issuesAuthorised: 6, reviewDate: null, reason: 'Reviewed' }, today),
     [],
@@ -117,6 +117,18 @@ test('re-authorising needs 1 to 99 issues, a reason, and a repeat that has not e
     ).map((e) => e.field),
     ['form'],
   );
+});
+
+test('re-authorising a repeat whose review date has passed needs the next review date', () => {
+  const due = { status: 'active' as const, prescriptionType: 'repeat' as const, reviewDate: today };
+  const again = { issuesAuthorised: 6, reason: 'Reviewed' };
+  assert.deepEqual(
+    reauthoriseProblems(due, { ...again, reviewDate: null }, today).map((e) => e.field),
+    ['reviewDate'],
+  );
+  assert.deepEqual(reauthoriseProblems(due, { ...again, reviewDate: '2026-12-03' }, today), []);
+  const tomorrow = { ...due, reviewDate: '2026-12-03' };
+  assert.deepEqual(reauthoriseProblems(tomorrow, { ...again, reviewDate: null }, today), []);
 });
 
 test('suspend, resume and end move only from where they can', () => {

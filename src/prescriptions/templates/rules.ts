@@ -120,7 +120,7 @@ export function changeProblems(
 
 /** What is wrong with re-authorising: a new number of issues from 0 made, and why. */
 export function reauthoriseProblems(
-  current: { status: TemplateStatus; prescriptionType: PrescriptionType },
+  current: { status: TemplateStatus; prescriptionType: PrescriptionType; reviewDate: string | null },
   next: { issuesAuthorised: number; reviewDate: string | null; reason: string | null | undefined },
   today: string,
 ): FieldError[] {
@@ -136,6 +136,9 @@ export function reauthoriseProblems(
     p.push({ field: 'reviewDate', message: 'Enter the review date as a real date' });
   else if (next.reviewDate !== null && next.reviewDate <= today)
     p.push({ field: 'reviewDate', message: 'The review date must be after today' });
+  // Keeping a review date that has passed would leave the repeat "review due" as it was.
+  else if (next.reviewDate === null && current.reviewDate !== null && current.reviewDate <= today)
+    p.push({ field: 'reviewDate', message: 'The review date has passed: enter the next one' });
   const r = reasonProblem(next.reason);
   if (r) p.push(r);
   return p;
@@ -173,4 +176,9 @@ export function settingsProblems(s: SettingsInput): FieldError[] {
   if (!isWhole(s.orderWindowDays, 0, 28))
     p.push({ field: 'orderWindowDays', message: 'The days before due must be a whole number from 0 to 28' });
   return p;
+}
+
+/** A well-formed id (a malformed one is simply not found, never a database error). */
+export function isId(id: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 }
