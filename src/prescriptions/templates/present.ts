@@ -155,7 +155,7 @@ export function repeatPage(d: RepeatDetail, query: { done?: string | undefined }
     flash: doneText(query.done),
     canManage: d.canManage && r.status !== 'ended',
     repeat: r,
-    card: repeatCard(r, d.changes, d.issues),
+    view: repeatCard(r, d.changes, d.issues),
     statusItems: [
       ...(r.status === 'active'
         ? [{ value: 'suspend', text: 'Suspend: the patient cannot order it until it is resumed' }]
