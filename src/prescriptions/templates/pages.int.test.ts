@@ -14,6 +14,7 @@ import {
 } from '../../../test/support/harness.ts';
 import { DEMO_PASSWORD, DEMO_STAFF } from '../../demo/data.ts';
 import { loadDemo } from '../../demo/load.ts';
+import { createRepeat } from './service.ts';
 
 const clock = fixedClock('2026-12-02T10:00:00Z');
 let t: TestApp;
@@ -309,4 +310,47 @@ test('settings API: the defaults until saved, saved by the practice manager on t
     .where('action', '=', 'prescriptions.settings.update')
     .execute();
   assert.equal(audit.length, 2, 'the page test saved once, this test once');
+});
+
+test('midnight in summer time: just after midnight in England is already the next day for the review date', async () => {
+  const s = who('clinician');
+  const staff = await t.db.db
+    .selectFrom('staff_users')
+    .select('id')
+    .where('email', '=', s.email)
+    .executeTakeFirstOrThrow();
+  const actor = {
+    kind: 'staff' as const,
+    staffId: staff.id,
+    email: s.email,
+    name: s.name,
+    role: 'clinician' as const,
+    practiceOds: 'P81082',
+    commissionerCode: null,
+  };
+  // 23:30 UTC on 30 June is 00:30 on 1 July in London.
+  const ctx = { db: t.db.db, clock: fixedClock('2027-06-30T23:30:00Z'), meta: null };
+  await t.db.db
+    .updateTable('repeat_templates')
+    .set({ status: 'ended' })
+    .where('record_entry_id', '=', entryId)
+    .execute();
+  const input = {
+    patientId,
+    recordEntryId: entryId,
+    daysPerIssue: 28,
+    issuesAuthorised: 6,
+    repeatUntil: null,
+    onlineOrderable: true,
+  };
+  await assert.rejects(
+    createRepeat(ctx, actor, { ...input, reviewDate: '2027-07-01' }),
+    /review date must be after today/,
+  );
+  const made = await createRepeat(ctx, actor, {
+    ...input,
+    reviewDate: '2027-07-02',
+    repeatUntil: '2027-07-01',
+  });
+  assert.equal(made.authorisedOn, '2027-07-01');
 });
