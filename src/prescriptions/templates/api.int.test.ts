@@ -16,6 +16,7 @@ const who = (role: string, ods = 'P81082') =>
 const tokens: Record<string, string> = {};
 let patientId = '';
 const ours = new Set<string>();
+const notCurrent = new Set<string>();
 
 type Medicine = {
   entryId: string;
@@ -58,9 +59,10 @@ before(async () => {
     .executeTakeFirstOrThrow();
   patientId = row.id;
   // Medicines of this test's own, so demo repeats made from the demo record never get in the way.
-  for (let i = 1; i <= 8; i++) {
+  for (let i = 1; i <= 10; i++) {
     const id = randomUUID();
-    ours.add(id);
+    // 9 is a past medicine and 10 a draft: neither is a current medicine to make a repeat of.
+    (i <= 8 ? ours : notCurrent).add(id);
     await t.db.db
       .insertInto('record_entries')
       .values({
@@ -83,7 +85,7 @@ before(async () => {
         title: `Test medicine ${String(i)} 10mg tablets`,
         text: null,
         consultation_id: null,
-        draft: false,
+        draft: i === 10,
         unfiled: false,
         unreviewed: false,
         visible_online: true,
@@ -92,7 +94,7 @@ before(async () => {
         details: JSON.stringify({
           kind: 'medication',
           prescriptionType: 'repeat',
-          status: 'current',
+          status: i === 9 ? 'past' : 'current',
           dosage: 'One tablet twice a day',
           quantity: 56,
           quantityUnit: 'tablet',
@@ -367,4 +369,20 @@ test('receptionists see repeats but cannot change them; another practice finds n
   });
   assert.equal(other.statusCode, 404);
   assert.equal((await call('gp', 'GET', '/api/v1/practice/patients/not-an-id/repeats')).statusCode, 400);
+});
+
+test('only current medicines, never past or draft ones, can become repeats', async () => {
+  const listed = new Set((await list()).medicines.map((m) => m.entryId));
+  for (const id of notCurrent) {
+    assert.equal(listed.has(id), false);
+    const res = await call('gp', 'POST', `/api/v1/practice/patients/${patientId}/repeats`, {
+      recordEntryId: id,
+      daysPerIssue: 28,
+      issuesAuthorised: 6,
+      reviewDate: null,
+      repeatUntil: null,
+      onlineOrderable: true,
+    });
+    assert.equal(res.statusCode, 400, res.body);
+  }
 });
