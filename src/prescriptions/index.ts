@@ -6,3 +6,5 @@ export { permissions as prescriptionPermissions } from './permissions.ts';
 // --- the practice's queue and decisions (queue/) ---
 
 // --- repeat templates and the practice's settings (templates/) ---
+export { templateApiRoutes } from './templates/api-routes.ts';
+export { templatePracticeRoutes } from './templates/practice-routes.ts';

@@ -7,6 +7,7 @@ export { applyBirthdayAccess, automaticAccessOnLink } from './access/automatic-a
 export { formatSummary, importFhirPath } from './fhir/import/cli.ts';
 export { setEntryVisibility } from './practice/service.ts';
 // Medicines for repeat templates (issue #11, helper T).
+export { currentMedication, currentMedications, type RecordMedication } from './practice/medications.ts';
 
 // What a prescriber needs beside a request (issue #11, helper Q).
 
