@@ -27,8 +27,8 @@ test('a published row reads as a pharmacy: code, name, address lines, postcode, 
     closeDate: null,
   });
   assert.equal(r.pharmacies[1]?.postcode, 'TN27 9AA');
-  assert.equal(r.pharmacies[1]?.status, 'closed');
-  assert.equal(r.pharmacies[1]?.closeDate, '2024-03-31');
+  assert.equal(r.pharmacies[1].status, 'closed');
+  assert.equal(r.pharmacies[1].closeDate, '2024-03-31');
 });
 
 test('newer extracts spell the status in full; a byte-order mark and blank lines are ignored', () => {
@@ -72,7 +72,7 @@ test('each bad row is a problem naming its line and column; good rows still read
 test('a header row is named as a problem: the published file has none', () => {
   const r = parseEdispensary(`"Organisation Code","Name"\n${row()}`);
   assert.equal(r.problems[0]?.line, 1);
-  assert.match(r.problems[0]?.message ?? '', /header row/);
+  assert.match(r.problems[0].message, /header row/);
   assert.equal(r.pharmacies.length, 1);
 });
 
