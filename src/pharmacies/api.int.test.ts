@@ -88,7 +88,7 @@ test('refusals: not a code 400, no such pharmacy 404, closed 400, switched off 4
   await switches({ view: true, update: true });
   const notCode = await call('PUT', '/api/v1/pharmacy', { ods_code: 'F!' });
   assert.equal(notCode.statusCode, 400);
-  assert.equal(notCode.json<{ errors: { pointer: string }[] }>().errors[0]?.pointer, 'odsCode');
+  assert.equal(notCode.json<{ errors: { pointer: string }[] }>().errors[0]?.pointer, 'ods_code');
   const missing = await call('PUT', '/api/v1/pharmacy', { ods_code: 'FZZ99' });
   assert.equal(missing.statusCode, 404);
   assert.equal(missing.json<{ reason: string }>().reason, 'no-such-pharmacy');

@@ -167,7 +167,7 @@ export async function choosablePharmacy(ctx: Ctx, actor: Actor | null, odsCode: 
 async function choosable(ctx: Ctx, raw: string): Promise<store.PharmacyRow> {
   const code = raw.trim().toUpperCase();
   if (!isOdsCode(code))
-    throw AppError.invalid([{ field: 'odsCode', message: 'Enter the ODS code of a pharmacy, like FA123' }]);
+    throw AppError.invalid([{ field: 'ods_code', message: 'Enter the ODS code of a pharmacy, like FA123' }]);
   const p = await store.pharmacyByCode(ctx.db, code);
   if (!p)
     throw new AppError('not-found', `There is no pharmacy with the ODS code ${code}.`, {
@@ -177,7 +177,7 @@ async function choosable(ctx: Ctx, raw: string): Promise<store.PharmacyRow> {
     { status: p.status, openDate: p.open_date, closeDate: p.close_date },
     englandDay(ctx.clock.now()),
   );
-  if (problem) throw AppError.invalid([{ field: 'odsCode', message: problem }]);
+  if (problem) throw AppError.invalid([{ field: 'ods_code', message: problem }]);
   return p;
 }
 
