@@ -175,6 +175,23 @@ test('a closed pharmacy or a code that is not one is named at the search box; an
   assert.equal((await b.get('/patient/pharmacy/confirm?ods=FDE03')).statusCode, 400);
 });
 
+test('a nominated pharmacy that has since closed is said on the page', async () => {
+  await switches(p9, { view: true, update: true });
+  const b = await signIn(p9);
+  const pharmacy_ods = 'FDE12';
+  await b.submit(`/patient/pharmacy/confirm?ods=${pharmacy_ods}`, '/patient/pharmacy', {
+    odsCode: pharmacy_ods,
+  });
+  assert.doesNotMatch((await b.get('/patient/pharmacy')).body, /has closed/);
+  const close = (day: string | null) =>
+    t.db.db.updateTable('pharmacies').set({ close_date: day }).where('ods_code', '=', pharmacy_ods).execute();
+  await close('2026-12-09'); // closes tomorrow: still open today
+  assert.doesNotMatch((await b.get('/patient/pharmacy')).body, /Your nominated pharmacy has closed/);
+  await close('2026-12-08'); // closed from today
+  assert.match((await b.get('/patient/pharmacy')).body, /Your nominated pharmacy has closed/);
+  await close(null);
+});
+
 test('see only (pharmacy_view): the pharmacy shows, changing it is refused and audited', async () => {
   const b = await signIn(p9);
   await switches(p9, { view: true, update: true });

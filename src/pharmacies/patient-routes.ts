@@ -39,6 +39,7 @@ export async function pharmacyPatientRoutes(app: FastifyInstance): Promise<void>
         current: mine.current ? pharmacyRows(pharmacyView(mine.current)) : null,
         nominatedAt: mine.current?.nominated_at ?? null,
         canChange: mine.canChange,
+        closed: mine.closed,
         historyRows: historyRows(mine.history),
         flash: req.query.done ? (DONE[req.query.done] ?? null) : null,
         backHref: '/patient',

@@ -134,7 +134,14 @@ export async function myNomination(ctx: Ctx, actor: Actor | null) {
     patientId: n.patientId,
     subject: current ? `pharmacy:${current.ods_code}` : null,
   });
-  return { current: current ?? null, history, canChange: n.canChange };
+  // A nominated pharmacy that has since closed is said, so the patient can choose another.
+  const closed = current
+    ? nominationProblem(
+        { status: current.status, openDate: current.open_date, closeDate: current.close_date },
+        englandDay(ctx.clock.now()),
+      )
+    : null;
+  return { current: current ?? null, history, canChange: n.canChange, closed };
 }
 
 export type SearchAnswer = { problem: string; results: [] } | { problem: null; results: store.PharmacyRow[] };
