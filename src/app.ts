@@ -8,6 +8,7 @@ import * as accounts from './accounts/index.ts';
 import * as appointments from './appointments/index.ts';
 import { apiDocsRoutes, homeRoutes } from './home/index.ts';
 import { programmeRoutes } from './programme/index.ts';
+import * as pharmacies from './pharmacies/index.ts';
 import * as prescriptions from './prescriptions/index.ts';
 import * as record from './record/index.ts';
 import { adminRoutes, registerStaffHeader } from './staff/index.ts';
@@ -118,6 +119,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(prescriptions.templatePracticeRoutes);
 
   // Pharmacies and nominations.
+  await app.register(pharmacies.pharmacyPatientRoutes);
+  await app.register(pharmacies.pharmacyApiRoutes);
 
   return app;
 }

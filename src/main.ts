@@ -1,4 +1,4 @@
-// The gp-online command line: serve, demo, migrate, users, practices, audit.
+// The gp-online command line: serve, demo, migrate, users, practices, pharmacies, audit.
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from './platform/config.ts';
@@ -11,6 +11,7 @@ import { AppError } from './platform/http/errors.ts';
 import { weakPasswordProblem } from './platform/auth/password-strength.ts';
 import { DataDirLockedError } from './platform/db/lock.ts';
 import { importPractices, addPractice } from './practices/index.ts';
+import { importPharmacies } from './pharmacies/index.ts';
 import { addStaffUser } from './staff/index.ts';
 import { addPatientWithAccount } from './accounts/index.ts';
 import { openAndMigrate, serve } from './server.ts';
@@ -164,6 +165,30 @@ program
         inserted: r.inserted,
         updated: r.updated,
         skipped: r.skipped,
+        problems: r.problems.length,
+      }),
+    );
+    for (const p of r.problems.slice(0, 20)) console.error(`line ${String(p.line)}: ${p.message}`);
+  });
+
+program
+  .command('import-pharmacies <file>')
+  .description(
+    'load pharmacies from an ODS edispensary.csv (no header row; a file with a bad row is refused whole)',
+  )
+  .option('--skip-bad-rows', 'load the good rows and report the bad ones')
+  .action(async (file: string, o: { skipBadRows?: boolean }) => {
+    const text = readFileSync(file, 'utf8');
+    const r = await withDb((h) =>
+      importPharmacies({ db: h.db, clock: systemClock, meta: null }, { kind: 'system' }, text, {
+        skipBadRows: Boolean(o.skipBadRows),
+      }),
+    );
+    console.log(
+      JSON.stringify({
+        pharmacies: r.pharmacies,
+        inserted: r.inserted,
+        updated: r.updated,
         problems: r.problems.length,
       }),
     );

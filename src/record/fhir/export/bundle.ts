@@ -7,6 +7,7 @@ import type { VisibleEntry } from '../../access/rules.ts';
 import { NHS_NUMBER_SYSTEM, ODS_SYSTEM, type Demographics } from '../import/patient.ts';
 import { meta, urn, type Ctx } from './elements.ts';
 import { entryResource, type EntryResource } from './entries.ts';
+import { nominatedPharmacyExtension, type NominatedPharmacy } from './nominated-pharmacy.ts';
 
 /** RFC 4122 URL namespace, for the practice Organization's name-based (v5) UUID. */
 const URL_NAMESPACE = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
@@ -23,6 +24,8 @@ export type ExportPatient = Demographics & {
   id: string;
   nhsNumber: string;
   practice: { odsCode: string; name: string };
+  /** The patient's nominated pharmacy, when there is one they may see (UK Core extension). */
+  nominatedPharmacy?: NominatedPharmacy | null;
 };
 
 // --- Bundle ------------------------------------------------------------------------------------
@@ -74,6 +77,7 @@ function patientResource(p: ExportPatient, organizationId: string): Patient & { 
     resourceType: 'Patient',
     id: p.id,
     meta: meta('Patient'),
+    ...(p.nominatedPharmacy ? { extension: [nominatedPharmacyExtension(p.nominatedPharmacy)] } : {}),
     identifier: [{ system: NHS_NUMBER_SYSTEM, value: p.nhsNumber }],
     name: [
       {
