@@ -2,6 +2,7 @@
 import type { Actor } from '../../platform/auth/actor.ts';
 import { auditAlone } from '../../platform/audit/use-case.ts';
 import type { Ctx } from '../../platform/context.ts';
+import { nominatedPharmacyForExport } from '../../pharmacies/index.ts';
 import { toFhirBundle } from '../fhir/export/bundle.ts';
 import { visibleRecord } from '../access/rules.ts';
 import { ownRecordAccess } from '../access/service.ts';
@@ -14,7 +15,11 @@ export async function ownRecordExport(
 ): Promise<ReturnType<typeof toFhirBundle>> {
   const own = await ownRecordAccess(ctx, actor);
   const { me, access } = own;
-  const [patient, entries] = await Promise.all([store.exportPatient(ctx.db, me), ownCandidates(ctx, own)]);
+  const [patient, entries, nominatedPharmacy] = await Promise.all([
+    store.exportPatient(ctx.db, me),
+    ownCandidates(ctx, own),
+    nominatedPharmacyForExport(ctx, own.actor),
+  ]);
   const visible = visibleRecord(entries, access);
   const now = ctx.clock.now();
   await auditAlone(ctx, own.actor, {
@@ -35,6 +40,7 @@ export async function ownRecordExport(
       addressLines: patient.address_lines,
       postcode: patient.postcode,
       practice: { odsCode: patient.ods_code, name: patient.practice_name },
+      nominatedPharmacy,
     },
     visible,
     now,
