@@ -9,6 +9,11 @@ export { setEntryVisibility } from './practice/service.ts';
 // Medicines for repeat templates (issue #11, helper T).
 
 // What a prescriber needs beside a request (issue #11, helper Q).
+export {
+  prescribingContext,
+  prescribingContexts,
+  type PrescribingContext,
+} from './practice/prescribing-context.ts';
 
 export { markRecordReviewed } from './practice/review.ts';
 export { entryIdBySource, importEntries } from './fhir/import/service.ts';
