@@ -157,3 +157,54 @@ export async function issuesMade(db: Db, templateId: string): Promise<number> {
     .executeTakeFirstOrThrow();
   return r.issues_made;
 }
+
+/** A record entry for the prescriber's context: a result (with its measurement) or an allergy. */
+export async function recordEntry(
+  db: Db,
+  e: {
+    patientId: string;
+    kind: 'result' | 'allergy';
+    title: string;
+    on: string;
+    details: Record<string, unknown>;
+    ods?: string;
+  },
+): Promise<void> {
+  const now = new Date('2026-11-01T09:00:00Z');
+  await db
+    .insertInto('record_entries')
+    .values({
+      id: randomUUID(),
+      practice_ods: e.ods ?? ODS,
+      patient_id: e.patientId,
+      kind: e.kind,
+      source_system: null,
+      source_id: null,
+      clinical_date: e.on,
+      recorded_at: now,
+      sort_key: e.on,
+      coding: '[]',
+      title: e.title,
+      text: null,
+      consultation_id: null,
+      draft: false,
+      unfiled: false,
+      unreviewed: false,
+      visible_online: true,
+      details: JSON.stringify({ kind: e.kind, ...e.details }),
+      imported_at: now,
+      updated_at: now,
+    })
+    .execute();
+}
+
+/** The patient linked to a demo account. */
+export async function patientOfAccount(db: Db, email: string): Promise<string> {
+  const r = await db
+    .selectFrom('online_accounts')
+    .select('patient_id')
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
+  if (!r.patient_id) throw new Error(`${email} is not linked`);
+  return r.patient_id;
+}
