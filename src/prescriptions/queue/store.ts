@@ -73,12 +73,23 @@ function rows(q: Q, practiceOds: string) {
     .where('i.practice_ods', '=', practiceOds);
 }
 
-/** One page of the queue, oldest first (the index order: requested_at, id). */
+/**
+ * One page of the queue, oldest first, unexecuted (for EXPLAIN). The page's ids come first from
+ * the queue or prescriber index alone (an index-only scan, even deep into 20,000 items); only
+ * those 25 are joined to their request, patient and template.
+ */
+export function queuePageQuery(q: Q, f: QueueFilter & { limit: number; offset: number }) {
+  const ids = filtered(q, f)
+    .select('i.id')
+    .orderBy('i.requested_at')
+    .orderBy('i.id')
+    .limit(f.limit)
+    .offset(f.offset);
+  return rows(q, f.practiceOds).where('i.id', 'in', ids).orderBy('i.requested_at').orderBy('i.id');
+}
+
 export async function queuePage(q: Q, f: QueueFilter & { limit: number; offset: number }) {
-  let query = rows(q, f.practiceOds).where('i.status', '=', f.status);
-  if (f.prescriber === 'none') query = query.where('i.prescriber_id', 'is', null);
-  else if (f.prescriber) query = query.where('i.prescriber_id', '=', f.prescriber);
-  return query.orderBy('i.requested_at').orderBy('i.id').limit(f.limit).offset(f.offset).execute();
+  return queuePageQuery(q, f).execute();
 }
 
 /** One item as the queue shows it, or undefined if it is not the practice's. */
