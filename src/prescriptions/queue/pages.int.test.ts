@@ -199,10 +199,22 @@ test('the queue shows each request with the prescriber’s context, overdue ones
   const refused = await doctor.submit('/staff/prescriptions', '/staff/prescriptions/approve', {
     items: [late.itemId, onTime.itemId],
   });
-  assert.equal(refused.statusCode, 409);
+  assert.equal(refused.statusCode, 400, 'shown on the queue with the item named');
   assert.match(
     refused.body,
-    /Ramipril 5mg capsules cannot be approved: all 6 authorised issues have been made/,
+    /Nothing was approved\. Ramipril 5mg capsules cannot be approved: all 6 authorised issues have been made/,
+  );
+  assert.match(refused.body, /href="#items"/, 'the error summary links to the first checkbox');
+  const failed = await t.db.db
+    .selectFrom('audit_events')
+    .select('outcome')
+    .where('action', '=', 'prescription.approve')
+    .where('subject', '=', `prescription-item:${late.itemId}`)
+    .execute();
+  assert.deepEqual(
+    failed.map((f) => f.outcome),
+    ['failure'],
+    'the refusal is audited',
   );
   assert.equal((await itemStatus(t.db.db, onTime.itemId)).status, 'requested', 'all or nothing');
   await t.db.db
@@ -299,17 +311,21 @@ test('approve several at once, reject with a reason, and the dispensing steps; t
   assert.equal((await outbox(a.itemId)).length, 2, 'issued is told once');
   const steps = await t.db.db
     .selectFrom('audit_events')
-    .select('action')
+    .select(['action', 'outcome'])
     .where('subject', '=', `prescription-item:${a.itemId}`)
+    .where('action', '<>', 'prescriptions.item.view')
     .execute();
-  assert.deepEqual(
-    steps.map((x) => x.action).filter((x) => x !== 'prescriptions.item.view'),
-    [
-      'prescription.approve',
-      'prescription.issued',
-      'prescription.sent',
-      'prescription.ready',
-      'prescription.collected',
-    ],
-  );
+  const by = (outcome: string) =>
+    steps
+      .filter((x) => x.outcome === outcome)
+      .map((x) => x.action)
+      .sort();
+  assert.deepEqual(by('success'), [
+    'prescription.approve',
+    'prescription.collected',
+    'prescription.issued',
+    'prescription.ready',
+    'prescription.sent',
+  ]);
+  assert.deepEqual(by('failure'), ['prescription.issued'], 'the refused second "issued"');
 });

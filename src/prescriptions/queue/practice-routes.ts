@@ -98,7 +98,12 @@ export async function queuePracticeRoutes(app: FastifyInstance): Promise<void> {
         async () => {
           if (ids.some((id) => !ID.test(id)))
             throw AppError.invalid([{ field: 'items', message: 'Select requests from the list' }]);
-          const n = await approveMany(ctx(req), req.actor, ids);
+          // A refusal is shown on the queue itself, naming the item, so the prescriber can go on.
+          const n = await approveMany(ctx(req), req.actor, ids).catch((err: unknown) => {
+            if (err instanceof AppError && (err.code === 'conflict' || err.code === 'not-found'))
+              throw AppError.invalid([{ field: 'items', message: `Nothing was approved. ${err.message}` }]);
+            throw err;
+          });
           return reply.redirect(`${withDone(back, 'approved')}&n=${String(n)}`);
         },
       );

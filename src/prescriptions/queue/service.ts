@@ -90,7 +90,30 @@ function refused(
   message: string,
   code: 'conflict' | 'not-found' = 'conflict',
 ): AppError {
-  return new AppError(code, message, { reason, extra: { errors: [{ item, reason }] } });
+  return new AppError(code, message, { reason, extra: { item, errors: [{ item, reason }] } });
+}
+
+/** A refused decision or step is audited too (who tried, which item, which rule), then thrown on. */
+async function refusedAudited<T>(
+  ctx: Ctx,
+  staff: PracticeStaff,
+  action: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof AppError && (err.code === 'conflict' || err.code === 'not-found')) {
+      const item = typeof err.extra.item === 'string' ? err.extra.item : null;
+      await auditAlone(ctx, staff, {
+        action,
+        outcome: 'failure',
+        subject: item ? `prescription-item:${item}` : null,
+        details: { reason: err.reason ?? err.code },
+      });
+    }
+    throw err;
+  }
 }
 
 async function notify(
@@ -215,31 +238,35 @@ export async function decide(
 ): Promise<{ status: 'approved' | 'rejected'; issueId: string | null }> {
   const staff = assertOwnPracticeStaff(actor, permissions.decide);
   if (d.decision === 'approve') {
-    const issueId = await ctx.db.transaction().execute((tx) => approveTx(tx, ctx, staff, d.itemId));
+    const issueId = await refusedAudited(ctx, staff, 'prescription.approve', () =>
+      ctx.db.transaction().execute((tx) => approveTx(tx, ctx, staff, d.itemId)),
+    );
     return { status: 'approved', issueId };
   }
   const reason = rejectReason(d.reason);
-  await ctx.db.transaction().execute(async (tx) => {
-    const now = ctx.clock.now();
-    const item = await lockedRequested(tx, staff, d.itemId);
-    const moved = await store.moveItem(tx, {
-      id: item.id,
-      from: 'requested',
-      to: 'rejected',
-      now,
-      decidedBy: staff.staffId,
-      rejectReason: reason,
-    });
-    if (!moved)
-      throw refused(item.id, 'already-decided', `${item.drug_name} has just been decided by someone else.`);
-    await notify(tx, ctx, { staff, item, kind: 'prescription-rejected', fields: { reason } });
-    await audit(tx, ctx, staff, {
-      action: 'prescription.reject',
-      subject: `prescription-item:${item.id}`,
-      patientId: item.patient_id,
-      details: { reason },
-    });
-  });
+  await refusedAudited(ctx, staff, 'prescription.reject', () =>
+    ctx.db.transaction().execute(async (tx) => {
+      const now = ctx.clock.now();
+      const item = await lockedRequested(tx, staff, d.itemId);
+      const moved = await store.moveItem(tx, {
+        id: item.id,
+        from: 'requested',
+        to: 'rejected',
+        now,
+        decidedBy: staff.staffId,
+        rejectReason: reason,
+      });
+      if (!moved)
+        throw refused(item.id, 'already-decided', `${item.drug_name} has just been decided by someone else.`);
+      await notify(tx, ctx, { staff, item, kind: 'prescription-rejected', fields: { reason } });
+      await audit(tx, ctx, staff, {
+        action: 'prescription.reject',
+        subject: `prescription-item:${item.id}`,
+        patientId: item.patient_id,
+        details: { reason },
+      });
+    }),
+  );
   return { status: 'rejected', issueId: null };
 }
 
@@ -257,9 +284,11 @@ export async function approveMany(ctx: Ctx, actor: Actor | null, ids: readonly s
     throw AppError.invalid([
       { field: 'items', message: `Select ${String(MAX_APPROVE_AT_ONCE)} requests or fewer at once` },
     ]);
-  await ctx.db.transaction().execute(async (tx) => {
-    for (const id of unique) await approveTx(tx, ctx, staff, id);
-  });
+  await refusedAudited(ctx, staff, 'prescription.approve', () =>
+    ctx.db.transaction().execute(async (tx) => {
+      for (const id of unique) await approveTx(tx, ctx, staff, id);
+    }),
+  );
   return unique.length;
 }
 
@@ -276,33 +305,36 @@ export async function recordStep(
   s: { itemId: string; to: DispensingStep },
 ): Promise<void> {
   const staff = assertOwnPracticeStaff(actor, permissions.recordDispensing);
-  await ctx.db.transaction().execute(async (tx) => {
-    const now = ctx.clock.now();
-    const item = await store.itemForUpdate(tx, staff.practiceOds, s.itemId);
-    if (!item) throw refused(s.itemId, 'no-such-item', 'There is no such prescription request.', 'not-found');
-    if (!canMove(item.status, s.to))
-      throw refused(
-        item.id,
-        'status-order',
-        `${item.drug_name} cannot be marked ${STEP_LABEL[s.to].toLowerCase()}: it is ${STEP_LABEL[item.status].toLowerCase()}.`,
-      );
-    if (!(await store.moveItem(tx, { id: item.id, from: item.status, to: s.to, now })))
-      throw new Error('a locked item moved');
-    if (item.status === 'approved') {
-      const settings = await settingsFor(tx, staff.practiceOds);
-      const ready = expectedReadyOn(englandDay(item.requested_at), settings);
-      await notify(tx, ctx, {
-        staff,
-        item,
-        kind: 'prescription-issued',
-        fields: { when: spokenDay(readyDay(ready, englandDay(now))) },
+  await refusedAudited(ctx, staff, `prescription.${s.to}`, () =>
+    ctx.db.transaction().execute(async (tx) => {
+      const now = ctx.clock.now();
+      const item = await store.itemForUpdate(tx, staff.practiceOds, s.itemId);
+      if (!item)
+        throw refused(s.itemId, 'no-such-item', 'There is no such prescription request.', 'not-found');
+      if (!canMove(item.status, s.to))
+        throw refused(
+          item.id,
+          'status-order',
+          `${item.drug_name} cannot be marked ${STEP_LABEL[s.to].toLowerCase()}: it is ${STEP_LABEL[item.status].toLowerCase()}.`,
+        );
+      if (!(await store.moveItem(tx, { id: item.id, from: item.status, to: s.to, now })))
+        throw new Error('a locked item moved');
+      if (item.status === 'approved') {
+        const settings = await settingsFor(tx, staff.practiceOds);
+        const ready = expectedReadyOn(englandDay(item.requested_at), settings);
+        await notify(tx, ctx, {
+          staff,
+          item,
+          kind: 'prescription-issued',
+          fields: { when: spokenDay(readyDay(ready, englandDay(now))) },
+        });
+      }
+      await audit(tx, ctx, staff, {
+        action: `prescription.${s.to}`,
+        subject: `prescription-item:${item.id}`,
+        patientId: item.patient_id,
+        details: { from: item.status },
       });
-    }
-    await audit(tx, ctx, staff, {
-      action: `prescription.${s.to}`,
-      subject: `prescription-item:${item.id}`,
-      patientId: item.patient_id,
-      details: { from: item.status },
-    });
-  });
+    }),
+  );
 }
