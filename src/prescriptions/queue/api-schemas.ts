@@ -33,6 +33,10 @@ const item = Type.Object({
   dosage: Type.String(),
   quantity: Type.Number(),
   quantity_unit: Type.String(),
+  changed_since_request: Type.Boolean({
+    description:
+      'The repeat was changed after the request: medicine, dosage and quantity are what approving issues now',
+  }),
   status: Type.String(),
   requested_at: Type.String({ format: 'date-time' }),
   overdue: Type.Boolean({ description: 'Open and waiting longer than the practice turnaround' }),

@@ -65,6 +65,7 @@ test('the queue as JSON: every listed field, the context, overdue, filters; othe
   assert.deepEqual(Object.keys(item).sort(), [
     'abnormal_results',
     'allergies',
+    'changed_since_request',
     'dosage',
     'early',
     'early_reason',

@@ -30,6 +30,10 @@ function row(over: Partial<QueueRow> = {}): QueueRow {
     family_name: 'Smith',
     nhs_number: '9990001014',
     birth_date: '1950-01-01',
+    issue_drug_name: 'Amlodipine 5mg tablets',
+    issue_dosage: 'One a day',
+    issue_quantity: '28',
+    issue_quantity_unit: 'tablet',
     prescription_type: 'repeat',
     issues_authorised: 6,
     issues_made: 6,
@@ -80,6 +84,15 @@ test('only open items are overdue; what the prescriber is warned of', () => {
   assert.equal(i.patient, 'SMITH, Ann');
   assert.deepEqual(i.steps, []);
   assert.equal(on('2026-12-30', row({ template_status: 'suspended' })).repeatStopped, true);
+});
+
+test('a repeat changed since the request: what approving issues now, and what the patient asked for', () => {
+  assert.equal(on('2026-12-24').asRequested, null);
+  assert.equal(on('2026-12-24', row({ quantity: '28.0' })).asRequested, null, 'the same number');
+  const changed = on('2026-12-24', row({ issue_dosage: 'Two a day', issue_quantity: '56' }));
+  assert.equal(changed.dosage, 'Two a day');
+  assert.equal(changed.quantity, '56 tablet');
+  assert.equal(changed.asRequested, 'Amlodipine 5mg tablets, One a day, 28 tablet');
 });
 
 test('the context: abnormal results listed with a count of the rest, allergies with reactions', () => {

@@ -74,6 +74,18 @@ export function queueDone(q: { done?: string | undefined; n?: string | undefined
 
 type Ctx = PrescribingContext;
 
+const quantityText = (n: string, unit: string) => `${String(Number(n))} ${unit}`;
+
+/** The repeat was changed after the patient asked: the prescriber sees both. */
+export function changedSinceRequest(r: QueueRow): boolean {
+  return (
+    r.drug_name !== r.issue_drug_name ||
+    r.dosage !== r.issue_dosage ||
+    Number(r.quantity) !== Number(r.issue_quantity) ||
+    r.quantity_unit !== r.issue_quantity_unit
+  );
+}
+
 /** One item as the queue shows it. */
 export function queueItem(
   r: QueueRow,
@@ -89,9 +101,13 @@ export function queueItem(
     patient: `${r.family_name.toUpperCase()}, ${r.given_name}`,
     nhsNumber: r.nhs_number,
     birthDate: r.birth_date,
-    medicine: r.drug_name,
-    dosage: r.dosage,
-    quantity: `${String(Number(r.quantity))} ${r.quantity_unit}`,
+    // What approving issues: the repeat as it is now, which a change since the request may differ from.
+    medicine: r.issue_drug_name,
+    dosage: r.issue_dosage,
+    quantity: quantityText(r.issue_quantity, r.issue_quantity_unit),
+    asRequested: changedSinceRequest(r)
+      ? `${r.drug_name}, ${r.dosage}, ${quantityText(r.quantity, r.quantity_unit)}`
+      : null,
     status: { text: STEP_LABEL[r.status], colour: STATUS_COLOUR[r.status] },
     requestedAt: r.requested_at,
     overdue: open && isOverdue(requestedOn, o.today, o.settings),
@@ -186,10 +202,11 @@ export function queueJson(q: {
         request_id: r.request_id,
         patient: { id: r.patient_id, name: `${r.given_name} ${r.family_name}`, nhs_number: r.nhs_number },
         repeat_id: r.template_id,
-        medicine: r.drug_name,
-        dosage: r.dosage,
-        quantity: Number(r.quantity),
-        quantity_unit: r.quantity_unit,
+        medicine: r.issue_drug_name,
+        dosage: r.issue_dosage,
+        quantity: Number(r.issue_quantity),
+        quantity_unit: r.issue_quantity_unit,
+        changed_since_request: changedSinceRequest(r),
         status: r.status,
         requested_at: r.requested_at.toISOString(),
         overdue: OPEN.includes(r.status) && isOverdue(englandDay(r.requested_at), q.today, q.settings),

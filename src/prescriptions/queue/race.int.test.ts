@@ -55,6 +55,26 @@ test('two prescribers approving one item at once make one issue', async () => {
   assert.equal((await itemStatus(t.db.db, s.itemId)).status, 'approved');
 });
 
+test('the issue copies the repeat as it is when approved: a later change never rewrites it', async () => {
+  const s = await seedItem(t.db.db, { patientId: patients[0]!, drug: 'Copied medicine' });
+  await t.db.db
+    .updateTable('repeat_templates')
+    .set({ dosage: 'Two a day', quantity: 56 })
+    .where('id', '=', s.templateId)
+    .execute();
+  await decide(ctx, gp1, { itemId: s.itemId, decision: 'approve' });
+  await t.db.db
+    .updateTable('repeat_templates')
+    .set({ dosage: 'Three a day' })
+    .where('id', '=', s.templateId)
+    .execute();
+  const [issue] = await issuesOf(t.db.db, s.itemId);
+  assert.equal(issue?.dosage, 'Two a day');
+  assert.equal(Number(issue.quantity), 56);
+  assert.equal(issue.prescriber_name, 'Dr One');
+  assert.equal(issue.days_supply, 28);
+});
+
 test('ten approvals of one item at once, and an approve racing a reject, leave one decision', async () => {
   const s = await seedItem(t.db.db, { patientId: patients[1]!, issuesAuthorised: 6 });
   const results = await Promise.allSettled(
