@@ -30,24 +30,21 @@ export type QueueQuery = { page: number; status: ItemStatus; prescriber?: string
 export async function queue(ctx: Ctx, actor: Actor | null, q: QueueQuery) {
   const staff = assertOwnPracticeStaff(actor, permissions.viewQueue);
   const filter = { practiceOds: staff.practiceOds, status: q.status, prescriber: q.prescriber };
-  const total = await store.queueCount(ctx.db, filter);
+  // Independent reads side by side (on PostgreSQL each takes its own connection).
+  const [total, rows, settings, clinicians] = await Promise.all([
+    store.queueCount(ctx.db, filter),
+    store.queuePage(ctx.db, { ...filter, limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE }),
+    settingsFor(ctx.db, staff.practiceOds),
+    store.prescribers(ctx.db, staff.practiceOds),
+  ]);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   if (q.page > pages) throw noSuchPage(q.page);
-  const rows = await store.queuePage(ctx.db, {
-    ...filter,
-    limit: PAGE_SIZE,
-    offset: (q.page - 1) * PAGE_SIZE,
-  });
   const today = englandDay(ctx.clock.now());
   const context = await prescribingContexts(ctx.db, {
     practiceOds: staff.practiceOds,
     patientIds: rows.map((r) => r.patient_id),
     today,
   });
-  const [settings, clinicians] = await Promise.all([
-    settingsFor(ctx.db, staff.practiceOds),
-    store.prescribers(ctx.db, staff.practiceOds),
-  ]);
   await auditAlone(ctx, staff, {
     action: 'prescriptions.queue.view',
     subject: `queue:${q.status}`,
