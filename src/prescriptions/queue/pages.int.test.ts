@@ -184,6 +184,11 @@ test('the queue shows each request with the prescriber’s context, overdue ones
   assert.match(bad.body, /Choose a prescriber from the list/);
   assert.equal((await doctor.get('/staff/prescriptions?page=abc')).statusCode, 400);
   assert.equal((await doctor.get('/staff/prescriptions?page=999')).statusCode, 404);
+  assert.equal((await doctor.get('/staff/prescriptions/items/not-an-id')).statusCode, 404);
+  assert.equal(
+    (await doctor.get('/staff/prescriptions/items/00000000-0000-4000-8000-000000000000')).statusCode,
+    404,
+  );
 
   const audit = await t.db.db
     .selectFrom('audit_events')
