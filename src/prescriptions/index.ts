@@ -4,6 +4,7 @@ export { permissions as prescriptionPermissions } from './permissions.ts';
 // --- the patient's repeats, orders and history (ordering/) ---
 
 // --- the practice's queue and decisions (queue/) ---
+export { prescriptionQueueRoutes } from './queue/routes.ts';
 
 // --- repeat templates and the practice's settings (templates/) ---
 export { templateApiRoutes } from './templates/api-routes.ts';

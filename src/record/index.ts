@@ -10,6 +10,11 @@ export { setEntryVisibility } from './practice/service.ts';
 export { currentMedication, currentMedications, type RecordMedication } from './practice/medications.ts';
 
 // What a prescriber needs beside a request (issue #11, helper Q).
+export {
+  prescribingContext,
+  prescribingContexts,
+  type PrescribingContext,
+} from './practice/prescribing-context.ts';
 
 export { markRecordReviewed } from './practice/review.ts';
 export { entryIdBySource, importEntries } from './fhir/import/service.ts';
