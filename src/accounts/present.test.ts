@@ -62,9 +62,12 @@ test('the patient home lists only built services: a link when on, the practice p
   const items = homeServices(access, settings, { name: 'The Ryan Medical Centre', phone: '01772 335136' });
   assert.deepEqual(
     items.map((i) => i.service),
-    ['record', 'appointments'],
+    ['record', 'appointments', 'repeat-prescriptions', 'pharmacy-view'],
+    'changing the pharmacy has no card of its own',
   );
-  const [record, appointments] = items;
+  const [record, appointments, repeats, pharmacy] = items;
+  assert.deepEqual(repeats?.link, { href: '/patient/prescriptions', text: 'Order a repeat prescription' });
+  assert.equal(pharmacy?.text, 'You can see the pharmacy your prescriptions are sent to.');
   assert.ok(record && appointments);
   assert.equal(record.link, null);
   assert.match(record.text, /To ask for it, contact The Ryan Medical Centre on 01772 335136\./);

@@ -160,6 +160,23 @@ const SERVICE_PAGES: Partial<Record<OnlineService, { heading: string; href: stri
     href: '/patient/appointments',
     text: 'Book or cancel an appointment',
   },
+  'repeat-prescriptions': {
+    heading: 'Repeat prescriptions',
+    href: '/patient/prescriptions',
+    text: 'Order a repeat prescription',
+  },
+  'pharmacy-view': {
+    heading: 'Your pharmacy',
+    href: '/patient/pharmacy',
+    text: 'See your nominated pharmacy',
+  },
+};
+
+const AVAILABLE_SENTENCE: Partial<Record<OnlineService, string>> = {
+  appointments: 'You can book, check and cancel appointments online.',
+  'repeat-prescriptions':
+    'You can order your repeat medicines, see when each one can be ordered, and follow what happens to each request.',
+  'pharmacy-view': 'You can see the pharmacy your prescriptions are sent to.',
 };
 
 const RECORD_LEVEL_SENTENCE: Record<RecordLevel, string> = {
@@ -191,7 +208,9 @@ export function homeServices(
       text =
         name === 'record'
           ? RECORD_LEVEL_SENTENCE[settings.recordLevel]
-          : 'You can book, check and cancel appointments online.';
+          : name === 'pharmacy-view' && settings.pharmacyUpdate
+            ? 'You can see and change the pharmacy your prescriptions are sent to.'
+            : (AVAILABLE_SENTENCE[name] ?? '');
     else if (access.status === 'needs-identity-check')
       text = `Your practice has switched this on for you. Before you can use it, they need to check your identity: ${ask} and take photo ID, such as a passport or driving licence.`;
     else text = `Your practice has not switched this on for you. To ask for it, ${ask}.`;

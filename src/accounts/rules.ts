@@ -44,10 +44,15 @@ export const SERVICE_LABEL: Record<OnlineService, string> = {
 
 /**
  * The services a patient can use in GP Online today, in the order the home page lists them.
- * Repeat prescriptions (issue #11) and the nominated pharmacy have settings but no pages yet:
- * nothing tells a patient about them until they are built.
+ * Changing the nominated pharmacy is part of the pharmacy page, so it has no card of its own.
  */
-export const BUILT_SERVICES: readonly OnlineService[] = ['record', 'appointments'];
+export const BUILT_SERVICES: readonly OnlineService[] = [
+  'record',
+  'appointments',
+  'repeat-prescriptions',
+  'pharmacy-view',
+  'pharmacy-update',
+];
 
 export type ServiceSettings = {
   appointments: boolean;

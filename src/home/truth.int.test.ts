@@ -1,7 +1,8 @@
 // "Say only what is true" (issue #10): the pages that tell people what GP Online does promise
-// only what it does today. Repeat prescriptions (issue #11) and proxy access are not built, so
-// these pages must not mention them. When #11 lands, this test fails on purpose: update the
-// pages to say what is then true, and update this test with them.
+// only what it does today. Proxy access is not built, so these pages must not mention it; when
+// it is, this test fails on purpose: update the pages to say what is then true, and this test
+// with them. Repeat prescriptions and the nominated pharmacy are built (issue #11): every link
+// the patient home offers must lead to a working page.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +20,7 @@ after(async () => {
   await t.close();
 });
 
-const UNBUILT = [/prescription/i, /proxy/i, /on behalf/i, /people you care for|carers?\b/i];
+const UNBUILT = [/proxy/i, /on behalf/i, /people you care for|carers?\b/i];
 
 function assertTrue(where: string, text: string, words: RegExp[] = UNBUILT): void {
   for (const w of words)
@@ -42,11 +43,17 @@ test('the landing page, sign-up and the patient homes promise only what exists',
     assert.equal(res.statusCode, 200, url);
     assertTrue(url, res.body);
   }
-  // Every demo patient switched repeat prescriptions on: the home still says nothing of them.
+  // Every link on every demo patient's home leads to a page that works.
   for (const a of DEMO_PATIENTS) {
-    const home = await (await patient(a.email)).get('/patient');
+    const b = await patient(a.email);
+    const home = await b.get('/patient');
     assert.equal(home.statusCode, 200, a.email);
     assertTrue(`/patient as ${a.email}`, home.body);
+    const links = [...home.body.matchAll(/href="(\/patient\/[a-z-]+)"/g)].map((m) => m[1]!);
+    for (const href of new Set(links)) {
+      const page = await b.get(href);
+      assert.equal(page.statusCode, 200, `${href} linked from the home of ${a.email}`);
+    }
   }
 });
 
@@ -74,8 +81,5 @@ test('the README and the package description promise only what exists', () => {
   assertTrue('package.json description', pkg.description);
   // The README's settings table speaks of a reverse proxy (networking), which is not proxy access.
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  assertTrue('README.md', readme, [
-    /prescription/i,
-    /proxy (access|users?)|proxies|on behalf|people you care for/i,
-  ]);
+  assertTrue('README.md', readme, [/proxy (access|users?)|proxies|on behalf|people you care for/i]);
 });

@@ -33,9 +33,10 @@ test('the patient home lists its services with links and passes axe', async (tc)
   await site.signIn(s, '/patient/sign-in', who.email, who.totpSecret);
   await visit(s, site.origin, '/patient');
   const main = (await s.page.locator('main').textContent()) ?? '';
-  assert.doesNotMatch(main, /prescription/i);
+  assert.doesNotMatch(main, /proxy|on behalf/i);
   assert.equal(await s.page.getByRole('link', { name: 'See your GP record' }).count(), 1);
   assert.equal(await s.page.getByRole('link', { name: 'Book or cancel an appointment' }).count(), 1);
+  assert.equal(await s.page.getByRole('link', { name: 'Order a repeat prescription' }).count(), 1);
 });
 
 test('the registration letter prints as a letter: no header, footer or buttons, address for the window', async (tc) => {
