@@ -113,7 +113,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   // Repeat prescriptions: the patient's side.
 
   // Repeat prescriptions: the practice's queue.
-  await app.register((await import('./prescriptions/index.ts')).prescriptionQueueRoutes);
+  await app.register(prescriptions.prescriptionQueueRoutes);
 
   // Repeat prescriptions: templates and settings.
   await app.register(prescriptions.templateApiRoutes);

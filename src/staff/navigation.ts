@@ -6,6 +6,7 @@ import type { StaffActor } from '../platform/auth/actor.ts';
 import { can, type Rule } from '../platform/auth/permissions.ts';
 import { accountPermissions } from '../accounts/index.ts';
 import { appointmentPermissions } from '../appointments/index.ts';
+import { prescriptionPermissions } from '../prescriptions/index.ts';
 import { practicePermissions } from '../practices/index.ts';
 import { programmePermissions } from '../programme/index.ts';
 import { recordPermissions } from '../record/index.ts';
@@ -26,6 +27,8 @@ export function mayFor(actor: StaffActor) {
     /** Cancelling a whole session is managing sessions (appointments' cancelSession). */
     cancelSession: at(actor, appt.manageSessions),
     changeAppointmentRules: at(actor, appt.setUp),
+    viewPrescriptionQueue: at(actor, prescriptionPermissions.viewQueue),
+    changePrescriptionSettings: at(actor, prescriptionPermissions.changeSettings),
     reviewRecords: at(actor, recordPermissions.viewRecord),
     bulkRecordAccess: at(actor, recordPermissions.bulkEnable),
     manageTeam: actor.role === 'practice-manager' && at(actor, staffPermissions.manageTeam),
@@ -42,6 +45,8 @@ const LINKS: { href: string; text: string; may: keyof StaffMay }[] = [
   { href: '/staff/patients', text: 'Find a patient', may: 'findPatients' },
   { href: '/staff/appointments', text: 'Appointments', may: 'viewBook' },
   { href: '/staff/appointments/setup', text: 'Appointment set-up', may: 'setUpAppointments' },
+  { href: '/staff/prescriptions', text: 'Prescriptions', may: 'viewPrescriptionQueue' },
+  { href: '/staff/prescriptions/settings', text: 'Prescription settings', may: 'changePrescriptionSettings' },
   { href: '/staff/review', text: 'Record review', may: 'reviewRecords' },
   { href: '/staff/record-access', text: 'Record access', may: 'bulkRecordAccess' },
   { href: '/staff/team', text: 'Your team', may: 'manageTeam' },

@@ -1,6 +1,6 @@
 // The queue at 20,000 open items (issue #11's bench practice): page 1, a prescriber's page and a
 // deep page read the items through the queue and prescriber indexes of migration 014 (EXPLAIN),
-// never a scan of every item, and the whole page's reads stay quick. Both databases.
+// never a scan of every item. Both databases. Speed is measured by `npm run bench`.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CompiledQuery, sql } from 'kysely';
@@ -87,20 +87,11 @@ test(`the queue at ${String(N)} open items reads through the indexes of migratio
   );
   console.log(`queue last page: ${deep.ms.toFixed(2)} ms (EXPLAIN ANALYZE, ${t.db.kind})`);
 
+  // How fast is for `npm run bench` (prescriptions scenarios), never a timed test: here the
+  // whole page is read through the service, 25 rows with their context, both filters.
   const ctx = { db: t.db.db, clock, meta: null };
-  const times: number[] = [];
-  for (let i = 0; i < 15; i++) {
-    const start = performance.now();
-    const page = await queue(ctx, gp, {
-      page: 1,
-      status: 'requested',
-      prescriber: i % 2 ? gp.staffId : undefined,
-    });
-    times.push(performance.now() - start);
+  for (const prescriber of [undefined, gp.staffId]) {
+    const page = await queue(ctx, gp, { page: 1, status: 'requested', prescriber });
     assert.equal(page.rows.length, 25);
   }
-  times.sort((a, b) => a - b);
-  const median = times[7]!;
-  console.log(`queue service, page 1 with context and audit: median ${median.toFixed(1)} ms (${t.db.kind})`);
-  assert.ok(median < 250, `median ${String(median)} ms`);
 });
