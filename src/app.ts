@@ -8,6 +8,7 @@ import * as accounts from './accounts/index.ts';
 import * as appointments from './appointments/index.ts';
 import { apiDocsRoutes, homeRoutes } from './home/index.ts';
 import { programmeRoutes } from './programme/index.ts';
+import * as prescriptions from './prescriptions/index.ts';
 import * as record from './record/index.ts';
 import { adminRoutes, registerStaffHeader } from './staff/index.ts';
 
@@ -109,6 +110,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(appointments.appointmentPatientRoutes);
   await app.register(appointments.appointmentStaffRoutes);
   // Repeat prescriptions: the patient's side.
+  await app.register(prescriptions.orderingPatientRoutes);
+  await app.register(prescriptions.orderingApiRoutes);
 
   // Repeat prescriptions: the practice's queue.
 
