@@ -98,7 +98,7 @@ export function repeatView(r: RepeatRow, o: { orderability: Orderability; bookin
     message:
       why?.text ?? (j.orderable && j.early ? `This is early: it is due on ${spokenDay(j.dueOn)}.` : null),
     link: why?.link ?? null,
-    issuesLeft: r.prescription_type === 'acute' ? null : issuesLeft(factsLike(r)),
+    issuesLeft: r.prescription_type === 'acute' ? null : String(issuesLeft(factsLike(r))),
     reviewDate: r.review_date ? spokenDay(r.review_date) : null,
     lastIssued: r.last_issued_at ? spokenDay(englandDay(r.last_issued_at)) : null,
   };
