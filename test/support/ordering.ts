@@ -26,14 +26,14 @@ export type Patient = { email: string; token: string; patientId: string; account
 export async function addOrderer(
   t: TestApp,
   clock: Clock,
-  o: { n: number; services?: string; proofing?: string; ods?: string; token?: boolean },
+  o: { n: number; services?: string; proofing?: string; ods?: string; token?: boolean; password?: string },
 ): Promise<Patient> {
   const email = `orderer${String(o.n)}@test.gp-online.test`;
   const made = await addPatientWithAccount(
     { db: t.db.db, clock, meta: null },
     {
       email,
-      password: PASSWORD,
+      password: o.password ?? PASSWORD,
       totpSecret: SECRET,
       practice: o.ods ?? ODS,
       nhsNumber: testNhsNumber(800_000 + o.n * 10),
@@ -44,7 +44,7 @@ export async function addOrderer(
       services: o.services ?? 'repeats',
     },
   );
-  const token = o.token === false ? '' : await apiToken(t.app, email, PASSWORD, SECRET, clock);
+  const token = o.token === false ? '' : await apiToken(t.app, email, o.password ?? PASSWORD, SECRET, clock);
   return { email, token, patientId: made.patient_id, accountId: made.account_id };
 }
 
