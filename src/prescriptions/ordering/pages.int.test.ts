@@ -213,3 +213,25 @@ async function itemCount(patientId: string): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+test('Back after sending, a changed order with the same page: the first order is shown, nothing more is ordered', async () => {
+  const { b, patientId } = await signedIn();
+  const a = await addRepeat(t, patientId, { drug: 'Amlodipine 5mg tablets' });
+  const c = await addRepeat(t, patientId, { drug: 'Ramipril 2.5mg capsules' });
+  const check = await b.submit('/patient/prescriptions/order', '/patient/prescriptions/order', {
+    items: [a],
+    step: 'check',
+  });
+  const fields = hidden(check.body);
+  const sent = await b.post('/patient/prescriptions/order', { ...fields, step: 'confirm' });
+  assert.equal(sent.statusCode, 302);
+  const changed = await b.post('/patient/prescriptions/order', { ...fields, items: [c], step: 'confirm' });
+  assert.equal(changed.statusCode, 302);
+  assert.equal(changed.headers.location, `${String(sent.headers.location).split('?')[0] ?? ''}?already=1`);
+  const shown = await b.get(changed.headers.location);
+  assert.match(shown.body, /You have already sent this order/);
+  assert.equal(await itemCount(patientId), 1);
+  const other = await signedIn();
+  const theirs = await other.b.get(String(sent.headers.location).split('?')[0] ?? '');
+  assert.equal(theirs.statusCode, 404, 'another patient’s order is not found');
+});
