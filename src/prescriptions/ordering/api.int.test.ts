@@ -88,6 +88,8 @@ test('every repeat says whether it can be ordered now and, if not, why and from 
   const ended = await addRepeat(t, p.patientId, { status: 'ended' });
   const list = await repeats(p);
   assert.equal(list.has(ended), false, 'an ended repeat is not listed');
+  const stopped = await api(p, 'POST', '/api/v1/prescriptions/requests', { items: [ended] });
+  assert.equal(stopped.json<Problem>().errors?.[0]?.reason, 'ended', 'ordering it says it was stopped');
   const reason = (k: keyof typeof id) => list.get(id[k])?.not_orderable_reason;
   assert.equal(list.get(id.orderable)?.orderable, true);
   assert.equal(reason('tooEarly'), 'too-early');

@@ -67,9 +67,10 @@ export async function myRepeats(ctx: Ctx, actor: Actor | null) {
   return {
     me,
     settings,
+    // An ended repeat is not the patient's to order any more: not listed (an order of it says so).
     repeats: rows.flatMap((r) => {
       const orderability = judged.get(r.id);
-      return orderability ? [{ row: r, orderability }] : [];
+      return orderability && r.status !== 'ended' ? [{ row: r, orderability }] : [];
     }),
   };
 }

@@ -27,7 +27,7 @@ export type RepeatRow = {
   open_item_id: string | null;
 };
 
-/** The patient's repeats that are not ended (acute ones too), with the item of each still open. */
+/** The patient's repeats (acute and ended ones too), with the item of each still open. */
 export async function repeatsOf(q: Q, ods: string, patientId: string): Promise<RepeatRow[]> {
   return q
     .selectFrom('repeat_templates as t')
@@ -56,7 +56,6 @@ export async function repeatsOf(q: Q, ods: string, patientId: string): Promise<R
     ])
     .where('t.practice_ods', '=', ods)
     .where('t.patient_id', '=', patientId)
-    .where('t.status', 'in', ['active', 'suspended'])
     .orderBy('t.prescription_type', 'desc')
     .orderBy('t.drug_name')
     .orderBy('t.id')
