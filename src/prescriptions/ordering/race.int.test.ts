@@ -148,3 +148,34 @@ test('cancelling and ordering again at once from two devices: at most one open i
   assert.deepEqual(codes.slice(0, 2).sort(), [204, 409], 'one cancel wins');
   assert.ok((await openItems([a])) <= 1);
 });
+
+test('a patient cancelling while a prescriber approves: exactly one of them wins, every time', async () => {
+  const p = await patient();
+  for (let i = 0; i < 10; i++) {
+    const a = await addRepeat(t, p.patientId);
+    const made = (await order(p, [a])).json<{ id: string; items: { id: string }[] }>();
+    const itemId = made.items[0]?.id ?? '';
+    // The queue's approval is a conditional update from requested, as the migration's comment says.
+    const approve = t.db.db
+      .updateTable('prescription_request_items')
+      .set({ status: 'approved', status_at: new Date() })
+      .where('id', '=', itemId)
+      .where('status', '=', 'requested')
+      .executeTakeFirst();
+    const cancel = t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/prescriptions/requests/${made.id}/items/${itemId}`,
+      headers: { authorization: `Bearer ${p.token}` },
+    });
+    const [approved, cancelled] = await Promise.all([approve, cancel]);
+    const approvedOne = Number(approved.numUpdatedRows) === 1;
+    assert.equal(approvedOne, cancelled.statusCode === 409, cancelled.body);
+    assert.equal(!approvedOne, cancelled.statusCode === 204);
+    const now = await t.db.db
+      .selectFrom('prescription_request_items')
+      .select('status')
+      .where('id', '=', itemId)
+      .executeTakeFirstOrThrow();
+    assert.equal(now.status, approvedOne ? 'approved' : 'cancelled');
+  }
+});
