@@ -111,6 +111,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(appointments.appointmentPatientRoutes);
   await app.register(appointments.appointmentStaffRoutes);
   // Repeat prescriptions: the patient's side.
+  await app.register(prescriptions.orderingPatientRoutes);
+  await app.register(prescriptions.orderingApiRoutes);
 
   // Repeat prescriptions: the practice's queue.
   await app.register(prescriptions.prescriptionQueueRoutes);

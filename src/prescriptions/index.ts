@@ -2,6 +2,8 @@
 export { permissions as prescriptionPermissions } from './permissions.ts';
 
 // --- the patient's repeats, orders and history (ordering/) ---
+export { orderingApiRoutes } from './ordering/api-routes.ts';
+export { orderingPatientRoutes } from './ordering/patient-routes.ts';
 
 // --- the practice's queue and decisions (queue/) ---
 export { prescriptionQueueRoutes } from './queue/routes.ts';
