@@ -27,39 +27,55 @@ export type RepeatRow = {
   open_item_id: string | null;
 };
 
-/** The patient's repeats (acute and ended ones too), with the item of each still open. */
+/**
+ * The patient's repeats (acute and ended ones too), with the item of each still open; never one
+ * made from a record entry a clinician hid from online view.
+ */
 export async function repeatsOf(q: Q, ods: string, patientId: string): Promise<RepeatRow[]> {
-  return q
-    .selectFrom('repeat_templates as t')
-    .leftJoin('prescription_request_items as i', (j) =>
-      j.onRef('i.template_id', '=', 't.id').on('i.status', 'in', ['requested', 'approved']),
-    )
-    .select([
-      't.id',
-      't.prescription_type',
-      't.status',
-      't.drug_name',
-      't.dosage',
-      't.quantity',
-      't.quantity_unit',
-      't.days_per_issue',
-      't.issues_authorised',
-      't.issues_made',
-      't.review_date',
-      't.repeat_until',
-      't.online_orderable',
-      't.authorised_by',
-      't.last_issued_at',
-      'i.status as open_status',
-      'i.request_id as open_request_id',
-      'i.id as open_item_id',
-    ])
-    .where('t.practice_ods', '=', ods)
-    .where('t.patient_id', '=', patientId)
-    .orderBy('t.prescription_type', 'desc')
-    .orderBy('t.drug_name')
-    .orderBy('t.id')
-    .execute();
+  return (
+    q
+      .selectFrom('repeat_templates as t')
+      .leftJoin('prescription_request_items as i', (j) =>
+        j.onRef('i.template_id', '=', 't.id').on('i.status', 'in', ['requested', 'approved']),
+      )
+      .select([
+        't.id',
+        't.prescription_type',
+        't.status',
+        't.drug_name',
+        't.dosage',
+        't.quantity',
+        't.quantity_unit',
+        't.days_per_issue',
+        't.issues_authorised',
+        't.issues_made',
+        't.review_date',
+        't.repeat_until',
+        't.online_orderable',
+        't.authorised_by',
+        't.last_issued_at',
+        'i.status as open_status',
+        'i.request_id as open_request_id',
+        'i.id as open_item_id',
+      ])
+      .where('t.practice_ods', '=', ods)
+      .where('t.patient_id', '=', patientId)
+      // HAZ-20: a medicine a clinician hid from the online record is neither listed nor ordered online.
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('record_entries as e')
+              .select('e.id')
+              .whereRef('e.id', '=', 't.record_entry_id')
+              .where('e.visible_online', '=', false),
+          ),
+        ),
+      )
+      .orderBy('t.prescription_type', 'desc')
+      .orderBy('t.drug_name')
+      .orderBy('t.id')
+      .execute()
+  );
 }
 
 /**
