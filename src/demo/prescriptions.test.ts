@@ -12,12 +12,14 @@ import {
   type TemplateFacts,
 } from '../prescriptions/rules.ts';
 import { REPEATS } from './record-codes.ts';
+import { generateRecord } from './records.ts';
 import {
   DEMO_REPEAT_PLAN,
   DEMO_SETTINGS,
   demoPatientRepeats,
   demoQueue,
   demoSettings,
+  medicinesOf,
   mergeRows,
   type DemoMedicine,
   type DemoPrescriptionRows,
@@ -245,4 +247,33 @@ test('each practice’s queue waits: requested items, some past the turnaround, 
       assert.ok(rows.items.some((i) => i.prescriber_id === 'gp'));
       assert.ok(rows.templates.every((t) => t.record_entry_id === null));
     }
+});
+
+test('a demo record gives its current repeats (dm+d coded, with dose and quantity) and its latest acute medicine', () => {
+  const record = generateRecord(1003, {
+    today: '2026-12-02',
+    years: 8,
+    consultationsPerYear: 6,
+    documentsPerYear: 2,
+  });
+  const entries = record.entries.map((e, i) => ({
+    id: `entry-${String(i)}`,
+    coding: e.coding,
+    title: e.title,
+    details: { ...e.details },
+  }));
+  const { repeats, acute } = medicinesOf(entries);
+  assert.deepEqual(
+    repeats.map((m) => [m.dmdCode, m.name, m.dosage, m.quantity, m.unit, m.issuesAuthorised]),
+    REPEATS.map((m) => [m.code, m.name, m.dosage, m.quantity, m.form, 12]),
+  );
+  assert.ok(repeats.every((m) => m.type === 'repeat' && m.entryId?.startsWith('entry-')));
+  const acutes = entries.filter(
+    (e) => e.details.kind === 'medication' && e.details.prescriptionType === 'acute',
+  );
+  assert.ok(acutes.length > 0);
+  assert.equal(acute?.entryId, acutes.at(-1)?.id);
+  assert.equal(acute?.type, 'acute');
+  // The record's first, lower dose of metformin is past: no template is made from it.
+  assert.equal(repeats.filter((m) => m.name.startsWith('Metformin')).length, 1);
 });

@@ -6,6 +6,7 @@
 import type { Insertable } from 'kysely';
 import type { ItemStatus, PrescriptionSettingsTable } from '../platform/db/schema.ts';
 import { addDays, englandDay } from '../platform/dates.ts';
+import { DMD } from '../record/index.ts';
 import { REPEATS } from './record-codes.ts';
 import {
   at,
@@ -84,6 +85,51 @@ export function settingsRow(practiceOds: string, now: Date): Insertable<Prescrip
     updated_at: now,
     updated_by: null,
   };
+}
+
+/** A record entry as the demo store reads it back. */
+export type MedicationEntry = {
+  id: string;
+  coding: unknown[];
+  title: string;
+  details: Record<string, unknown>;
+};
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+const count = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+function dmdCode(coding: unknown[]): string | null {
+  for (const c of coding)
+    if (c && typeof c === 'object' && 'system' in c && 'code' in c && c.system === DMD) return text(c.code);
+  return null;
+}
+
+function asMedicine(e: MedicationEntry): DemoMedicine | null {
+  const d = e.details;
+  const type = d.prescriptionType;
+  if (d.kind !== 'medication' || (type !== 'repeat' && type !== 'acute')) return null;
+  const quantity = count(d.quantity);
+  return {
+    entryId: e.id,
+    type,
+    dmdCode: dmdCode(e.coding),
+    name: e.title,
+    dosage: text(d.dosage) ?? 'As directed',
+    quantity: quantity !== null && quantity > 0 ? quantity : 1,
+    unit: text(d.quantityUnit) ?? 'pack',
+    issuesAuthorised: count(d.issuesAuthorised),
+  };
+}
+
+/** A record's current repeat medicines (oldest first, as read) and its latest acute one. */
+export function medicinesOf(entries: readonly MedicationEntry[]): {
+  repeats: DemoMedicine[];
+  acute: DemoMedicine | null;
+} {
+  const current = entries.filter((e) => e.details.status === 'current');
+  const repeats = current.map(asMedicine).filter((m): m is DemoMedicine => m?.type === 'repeat');
+  const acutes = entries.map(asMedicine).filter((m): m is DemoMedicine => m?.type === 'acute');
+  return { repeats, acute: acutes.at(-1) ?? null };
 }
 
 export type DemoPatientRepeats = {
