@@ -28,7 +28,7 @@ export type RxReady = RxSeed & { ordersFile: string };
 
 /** Whether `--only TEXT` keeps any of these scenarios (so the server seeds the practice). */
 export function rxWanted(only: string | undefined): boolean {
-  return !only || RX_SCENARIOS.some((n) => n.includes(only));
+  return !only || RX_SCENARIOS.some((n) => only.split('|').some((o) => n.includes(o)));
 }
 
 export async function prescriptionScenarios(

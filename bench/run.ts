@@ -20,8 +20,8 @@
 // 100 ms; ordering >= 20% of hello and every order 201. Also prints the record's size and import
 // speed, and the FHIR import speed of ../shared/data/synthea-fhir-r4-patients when it exists.
 // Options: --duration S (10) --connections N (50) --warmup S (2) --accounts N (200) --db KIND
-// --all-sections --only TEXT (scenarios whose name contains TEXT, plus the baselines; `--only rush`:
-// only the 8am rush) --no-rush (skip bench/rush.ts, which otherwise runs at the end).
+// --all-sections --only TEXT (scenarios whose name contains TEXT, or one of A|B|C, plus the
+// baselines; `--only rush`: only the 8am rush) --no-rush (skip bench/rush.ts, which otherwise runs at the end).
 // BENCH_CPU_PROF=<dir> makes the server write a V8 CPU profile there.
 // Writes bench/results/<timestamp>.json and bench/results/latest.json.
 import { spawn } from 'node:child_process';
@@ -202,13 +202,15 @@ async function benchDatabase(kind: string) {
       ...(ready.prescriptions ? await prescriptionScenarios(base, ready.prescriptions, connections) : []),
     ];
 
-    // --only TEXT: just the scenarios whose name contains TEXT (the baselines always run).
+    // --only TEXT: just the scenarios whose name contains TEXT, or one of A|B|C (the baselines always run).
     if (args.only) {
       const only = args.only;
       scenarios.splice(
         0,
         scenarios.length,
-        ...scenarios.filter((x) => ['hello', 'layout'].includes(x.name) || x.name.includes(only)),
+        ...scenarios.filter(
+          (x) => ['hello', 'layout'].includes(x.name) || only.split('|').some((o) => x.name.includes(o)),
+        ),
       );
     }
 
