@@ -109,8 +109,8 @@ export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = nul
   const rand = seeded(42);
   const people = generatePatients(DEMO_PATIENT_COUNT, today);
   const firstPractice: string[] = [];
-  /** Each practice's patients other than the demo accounts' and their birth dates (for the queues). */
-  const queuers = new Map<string, { id: string; birthDate: string }[]>();
+  /** The generated patients other than the demo accounts' (the queues come from them). */
+  const others: string[] = [];
   for (const [i, person] of people.entries()) {
     const practice = DEMO_PRACTICES[i < 8 ? 0 : i % DEMO_PRACTICES.length] ?? DEMO_PRACTICES[0];
     if (!practice) continue;
@@ -166,11 +166,7 @@ export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = nul
       }
     }
     if (practice.odsCode === DEMO_PRACTICES[0]?.odsCode) firstPractice.push(patientId);
-    if (i >= 8)
-      queuers.set(practice.odsCode, [
-        ...(queuers.get(practice.odsCode) ?? []),
-        { id: patientId, birthDate: person.birthDate },
-      ]);
+    if (i >= 8) others.push(patientId);
   }
 
   const receptionist = await staffActor(db, DEMO_STAFF[0]?.email ?? '');
@@ -276,11 +272,9 @@ export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = nul
       practiceOds: p.odsCode,
       prescriber: clinicians.get(p.odsCode),
       accounts: p.odsCode === DEMO_PRACTICES[0]?.odsCode ? accounts : [],
-      // The eight oldest: they are the ones on these medicines.
-      queue: (queuers.get(p.odsCode) ?? [])
-        .sort((x, y) => (x.birthDate < y.birthDate ? -1 : 1))
-        .slice(0, 8)
-        .map((x) => x.id),
+      // The eight oldest, as the database has them (two generated people can share a test NHS
+      // number, and so one patient): they are the ones on these medicines.
+      queue: await store.oldestOf(db, p.odsCode, others, 8),
     });
   }
   return added;

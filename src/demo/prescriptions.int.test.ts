@@ -40,6 +40,19 @@ test('every demo practice has its settings and a queue of requested items waitin
       .where('status', '=', 'requested')
       .executeTakeFirstOrThrow();
     assert.ok(waiting.n >= 12, `${p.odsCode}: ${String(waiting.n)} waiting`);
+    // From eight different patients, the practice's oldest (on these medicines), at the counter.
+    const queue = await db.db
+      .selectFrom('prescription_requests as r')
+      .innerJoin('patients as p', 'p.id', 'r.patient_id')
+      .select(['p.id', 'p.birth_date'])
+      .where('r.practice_ods', '=', p.odsCode)
+      .where('r.channel', '=', 'practice')
+      .execute();
+    assert.equal(new Set(queue.map((q) => q.id)).size, 8, `${p.odsCode}: eight patients`);
+    assert.ok(
+      queue.every((q) => q.birth_date < '1966-07-08'),
+      `${p.odsCode}: all over 60`,
+    );
   }
 });
 
@@ -129,6 +142,16 @@ test('issues made equal the issues recorded for every demo template', async () =
     where t.issues_made <> (select count(*) from prescription_issues i where i.template_id = t.id)
   `.execute(db.db);
   assert.equal(r.rows[0]?.n, 0);
+});
+
+test('every template, request and item belongs to a patient of its own practice', async () => {
+  const r = await sql<{ n: number }>`
+    select (select count(*) from repeat_templates x join patients p on p.id = x.patient_id where p.practice_ods <> x.practice_ods)
+         + (select count(*) from prescription_requests x join patients p on p.id = x.patient_id where p.practice_ods <> x.practice_ods)
+         + (select count(*) from prescription_request_items x join patients p on p.id = x.patient_id where p.practice_ods <> x.practice_ods)
+         as n
+  `.execute(db.db);
+  assert.equal(Number(r.rows[0]?.n), 0);
 });
 
 test('loading the demo again adds no prescriptions', async () => {

@@ -115,6 +115,26 @@ export async function hasPrescriptionSettings(db: Db, practiceOds: string): Prom
   );
 }
 
+/** The `n` oldest of these patients who are registered at the practice. */
+export async function oldestOf(
+  db: Db,
+  practiceOds: string,
+  patientIds: readonly string[],
+  n: number,
+): Promise<string[]> {
+  if (patientIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('patients')
+    .select('id')
+    .where('practice_ods', '=', practiceOds)
+    .where('id', 'in', patientIds)
+    .orderBy('birth_date')
+    .orderBy('id')
+    .limit(n)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /** Patients of these who have a repeat template already (staff may have made one). */
 export async function patientsWithTemplates(db: Db, patientIds: readonly string[]): Promise<Set<string>> {
   if (patientIds.length === 0) return new Set();
