@@ -1,7 +1,7 @@
 // The repeat prescriptions bench practice (issue #11): 10,000 patients, 40,000 repeat templates
 // (four each, from the demo's medicines) and 20,000 open request items (two per patient, one
 // request each, mostly requested, some approved with their issue), spread over four prescribers
-// and the last ten days. Bulk inserts in batches, the same SQL on PGlite and PostgreSQL. One
+// and the last ten days; record entries behind them (bench/prescriptions-record.ts). Bulk inserts in batches, the same SQL on PGlite and PostgreSQL. One
 // clinician and one patient sign in over HTTP (the queue pages, the patient's repeats page); every
 // other patient has an API token prepared beforehand and two repeats orderable now, so each
 // "order via API" request orders a repeat nobody has ordered yet and succeeds with 201.
@@ -11,6 +11,7 @@ import type {
   PrescriptionIssuesTable,
   PrescriptionRequestItemsTable,
   PrescriptionRequestsTable,
+  RecordEntriesTable,
   RepeatTemplatesTable,
 } from '../src/platform/db/schema.ts';
 import { addPatientWithAccount } from '../src/accounts/cli.ts';
@@ -22,6 +23,7 @@ import { addDays, englandDay } from '../src/platform/dates.ts';
 import type { Db } from '../src/platform/db/index.ts';
 import { testNhsNumber } from '../src/platform/nhs-number.ts';
 import { addStaffUser } from '../src/staff/service.ts';
+import { contextEntries, medicationEntry } from './prescriptions-record.ts';
 
 export const RX_PRACTICE = 'Y90001';
 /** Shared by the bench prescribers and the repeats-page patient (base32, 16+ characters). */
@@ -37,6 +39,7 @@ export type RxSeed = {
   openItems: number;
   requestedItems: number;
   issues: number;
+  recordEntries: number;
   clinician: { email: string; staffId: string };
   /** The prescriber the filtered queue page asks for (the signed-in clinician). */
   prescriberId: string;
@@ -205,17 +208,23 @@ export async function seedPrescriptions(db: Db, clock: Clock): Promise<{ seed: R
   const requests: Insertable<PrescriptionRequestsTable>[] = [];
   const items: Insertable<PrescriptionRequestItemsTable>[] = [];
   const issues: Insertable<PrescriptionIssuesTable>[] = [];
+  const entries: Insertable<RecordEntriesTable>[] = [];
   const orders: RxOrders['orders'] = [];
   const later: RxOrders['orders'] = [];
   for (const p of everyone) {
     const mine = REPEATS.slice(0, SIZE.templatesEach).map((m, k) => {
       const by = prescribers[Math.floor(rand() * prescribers.length)] ?? me;
       const lastIssued = new Date(now.getTime() - (25 + k) * DAY);
+      const med = medicationEntry(
+        { practiceOds: RX_PRACTICE, patientId: p.patientId, at: lastIssued, now },
+        m,
+      );
+      entries.push(med);
       return {
         id: randomUUID(),
         practice_ods: RX_PRACTICE,
         patient_id: p.patientId,
-        record_entry_id: null,
+        record_entry_id: med.id,
         prescription_type: 'repeat' as const,
         dmd_code: m.code,
         drug_name: m.name,
@@ -240,6 +249,12 @@ export async function seedPrescriptions(db: Db, clock: Clock): Promise<{ seed: R
         by,
       };
     });
+    entries.push(
+      ...contextEntries(
+        { practiceOds: RX_PRACTICE, patientId: p.patientId, now },
+        { abnormal: rand() < 0.25, allergy: rand() < 0.3, daysAgo: 5 + Math.floor(rand() * 150) },
+      ),
+    );
     const requestedAt = new Date(now.getTime() - 60_000 - Math.floor(rand() * 10 * DAY));
     const request = {
       id: randomUUID(),
@@ -294,6 +309,7 @@ export async function seedPrescriptions(db: Db, clock: Clock): Promise<{ seed: R
   }
   // One transaction: one commit, not one for each batch.
   await db.transaction().execute(async (tx) => {
+    await chunked(entries, (part) => tx.insertInto('record_entries').values(part).execute());
     await chunked(templates, (part) => tx.insertInto('repeat_templates').values(part).execute());
     await chunked(requests, (part) => tx.insertInto('prescription_requests').values(part).execute());
     await chunked(items, (part) => tx.insertInto('prescription_request_items').values(part).execute());
@@ -307,6 +323,7 @@ export async function seedPrescriptions(db: Db, clock: Clock): Promise<{ seed: R
     openItems: items.length,
     requestedItems: items.filter((i) => i.status === 'requested').length,
     issues: issues.length,
+    recordEntries: entries.length,
     clinician: { email: me.email, staffId: me.id },
     prescriberId: me.id,
     patient: { email: pageEmail },

@@ -176,5 +176,5 @@ export function rxChecks(results: ScenarioResult[]): RxCheck[] {
 /** The practice's size and how long it took to seed, for the printed report. */
 export function rxLine(rx: RxReady | null): string {
   if (!rx) return 'repeat prescriptions practice: not seeded (no scenario of it chosen)';
-  return `repeat prescriptions practice ${rx.practice}: ${String(rx.patients)} patients, ${String(rx.templates)} repeat templates, ${String(rx.openItems)} open items (${String(rx.requestedItems)} requested), ${String(rx.issues)} issues; seeded in ${(rx.seedMs / 1000).toFixed(1)} s`;
+  return `repeat prescriptions practice ${rx.practice}: ${String(rx.patients)} patients, ${String(rx.templates)} repeat templates, ${String(rx.openItems)} open items (${String(rx.requestedItems)} requested), ${String(rx.issues)} issues, ${String(rx.recordEntries)} record entries; seeded in ${(rx.seedMs / 1000).toFixed(1)} s`;
 }
