@@ -123,7 +123,7 @@ export function created(
     template_id: t.id,
     version: 1,
     action: 'created',
-    before: JSON.stringify(null),
+    before: JSON.stringify(null), // written as SQL null by the demo store
     after: JSON.stringify({
       prescriptionType: t.prescription_type,
       drugName: t.drug_name,

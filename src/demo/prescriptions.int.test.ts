@@ -144,6 +144,16 @@ test('issues made equal the issues recorded for every demo template', async () =
   assert.equal(r.rows[0]?.n, 0);
 });
 
+test('each template has its "created" change, with nothing before it and its fields after', async () => {
+  const r = await sql<{ n: number; bad: number }>`
+    select count(*)::int as n,
+      count(*) filter (where c.before is not null or c.after ->> 'dosage' is distinct from t.dosage or c.version <> 1)::int as bad
+    from repeat_templates t left join repeat_template_changes c on c.template_id = t.id and c.action = 'created'
+  `.execute(db.db);
+  assert.ok((r.rows[0]?.n ?? 0) > 40);
+  assert.equal(r.rows[0]?.bad, 0);
+});
+
 test('every template, request and item belongs to a patient of its own practice', async () => {
   const r = await sql<{ n: number }>`
     select (select count(*) from repeat_templates x join patients p on p.id = x.patient_id where p.practice_ods <> x.practice_ods)

@@ -9,7 +9,7 @@ import type {
   PractitionersTable,
   SlotTypesTable,
 } from '../platform/db/schema.ts';
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { DemoPrescriptionRows, MedicationEntry } from './prescriptions.ts';
 
 export async function staffIdByEmail(db: Db, email: string): Promise<string> {
@@ -175,8 +175,9 @@ export async function insertPrescriptions(
   const chunks = <T>(xs: T[]) =>
     Array.from({ length: Math.ceil(xs.length / 500) }, (_, i) => xs.slice(i * 500, i * 500 + 500));
   for (const part of chunks(rows.templates)) await tx.insertInto('repeat_templates').values(part).execute();
-  for (const part of chunks(rows.changes))
-    await tx.insertInto('repeat_template_changes').values(part).execute();
+  // A template's "created" change has nothing before it: SQL null, not a JSON null.
+  const changes = rows.changes.map((c) => ({ ...c, before: sql<string>`null` }));
+  for (const part of chunks(changes)) await tx.insertInto('repeat_template_changes').values(part).execute();
   for (const part of chunks(rows.requests))
     await tx.insertInto('prescription_requests').values(part).execute();
   for (const part of chunks(rows.items))
