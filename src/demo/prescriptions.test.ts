@@ -11,6 +11,7 @@ import {
   type PrescriptionSettings,
   type TemplateFacts,
 } from '../prescriptions/rules.ts';
+import { DEMO_PATIENTS } from './data.ts';
 import { REPEATS } from './record-codes.ts';
 import { generateRecord } from './records.ts';
 import {
@@ -137,13 +138,16 @@ function facts(rows: DemoPrescriptionRows, id: string, withItems = true): Templa
   };
 }
 
-test('the demo accounts show every state between them, and each patient can order something now', () => {
+test('the identity-checked demo accounts show every state between them, and each patient can order something now', () => {
   const plans = Object.values(DEMO_REPEAT_PLAN);
-  for (const s of STATES.filter((x) => x !== 'requested-early' && x !== 'early'))
-    assert.ok(
-      plans.some((p) => p.includes(s)),
-      `no demo patient shows ${s}`,
-    );
+  // Ordering online needs an identity check (P9): those accounts see every state between them.
+  const p9 = DEMO_PATIENTS.filter((a) => a.proofing === 'P9' && a.patientIndex !== null && a.recordYears > 0);
+  const seen = p9.flatMap((a) => DEMO_REPEAT_PLAN[a.patientIndex ?? -1] ?? []);
+  assert.equal(p9.length, 3);
+  // 'issued' three days ago is what shows "too early".
+  for (const s of STATES.filter((x) => x !== 'too-early'))
+    assert.ok(seen.includes(s), `no P9 patient shows ${s}`);
+  assert.ok(seen.includes('issued'));
   for (const p of plans)
     assert.ok(p.includes('orderable') || p.includes('early'), `nothing to order in ${p.join()}`);
 });

@@ -41,12 +41,13 @@ export type DemoRepeatState =
 
 /**
  * The state of each current repeat (in the record's order) of the demo accounts' patients, by
- * patient index: together they show every state, and each patient has something to order now.
+ * patient index: the identity-checked (P9) accounts, who may order online, see every state between
+ * them (the P5 account's are for staff to see), and each patient has something to order now.
  */
 export const DEMO_REPEAT_PLAN: Readonly<Record<number, readonly DemoRepeatState[]>> = {
   0: ['orderable', 'too-early', 'no-issues-left', 'rejected'],
   1: ['orderable', 'review-due', 'approved', 'not-online'],
-  2: ['early', 'too-early', 'requested-early', 'rejected'],
+  2: ['early', 'no-issues-left', 'requested-early', 'rejected'],
   3: ['orderable', 'orderable', 'requested', 'issued'],
 };
 const CYCLE: readonly DemoRepeatState[] = ['orderable', 'too-early', 'requested', 'review-due', 'rejected'];
