@@ -1,6 +1,7 @@
 // What `npm run bench` prints: the target checks, the record's size and each database's table.
 import type { ServerReady } from './server.ts';
 import type { ScenarioResult } from './support.ts';
+import { rxChecks } from './prescriptions.ts';
 
 export const TARGETS = { pageVsLayout: 0.5, pageP99Ms: 50, apiVsHello: 0.2 };
 
@@ -53,6 +54,8 @@ export function targetChecks(results: ScenarioResult[]): Check[] {
       pass: clean,
     });
   }
+  // Repeat prescriptions (issue #11): their own targets.
+  checks.push(...rxChecks(results));
   return checks;
 }
 

@@ -12,12 +12,16 @@
 //                           test-results, measurements, documents, medicines); every section the
 //                           full level shows with --all-sections
 //   record (API)            GET /api/v1/record with a bearer token: the whole visible record
+// and the repeat prescription scenarios (issue #11, bench/prescriptions.ts) on a practice of
+// 10,000 patients, 40,000 repeat templates and 20,000 open items: queue page, queue page
+// (filtered, page 2), patient repeats page and order via API (each order a fresh repeat: 201).
 // Target checks (printed as PASS/FAIL, never a failing exit): record pages >= 50% of layout req/s
-// and p99 < 50 ms; the record API >= 20% of hello req/s. Also prints the record's size and import
+// and p99 < 50 ms; the record API >= 20% of hello req/s; queue pages >= 50% of layout and p99 <
+// 100 ms; ordering >= 20% of hello and every order 201. Also prints the record's size and import
 // speed, and the FHIR import speed of ../shared/data/synthea-fhir-r4-patients when it exists.
 // Options: --duration S (10) --connections N (50) --warmup S (2) --accounts N (200) --db KIND
-// --all-sections --only TEXT (scenarios whose name contains TEXT, plus the baselines; `--only rush`:
-// only the 8am rush) --no-rush (skip bench/rush.ts, which otherwise runs at the end).
+// --all-sections --only TEXT (scenarios whose name contains TEXT, or one of A|B|C, plus the
+// baselines; `--only rush`: only the 8am rush) --no-rush (skip bench/rush.ts, which otherwise runs at the end).
 // BENCH_CPU_PROF=<dir> makes the server write a V8 CPU profile there.
 // Writes bench/results/<timestamp>.json and bench/results/latest.json.
 import { spawn } from 'node:child_process';
@@ -31,6 +35,7 @@ import { totpCode } from '../src/platform/auth/secrets.ts';
 import { kindsFor } from '../src/record/access/rules.ts';
 import { SECTION_ORDER } from '../src/record/read/present.ts';
 import { checkLines, recordLines, table, targetChecks, TARGETS } from './report.ts';
+import { prescriptionScenarios, RX_TARGETS, rxAlone, rxLine, rxWanted } from './prescriptions.ts';
 import {
   apiToken,
   sessionCookie,
@@ -38,6 +43,8 @@ import {
   statusKb,
   stopServer,
   withRssPeak,
+  type CannonOptions,
+  type Scenario,
   type ScenarioResult,
 } from './support.ts';
 
@@ -81,12 +88,6 @@ if ([duration, connections, warmup, accountCount].some((n) => !Number.isFinite(n
 
 // --- The server process and its memory ----------------------------------------------------------
 
-type CannonOptions = Partial<autocannon.Options> & { path?: string };
-type Scenario = {
-  name: string;
-  options: (phase: 'warmup' | 'measure') => CannonOptions;
-};
-
 function cannon(base: string, { path, ...opts }: CannonOptions): Promise<autocannon.Result> {
   return autocannon({
     url: base + (path ?? ''),
@@ -120,7 +121,9 @@ function summarise(name: string, r: autocannon.Result, peakRssMb: number): Scena
 
 async function benchDatabase(kind: string) {
   const started = performance.now();
-  const server = await startServer(kind, accountCount);
+  const server = await startServer(kind, accountCount, {
+    BENCH_PRESCRIPTIONS: rxWanted(args.only) ? '1' : '0',
+  });
   const { base, ready } = server;
   const pid = server.child.pid ?? 0;
   try {
@@ -195,15 +198,19 @@ async function benchDatabase(kind: string) {
           headers: { authorization: `Bearer ${token}` },
         }),
       },
+      // Repeat prescriptions (issue #11): bench/prescriptions.ts.
+      ...(ready.prescriptions ? await prescriptionScenarios(base, ready.prescriptions, connections) : []),
     ];
 
-    // --only TEXT: just the scenarios whose name contains TEXT (the baselines always run).
+    // --only TEXT: just the scenarios whose name contains TEXT, or one of A|B|C (the baselines always run).
     if (args.only) {
       const only = args.only;
       scenarios.splice(
         0,
         scenarios.length,
-        ...scenarios.filter((x) => ['hello', 'layout'].includes(x.name) || x.name.includes(only)),
+        ...scenarios.filter(
+          (x) => ['hello', 'layout'].includes(x.name) || only.split('|').some((o) => x.name.includes(o)),
+        ),
       );
     }
 
@@ -229,6 +236,8 @@ async function benchDatabase(kind: string) {
         `  ${kind}: ${s.name} answers ${String(kb)} KB in ${(times[2] ?? 0).toFixed(1)} ms alone`,
       );
     }
+
+    for (const [name, a] of await rxAlone(base, scenarios, kind)) alone.set(name, a);
 
     const results: (ScenarioResult & { alone: { ms: number; kb: number } | null })[] = [];
     // Requests still in flight when autocannon stops are dropped by the client but not by the
@@ -263,6 +272,7 @@ async function benchDatabase(kind: string) {
       setupMs: ready.setupMs,
       record: ready.record,
       fhirImport: ready.fhirImport,
+      prescriptions: ready.prescriptions,
       checks: targetChecks(results),
       signInAccounts: accounts.length,
       signInRequestsSent: sent,
@@ -284,7 +294,9 @@ for (const kind of rushOnly ? [] : kinds) {
   console.error(`Benchmarking on ${kind}…`);
   const r = await benchDatabase(kind);
   runs.push(r);
-  console.log(`\n${recordLines(r)}\n\n${table(r, { connections, duration, warmup })}\n\n${checkLines(r)}\n`);
+  console.log(
+    `\n${recordLines(r)}\n${rxLine(r.prescriptions)}\n\n${table(r, { connections, duration, warmup })}\n\n${checkLines(r)}\n`,
+  );
 }
 
 const report = {
@@ -297,7 +309,7 @@ const report = {
     accounts: accountCount,
     loopback: '127.0.0.1',
     sections: sectionSlugs,
-    targets: TARGETS,
+    targets: { ...TARGETS, prescriptions: RX_TARGETS },
   },
   notes: {
     hello:
@@ -308,6 +320,8 @@ const report = {
       'POST /api/v1/auth/token rotating through the bench accounts; a TOTP code works once per account, so each account signs in once',
     record:
       "full.patient's patient with its demo record plus generateRecord(4242, 25 years, 24 consultations and 8 documents a year); pages and API read it with the same session cookie / bearer token",
+    prescriptions:
+      'practice Y90001 seeded by bench/prescriptions-seed.ts: 10,000 patients, 40,000 repeat templates, 20,000 open items over 4 prescribers; queue pages as its first prescriber, the repeats page as repeats.patient, orders with prepared bearer tokens, each a repeat not yet ordered',
     peakRss:
       'per scenario: highest VmRSS of the server process sampled every 100 ms; per run: VmHWM at the end (includes setup)',
   },

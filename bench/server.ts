@@ -6,8 +6,9 @@
 // (generateRecord: ~600 consultations with notes, ~200 letters, over 5,000 coded entries), checks
 // its size and times the import; it also times a FHIR import of ../shared/data/synthea-fhir-r4-patients
 // (when that folder exists) into a practice of its own, Y99999, so the measured patient is untouched.
-// Stops on SIGTERM (and removes its database).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+// Unless BENCH_PRESCRIPTIONS=0 it also seeds the repeat prescriptions practice of issue #11
+// (bench/prescriptions-seed.ts). Stops on SIGTERM (and removes its database).
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,8 @@ import { addPatientWithAccount } from '../src/accounts/cli.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { testDatabase } from '../test/support/harness.ts';
 import { testNhsNumber } from '../src/platform/nhs-number.ts';
+import { seedPrescriptions } from './prescriptions-seed.ts';
+import type { RxReady } from './prescriptions.ts';
 
 /** Shared by every bench sign-in account (base32, 16+ characters). */
 export const BENCH_TOTP_SECRET = 'GPOBENCHSIGNIN2222222222';
@@ -74,7 +77,17 @@ export type ServerReady = {
   accounts: string[];
   record: RecordStats;
   fhirImport: FhirImportStats;
-  setupMs: { database: number; demo: number; record: number; fhir: number; accounts: number; app: number };
+  /** The repeat prescriptions practice (issue #11); null with BENCH_PRESCRIPTIONS=0. */
+  prescriptions: RxReady | null;
+  setupMs: {
+    database: number;
+    demo: number;
+    prescriptions: number;
+    record: number;
+    fhir: number;
+    accounts: number;
+    app: number;
+  };
 };
 
 const accountCount = Math.max(0, Math.min(2000, Number(process.env.BENCH_ACCOUNTS ?? '200')));
@@ -85,6 +98,18 @@ await loadDemo(db.db, systemClock);
 const t2 = performance.now();
 
 const ctx = { db: db.db, clock: systemClock, meta: null };
+
+// --- The repeat prescriptions practice (before the FHIR import, which steps round its NHS numbers)
+let prescriptions: RxReady | null = null;
+let rxDir: string | null = null;
+if (process.env.BENCH_PRESCRIPTIONS !== '0') {
+  const { seed, orders } = await seedPrescriptions(db.db, systemClock);
+  rxDir = mkdtempSync(join(tmpdir(), 'gpo-bench-rx-'));
+  const ordersFile = join(rxDir, 'orders.json');
+  writeFileSync(ordersFile, JSON.stringify(orders));
+  prescriptions = { ...seed, ordersFile };
+}
+const t2rx = performance.now();
 
 // --- The 25-year record of full.patient ----------------------------------------------------------
 const fullEmail = DEMO_PATIENTS.find((p) => p.email.startsWith('full.patient@'))?.email;
@@ -224,10 +249,12 @@ const ready: ServerReady = {
   accounts,
   record,
   fhirImport,
+  prescriptions,
   setupMs: {
     database: Math.round(t1 - t0),
     demo: Math.round(t2 - t1),
-    record: Math.round(t2a - t2),
+    prescriptions: Math.round(t2rx - t2),
+    record: Math.round(t2a - t2rx),
     fhir: Math.round(t2b - t2a),
     accounts: Math.round(t3 - t2b),
     app: Math.round(t4 - t3),
@@ -246,6 +273,7 @@ const stop = () => {
     .then(() => db.dispose())
     .then(() => {
       rmSync(dataDir, { recursive: true, force: true });
+      if (rxDir) rmSync(rxDir, { recursive: true, force: true });
       process.exit(0);
     })
     .catch((err: unknown) => {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type autocannon from 'autocannon';
 import { DEMO_PASSWORD } from '../src/demo/index.ts';
 import { totpCode } from '../src/platform/auth/secrets.ts';
 import type { ServerReady } from './server.ts';
@@ -12,8 +13,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 export type Server = { child: ChildProcess; ready: ServerReady; base: string };
 
-export async function startServer(kind: string, accountCount: number): Promise<Server> {
-  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_ACCOUNTS: String(accountCount) };
+export async function startServer(
+  kind: string,
+  accountCount: number,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<Server> {
+  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_ACCOUNTS: String(accountCount), ...extraEnv };
   if (kind === 'pglite') delete env.DATABASE_URL;
   // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops.
   const prof = process.env.BENCH_CPU_PROF
@@ -151,7 +156,30 @@ export async function sessionCookie(base: string, email: string, secret: string)
   return `gpo_session=${jar.cookies.get('gpo_session') ?? ''}`;
 }
 
+/** The real staff sign-in: form with CSRF token, then the security-code page; the account's one sign-in. */
+export async function staffCookie(base: string, email: string, secret: string): Promise<string> {
+  const jar = new Jar();
+  const r1 = await submit(base, jar, '/staff/sign-in', { email, password: DEMO_PASSWORD });
+  if (r1.status !== 302) throw new Error(`staff sign-in form: ${String(r1.status)}`);
+  const r2 = await submit(base, jar, '/staff/sign-in/code', { code: totpCode(secret, new Date()) });
+  if (r2.status !== 302) throw new Error(`staff code form: ${String(r2.status)}`);
+  // A clinician's home is the practice's patient list.
+  const check = await fetch(`${base}/staff/patients`, {
+    headers: { cookie: jar.header() },
+    redirect: 'manual',
+  });
+  await check.arrayBuffer();
+  if (check.status !== 200) throw new Error(`GET /staff/patients after sign-in: ${String(check.status)}`);
+  return `gpo_session=${jar.cookies.get('gpo_session') ?? ''}`;
+}
+
 // --- Scenarios ---------------------------------------------------------------------------------
+
+export type CannonOptions = Partial<autocannon.Options> & { path?: string };
+export type Scenario = {
+  name: string;
+  options: (phase: 'warmup' | 'measure') => CannonOptions;
+};
 
 export type ScenarioResult = {
   scenario: string;

@@ -6,6 +6,7 @@ import { loadActor } from '../platform/auth/signin.ts';
 import { hashPassword, sealSecret, totpCode, type SecretKey } from '../platform/auth/secrets.ts';
 import { audit } from '../platform/audit/use-case.ts';
 import type { Clock } from '../platform/clock.ts';
+import type { Ctx } from '../platform/context.ts';
 import type { Db } from '../platform/db/index.ts';
 import type { DemoPanel } from '../platform/http/setup.ts';
 import { changeServices, settingsOf, verifyIdentity, addPatient } from '../accounts/index.ts';
@@ -15,6 +16,15 @@ import { entryIdBySource, importEntries, markRecordReviewed, setEntryVisibility 
 import { generateRecord } from './records.ts';
 import * as store from './store.ts';
 import { loadDemoAppointments } from './appointments.ts';
+import {
+  demoPatientRepeats,
+  demoQueue,
+  demoRepeatState,
+  demoSettings,
+  medicinesOf,
+  mergeRows,
+  settingsRow,
+} from './prescriptions.ts';
 import {
   DEMO_PASSWORD,
   DEMO_PATIENTS,
@@ -35,6 +45,8 @@ export type DemoSummary = {
   accounts: number;
   records: number;
   slots: number;
+  /** Repeat templates made (issue #11). */
+  repeats: number;
 };
 
 async function staffActor(db: Db, email: string): Promise<StaffActor> {
@@ -50,7 +62,15 @@ async function staffActor(db: Db, email: string): Promise<StaffActor> {
  */
 export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = null): Promise<DemoSummary> {
   const ctx = { db, clock, meta: null };
-  const added: DemoSummary = { practices: 0, staff: 0, patients: 0, accounts: 0, records: 0, slots: 0 };
+  const added: DemoSummary = {
+    practices: 0,
+    staff: 0,
+    patients: 0,
+    accounts: 0,
+    records: 0,
+    slots: 0,
+    repeats: 0,
+  };
 
   for (const p of DEMO_PRACTICES) {
     if (!(await store.practiceExists(db, p.odsCode))) {
@@ -89,6 +109,8 @@ export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = nul
   const rand = seeded(42);
   const people = generatePatients(DEMO_PATIENT_COUNT, today);
   const firstPractice: string[] = [];
+  /** The generated patients other than the demo accounts' (the queues come from them). */
+  const others: string[] = [];
   for (const [i, person] of people.entries()) {
     const practice = DEMO_PRACTICES[i < 8 ? 0 : i % DEMO_PRACTICES.length] ?? DEMO_PRACTICES[0];
     if (!practice) continue;
@@ -144,6 +166,7 @@ export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = nul
       }
     }
     if (practice.odsCode === DEMO_PRACTICES[0]?.odsCode) firstPractice.push(patientId);
+    if (i >= 8) others.push(patientId);
   }
 
   const receptionist = await staffActor(db, DEMO_STAFF[0]?.email ?? '');
@@ -228,7 +251,90 @@ export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = nul
     added.records++;
   }
   for (const p of DEMO_PRACTICES) added.slots += await loadDemoAppointments(db, clock, p.odsCode);
+
+  // --- Pharmacies near each demo practice: helper N's loader (src/pharmacies) is called here. ---
+
+  // Repeat prescriptions: the demo accounts' repeats from their records, in every state, and a
+  // queue waiting at each practice from its eight oldest other patients. The accounts are all at the
+  // first practice.
+  const accounts = [];
+  for (const a of DEMO_PATIENTS) {
+    const patientId = a.patientIndex === null ? undefined : firstPractice[a.patientIndex];
+    if (a.patientIndex === null || !patientId || a.recordYears === 0) continue;
+    accounts.push({
+      patientIndex: a.patientIndex,
+      patientId,
+      accountId: await store.accountIdByEmail(db, a.email),
+    });
+  }
+  for (const p of DEMO_PRACTICES) {
+    added.repeats += await loadDemoPrescriptions(ctx, {
+      practiceOds: p.odsCode,
+      prescriber: clinicians.get(p.odsCode),
+      accounts: p.odsCode === DEMO_PRACTICES[0]?.odsCode ? accounts : [],
+      // The eight oldest, as the database has them (two generated people can share a test NHS
+      // number, and so one patient): they are the ones on these medicines.
+      queue: await store.oldestOf(db, p.odsCode, others, 8),
+    });
+  }
   return added;
+}
+
+/** A practice's demo prescriptions, once: its settings row, written last, says they are loaded. */
+async function loadDemoPrescriptions(
+  ctx: Ctx,
+  o: {
+    practiceOds: string;
+    prescriber: StaffActor | undefined;
+    accounts: { patientIndex: number; patientId: string; accountId: string | null }[];
+    queue: string[];
+  },
+): Promise<number> {
+  if (!o.prescriber || (await store.hasPrescriptionSettings(ctx.db, o.practiceOds))) return 0;
+  const now = ctx.clock.now();
+  const b = {
+    practiceOds: o.practiceOds,
+    prescriber: { id: o.prescriber.staffId, name: o.prescriber.name },
+    now,
+    id: randomUUID,
+  };
+  // A patient who has templates already (made by staff) is left as they are.
+  const taken = await store.patientsWithTemplates(ctx.db, [
+    ...o.accounts.map((a) => a.patientId),
+    ...o.queue,
+  ]);
+  const parts = [];
+  for (const a of o.accounts.filter((x) => !taken.has(x.patientId))) {
+    const { repeats, acute } = medicinesOf(await store.medicationEntries(ctx.db, a.patientId));
+    parts.push(
+      demoPatientRepeats(
+        { ...b, window: demoSettings(o.practiceOds).window },
+        {
+          patientId: a.patientId,
+          accountId: a.accountId,
+          repeats: repeats.map((medicine, i) => ({ medicine, state: demoRepeatState(a.patientIndex, i) })),
+          acute,
+        },
+      ),
+    );
+  }
+  parts.push(
+    demoQueue(
+      b,
+      o.queue.filter((id) => !taken.has(id)),
+    ),
+  );
+  const rows = mergeRows(...parts);
+  await ctx.db.transaction().execute(async (tx) => {
+    await store.insertPrescriptions(tx, rows, settingsRow(o.practiceOds, now));
+    await audit(tx, ctx, SYSTEM_ACTOR, {
+      action: 'demo.prescriptions-created',
+      practiceOds: o.practiceOds,
+      subject: 'prescriptions',
+      details: { templates: rows.templates.length, items: rows.items.length },
+    });
+  });
+  return rows.templates.length;
 }
 
 /** The demo panel: every demo sign-in with its current security code. */

@@ -5,10 +5,12 @@ import type {
   AppointmentRulesTable,
   LocationsTable,
   OnlineAccountsTable,
+  PrescriptionSettingsTable,
   PractitionersTable,
   SlotTypesTable,
 } from '../platform/db/schema.ts';
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
+import type { DemoPrescriptionRows, MedicationEntry } from './prescriptions.ts';
 
 export async function staffIdByEmail(db: Db, email: string): Promise<string> {
   const row = await db
@@ -90,4 +92,96 @@ export async function insertSlotTypes(tx: Tx, rows: Insertable<SlotTypesTable>[]
 
 export async function insertAppointmentRules(tx: Tx, row: Insertable<AppointmentRulesTable>): Promise<void> {
   await tx.insertInto('appointment_rules').values(row).execute();
+}
+
+export async function accountIdByEmail(db: Db, email: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('online_accounts')
+    .select('id')
+    .where('email', '=', email)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+// --- Repeat prescriptions (issue #11) ---
+
+export async function hasPrescriptionSettings(db: Db, practiceOds: string): Promise<boolean> {
+  return Boolean(
+    await db
+      .selectFrom('prescription_settings')
+      .select('practice_ods')
+      .where('practice_ods', '=', practiceOds)
+      .executeTakeFirst(),
+  );
+}
+
+/** The `n` oldest of these patients who are registered at the practice. */
+export async function oldestOf(
+  db: Db,
+  practiceOds: string,
+  patientIds: readonly string[],
+  n: number,
+): Promise<string[]> {
+  if (patientIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('patients')
+    .select('id')
+    .where('practice_ods', '=', practiceOds)
+    .where('id', 'in', patientIds)
+    .orderBy('birth_date')
+    .orderBy('id')
+    .limit(n)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Patients of these who have a repeat template already (staff may have made one). */
+export async function patientsWithTemplates(db: Db, patientIds: readonly string[]): Promise<Set<string>> {
+  if (patientIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('repeat_templates')
+    .select('patient_id')
+    .distinct()
+    .where('patient_id', 'in', patientIds)
+    .execute();
+  return new Set(rows.map((r) => r.patient_id));
+}
+
+export type MedicationEntryRow = {
+  id: string;
+  coding: unknown[];
+  title: string;
+  details: Record<string, unknown>;
+};
+
+/** A patient's medication entries in the record, oldest first. */
+export async function medicationEntries(db: Db, patientId: string): Promise<MedicationEntry[]> {
+  return db
+    .selectFrom('record_entries')
+    .select(['id', 'coding', 'title', 'details'])
+    .where('patient_id', '=', patientId)
+    .where('kind', '=', 'medication')
+    .orderBy('recorded_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Writes a practice's demo prescriptions and, last, its settings (which mark it loaded). */
+export async function insertPrescriptions(
+  tx: Tx,
+  rows: DemoPrescriptionRows,
+  settings: Insertable<PrescriptionSettingsTable>,
+): Promise<void> {
+  const chunks = <T>(xs: T[]) =>
+    Array.from({ length: Math.ceil(xs.length / 500) }, (_, i) => xs.slice(i * 500, i * 500 + 500));
+  for (const part of chunks(rows.templates)) await tx.insertInto('repeat_templates').values(part).execute();
+  // A template's "created" change has nothing before it: SQL null, not a JSON null.
+  const changes = rows.changes.map((c) => ({ ...c, before: sql<string>`null` }));
+  for (const part of chunks(changes)) await tx.insertInto('repeat_template_changes').values(part).execute();
+  for (const part of chunks(rows.requests))
+    await tx.insertInto('prescription_requests').values(part).execute();
+  for (const part of chunks(rows.items))
+    await tx.insertInto('prescription_request_items').values(part).execute();
+  for (const part of chunks(rows.issues)) await tx.insertInto('prescription_issues').values(part).execute();
+  await tx.insertInto('prescription_settings').values(settings).execute();
 }
