@@ -10,6 +10,7 @@ import type { Ctx } from '../platform/context.ts';
 import type { Db } from '../platform/db/index.ts';
 import type { DemoPanel } from '../platform/http/setup.ts';
 import { changeServices, settingsOf, verifyIdentity, addPatient } from '../accounts/index.ts';
+import { loadDemoPharmacies } from '../pharmacies/index.ts';
 import { addPractice } from '../practices/index.ts';
 import { addStaffUser } from '../staff/index.ts';
 import { entryIdBySource, importEntries, markRecordReviewed, setEntryVisibility } from '../record/index.ts';
@@ -35,6 +36,12 @@ import {
 } from './data.ts';
 import { englandDay } from '../platform/dates.ts';
 import { testNhsNumber } from '../platform/nhs-number.ts';
+
+/** Demo accounts with a nominated pharmacy (near their practice, P81082). */
+const DEMO_NOMINATIONS: readonly (readonly [string, string])[] = [
+  ['full.patient@demo.gp-online.test', 'FDE01'],
+  ['detailed.patient@demo.gp-online.test', 'FDE02'],
+];
 
 export const DEMO_PATIENT_COUNT = 200;
 
@@ -160,6 +167,7 @@ export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = nul
           historicAccess: false,
           prospectiveFrom: undefined,
           pharmacyView: services.repeatPrescriptions,
+          pharmacyUpdate: services.repeatPrescriptions,
           expectedVersion: 0,
           reason: 'Demo data',
         });
@@ -252,7 +260,13 @@ export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = nul
   }
   for (const p of DEMO_PRACTICES) added.slots += await loadDemoAppointments(db, clock, p.odsCode);
 
-  // --- Pharmacies near each demo practice: helper N's loader (src/pharmacies) is called here. ---
+  // Pharmacies near each demo practice; the full and detailed accounts have nominated one.
+  await loadDemoPharmacies(db, clock);
+  for (const [email, pharmacy] of DEMO_NOMINATIONS) {
+    const a = DEMO_PATIENTS.find((d) => d.email === email);
+    const patientId = a?.patientIndex == null ? undefined : firstPractice[a.patientIndex];
+    if (patientId) await store.nominateOnce(db, { patientId, pharmacyOds: pharmacy, at: clock.now() });
+  }
 
   // Repeat prescriptions: the demo accounts' repeats from their records, in every state, and a
   // queue waiting at each practice from its eight oldest other patients. The accounts are all at the

@@ -185,3 +185,42 @@ export async function insertPrescriptions(
   for (const part of chunks(rows.issues)) await tx.insertInto('prescription_issues').values(part).execute();
   await tx.insertInto('prescription_settings').values(settings).execute();
 }
+
+/** A demo patient's nominated pharmacy, with its history row; nothing if one is already chosen. */
+export async function nominateOnce(
+  db: Db,
+  n: { patientId: string; pharmacyOds: string; at: Date },
+): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const patient = await tx
+      .selectFrom('patients')
+      .select('practice_ods')
+      .where('id', '=', n.patientId)
+      .executeTakeFirstOrThrow();
+    const made = await tx
+      .insertInto('pharmacy_nominations')
+      .values({
+        patient_id: n.patientId,
+        practice_ods: patient.practice_ods,
+        pharmacy_ods: n.pharmacyOds,
+        nominated_at: n.at,
+        nominated_by_account: null,
+        nominated_by_staff: null,
+      })
+      .onConflict((oc) => oc.column('patient_id').doNothing())
+      .executeTakeFirst();
+    if (Number(made.numInsertedOrUpdatedRows ?? 0) === 0) return;
+    await tx
+      .insertInto('pharmacy_nomination_history')
+      .values({
+        practice_ods: patient.practice_ods,
+        patient_id: n.patientId,
+        pharmacy_ods: n.pharmacyOds,
+        previous_ods: null,
+        changed_at: n.at,
+        changed_by_account: null,
+        changed_by_staff: null,
+      })
+      .execute();
+  });
+}
