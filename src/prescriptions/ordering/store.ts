@@ -61,10 +61,11 @@ export async function repeatsOf(q: Q, ods: string, patientId: string): Promise<R
       .where('t.practice_ods', '=', ods)
       .where('t.patient_id', '=', patientId)
       // HAZ-20: a medicine a clinician hid from the online record is neither listed nor ordered online.
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('record_entries as e')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('record_entries as e')
               .select('e.id')
               .whereRef('e.id', '=', 't.record_entry_id')
               .where('e.visible_online', '=', false),
