@@ -66,13 +66,13 @@ const OFFICIAL: Record<number, string[]> = {
   ],
 };
 
-test('bank holidays are the official England and Wales list, moved and extra days included', () => {
+test('HAZ-23 bank holidays are the official England and Wales list, moved and extra days included', () => {
   for (const [year, days] of Object.entries(OFFICIAL)) {
     assert.deepEqual([...bankHolidays(Number(year)).keys()], days, `bank holidays of ${year}`);
   }
 });
 
-test('2022: the spring bank holiday moved to Thursday 2 June, the jubilee on Friday 3 June, the state funeral on 19 September', () => {
+test('HAZ-23 2022: the spring bank holiday moved to Thursday 2 June, the jubilee on Friday 3 June, the state funeral on 19 September', () => {
   assert.equal(isBankHoliday('2022-05-30'), false, 'the usual last Monday of May was a working day');
   assert.equal(isWorkingDay('2022-05-30'), true);
   assert.equal(isWorkingDay('2022-06-02'), false);
@@ -83,7 +83,7 @@ test('2022: the spring bank holiday moved to Thursday 2 June, the jubilee on Fri
   assert.equal(addWorkingDays('2022-09-16', 1), '2022-09-20');
 });
 
-test('2023: the coronation on Monday 8 May is a bank holiday besides the early May one', () => {
+test('HAZ-23 2023: the coronation on Monday 8 May is a bank holiday besides the early May one', () => {
   assert.equal(addWorkingDays('2023-04-28', 2), '2023-05-03', 'Friday, then the 1 May holiday');
   assert.equal(addWorkingDays('2023-05-05', 1), '2023-05-09', 'Friday, then the coronation');
 });

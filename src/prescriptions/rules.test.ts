@@ -38,7 +38,7 @@ test('due for ordering 7 days before the last issue runs out; never issued is du
   });
 });
 
-test('the early-order window: the day before it opens is too early, its first day is early, the due day is not early', () => {
+test('HAZ-22 the early-order window: the day before it opens is too early, its first day is early, the due day is not early', () => {
   assert.deepEqual(orderability(repeat(), s, '2026-11-23'), {
     orderable: false,
     reason: 'too-early',
@@ -79,7 +79,7 @@ test('the window across 29 February and the end of a month', () => {
   assert.deepEqual(orderability(leap, s, '2028-02-29'), { orderable: true, early: false });
 });
 
-test('review due: the day before the review date is orderable, the review date and after are not', () => {
+test('HAZ-22 review due: the day before the review date is orderable, the review date and after are not', () => {
   const t = repeat({ reviewDate: '2026-12-10' });
   assert.deepEqual(orderability(t, s, '2026-12-09'), { orderable: true, early: false });
   assert.deepEqual(orderability(t, s, '2026-12-10'), {
@@ -103,7 +103,7 @@ test('a review that is due is said before "too early": waiting will not make it 
   });
 });
 
-test('issues left: the last authorised issue may be ordered; none left may not', () => {
+test('HAZ-22 issues left: the last authorised issue may be ordered; none left may not', () => {
   assert.equal(issuesLeft(repeat({ issuesMade: 5 })), 1);
   assert.equal(orderability(repeat({ issuesMade: 5 }), s, '2026-12-01').orderable, true);
   assert.deepEqual(orderability(repeat({ issuesMade: 6 }), s, '2026-12-01'), {
@@ -123,7 +123,7 @@ test('repeat until: orderable on the day, not the day after', () => {
   });
 });
 
-test('acute, repeat dispensing, not online, suspended and ended are never orderable, whatever the dates', () => {
+test('HAZ-22 acute, repeat dispensing, not online, suspended and ended are never orderable, whatever the dates', () => {
   assert.deepEqual(orderability(repeat({ prescriptionType: 'acute' }), s, '2026-12-01'), {
     orderable: false,
     reason: 'acute',
@@ -159,7 +159,7 @@ test('an item already requested or approved cannot be ordered again', () => {
   assert.equal(orderability(repeat({ openItem: 'approved' }), s, '2026-12-01').orderable, false);
 });
 
-test('expected ready day: the practice turnaround in working days, skipping weekends and bank holidays', () => {
+test('HAZ-23 expected ready day: the practice turnaround in working days, skipping weekends and bank holidays', () => {
   assert.equal(expectedReadyOn('2026-12-01', s), '2026-12-03');
   assert.equal(expectedReadyOn('2026-12-04', s), '2026-12-08', 'ordered on a Friday');
   assert.equal(expectedReadyOn('2026-12-23', s), '2026-12-29', 'Christmas and the Boxing Day substitute');

@@ -12,7 +12,7 @@ import { demoSite } from './site.ts';
 const site = demoSite();
 const gp = DEMO_STAFF.find((s) => s.email === 'gp@ryan.demo.gp-online.test')!;
 
-test('a patient orders two items; a clinician rejects one and approves the other; the patient sees why', async (tc) => {
+test('HAZ-26 a patient orders two items; a clinician rejects one and approves the other; the patient sees why', async (tc) => {
   const t = site.ready(tc);
   if (!t) return;
   await setSettings(t, {});

@@ -72,7 +72,7 @@ after(async () => {
   await t.close();
 });
 
-test('every repeat says whether it can be ordered now and, if not, why and from when', async () => {
+test('HAZ-22 every repeat says whether it can be ordered now and, if not, why and from when', async () => {
   const p = await patient();
   const id = {
     orderable: await addRepeat(t, p.patientId),
@@ -333,7 +333,7 @@ test('the patient’s switch and identity level, and the practice’s online ord
   );
 });
 
-test('expected ready days skip weekends and bank holidays, and count from England’s day', async () => {
+test('HAZ-23 expected ready days skip weekends and bank holidays, and count from England’s day', async () => {
   /** Orders one repeat with the clock at `at`; the answer's expected ready day. */
   const readyWhenOrderedAt = async (at: string) => {
     clock.set(at);

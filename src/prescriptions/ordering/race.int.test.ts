@@ -54,7 +54,7 @@ after(async () => {
   await t.close();
 });
 
-test('ten devices order the same repeat at once: one order, nine told it is already requested', async () => {
+test('HAZ-21 ten devices order the same repeat at once: one order, nine told it is already requested', async () => {
   const p = await patient();
   const a = await addRepeat(t, p.patientId);
   const answers = await Promise.all(Array.from({ length: 10 }, () => order(p, [a])));
@@ -68,7 +68,7 @@ test('ten devices order the same repeat at once: one order, nine told it is alre
   assert.equal(await requestsOf(p.patientId), 1);
 });
 
-test('a double press with one Idempotency-Key: one order, every answer the same order', async () => {
+test('HAZ-21 a double press with one Idempotency-Key: one order, every answer the same order', async () => {
   const p = await patient();
   const a = await addRepeat(t, p.patientId);
   const b = await addRepeat(t, p.patientId);
@@ -84,7 +84,7 @@ test('a double press with one Idempotency-Key: one order, every answer the same 
   assert.equal(await requestsOf(p.patientId), 1);
 });
 
-test('a retry with the key after success answers with the first order; the key with another order is refused', async () => {
+test('HAZ-21 a retry with the key after success answers with the first order; the key with another order is refused', async () => {
   const p = await patient();
   const a = await addRepeat(t, p.patientId);
   const b = await addRepeat(t, p.patientId);
@@ -105,7 +105,7 @@ test('a retry with the key after success answers with the first order; the key w
   assert.equal(fixed.statusCode, 201, fixed.body);
 });
 
-test('orders that overlap from two devices at once never deadlock and never open a repeat twice', async () => {
+test('HAZ-21 orders that overlap from two devices at once never deadlock and never open a repeat twice', async () => {
   const p = await patient();
   const ids = [
     await addRepeat(t, p.patientId),
@@ -149,7 +149,7 @@ test('cancelling and ordering again at once from two devices: at most one open i
   assert.ok((await openItems([a])) <= 1);
 });
 
-test('a patient cancelling while a prescriber approves: exactly one of them wins, every time', async () => {
+test('HAZ-21 a patient cancelling while a prescriber approves: exactly one of them wins, every time', async () => {
   const p = await patient();
   for (let i = 0; i < 10; i++) {
     const a = await addRepeat(t, p.patientId);

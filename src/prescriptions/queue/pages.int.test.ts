@@ -71,7 +71,7 @@ const outbox = (itemId: string) =>
 const rowOf = (html: string, itemId: string) =>
   new RegExp(`<tr[^>]*id="item-${itemId}"[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
 
-test('the queue shows each request with the prescriber’s context, overdue ones marked, filtered and paged', async () => {
+test('HAZ-25 the queue shows each request with the prescriber’s context, overdue ones marked, filtered and paged', async () => {
   // Thursday 26 November + 2 working days = Monday 30 November: overdue today. Friday 27 November
   // is ready today, Tuesday 1 December: not overdue yet.
   const late = await seedItem(t.db.db, {
@@ -229,7 +229,7 @@ test('the queue shows each request with the prescriber’s context, overdue ones
     .execute();
 });
 
-test('approve several at once, reject with a reason, and the dispensing steps; the patient is told each', async () => {
+test('HAZ-26 approve several at once, reject with a reason, and the dispensing steps; the patient is told each', async () => {
   const a = await seedItem(t.db.db, { patientId: patient, drug: 'Atorvastatin 20mg tablets' });
   const b = await seedItem(t.db.db, { patientId: other, drug: 'Levothyroxine 50microgram tablets' });
   const c = await seedItem(t.db.db, { patientId: patient, drug: 'Salbutamol inhaler' });

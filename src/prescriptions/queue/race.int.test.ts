@@ -43,7 +43,7 @@ const reasonOf = (r: PromiseSettledResult<unknown>) =>
     ? `${r.reason.code}:${r.reason.reason ?? ''}`
     : r.status;
 
-test('two prescribers approving one item at once make one issue', async () => {
+test('HAZ-21 two prescribers approving one item at once make one issue', async () => {
   const s = await seedItem(t.db.db, { patientId: patients[0]!, issuesAuthorised: 3, issuesMade: 1 });
   const results = await Promise.allSettled([
     decide(ctx, gp1, { itemId: s.itemId, decision: 'approve' }),
@@ -55,7 +55,7 @@ test('two prescribers approving one item at once make one issue', async () => {
   assert.equal((await itemStatus(t.db.db, s.itemId)).status, 'approved');
 });
 
-test('the issue copies the repeat as it is when approved: a later change never rewrites it', async () => {
+test('HAZ-24 the issue copies the repeat as it is when approved: a later change never rewrites it', async () => {
   const s = await seedItem(t.db.db, { patientId: patients[0]!, drug: 'Copied medicine' });
   await t.db.db
     .updateTable('repeat_templates')
@@ -75,7 +75,7 @@ test('the issue copies the repeat as it is when approved: a later change never r
   assert.equal(issue.days_supply, 28);
 });
 
-test('ten approvals of one item at once, and an approve racing a reject, leave one decision', async () => {
+test('HAZ-21 ten approvals of one item at once, and an approve racing a reject, leave one decision', async () => {
   const s = await seedItem(t.db.db, { patientId: patients[1]!, issuesAuthorised: 6 });
   const results = await Promise.allSettled(
     Array.from({ length: 10 }, (_, i) =>
@@ -97,7 +97,7 @@ test('ten approvals of one item at once, and an approve racing a reject, leave o
   assert.equal(await issuesMade(t.db.db, r.templateId), status === 'approved' ? 1 : 0);
 });
 
-test('overlapping "approve selected" at once: every item issued at most once, each batch all or nothing', async () => {
+test('HAZ-21 overlapping "approve selected" at once: every item issued at most once, each batch all or nothing', async () => {
   const items = [];
   for (let i = 0; i < 4; i++)
     items.push(await seedItem(t.db.db, { patientId: patients[i]!, drug: `Batch medicine ${String(i)}` }));
@@ -118,7 +118,7 @@ test('overlapping "approve selected" at once: every item issued at most once, ea
   assert.equal(issued, ok === 2 ? 4 : 3, 'a refused batch leaves none of its items approved');
 });
 
-test('an approval never goes past the issues authorised; the database refuses a count past them', async () => {
+test('HAZ-22 an approval never goes past the issues authorised; the database refuses a count past them', async () => {
   const s = await seedItem(t.db.db, { patientId: patients[3]!, issuesAuthorised: 2, issuesMade: 2 });
   await assert.rejects(decide(ctx, gp1, { itemId: s.itemId, decision: 'approve' }), (e: unknown) => {
     assert.ok(e instanceof AppError);

@@ -198,7 +198,7 @@ test('a repeat is made from a current record medicine, prefilled from it, with i
   assert.equal(again.json<{ reason: string }>().reason, 'already-a-repeat');
 });
 
-test('a new repeat is refused with the problem named: review date today, acute online, not a current medicine', async () => {
+test('HAZ-22 a new repeat is refused with the problem named: review date today, acute online, not a current medicine', async () => {
   const medicine = (await list()).medicines.find((m) => m.repeatId === null && ours.has(m.entryId));
   assert.ok(medicine);
   const base = {
@@ -235,7 +235,7 @@ test('a new repeat is refused with the problem named: review date today, acute o
   assert.equal(Number(count.n), 0, 'nothing half-written');
 });
 
-test('a change needs the version read and a reason, writes before and after, and never touches an issue', async () => {
+test('HAZ-24 a change needs the version read and a reason, writes before and after, and never touches an issue', async () => {
   const { repeat } = await freshRepeat();
   const issueId = randomUUID();
   await t.db.db
