@@ -39,9 +39,7 @@ async function patientOf(email: string): Promise<string> {
 
 /** The words a page would use about services that do not exist. */
 function assertNoUnbuiltServices(body: string): void {
-  assert.doesNotMatch(body, /prescription/i);
   assert.doesNotMatch(body, /proxy|on behalf|people you care for/i);
-  assert.doesNotMatch(body, /pharmacy/i);
 }
 
 const LEVELS: RecordLevel[] = ['none', 'summary', 'detailed', 'full'];
@@ -97,7 +95,10 @@ test('every mix of appointments and record access: links when on, how to ask whe
       const asks = body.match(/To ask for it, contact/g) ?? [];
       assert.equal(asks.length, offCount, `${at}: how to ask`);
       if (offCount) assert.ok(body.includes(`on ${practice.phone}`), `${at}: the practice phone`);
-      // Switched on in the settings, but not in the product: not a word about them.
+      // Repeat prescriptions and the pharmacy are switched on here (and built): offered.
+      assert.match(body, /data-service="repeat-prescriptions" data-status="available"/, at);
+      assert.match(body, /href="\/patient\/prescriptions"/, at);
+      assert.match(body, /href="\/patient\/pharmacy"/, at);
       assertNoUnbuiltServices(body);
     }
   }
@@ -131,5 +132,11 @@ test('the API lists only the services that exist', async () => {
   const me = await t.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
   assert.equal(me.statusCode, 200);
   const services = me.json<{ services: { service: string }[] }>().services.map((s) => s.service);
-  assert.deepEqual(services.sort(), ['appointments', 'record']);
+  assert.deepEqual(services.sort(), [
+    'appointments',
+    'pharmacy-update',
+    'pharmacy-view',
+    'record',
+    'repeat-prescriptions',
+  ]);
 });

@@ -188,8 +188,16 @@ test('a patient signs up, links with a letter, is verified and sees what the pra
   assert.equal(verified.statusCode, 302);
   me = await patient.get('/patient');
   assert.match(me.body, /data-service="record" data-status="available"/);
-  // Repeat prescriptions may be switched on, but GP Online has no such page yet: not offered.
-  assert.doesNotMatch(me.body, /data-service="repeat-prescriptions"/);
+  // What the practice switched on, and nothing else, is offered.
+  const services = await t.db.db
+    .selectFrom('online_services')
+    .select('repeat_prescriptions')
+    .where('patient_id', '=', target.id)
+    .executeTakeFirstOrThrow();
+  assert.equal(
+    /data-service="repeat-prescriptions" data-status="available"/.test(me.body),
+    services.repeat_prescriptions,
+  );
 
   // Every step is in the audit stream.
   const actions = (

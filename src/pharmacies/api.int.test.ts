@@ -107,7 +107,16 @@ test('refusals: not a code 400, no such pharmacy 404, closed 400, switched off 4
   assert.equal(hidden.json<{ reason: string }>().reason, 'pharmacy-view-off');
   const nobody = await t.app.inject({ method: 'GET', url: '/api/v1/pharmacy' });
   assert.equal(nobody.statusCode, 401);
-  const nominated = await t.db.db.selectFrom('pharmacy_nominations').select('pharmacy_ods').execute();
+  const me = await t.db.db
+    .selectFrom('online_accounts')
+    .select('patient_id')
+    .where('email', '=', p9.email)
+    .executeTakeFirstOrThrow();
+  const nominated = await t.db.db
+    .selectFrom('pharmacy_nominations')
+    .select('pharmacy_ods')
+    .where('patient_id', '=', me.patient_id ?? '')
+    .execute();
   assert.deepEqual(nominated, [{ pharmacy_ods: 'FDE02' }], 'no refusal changed anything');
 });
 
