@@ -110,12 +110,7 @@ test('the demo accounts’ repeats come from their record’s current medicines,
           reviewDate: t.review_date,
           repeatUntil: t.repeat_until,
           lastIssuedOn: t.last_issued_at ? englandDay(t.last_issued_at) : null,
-          openItem:
-            open.find((o) => o.template_id === t.id)?.status === 'approved'
-              ? 'approved'
-              : open.some((o) => o.template_id === t.id)
-                ? 'requested'
-                : null,
+          openItem: open.some((o) => o.template_id === t.id && o.status === 'requested') ? 'requested' : null,
         },
         settings,
         today,
@@ -127,7 +122,7 @@ test('the demo accounts’ repeats come from their record’s current medicines,
       const expected: Record<string, string> = {
         requested: 'already-requested',
         'requested-early': 'already-requested',
-        approved: 'already-requested',
+        approved: 'too-early',
         issued: 'too-early',
         rejected: 'orderable',
       };

@@ -50,7 +50,8 @@ const EXPECTED: Record<DemoRepeatState, (o: Orderability) => boolean> = {
   'not-online': (o) => !o.orderable && o.reason === 'not-online',
   requested: (o) => !o.orderable && o.reason === 'already-requested' && o.status === 'requested',
   'requested-early': (o) => !o.orderable && o.reason === 'already-requested' && o.status === 'requested',
-  approved: (o) => !o.orderable && o.reason === 'already-requested' && o.status === 'approved',
+  // Approved records the issue: the next one is not due yet.
+  approved: (o) => !o.orderable && o.reason === 'too-early',
   // Issued three days ago: the next one is not due yet.
   issued: (o) => !o.orderable && o.reason === 'too-early',
   // Rejected for a reason of its own: the repeat can be ordered again.
@@ -134,7 +135,7 @@ function facts(rows: DemoPrescriptionRows, id: string, withItems = true): Templa
     reviewDate: t.review_date ?? null,
     repeatUntil: t.repeat_until ?? null,
     lastIssuedOn: t.last_issued_at ? englandDay(new Date(t.last_issued_at)) : null,
-    openItem: withItems && open ? (open.status === 'approved' ? 'approved' : 'requested') : null,
+    openItem: withItems && open?.status === 'requested' ? 'requested' : null,
   };
 }
 

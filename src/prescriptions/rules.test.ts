@@ -150,13 +150,53 @@ test('HAZ-22 acute, repeat dispensing, not online, suspended and ended are never
   });
 });
 
-test('an item already requested or approved cannot be ordered again', () => {
+test('an item waiting for a prescriber cannot be ordered again; after approval the dates decide', () => {
   assert.deepEqual(orderability(repeat({ openItem: 'requested' }), s, '2026-12-01'), {
     orderable: false,
     reason: 'already-requested',
     status: 'requested',
   });
-  assert.equal(orderability(repeat({ openItem: 'approved' }), s, '2026-12-01').orderable, false);
+  // Approved today: the issue is recorded, so the next one is too early, not blocked for ever.
+  assert.deepEqual(orderability(repeat({ lastIssuedOn: '2026-12-01' }), s, '2026-12-01'), {
+    orderable: false,
+    reason: 'too-early',
+    from: '2026-12-15',
+    dueOn: '2026-12-22',
+  });
+});
+
+test('HAZ-22 never "order from" a day after the review date or the end of the repeat', () => {
+  // Too early until 24 November; the review falls on 20 November, before that.
+  const review = repeat({ reviewDate: '2026-11-20' });
+  assert.deepEqual(orderability(review, s, '2026-11-10'), {
+    orderable: false,
+    reason: 'review-due',
+    on: '2026-11-20',
+  });
+  const reviewAfter = repeat({ reviewDate: '2026-11-25' });
+  assert.deepEqual(orderability(reviewAfter, s, '2026-11-10'), {
+    orderable: false,
+    reason: 'too-early',
+    from: '2026-11-24',
+    dueOn: '2026-12-01',
+  });
+  // The review on the first day of the window itself: the review comes first.
+  assert.deepEqual(orderability(repeat({ reviewDate: '2026-11-24' }), s, '2026-11-10'), {
+    orderable: false,
+    reason: 'review-due',
+    on: '2026-11-24',
+  });
+  // The repeat ends the day before the window opens: it will never be orderable again.
+  assert.deepEqual(orderability(repeat({ repeatUntil: '2026-11-23' }), s, '2026-11-10'), {
+    orderable: false,
+    reason: 'expired',
+    on: '2026-11-23',
+  });
+  assert.equal(orderability(repeat({ repeatUntil: '2026-11-24' }), s, '2026-11-10').orderable, false);
+  assert.equal(
+    (orderability(repeat({ repeatUntil: '2026-11-24' }), s, '2026-11-10') as { reason: string }).reason,
+    'too-early',
+  );
 });
 
 test('HAZ-23 expected ready day: the practice turnaround in working days, skipping weekends and bank holidays', () => {

@@ -43,8 +43,11 @@ export type TemplateFacts = {
   reviewDate: string | null;
   repeatUntil: string | null;
   lastIssuedOn: string | null;
-  /** The status of an item of this repeat that is still open (requested or approved), if any. */
-  openItem: 'requested' | 'approved' | null;
+  /**
+   * An item of this repeat still waiting for a prescriber, if any. An approved item does not
+   * block the next order: its issue is recorded, so the dates say when the next is due.
+   */
+  openItem: 'requested' | null;
 };
 
 export type NotOrderable =
@@ -54,7 +57,7 @@ export type NotOrderable =
   | { reason: 'suspended' }
   | { reason: 'ended' }
   | { reason: 'ordering-off' }
-  | { reason: 'already-requested'; status: 'requested' | 'approved' }
+  | { reason: 'already-requested'; status: 'requested' }
   | { reason: 'no-issues-left' }
   | { reason: 'expired'; on: string }
   | { reason: 'review-due'; on: string }
@@ -94,7 +97,12 @@ export function orderability(t: TemplateFacts, settings: PrescriptionSettings, t
   const due = dueOn(t);
   if (due === null || due <= today) return { orderable: true, early: false };
   const from = addDays(due, -settings.orderWindowDays);
-  if (today < from) return no({ reason: 'too-early', from, dueOn: due });
+  if (today < from) {
+    // Never "order from X" when the review or the end of the repeat comes first.
+    if (t.reviewDate !== null && t.reviewDate <= from) return no({ reason: 'review-due', on: t.reviewDate });
+    if (t.repeatUntil !== null && t.repeatUntil < from) return no({ reason: 'expired', on: t.repeatUntil });
+    return no({ reason: 'too-early', from, dueOn: due });
+  }
   return { orderable: true, early: true, dueOn: due, reasonRequired: settings.earlyReasonRequired };
 }
 
@@ -115,9 +123,9 @@ export function isOverdue(
   return expectedReadyOn(requestedOn, settings) < today;
 }
 
-/** Item statuses a patient can still cancel, and the ones that are still open. */
+/** Item statuses a patient can still cancel, and the one that blocks another order of the repeat. */
 export const CANCELLABLE: readonly ItemStatus[] = ['requested'];
-export const OPEN: readonly ItemStatus[] = ['requested', 'approved'];
+export const OPEN: readonly ItemStatus[] = ['requested'];
 
 /** Where an item may go next: approve and reject only from requested; the dispensing steps in order. */
 const NEXT: Record<ItemStatus, readonly ItemStatus[]> = {

@@ -33,7 +33,6 @@ test('every reason a repeat cannot be ordered has its own sentence', () => {
     { reason: 'ended' },
     { reason: 'ordering-off' },
     { reason: 'already-requested', status: 'requested' },
-    { reason: 'already-requested', status: 'approved' },
     { reason: 'no-issues-left' },
     { reason: 'expired', on: '2026-12-06' },
     { reason: 'review-due', on: '2026-11-30' },

@@ -117,6 +117,6 @@ export function factsOf(r: {
     reviewDate: r.review_date,
     repeatUntil: r.repeat_until,
     lastIssuedOn: r.last_issued_at ? englandDay(r.last_issued_at) : null,
-    openItem: r.open_status === 'requested' || r.open_status === 'approved' ? r.open_status : null,
+    openItem: r.open_status === 'requested' ? 'requested' : null,
   };
 }

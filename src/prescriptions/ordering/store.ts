@@ -36,7 +36,7 @@ export async function repeatsOf(q: Q, ods: string, patientId: string): Promise<R
     q
       .selectFrom('repeat_templates as t')
       .leftJoin('prescription_request_items as i', (j) =>
-        j.onRef('i.template_id', '=', 't.id').on('i.status', 'in', ['requested', 'approved']),
+        j.onRef('i.template_id', '=', 't.id').on('i.status', '=', 'requested'),
       )
       .select([
         't.id',
