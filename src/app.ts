@@ -99,7 +99,10 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(apiDocsRoutes);
   await app.register(authApiRoutes);
   // Linking an account may switch on the record's automatic access, in the same transaction.
-  await app.register(accounts.patientAccountRoutes, { afterLink: record.automaticAccessOnLink });
+  await app.register(accounts.patientAccountRoutes, {
+    afterLink: record.automaticAccessOnLink,
+    practiceServicesOff: prescriptions.practiceServicesOff,
+  });
   await app.register(accounts.practiceRoutes);
   await app.register(accounts.accountSelfServiceRoutes);
   await app.register(adminRoutes);

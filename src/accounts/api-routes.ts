@@ -8,10 +8,14 @@ import { accountSchemas, patientSchemas } from './api-schemas.ts';
 import * as patients from './patient-service.ts';
 import * as practice from './practice-service.ts';
 import { apiPatient, apiSettings, apiMe, apiPatientView } from './present.ts';
-import { formatLinkageKey } from './rules.ts';
+import { formatLinkageKey, type OnlineService } from './rules.ts';
 
 /** What happens in the linking transaction besides the link (the record's automatic access, wired in app.ts). */
-export type PatientAccountOptions = { afterLink?: patients.AfterLink };
+export type PatientAccountOptions = {
+  afterLink?: patients.AfterLink;
+  /** Services the patient's practice has switched off for everyone (a feature's own setting). */
+  practiceServicesOff?: (ctx: Ctx, practiceOds: string) => Promise<readonly OnlineService[]>;
+};
 
 const context =
   (app: FastifyInstance) =>

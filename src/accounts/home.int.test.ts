@@ -140,3 +140,32 @@ test('the API lists only the services that exist', async () => {
     'repeat-prescriptions',
   ]);
 });
+
+test('a practice that has switched online ordering off is not offered as taking orders online', async () => {
+  const who = DEMO_PATIENTS.find((p) => p.email.startsWith('full.'))!;
+  const patientId = await patientOf(who.email);
+  await t.db.db
+    .updateTable('online_services')
+    .set({ repeat_prescriptions: true })
+    .where('patient_id', '=', patientId)
+    .execute();
+  const b = await signIn(who);
+  assert.match((await b.get('/patient')).body, /href="\/patient\/prescriptions"/);
+  const ods = 'P81082';
+  await t.db.db
+    .updateTable('prescription_settings')
+    .set({ online_ordering: false })
+    .where('practice_ods', '=', ods)
+    .execute();
+  try {
+    const body = (await b.get('/patient')).body;
+    assert.doesNotMatch(body, /href="\/patient\/prescriptions"/);
+    assert.match(body, /Your practice is not offering this online at the moment\. Instead, contact/);
+  } finally {
+    await t.db.db
+      .updateTable('prescription_settings')
+      .set({ online_ordering: true })
+      .where('practice_ods', '=', ods)
+      .execute();
+  }
+});

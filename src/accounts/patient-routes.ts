@@ -85,12 +85,14 @@ export async function patientAccountRoutes(app: FastifyInstance, opts: PatientAc
     async (req, reply) => {
       const home = await service.patientHome(ctx(req), req.actor);
       const practice = home.linked ? await homeService.practiceContact(ctx(req), req.actor) : null;
+      const ods = home.patient?.practiceOds;
+      const off = ods && opts.practiceServicesOff ? await opts.practiceServicesOff(ctx(req), ods) : [];
       return reply.page(V + 'patient-home.njk', {
         title: home.patient
           ? `${home.patient.givenName} ${home.patient.familyName}`
           : 'Your GP Online account',
         home,
-        services: homeServices(home.services, home.settings, practice),
+        services: homeServices(home.services, home.settings, practice, off),
         flash: req.query.linked ? 'Your account is now linked to your GP record.' : null,
       });
     },

@@ -197,6 +197,7 @@ export function homeServices(
   services: readonly ServiceAccess[],
   settings: ServiceSettings,
   practice: PracticeContact | null,
+  practiceOff: readonly OnlineService[] = [],
 ): HomeService[] {
   return BUILT_SERVICES.flatMap((name) => {
     const page = SERVICE_PAGES[name];
@@ -204,6 +205,16 @@ export function homeServices(
     if (!page || !access) return [];
     const ask = contactPhrase(practice);
     let text: string;
+    if (access.status === 'available' && practiceOff.includes(name))
+      return [
+        {
+          service: name,
+          status: access.status,
+          heading: page.heading,
+          link: null,
+          text: `Your practice is not offering this online at the moment. Instead, ${ask}.`,
+        },
+      ];
     if (access.status === 'available')
       text =
         name === 'record'

@@ -11,3 +11,6 @@ export { prescriptionQueueRoutes } from './queue/routes.ts';
 // --- repeat templates and the practice's settings (templates/) ---
 export { templateApiRoutes } from './templates/api-routes.ts';
 export { templatePracticeRoutes } from './templates/practice-routes.ts';
+
+// --- for the patient home (wired in app.ts): the practice may switch online ordering off ---
+export { practiceServicesOff } from './settings-service.ts';
