@@ -46,7 +46,6 @@ const LINKS: { href: string; text: string; may: keyof StaffMay }[] = [
   { href: '/staff/appointments', text: 'Appointments', may: 'viewBook' },
   { href: '/staff/appointments/setup', text: 'Appointment set-up', may: 'setUpAppointments' },
   { href: '/staff/prescriptions', text: 'Prescriptions', may: 'viewPrescriptionQueue' },
-  { href: '/staff/prescriptions/settings', text: 'Prescription settings', may: 'changePrescriptionSettings' },
   { href: '/staff/review', text: 'Record review', may: 'reviewRecords' },
   { href: '/staff/record-access', text: 'Record access', may: 'bulkRecordAccess' },
   { href: '/staff/team', text: 'Your team', may: 'manageTeam' },

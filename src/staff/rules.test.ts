@@ -80,10 +80,12 @@ test('the staff header has only the links the role may use', () => {
     '/staff/patients',
     '/staff/appointments',
     '/staff/appointments/setup',
+    '/staff/prescriptions',
   ]);
   assert.deepEqual(links('clinician', 'A1'), [
     '/staff/patients',
     '/staff/appointments',
+    '/staff/prescriptions',
     '/staff/review',
     '/staff/record-access',
   ]);
@@ -91,6 +93,7 @@ test('the staff header has only the links the role may use', () => {
     '/staff/patients',
     '/staff/appointments',
     '/staff/appointments/setup',
+    '/staff/prescriptions',
     '/staff/review',
     '/staff/record-access',
     '/staff/team',
