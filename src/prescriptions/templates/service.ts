@@ -4,7 +4,7 @@
 // transaction, and only if the template is still at the version the clinician saw.
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../platform/auth/actor.ts';
-import { assertOwnPracticeStaff, can } from '../../platform/auth/permissions.ts';
+import { assertOwnPracticeStaff, can, type PracticeStaff } from '../../platform/auth/permissions.ts';
 import { auditAlone, auditedChange } from '../../platform/audit/use-case.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { englandDay } from '../../platform/dates.ts';
@@ -30,7 +30,7 @@ import {
   type TemplateFields,
 } from './rules.ts';
 import * as store from './store.ts';
-import { writeChange, type Target } from './write-change.ts';
+import { refusalsAudited, writeChange, type Target } from './write-change.ts';
 
 const ISSUES_SHOWN = 100;
 const notFound = () =>
@@ -141,6 +141,16 @@ export type CreateInput = {
 /** A new repeat from a current record medicine, authorised by the clinician who makes it. */
 export async function createRepeat(ctx: Ctx, actor: Actor | null, input: CreateInput): Promise<Repeat> {
   const staff = assertOwnPracticeStaff(actor, permissions.manageTemplates);
+  const subject = isId(input.recordEntryId) ? `record-entry:${input.recordEntryId}` : null;
+  return refusalsAudited(
+    ctx,
+    staff,
+    { action: 'prescriptions.repeat.create', subject, patientId: null },
+    () => create(ctx, staff, input),
+  );
+}
+
+async function create(ctx: Ctx, staff: PracticeStaff, input: CreateInput): Promise<Repeat> {
   const patient = await patientOr404(ctx.db, { practiceOds: staff.practiceOds, patientId: input.patientId });
   const m = await medicineOr400(ctx.db, {
     practiceOds: staff.practiceOds,
