@@ -306,8 +306,9 @@ export async function decide(
 
 /**
  * Approves several items in one transaction: all of them, or none and a problem naming the item
- * that could not be approved and why. Locks are taken in id order so two overlapping approvals
- * wait for each other instead of deadlocking.
+ * that could not be approved and why (a review due or a repeat changed since the request is for
+ * its own page). Locks are taken in id order so two overlapping approvals wait for each other
+ * instead of deadlocking.
  */
 export async function approveMany(ctx: Ctx, actor: Actor | null, ids: readonly string[]): Promise<number> {
   const staff = assertOwnPracticeStaff(actor, permissions.decide);
