@@ -61,6 +61,11 @@ export async function seedItem(
     early?: boolean;
     earlyReason?: string | null;
     note?: string | null;
+    /** Review follow-up (issue #11 review, F1): the template's dates, record entry and a changed dose. */
+    reviewDate?: string | null;
+    repeatUntil?: string | null;
+    recordEntryId?: string | null;
+    templateDosage?: string;
   },
 ): Promise<Seeded> {
   const ods = o.ods ?? ODS;
@@ -78,16 +83,16 @@ export async function seedItem(
       prescription_type: 'repeat',
       dmd_code: '319283006',
       drug_name: drug,
-      dosage: 'One tablet once a day',
+      dosage: o.templateDosage ?? 'One tablet once a day',
       quantity: 28,
       quantity_unit: 'tablet',
       days_per_issue: 28,
       issues_authorised: o.issuesAuthorised ?? 6,
       issues_made: o.issuesMade ?? 0,
-      review_date: '2027-06-01',
-      repeat_until: null,
+      review_date: o.reviewDate === undefined ? '2027-06-01' : o.reviewDate,
+      repeat_until: o.repeatUntil ?? null,
       online_orderable: true,
-      record_entry_id: null,
+      record_entry_id: o.recordEntryId ?? null,
       authorised_by: null,
       last_issued_at: null,
       status_reason: null,
@@ -163,18 +168,20 @@ export async function recordEntry(
   db: Db,
   e: {
     patientId: string;
-    kind: 'result' | 'allergy';
+    kind: 'result' | 'allergy' | 'medication';
     title: string;
     on: string;
     details: Record<string, unknown>;
     ods?: string;
+    visibleOnline?: boolean;
   },
-): Promise<void> {
+): Promise<string> {
   const now = new Date('2026-11-01T09:00:00Z');
+  const id = randomUUID();
   await db
     .insertInto('record_entries')
     .values({
-      id: randomUUID(),
+      id,
       practice_ods: e.ods ?? ODS,
       patient_id: e.patientId,
       kind: e.kind,
@@ -190,12 +197,13 @@ export async function recordEntry(
       draft: false,
       unfiled: false,
       unreviewed: false,
-      visible_online: true,
+      visible_online: e.visibleOnline ?? true,
       details: JSON.stringify({ kind: e.kind, ...e.details }),
       imported_at: now,
       updated_at: now,
     })
     .execute();
+  return id;
 }
 
 /** The patient linked to a demo account. */

@@ -15,7 +15,7 @@ const refusal = Type.Object(
   },
   {
     description:
-      'Nothing was changed. `errors` names the item and the rule: `reason` is one of no-such-item, already-decided, no-issues-left, repeat-suspended, repeat-ended, status-order.',
+      'Nothing was changed. `errors` names the item and the rule: `reason` is one of no-such-item, already-decided, no-issues-left, repeat-suspended, repeat-ended, repeat-expired, status-order.',
   },
 );
 const errors = { 400: problem, 401: problem, 403: problem, 404: refusal, 409: refusal };
@@ -48,6 +48,9 @@ const item = Type.Object({
   issues_authorised: Type.Integer(),
   issues_made: Type.Integer(),
   review_date: Nullable(Type.String({ format: 'date' })),
+  repeat_until: Nullable(
+    Type.String({ format: 'date', description: 'The last day the repeat may be ordered and approved' }),
+  ),
   abnormal_results: Type.Array(
     Type.Object({ title: Type.String(), on: Nullable(Type.String()), value: Type.String() }),
   ),
@@ -90,7 +93,7 @@ export const queueSchemas = {
     security,
     summary: 'Approve or reject one requested item (clinicians)',
     description:
-      'Approving records the issue and counts it on the repeat, once even when two prescribers approve at once; a refusal names the item and the rule in `errors` (already-decided, no-issues-left, repeat-suspended, repeat-ended).',
+      'Approving records the issue and counts it on the repeat, once even when two prescribers approve at once; a refusal names the item and the rule in `errors` (already-decided, no-issues-left, repeat-suspended, repeat-ended, repeat-expired: its repeat-until day has passed).',
     params: Type.Object({ id: uuid }),
     body: Type.Object(
       {
@@ -110,6 +113,8 @@ export const queueSchemas = {
     tags,
     security,
     summary: 'Record a dispensing step of an approved item: issued, sent to the pharmacy, ready, collected',
+    description:
+      'Steps go in order (status-order). A suspended or ended repeat is not issued or sent on: that step is refused as repeat-suspended or repeat-ended.',
     params: Type.Object({ id: uuid }),
     body: Type.Object(
       { status: Type.Enum(['issued', 'sent', 'ready', 'collected'], { type: 'string' }) },

@@ -81,6 +81,7 @@ test('the queue as JSON: every listed field, the context, overdue, filters; othe
     'quantity',
     'quantity_unit',
     'repeat_id',
+    'repeat_until',
     'request_id',
     'requested_at',
     'review_date',

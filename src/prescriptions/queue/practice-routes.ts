@@ -2,14 +2,11 @@
 // approve several at once), one item (approve, reject with a reason, the dispensing steps). No
 // JavaScript needed.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Actor } from '../../platform/auth/actor.ts';
-import { can } from '../../platform/auth/permissions.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError, type FieldError } from '../../platform/http/errors.ts';
 import { pageNumber } from '../../platform/http/paging.ts';
 import { formFields, Type, typed } from '../../platform/http/schema.ts';
 import { formBody, formList, handleForm } from '../../platform/views/forms.ts';
-import { permissions } from '../permissions.ts';
 import { isItemStatus, queueDone, STEP_LABEL, queueItem as itemView, queuePage } from './present.ts';
 import { approveMany, decide, isDispensingStep, queue, queueItem, recordStep } from './service.ts';
 
@@ -45,14 +42,6 @@ function queueQuery(q: {
   return { status, prescriber, page };
 }
 
-const mayOf = (actor: Actor | null) => {
-  const ods = actor?.kind === 'staff' ? actor.practiceOds : null;
-  return {
-    decide: can(actor, permissions.decide, ods),
-    dispense: can(actor, permissions.recordDispensing, ods),
-  };
-};
-
 /** Only a path back into the queue is followed after a form, never another site. */
 function backTo(raw: string | undefined): string {
   return raw && /^\/staff\/prescriptions(\?[A-Za-z0-9=&%_-]*)?$/.test(raw) ? raw : '/staff/prescriptions';
@@ -72,7 +61,7 @@ export async function queuePracticeRoutes(app: FastifyInstance): Promise<void> {
   ) => {
     const q = queueQuery(raw);
     const found = await queue(ctx(req), req.actor, q);
-    return queuePage({ ...found, status: q.status, prescriber: q.prescriber, may: mayOf(req.actor), flash });
+    return queuePage({ ...found, status: q.status, prescriber: q.prescriber, flash });
   };
 
   r.get(
@@ -114,12 +103,14 @@ export async function queuePracticeRoutes(app: FastifyInstance): Promise<void> {
   const onePage = async (req: FastifyRequest, id: string, done?: string) => {
     const found = await queueItem(ctx(req), req.actor, idOf(id));
     const item = itemView(found.row, found.context.get(found.row.patient_id), found);
-    const may = mayOf(req.actor);
+    const may = found.may;
     return {
       title: `${item.medicine} for ${item.patient}`,
       item,
       flash: queueDone({ done }),
-      mayDecide: may.decide && item.mayApprove,
+      mayApprove: may.decide && item.mayApprove,
+      mayReject: may.decide && item.mayReject,
+      cannotApprove: may.decide ? item.cannotApprove : null,
       steps: may.dispense ? item.steps.map((s) => ({ value: s, text: STEP_LABEL[s] })) : [],
       backHref: '/staff/prescriptions',
       firstField: 'reason',

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_SETTINGS } from '../rules.ts';
-import { queueDone, queueItem, queueJson, readyDay, spokenDay } from './present.ts';
+import { queueDone, queueItem, queueJson, queuePage, readyDay, spokenDay } from './present.ts';
 import type { QueueRow } from './store.ts';
 
 function row(over: Partial<QueueRow> = {}): QueueRow {
@@ -135,4 +135,63 @@ test('messages after an action, and the day patients are told', () => {
   assert.equal(spokenDay('2028-02-29'), 'Tuesday 29 February 2028');
   assert.equal(readyDay('2026-12-02', '2026-12-01'), '2026-12-02');
   assert.equal(readyDay('2026-12-02', '2026-12-03'), '2026-12-03', 'never a day already gone');
+});
+
+test('Approve is offered only when approving can succeed; "approve selected" only with nothing to look at twice', () => {
+  const fine = on('2026-12-29', row({ issues_made: 5 }));
+  assert.deepEqual([fine.mayApprove, fine.mayApproveSelected, fine.cannotApprove], [true, true, null]);
+  assert.equal(on('2026-12-30', row({ issues_made: 5 })).mayApproveSelected, false, 'review due today');
+  const none = on('2026-12-29');
+  assert.equal(none.mayApprove, false, 'no issues left');
+  assert.equal(none.mayReject, true);
+  assert.match(none.cannotApprove ?? '', /re-authorise the repeat/);
+  const suspended = on('2026-12-29', row({ issues_made: 5, template_status: 'suspended' }));
+  assert.equal(suspended.mayApprove, false);
+  assert.equal(suspended.cannotApprove, 'The repeat is suspended: it cannot be approved.');
+  const lastDay = row({ issues_made: 5, repeat_until: '2026-12-29' });
+  assert.equal(on('2026-12-29', lastDay).mayApprove, true, 'its repeat-until day');
+  assert.equal(on('2026-12-29', lastDay).repeatEndedOn, null);
+  const after = on('2026-12-30', lastDay);
+  assert.equal(after.mayApprove, false, 'the day after');
+  assert.equal(after.repeatEndedOn, '2026-12-29');
+  assert.match(after.cannotApprove ?? '', /ended on Tuesday 29 December 2026/);
+  const changed = on('2026-12-29', row({ issues_made: 5, issue_dosage: 'Two a day' }));
+  assert.deepEqual([changed.mayApprove, changed.mayApproveSelected], [true, false]);
+  assert.equal(on('2026-12-29', row({ status: 'approved', issues_made: 5 })).mayReject, false);
+});
+
+test('the first checkbox offered is "items", for the error summary, whichever row it is on', () => {
+  const page = queuePage({
+    rows: [row({ id: 'a' }), row({ id: 'b', issues_made: 5 }), row({ id: 'c', issues_made: 1 })],
+    context: new Map(),
+    total: 3,
+    page: 1,
+    pages: 1,
+    today: '2026-12-29',
+    settings,
+    prescribers: [],
+    status: 'requested',
+    prescriber: undefined,
+    may: { decide: true, dispense: false },
+    flash: null,
+  });
+  assert.deepEqual(
+    page.items.map((i) => [i.id, i.mayApproveSelected, i.checkboxId]),
+    [
+      ['a', false, 'items'],
+      ['b', true, 'items'],
+      ['c', true, 'items-2'],
+    ],
+  );
+  const json = queueJson({
+    ...page,
+    rows: [row({ repeat_until: '2027-01-31' })],
+    context: new Map(),
+    total: 1,
+    page: 1,
+    pages: 1,
+    today: '2026-12-29',
+    settings,
+  });
+  assert.equal(json.items[0]?.repeat_until, '2027-01-31');
 });

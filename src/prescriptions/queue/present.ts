@@ -6,6 +6,7 @@ import { englandDay } from '../../platform/dates.ts';
 import { countOf } from '../../platform/words.ts';
 import type { PrescribingContext } from '../../record/index.ts';
 import { canMove, isOverdue, issuesLeft, OPEN, type PrescriptionSettings } from '../rules.ts';
+import { canApprove, changedSince, repeatEnded, reviewDue } from './rules.ts';
 import type { QueueRow } from './store.ts';
 
 export const STEP_LABEL: Record<ItemStatus, string> = {
@@ -78,12 +79,23 @@ const quantityText = (n: string, unit: string) => `${String(Number(n))} ${unit}`
 
 /** The repeat was changed after the patient asked: the prescriber sees both. */
 export function changedSinceRequest(r: QueueRow): boolean {
-  return (
-    r.drug_name !== r.issue_drug_name ||
-    r.dosage !== r.issue_dosage ||
-    Number(r.quantity) !== Number(r.issue_quantity) ||
-    r.quantity_unit !== r.issue_quantity_unit
-  );
+  return changedSince(r, {
+    drug_name: r.issue_drug_name,
+    dosage: r.issue_dosage,
+    quantity: r.issue_quantity,
+    quantity_unit: r.issue_quantity_unit,
+  });
+}
+
+/** Why approving this request would fail, in words, or null when it can be approved. */
+function approveBlock(r: QueueRow, today: string): string | null {
+  if (r.status !== 'requested') return null;
+  if (r.template_status !== 'active') return `The repeat is ${r.template_status}: it cannot be approved.`;
+  if (r.repeat_until !== null && repeatEnded(r.repeat_until, today))
+    return `The repeat ended on ${spokenDay(r.repeat_until)}: change its end date to approve this.`;
+  if (issuesLeft({ issuesAuthorised: r.issues_authorised, issuesMade: r.issues_made }) === 0)
+    return 'All authorised issues have been made: re-authorise the repeat to approve this.';
+  return null;
 }
 
 /** One item as the queue shows it. */
@@ -95,6 +107,17 @@ export function queueItem(
   const requestedOn = englandDay(r.requested_at);
   const left = issuesLeft({ issuesAuthorised: r.issues_authorised, issuesMade: r.issues_made });
   const open = OPEN.includes(r.status);
+  const approvable = canApprove(
+    {
+      status: r.status,
+      templateStatus: r.template_status,
+      issuesAuthorised: r.issues_authorised,
+      issuesMade: r.issues_made,
+      repeatUntil: r.repeat_until,
+    },
+    o.today,
+  );
+  const due = reviewDue(r.review_date, o.today);
   return {
     id: r.id,
     patientId: r.patient_id,
@@ -116,8 +139,9 @@ export function queueItem(
     issuesLeft: `${String(left)} of ${String(r.issues_authorised)}`,
     noIssuesLeft: left === 0,
     reviewDate: r.review_date,
-    reviewDue: r.review_date !== null && r.review_date <= o.today,
+    reviewDue: due,
     repeatStopped: r.template_status !== 'active',
+    repeatEndedOn: r.repeat_until !== null && repeatEnded(r.repeat_until, o.today) ? r.repeat_until : null,
     templateStatus: r.template_status,
     early: r.early,
     earlyReason: r.early_reason,
@@ -127,7 +151,14 @@ export function queueItem(
     allergies: (c?.allergies ?? []).map((a) => ({
       text: a.reactions.length ? `${a.title} (${a.reactions.join(', ')})` : a.title,
     })),
-    mayApprove: r.status === 'requested',
+    mayApprove: approvable,
+    // "Approve selected" only for what needs no second look: a review due or a changed repeat
+    // is approved on its own page.
+    mayApproveSelected: approvable && !due && !changedSinceRequest(r),
+    mayReject: r.status === 'requested',
+    cannotApprove: approveBlock(r, o.today),
+    /** The id of its checkbox: the first one offered is "items", for the error summary's link. */
+    checkboxId: 'items',
     steps: STEP_CHOICES.filter((s) => canMove(r.status, s)),
   };
 }
@@ -151,7 +182,12 @@ export function queuePage(q: {
   may: { decide: boolean; dispense: boolean };
   flash: string | null;
 }) {
-  const items = q.rows.map((r) => queueItem(r, q.context.get(r.patient_id), q));
+  let offered = 0;
+  const items = q.rows.map((r) => {
+    const i = queueItem(r, q.context.get(r.patient_id), q);
+    if (i.mayApproveSelected) offered += 1;
+    return { ...i, checkboxId: offered <= 1 ? 'items' : `items-${String(offered)}` };
+  });
   const filter = (page: number) => {
     const p = new URLSearchParams({ status: q.status });
     if (q.prescriber) p.set('prescriber', q.prescriber);
@@ -218,6 +254,7 @@ export function queueJson(q: {
         issues_authorised: r.issues_authorised,
         issues_made: r.issues_made,
         review_date: r.review_date,
+        repeat_until: r.repeat_until,
         abnormal_results: c?.abnormalResults ?? [],
         allergies: c?.allergies ?? [],
       };

@@ -9,6 +9,7 @@ import { loadDemo } from '../../demo/load.ts';
 import type { StaffActor } from '../../platform/auth/actor.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { changeRepeat } from '../templates/service.ts';
 import { approveMany, decide } from './service.ts';
 import {
   clinician,
@@ -55,24 +56,43 @@ test('HAZ-21 two prescribers approving one item at once make one issue', async (
   assert.equal((await itemStatus(t.db.db, s.itemId)).status, 'approved');
 });
 
-test('HAZ-24 the issue copies the repeat as it is when approved: a later change never rewrites it', async () => {
+test('HAZ-24 the issue copies the repeat as it is when approved: a change through the templates service never rewrites it', async () => {
   const s = await seedItem(t.db.db, { patientId: patients[0]!, drug: 'Copied medicine' });
-  await t.db.db
-    .updateTable('repeat_templates')
-    .set({ dosage: 'Two a day', quantity: 56 })
-    .where('id', '=', s.templateId)
-    .execute();
+  const change = (version: number, dosage: string, quantity: number) =>
+    changeRepeat(ctx, gp2, {
+      templateId: s.templateId,
+      version,
+      reason: 'Dose reviewed',
+      changes: { dosage, quantity },
+    });
+  await change(1, 'Two a day', 56);
   await decide(ctx, gp1, { itemId: s.itemId, decision: 'approve' });
-  await t.db.db
-    .updateTable('repeat_templates')
-    .set({ dosage: 'Three a day' })
-    .where('id', '=', s.templateId)
-    .execute();
+  await change(2, 'Three a day', 84);
   const [issue] = await issuesOf(t.db.db, s.itemId);
   assert.equal(issue?.dosage, 'Two a day');
   assert.equal(Number(issue.quantity), 56);
   assert.equal(issue.prescriber_name, 'Dr One');
   assert.equal(issue.days_supply, 28);
+
+  // A change racing the approval: the issue is the repeat wholly before or wholly after it.
+  const r = await seedItem(t.db.db, { patientId: patients[1]!, drug: 'Raced medicine' });
+  const results = await Promise.allSettled([
+    decide(ctx, gp1, { itemId: r.itemId, decision: 'approve' }),
+    changeRepeat(ctx, gp2, {
+      templateId: r.templateId,
+      version: 1,
+      reason: 'Dose reviewed',
+      changes: { dosage: 'Two a day', quantity: 56 },
+    }),
+  ]);
+  assert.deepEqual(results.map(reasonOf), ['fulfilled', 'fulfilled']);
+  const [raced] = await issuesOf(t.db.db, r.itemId);
+  const copied = [raced?.dosage, Number(raced?.quantity)];
+  assert.ok(
+    JSON.stringify(copied) === JSON.stringify(['One tablet once a day', 28]) ||
+      JSON.stringify(copied) === JSON.stringify(['Two a day', 56]),
+    `never a mix: ${JSON.stringify(copied)}`,
+  );
 });
 
 test('HAZ-21 ten approvals of one item at once, and an approve racing a reject, leave one decision', async () => {

@@ -2,22 +2,22 @@
 // (the issue is recorded and counted, once, even when two prescribers approve at once), rejecting
 // with a reason the patient sees, approving several at once, and the dispensing steps. Audited;
 // the patient is told through the outbox in the same transaction.
-import { accountForPatient } from '../../accounts/index.ts';
-import { enqueue } from '../../notifications/index.ts';
 import { audit, auditAlone } from '../../platform/audit/use-case.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
-import { assertOwnPracticeStaff, type PracticeStaff } from '../../platform/auth/permissions.ts';
+import { assertOwnPracticeStaff, can, type PracticeStaff } from '../../platform/auth/permissions.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { englandDay } from '../../platform/dates.ts';
 import type { Tx } from '../../platform/db/index.ts';
-import type { ItemStatus, NotificationKind } from '../../platform/db/schema.ts';
+import type { ItemStatus } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { noSuchPage } from '../../platform/http/paging.ts';
 import { prescribingContexts } from '../../record/index.ts';
 import { permissions } from '../permissions.ts';
 import { canMove, expectedReadyOn, issuesLeft, MAX_NOTE_LENGTH } from '../rules.ts';
 import { settingsFor } from '../settings-store.ts';
+import { tellPatient } from './messages.ts';
 import { readyDay, spokenDay, STEP_LABEL } from './present.ts';
+import { changedSince, repeatEnded, reviewDue } from './rules.ts';
 import * as store from './store.ts';
 
 export const PAGE_SIZE = 25;
@@ -25,6 +25,12 @@ export const PAGE_SIZE = 25;
 export const MAX_APPROVE_AT_ONCE = 100;
 
 export type QueueQuery = { page: number; status: ItemStatus; prescriber?: string | undefined };
+
+/** What the signed-in person may do on the queue: the pages offer only that. */
+const mayOf = (staff: PracticeStaff) => ({
+  decide: can(staff, permissions.decide, staff.practiceOds),
+  dispense: can(staff, permissions.recordDispensing, staff.practiceOds),
+});
 
 /** One page of the queue, each item with its patient's prescribing context; the read is audited. */
 export async function queue(ctx: Ctx, actor: Actor | null, q: QueueQuery) {
@@ -55,7 +61,17 @@ export async function queue(ctx: Ctx, actor: Actor | null, q: QueueQuery) {
       patients: [...new Set(rows.map((r) => r.patient_id))],
     },
   });
-  return { rows, context, total, page: q.page, pages, settings, today, prescribers: clinicians };
+  return {
+    rows,
+    context,
+    total,
+    page: q.page,
+    pages,
+    settings,
+    today,
+    prescribers: clinicians,
+    may: mayOf(staff),
+  };
 }
 
 /** One item with its patient's prescribing context, for its page; the read is audited. */
@@ -75,7 +91,7 @@ export async function queueItem(ctx: Ctx, actor: Actor | null, id: string) {
     subject: `prescription-item:${id}`,
     patientId: row.patient_id,
   });
-  return { row, context, settings, today };
+  return { row, context, settings, today, may: mayOf(staff) };
 }
 
 type ItemRow = NonNullable<Awaited<ReturnType<typeof store.itemForUpdate>>>;
@@ -113,31 +129,6 @@ async function refusedAudited<T>(
   }
 }
 
-async function notify(
-  tx: Tx,
-  ctx: Ctx,
-  n: { staff: PracticeStaff; item: ItemRow; kind: NotificationKind; fields: Record<string, string> },
-): Promise<void> {
-  const account = await accountForPatient(tx, n.item.patient_id);
-  if (!account?.email) return;
-  await enqueue(
-    tx,
-    {
-      practiceOds: n.staff.practiceOds,
-      patientId: n.item.patient_id,
-      kind: n.kind,
-      email: account.email,
-      personalisation: {
-        medicine: n.item.drug_name,
-        practice: await store.practiceName(tx, n.staff.practiceOds),
-        ...n.fields,
-      },
-      reference: n.item.id,
-    },
-    ctx.clock.now(),
-  );
-}
-
 async function lockedRequested(tx: Tx, staff: PracticeStaff, id: string): Promise<ItemRow> {
   const item = await store.itemForUpdate(tx, staff.practiceOds, id);
   if (!item) throw refused(id, 'no-such-item', 'There is no such prescription request.', 'not-found');
@@ -150,27 +141,62 @@ async function lockedRequested(tx: Tx, staff: PracticeStaff, id: string): Promis
   return item;
 }
 
-/**
- * Approves one item in the caller's transaction: the item is locked, moved from requested only,
- * the template counts one more issue only while some are left, and the issue copies the drug,
- * dose and quantity the template has now.
- */
-async function approveTx(tx: Tx, ctx: Ctx, staff: PracticeStaff, id: string): Promise<string> {
-  const now = ctx.clock.now();
-  const item = await lockedRequested(tx, staff, id);
-  const t = await store.templateForUpdate(tx, staff.practiceOds, item.template_id);
+/** The repeat an item is of, locked before the item (the order a change of the repeat takes). */
+async function lockedTemplate(tx: Tx, staff: PracticeStaff, id: string, share = false) {
+  const templateId = await store.templateOfItem(tx, staff.practiceOds, id);
+  if (!templateId) throw refused(id, 'no-such-item', 'There is no such prescription request.', 'not-found');
+  const t = await store.templateForUpdate(tx, staff.practiceOds, templateId, share);
   if (!t) throw new Error('request item without its template');
+  return t;
+}
+
+/**
+ * Approves one item in the caller's transaction: the repeat and the item are locked, the item
+ * moved from requested only, the template counts one more issue only while some are left and it
+ * is in date, and the issue copies the drug, dose and quantity the template has now. With others
+ * ("approve selected"), a repeat whose review is due or that changed since the request is
+ * refused: the prescriber must see it on its own page.
+ */
+async function approveTx(
+  tx: Tx,
+  ctx: Ctx,
+  staff: PracticeStaff,
+  id: string,
+  alone: boolean,
+): Promise<string> {
+  const now = ctx.clock.now();
+  const today = englandDay(now);
+  const t = await lockedTemplate(tx, staff, id);
+  const item = await lockedRequested(tx, staff, id);
   if (t.status !== 'active')
     throw refused(
       id,
       `repeat-${t.status}`,
       `${item.drug_name} cannot be approved: the repeat is ${t.status}.`,
     );
+  if (t.repeat_until !== null && repeatEnded(t.repeat_until, today))
+    throw refused(
+      id,
+      'repeat-expired',
+      `${item.drug_name} cannot be approved: the repeat ended on ${spokenDay(t.repeat_until)}. Change the repeat's end date first.`,
+    );
   if (issuesLeft({ issuesAuthorised: t.issues_authorised, issuesMade: t.issues_made }) === 0)
     throw refused(
       id,
       'no-issues-left',
       `${item.drug_name} cannot be approved: all ${String(t.issues_authorised)} authorised issues have been made. Re-authorise the repeat first.`,
+    );
+  if (!alone && t.review_date !== null && reviewDue(t.review_date, today))
+    throw refused(
+      id,
+      'review-due',
+      `${item.drug_name} needs its own page: its review was due on ${spokenDay(t.review_date)}. Open it to approve it on its own.`,
+    );
+  if (!alone && changedSince(item, t))
+    throw refused(
+      id,
+      'repeat-changed',
+      `${item.drug_name} needs its own page: the repeat was changed after the request. Open it to check it and approve it on its own.`,
     );
   if (!(await store.moveItem(tx, { id, from: 'requested', to: 'approved', now, decidedBy: staff.staffId })))
     throw refused(id, 'already-decided', `${item.drug_name} has just been decided by someone else.`);
@@ -194,11 +220,14 @@ async function approveTx(tx: Tx, ctx: Ctx, staff: PracticeStaff, id: string): Pr
   });
   const settings = await settingsFor(tx, staff.practiceOds);
   const ready = expectedReadyOn(englandDay(item.requested_at), settings);
-  await notify(tx, ctx, {
-    staff,
-    item,
+  await tellPatient(tx, ctx, {
+    practiceOds: staff.practiceOds,
+    patientId: item.patient_id,
+    itemId: id,
+    templateId: t.id,
     kind: 'prescription-approved',
-    fields: { when: spokenDay(readyDay(ready, englandDay(now))) },
+    medicine: t.drug_name, // as issued
+    fields: { when: spokenDay(readyDay(ready, today)) },
   });
   await audit(tx, ctx, staff, {
     action: 'prescription.approve',
@@ -236,7 +265,7 @@ export async function decide(
   const staff = assertOwnPracticeStaff(actor, permissions.decide);
   if (d.decision === 'approve') {
     const issueId = await refusedAudited(ctx, staff, 'prescription.approve', () =>
-      ctx.db.transaction().execute((tx) => approveTx(tx, ctx, staff, d.itemId)),
+      ctx.db.transaction().execute((tx) => approveTx(tx, ctx, staff, d.itemId, true)),
     );
     return { status: 'approved', issueId };
   }
@@ -255,7 +284,15 @@ export async function decide(
       });
       if (!moved)
         throw refused(item.id, 'already-decided', `${item.drug_name} has just been decided by someone else.`);
-      await notify(tx, ctx, { staff, item, kind: 'prescription-rejected', fields: { reason } });
+      await tellPatient(tx, ctx, {
+        practiceOds: staff.practiceOds,
+        patientId: item.patient_id,
+        itemId: item.id,
+        templateId: item.template_id,
+        kind: 'prescription-rejected',
+        medicine: item.drug_name,
+        fields: { reason },
+      });
       await audit(tx, ctx, staff, {
         action: 'prescription.reject',
         subject: `prescription-item:${item.id}`,
@@ -269,8 +306,9 @@ export async function decide(
 
 /**
  * Approves several items in one transaction: all of them, or none and a problem naming the item
- * that could not be approved and why. Locks are taken in id order so two overlapping approvals
- * wait for each other instead of deadlocking.
+ * that could not be approved and why (a review due or a repeat changed since the request is for
+ * its own page). Locks are taken in id order so two overlapping approvals wait for each other
+ * instead of deadlocking.
  */
 export async function approveMany(ctx: Ctx, actor: Actor | null, ids: readonly string[]): Promise<number> {
   const staff = assertOwnPracticeStaff(actor, permissions.decide);
@@ -283,7 +321,7 @@ export async function approveMany(ctx: Ctx, actor: Actor | null, ids: readonly s
     ]);
   await refusedAudited(ctx, staff, 'prescription.approve', () =>
     ctx.db.transaction().execute(async (tx) => {
-      for (const id of unique) await approveTx(tx, ctx, staff, id);
+      for (const id of unique) await approveTx(tx, ctx, staff, id, false);
     }),
   );
   return unique.length;
@@ -295,7 +333,10 @@ export function isDispensingStep(s: string): s is DispensingStep {
   return (DISPENSING_STEPS as readonly string[]).includes(s);
 }
 
-/** Records a dispensing step, in order (rules.canMove); the first step after approval tells the patient it is issued. */
+/**
+ * Records a dispensing step, in order (rules.canMove); the first step after approval tells the
+ * patient it is issued. A suspended or ended repeat is not issued or sent on.
+ */
 export async function recordStep(
   ctx: Ctx,
   actor: Actor | null,
@@ -305,24 +346,35 @@ export async function recordStep(
   await refusedAudited(ctx, staff, `prescription.${s.to}`, () =>
     ctx.db.transaction().execute(async (tx) => {
       const now = ctx.clock.now();
+      const t = await lockedTemplate(tx, staff, s.itemId, true);
       const item = await store.itemForUpdate(tx, staff.practiceOds, s.itemId);
       if (!item)
         throw refused(s.itemId, 'no-such-item', 'There is no such prescription request.', 'not-found');
+      const step = STEP_LABEL[s.to].toLowerCase();
       if (!canMove(item.status, s.to))
         throw refused(
           item.id,
           'status-order',
-          `${item.drug_name} cannot be marked ${STEP_LABEL[s.to].toLowerCase()}: it is ${STEP_LABEL[item.status].toLowerCase()}.`,
+          `${item.drug_name} cannot be marked ${step}: it is ${STEP_LABEL[item.status].toLowerCase()}.`,
+        );
+      if (t.status !== 'active' && (s.to === 'issued' || s.to === 'sent' || item.status === 'approved'))
+        throw refused(
+          item.id,
+          `repeat-${t.status}`,
+          `${item.drug_name} cannot be marked ${step}: the repeat is ${t.status}.`,
         );
       if (!(await store.moveItem(tx, { id: item.id, from: item.status, to: s.to, now })))
         throw new Error('a locked item moved');
       if (item.status === 'approved') {
         const settings = await settingsFor(tx, staff.practiceOds);
         const ready = expectedReadyOn(englandDay(item.requested_at), settings);
-        await notify(tx, ctx, {
-          staff,
-          item,
+        await tellPatient(tx, ctx, {
+          practiceOds: staff.practiceOds,
+          patientId: item.patient_id,
+          itemId: item.id,
+          templateId: t.id,
           kind: 'prescription-issued',
+          medicine: (await store.issuedDrugName(tx, item.id)) ?? t.drug_name,
           fields: { when: spokenDay(readyDay(ready, englandDay(now))) },
         });
       }

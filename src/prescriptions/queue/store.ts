@@ -124,14 +124,64 @@ export async function itemForUpdate(tx: Tx, practiceOds: string, id: string) {
     .executeTakeFirst();
 }
 
-export async function templateForUpdate(tx: Tx, practiceOds: string, id: string) {
-  return tx
+/** The repeat an item is of (never changes), so the repeat can be locked before the item. */
+export async function templateOfItem(tx: Tx, practiceOds: string, id: string): Promise<string | undefined> {
+  const r = await tx
+    .selectFrom('prescription_request_items')
+    .select('template_id')
+    .where('practice_ods', '=', practiceOds)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return r?.template_id;
+}
+
+/**
+ * The repeat locked until the transaction ends: for an approval (update), or for a dispensing
+ * step (share: a suspension waits for it, and it for a suspension). Always the repeat before the
+ * item, as a change to the repeat locks them, so the two never deadlock.
+ */
+export async function templateForUpdate(tx: Tx, practiceOds: string, id: string, share = false) {
+  const q = tx
     .selectFrom('repeat_templates')
     .selectAll()
     .where('practice_ods', '=', practiceOds)
-    .where('id', '=', id)
+    .where('id', '=', id);
+  return (share ? q.forShare() : q.forUpdate()).executeTakeFirst();
+}
+
+/** The repeat's item still waiting for a prescriber (at most one: migration 016), locked. */
+export async function waitingItemsForUpdate(tx: Tx, practiceOds: string, templateId: string) {
+  return tx
+    .selectFrom('prescription_request_items')
+    .selectAll()
+    .where('practice_ods', '=', practiceOds)
+    .where('template_id', '=', templateId)
+    .where('status', '=', 'requested')
+    .orderBy('id')
     .forUpdate()
+    .execute();
+}
+
+/** The drug the item was issued as, once approved. */
+export async function issuedDrugName(tx: Tx, itemId: string): Promise<string | undefined> {
+  const r = await tx
+    .selectFrom('prescription_issues')
+    .select('drug_name')
+    .where('request_item_id', '=', itemId)
     .executeTakeFirst();
+  return r?.drug_name;
+}
+
+/** The repeat's record entry is hidden from the online record (HAZ-20). */
+export async function hiddenOnline(tx: Tx, templateId: string): Promise<boolean> {
+  const r = await tx
+    .selectFrom('repeat_templates as t')
+    .innerJoin('record_entries as e', 'e.id', 't.record_entry_id')
+    .select('e.id')
+    .where('t.id', '=', templateId)
+    .where('e.visible_online', '=', false)
+    .executeTakeFirst();
+  return r !== undefined;
 }
 
 /** Moves an item only if it is still in `from`: false when someone else moved it first. */

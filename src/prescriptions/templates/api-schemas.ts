@@ -165,6 +165,8 @@ export const schemas = {
     tags,
     security,
     summary: 'Suspend, resume or end a repeat, with a reason',
+    description:
+      'Suspending or ending rejects the repeat’s request still waiting for a prescriber and sends the patient “Your GP practice has paused (or stopped) this medicine: <reason>”, so that reason is at most 456 characters.',
     params: IdParams,
     body: Type.Object(
       { version, reason, action: Type.Enum(['suspend', 'resume', 'end'], { type: 'string' }) },

@@ -307,9 +307,15 @@ test('settings API: the defaults until saved, saved by the practice manager on t
   const audit = await t.db.db
     .selectFrom('audit_events')
     .select('details')
+    .select('outcome')
     .where('action', '=', 'prescriptions.settings.update')
     .execute();
-  assert.equal(audit.length, 2, 'the page test saved once, this test once');
+  assert.equal(
+    audit.filter((a) => a.outcome === 'success').length,
+    2,
+    'the page test saved once, this test once',
+  );
+  assert.ok(audit.filter((a) => a.outcome === 'failure').length >= 2, 'the refused saves are audited too');
 });
 
 test('midnight in summer time: just after midnight in England is already the next day for the review date', async () => {

@@ -84,11 +84,14 @@ export function templateProblems(t: TemplateFields, today: string): FieldError[]
   return p;
 }
 
-export function reasonProblem(reason: string | null | undefined, field = 'reason'): FieldError | null {
+export function reasonProblem(
+  reason: string | null | undefined,
+  field = 'reason',
+  max = MAX_REASON_LENGTH,
+): FieldError | null {
   const r = reason?.trim() ?? '';
   if (!r) return { field, message: 'Enter the reason' };
-  if (r.length > MAX_REASON_LENGTH)
-    return { field, message: `The reason must be ${String(MAX_REASON_LENGTH)} characters or fewer` };
+  if (r.length > max) return { field, message: `The reason must be ${String(max)} characters or fewer` };
   return null;
 }
 

@@ -3,22 +3,23 @@
 // end. Every read is audited; every change writes its history row and audit row in one
 // transaction, and only if the template is still at the version the clinician saw.
 import { randomUUID } from 'node:crypto';
-import type { Updateable } from 'kysely';
 import type { Actor } from '../../platform/auth/actor.ts';
 import { assertOwnPracticeStaff, can, type PracticeStaff } from '../../platform/auth/permissions.ts';
 import { auditAlone, auditedChange } from '../../platform/audit/use-case.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { englandDay } from '../../platform/dates.ts';
 import { sqlState, type Db } from '../../platform/db/index.ts';
-import type { PrescriptionType, RepeatTemplatesTable, TemplateAction } from '../../platform/db/schema.ts';
+import type { PrescriptionType } from '../../platform/db/schema.ts';
 import { AppError, type FieldError } from '../../platform/http/errors.ts';
 import { currentMedication, currentMedications, type RecordMedication } from '../../record/index.ts';
 import { permissions } from '../permissions.ts';
+import { rejectWaiting, STOPPED_PREFIX_LENGTH } from '../queue/stopped.ts';
 import { changeOf, issueOf, repeatOf, snapshot, type Repeat } from './model.ts';
 import {
   ACTION_OF,
   changeProblems,
   isId,
+  MAX_REASON_LENGTH,
   reasonProblem,
   reauthoriseProblems,
   statusAfter,
@@ -29,6 +30,7 @@ import {
   type TemplateFields,
 } from './rules.ts';
 import * as store from './store.ts';
+import { refusalsAudited, writeChange, type Target } from './write-change.ts';
 
 const ISSUES_SHOWN = 100;
 const notFound = () =>
@@ -139,6 +141,16 @@ export type CreateInput = {
 /** A new repeat from a current record medicine, authorised by the clinician who makes it. */
 export async function createRepeat(ctx: Ctx, actor: Actor | null, input: CreateInput): Promise<Repeat> {
   const staff = assertOwnPracticeStaff(actor, permissions.manageTemplates);
+  const subject = isId(input.recordEntryId) ? `record-entry:${input.recordEntryId}` : null;
+  return refusalsAudited(
+    ctx,
+    staff,
+    { action: 'prescriptions.repeat.create', subject, patientId: null },
+    () => create(ctx, staff, input),
+  );
+}
+
+async function create(ctx: Ctx, staff: PracticeStaff, input: CreateInput): Promise<Repeat> {
   const patient = await patientOr404(ctx.db, { practiceOds: staff.practiceOds, patientId: input.patientId });
   const m = await medicineOr400(ctx.db, {
     practiceOds: staff.practiceOds,
@@ -220,78 +232,6 @@ export async function createRepeat(ctx: Ctx, actor: Actor | null, input: CreateI
   }
 }
 
-type Target = { patientId?: string | null | undefined; templateId: string; version: number };
-
-/**
- * One change to a template: locked, still at the version the clinician saw, checked by `plan`,
- * written with its before and after in the history, audited. Nothing else is touched: issues
- * already made keep the drug, dose and quantity they were made with.
- */
-async function writeChange(
-  ctx: Ctx,
-  staff: PracticeStaff,
-  t: Target & { action: TemplateAction; reason: string | null },
-  plan: (current: Repeat, today: string) => { problems: FieldError[]; set: Updateable<RepeatTemplatesTable> },
-): Promise<Repeat> {
-  if (!isId(t.templateId)) throw notFound();
-  const patientId = t.patientId ?? (await store.patientOfTemplate(ctx.db, staff.practiceOds, t.templateId));
-  if (!patientId || !isId(patientId)) throw notFound();
-  const now = ctx.clock.now();
-  return auditedChange(
-    ctx,
-    staff,
-    (r: Repeat) => ({
-      action: `prescriptions.repeat.${t.action}`,
-      patientId,
-      subject: `repeat:${r.id}`,
-      details: { version: r.version },
-    }),
-    async (tx) => {
-      const row = await store.templateById(tx, {
-        practiceOds: staff.practiceOds,
-        patientId,
-        templateId: t.templateId,
-        lock: true,
-      });
-      if (!row) throw notFound();
-      if (row.version !== t.version)
-        throw new AppError(
-          'conflict',
-          'Someone else changed this repeat while you were looking at it. Check it and try again.',
-          {
-            reason: 'stale-version',
-          },
-        );
-      const before = repeatOf(row);
-      const { problems, set } = plan(before, englandDay(now));
-      if (problems.length) throw AppError.invalid(problems);
-      const updated = await store.updateTemplate(tx, {
-        practiceOds: staff.practiceOds,
-        id: row.id,
-        version: row.version,
-        set: { ...set, updated_at: now },
-      });
-      if (!updated)
-        throw new AppError('conflict', 'This repeat was changed at the same time. Try again.', {
-          reason: 'stale-version',
-        });
-      const after = repeatOf(updated);
-      await store.insertChange(tx, {
-        practice_ods: staff.practiceOds,
-        template_id: row.id,
-        version: after.version,
-        action: t.action,
-        before: snapshot(before),
-        after: snapshot(after),
-        reason: t.reason,
-        changed_by: staff.staffId,
-        changed_at: now,
-      });
-      return after;
-    },
-  );
-}
-
 export type ChangeInput = Target & { reason: string; changes: Partial<ChangeFields> };
 
 /** Dose, quantity, days, review date, repeat until or online ordering, with the reason. */
@@ -353,22 +293,37 @@ export async function reauthoriseRepeat(
 
 export type StatusInput = Target & { action: StatusAction; reason: string };
 
+/**
+ * Suspends, resumes or ends a repeat with the reason. Suspending or ending rejects, in the same
+ * transaction, its request still waiting for a prescriber and tells the patient the reason, so
+ * the reason for stopping must fit in the reason a patient is sent.
+ */
 export async function setRepeatStatus(ctx: Ctx, actor: Actor | null, input: StatusInput): Promise<Repeat> {
   const staff = assertOwnPracticeStaff(actor, permissions.manageTemplates);
   const reason = input.reason.trim();
-  return writeChange(ctx, staff, { ...input, action: ACTION_OF[input.action], reason }, (current) => {
-    const to = statusAfter(current.status, input.action);
-    const problems: FieldError[] = [];
-    if (!to)
-      problems.push({
-        field: 'action',
-        message: `A repeat that is ${current.status} cannot be ${ACTION_OF[input.action]}`,
-      });
-    const r = reasonProblem(reason);
-    if (r) problems.push(r);
-    return {
-      problems,
-      set: { status: to ?? current.status, status_reason: to === 'active' ? null : reason },
-    };
-  });
+  const max = input.action === 'resume' ? MAX_REASON_LENGTH : MAX_REASON_LENGTH - STOPPED_PREFIX_LENGTH;
+  return writeChange(
+    ctx,
+    staff,
+    { ...input, action: ACTION_OF[input.action], reason },
+    (current) => {
+      const to = statusAfter(current.status, input.action);
+      const problems: FieldError[] = [];
+      if (!to)
+        problems.push({
+          field: 'action',
+          message: `A repeat that is ${current.status} cannot be ${ACTION_OF[input.action]}`,
+        });
+      const r = reasonProblem(reason, 'reason', max);
+      if (r) problems.push(r);
+      return {
+        problems,
+        set: { status: to ?? current.status, status_reason: to === 'active' ? null : reason },
+      };
+    },
+    async (tx, after) => {
+      if (after.status === 'active') return;
+      await rejectWaiting(tx, ctx, staff, { templateId: after.id, stop: after.status, reason });
+    },
+  );
 }

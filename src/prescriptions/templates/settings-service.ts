@@ -1,7 +1,7 @@
 // The practice's repeat prescription settings: anyone working prescriptions sees them, the
 // practice manager changes them, and a save only lands on the version that was read.
 import type { Actor } from '../../platform/auth/actor.ts';
-import { assertOwnPracticeStaff, can } from '../../platform/auth/permissions.ts';
+import { assertOwnPracticeStaff, can, type PracticeStaff } from '../../platform/auth/permissions.ts';
 import { auditedChange } from '../../platform/audit/use-case.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
@@ -9,6 +9,7 @@ import { permissions } from '../permissions.ts';
 import type { PrescriptionSettings } from '../rules.ts';
 import { saveSettings, settingsFor, type StoredSettings } from '../settings-store.ts';
 import { settingsProblems } from './rules.ts';
+import { refusalsAudited } from './write-change.ts';
 
 export async function practiceSettings(
   ctx: Ctx,
@@ -26,6 +27,17 @@ export async function updateSettings(
 ): Promise<StoredSettings> {
   const staff = assertOwnPracticeStaff(actor, permissions.changeSettings);
   const { settings, expectedVersion } = change;
+  const action = 'prescriptions.settings.update';
+  return refusalsAudited(ctx, staff, { action, subject: 'prescription-settings', patientId: null }, () =>
+    save(ctx, staff, { settings, expectedVersion }),
+  );
+}
+
+async function save(
+  ctx: Ctx,
+  staff: PracticeStaff,
+  { settings, expectedVersion }: { settings: PrescriptionSettings; expectedVersion: number },
+): Promise<StoredSettings> {
   if (!Number.isInteger(expectedVersion) || expectedVersion < 0)
     throw new AppError(
       'conflict',
