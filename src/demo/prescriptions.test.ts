@@ -48,8 +48,8 @@ const EXPECTED: Record<DemoRepeatState, (o: Orderability) => boolean> = {
   'review-due': (o) => !o.orderable && o.reason === 'review-due',
   'no-issues-left': (o) => !o.orderable && o.reason === 'no-issues-left',
   'not-online': (o) => !o.orderable && o.reason === 'not-online',
-  requested: (o) => !o.orderable && o.reason === 'already-requested' && o.status === 'requested',
-  'requested-early': (o) => !o.orderable && o.reason === 'already-requested' && o.status === 'requested',
+  requested: (o) => !o.orderable && o.reason === 'already-requested',
+  'requested-early': (o) => !o.orderable && o.reason === 'already-requested',
   // Approved records the issue: the next one is not due yet.
   approved: (o) => !o.orderable && o.reason === 'too-early',
   // Issued three days ago: the next one is not due yet.
