@@ -149,6 +149,7 @@ test('HAZ-25 the queue shows each request with the prescriber’s context, overd
 
   const page = await doctor.get('/staff/prescriptions');
   assert.equal(page.statusCode, 200);
+  assert.match(page.body, /href="\/staff\/prescriptions\/settings"/, 'the settings are one click away');
   const lateRow = rowOf(page.body, late.itemId);
   assert.match(lateRow, /Ramipril 5mg capsules/);
   assert.match(lateRow, /Overdue/);
