@@ -12,10 +12,10 @@ import { errorContext, formBody, formList } from '../../platform/views/forms.ts'
 import { MAX_NOTE_LENGTH } from '../rules.ts';
 import { pharmacyView, quantityText, readyDay, repeatView, requestView, spokenDay } from './present.ts';
 import * as requests from './requests-service.ts';
+import { uuidOf } from './rules.ts';
 import * as ordering from './service.ts';
 
 const V = 'prescriptions/ordering/views/';
-const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const text = Type.Optional(Type.String());
 const DoneQuery = Type.Object({ done: text });
 const PageQuery = Type.Object({ page: text, done: text });
@@ -29,8 +29,9 @@ const DONE: Record<string, string> = { cancelled: 'The medicine has been cancell
 const flashOf = (code: string | undefined) => (code ? (DONE[code] ?? null) : null);
 
 function uuidOr404(id: string): string {
-  if (!ID.test(id)) throw new AppError('not-found', 'There is no such prescription order.');
-  return id;
+  const ok = uuidOf(id);
+  if (!ok) throw new AppError('not-found', 'There is no such prescription order.');
+  return ok;
 }
 
 /** A page's error summary and field errors (several problems may name one field). */
@@ -106,7 +107,7 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
       earlyOffered: early.length > 0,
       earlyRequired: early.some((e) => e.reasonRequired),
       maxNote: MAX_NOTE_LENGTH,
-      idempotencyKey: c.key && ID.test(c.key) ? c.key : randomUUID(),
+      idempotencyKey: (c.key && uuidOf(c.key)) ?? randomUUID(),
       values: c.values,
       backHref: '/patient/prescriptions',
     };
@@ -137,7 +138,7 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
         note: typeof req.body.note === 'string' ? req.body.note : f.note,
         earlyReason: typeof req.body.earlyReason === 'string' ? req.body.earlyReason : f.earlyReason,
       };
-      const key = f.idempotencyKey && ID.test(f.idempotencyKey) ? f.idempotencyKey : undefined;
+      const key = (f.idempotencyKey && uuidOf(f.idempotencyKey)) ?? undefined;
       const input = { ...values, channel: 'web' as const };
       if (f.step === 'change') return showForm(reply, req, { values, key, status: 200, problems: [] });
       if (f.step !== 'confirm') {
@@ -268,7 +269,7 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
   const cancelPage = async (req: FastifyRequest, ids: { id: string; item: string }) => {
     const one = await requests.myRequest(ctx(req), req.actor, uuidOr404(ids.id));
     const v = requestView(one.request, one.settings);
-    const item = v.items.find((i) => i.id === ids.item);
+    const item = v.items.find((i) => i.id === uuidOf(ids.item));
     if (!item) throw new AppError('not-found', 'There is no such medicine in this order.');
     return { v, item };
   };

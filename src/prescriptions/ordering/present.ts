@@ -41,11 +41,8 @@ export function notOrderableText(
         'Your GP practice is not taking repeat prescription orders online. Contact the practice to order.',
       );
     case 'already-requested':
-      return plain(
-        n.status === 'requested'
-          ? 'You have already ordered this. Your GP practice has not dealt with the order yet.'
-          : 'Your last order of this has been approved and is being prepared.',
-      );
+      // Only a requested item is open (migration 016): an approved one no longer blocks the next order.
+      return plain('You have already ordered this. Your GP practice has not dealt with the order yet.');
     case 'no-issues-left':
       return plain('You have had every issue your GP authorised. Contact your GP practice to ask for more.');
     case 'expired':

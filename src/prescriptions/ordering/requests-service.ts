@@ -8,6 +8,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { noSuchPage } from '../../platform/http/paging.ts';
 import { settingsFor } from '../settings-store.ts';
 import { itemStatusText } from './present.ts';
+import { uuidOf } from './rules.ts';
 import { ordererFor, requestWithItems, type Orderer } from './service.ts';
 import * as store from './store.ts';
 
@@ -51,13 +52,14 @@ const notFound = () => new AppError('not-found', 'There is no such prescription 
 /** One of the patient's own orders (another patient's is "not found", never "forbidden"). */
 export async function myRequest(ctx: Ctx, actor: Actor | null, requestId: string) {
   const me = await ordererFor(ctx, actor);
-  const request = await requestWithItems(ctx.db, me, requestId);
+  const id = uuidOf(requestId);
+  const request = id ? await requestWithItems(ctx.db, me, id) : undefined;
   if (!request) throw notFound();
   const settings = await settingsFor(ctx.db, me.practiceOds);
   const pharmacy = await store.nominatedPharmacy(ctx.db, me.practiceOds, me.patientId);
   await auditAlone(ctx, actor, {
     action: 'prescription.request.view',
-    subject: `prescription-request:${requestId}`,
+    subject: `prescription-request:${request.id}`,
     ...theirs(me),
   });
   return { me, request, settings, pharmacy };
@@ -74,7 +76,10 @@ export async function cancelMyItem(
 ): Promise<store.ItemRow> {
   const me = await ordererFor(ctx, actor);
   const now = ctx.clock.now();
-  const p = { patientId: me.patientId, ...ids };
+  const requestId = uuidOf(ids.requestId);
+  const itemId = uuidOf(ids.itemId);
+  if (!requestId || !itemId) throw notFound();
+  const p = { patientId: me.patientId, requestId, itemId };
   return ctx.db.transaction().execute(async (tx) => {
     const item = await store.itemOf(tx, me.practiceOds, p);
     if (!item) throw notFound();
@@ -89,8 +94,8 @@ export async function cancelMyItem(
     await audit(tx, ctx, actor, {
       action: 'prescription.item.cancel',
       ...theirs(me),
-      subject: `prescription-item:${ids.itemId}`,
-      details: { requestId: ids.requestId, templateId: item.template_id },
+      subject: `prescription-item:${itemId}`,
+      details: { requestId, templateId: item.template_id },
     });
     return { ...item, status: 'cancelled' as const, status_at: now };
   });

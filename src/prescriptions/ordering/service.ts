@@ -16,7 +16,7 @@ import { permissions } from '../permissions.ts';
 import type { PrescriptionSettings } from '../rules.ts';
 import { settingsFor } from '../settings-store.ts';
 import { refusalText, type RequestWithItems } from './present.ts';
-import { factsOf, judgeAll, judgeOrder, optionalText, type OrderRefusal } from './rules.ts';
+import { factsOf, judgeAll, judgeOrder, optionalText, uuidOf, type OrderRefusal } from './rules.ts';
 import * as store from './store.ts';
 
 export type Orderer = { accountId: string; patientId: string; practiceOds: string; bookingOn: boolean };
@@ -109,6 +109,16 @@ function refused(refusals: OrderRefusal[], c: { me: Orderer; names: Map<string, 
       );
 }
 
+/**
+ * The order's ids as the database stores them (lower case). An id that is no UUID at all (a form
+ * tampered with) is a named 400, never a query PostgreSQL would reject.
+ */
+function withIds(input: OrderInput): OrderInput | AppError {
+  const items = input.items.map(uuidOf);
+  if (items.some((i) => i === null)) return shapeError('not-a-repeat-id', 'Choose medicines from the list');
+  return { ...input, items: items.filter((i) => i !== null) };
+}
+
 function shapeError(shape: string, detail: string): AppError {
   const field = shape === 'note-too-long' ? 'note' : shape === 'reason-too-long' ? 'earlyReason' : 'items';
   return new AppError('invalid', detail, { reason: shape, fields: [{ field, message: detail }] });
@@ -118,8 +128,10 @@ function shapeError(shape: string, detail: string): AppError {
  * Checks an order without making it (the check-your-answers page): the chosen repeats and any
  * problem, as the order itself would find it now.
  */
-export async function checkOrder(ctx: Ctx, actor: Actor | null, input: OrderInput) {
+export async function checkOrder(ctx: Ctx, actor: Actor | null, raw: OrderInput) {
   const me = await ordererFor(ctx, actor);
+  const ids = withIds(raw);
+  const input = ids instanceof AppError ? { ...raw, items: [] } : ids;
   const today = englandDay(ctx.clock.now());
   const { settings, rows, judged } = await judgedRepeats(ctx.db, me, today);
   const note = optionalText(input.note);
@@ -140,11 +152,14 @@ export async function checkOrder(ctx: Ctx, actor: Actor | null, input: OrderInpu
     chosen: rows.filter((r) => input.items.includes(r.id)),
     pharmacy,
     today,
-    refusal: verdict.ok
-      ? null
-      : verdict.shape !== null
-        ? shapeError(verdict.shape, verdict.detail)
-        : refused(verdict.refusals, { me, names }),
+    refusal:
+      ids instanceof AppError
+        ? ids
+        : verdict.ok
+          ? null
+          : verdict.shape !== null
+            ? shapeError(verdict.shape, verdict.detail)
+            : refused(verdict.refusals, { me, names }),
   };
 }
 
@@ -163,8 +178,10 @@ export type Ordered = { request: RequestWithItems; settings: PrescriptionSetting
  * Idempotency-Key a retry (or a second press) answers with the first order and never orders
  * twice; the same key with a different order is refused and names the first.
  */
-export async function orderOwn(ctx: Ctx, actor: Actor | null, input: OrderInput): Promise<Ordered> {
+export async function orderOwn(ctx: Ctx, actor: Actor | null, raw: OrderInput): Promise<Ordered> {
   const me = await ordererFor(ctx, actor);
+  const input = withIds(raw);
+  if (input instanceof AppError) throw input;
   const now = ctx.clock.now();
   const today = englandDay(now);
   const note = optionalText(input.note);
