@@ -71,6 +71,10 @@ const request = Type.Object({
     description:
       'The practice’s turnaround in working days (weekends and England and Wales bank holidays skipped)',
   }),
+  ready_day_passed: Type.Boolean({
+    description:
+      'Some item is still on its way and expected_ready_on is before today: the patient should contact the practice if it is not ready',
+  }),
   note: Nullable(Type.String()),
   early_reason: Nullable(Type.String()),
   pharmacy: Nullable(Type.Object({ ods_code: Type.String(), name: Type.String() })),

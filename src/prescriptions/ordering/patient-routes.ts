@@ -71,7 +71,7 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
     async (req, reply) => {
       const mine = await ordering.myRepeats(ctx(req), req.actor);
       const repeats = mine.repeats.map((x) =>
-        repeatView(x.row, { orderability: x.orderability, bookingOn: mine.me.bookingOn }),
+        repeatView(x.row, { orderability: x.orderability, bookingOn: mine.me.bookingOn, today: mine.today }),
       );
       return reply.page(V + 'repeats.njk', {
         title: 'Your repeat prescriptions',
@@ -96,7 +96,11 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
     return {
       title: 'Which medicines do you need?',
       items: orderable.map((x) => {
-        const v = repeatView(x.row, { orderability: x.orderability, bookingOn: mine.me.bookingOn });
+        const v = repeatView(x.row, {
+          orderability: x.orderability,
+          bookingOn: mine.me.bookingOn,
+          today: mine.today,
+        });
         return {
           value: v.id,
           text: v.medicine,
@@ -213,7 +217,7 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
       const link = (n: number) => `/patient/prescriptions/requests?page=${String(n)}`;
       return reply.page(V + 'requests.njk', {
         title: 'Your prescription orders',
-        requests: mine.requests.map((x) => requestView(x, mine.settings)),
+        requests: mine.requests.map((x) => requestView(x, { ...mine.settings, today: mine.today })),
         pages: {
           previous: mine.page > 1 ? link(mine.page - 1) : null,
           next: mine.page < mine.pages ? link(mine.page + 1) : null,
@@ -230,7 +234,7 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
     { ...page, schema: { hide: true, params: RequestParams, querystring: RequestQuery } },
     async (req, reply) => {
       const one = await requests.myRequest(ctx(req), req.actor, uuidOr404(req.params.id));
-      const v = requestView(one.request, one.settings);
+      const v = requestView(one.request, { ...one.settings, today: one.today });
       const pharmacy = pharmacyView(one.pharmacy);
       const ordered = Boolean(req.query.ordered);
       return reply.page(V + 'request.njk', {
@@ -243,8 +247,8 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
         r: v,
         rows: [
           { key: { text: 'Ordered on' }, value: { text: v.orderedOn } },
-          ...(v.expectedReady
-            ? [{ key: { text: 'Expected to be ready' }, value: { text: v.expectedReady } }]
+          ...(v.expectedReady || v.readyPassed
+            ? [{ key: { text: 'Expected to be ready' }, value: { text: v.expectedReady ?? v.readyPassed } }]
             : []),
           {
             key: { text: 'Pharmacy' },
@@ -268,7 +272,7 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
 
   const cancelPage = async (req: FastifyRequest, ids: { id: string; item: string }) => {
     const one = await requests.myRequest(ctx(req), req.actor, uuidOr404(ids.id));
-    const v = requestView(one.request, one.settings);
+    const v = requestView(one.request, { ...one.settings, today: one.today });
     const item = v.items.find((i) => i.id === uuidOf(ids.item));
     if (!item) throw new AppError('not-found', 'There is no such medicine in this order.');
     return { v, item };

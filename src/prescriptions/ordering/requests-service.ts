@@ -4,6 +4,7 @@
 import { audit, auditAlone } from '../../platform/audit/use-case.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Ctx } from '../../platform/context.ts';
+import { englandDay } from '../../platform/dates.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { noSuchPage } from '../../platform/http/paging.ts';
 import { settingsFor } from '../settings-store.ts';
@@ -41,6 +42,7 @@ export async function myRequests(ctx: Ctx, actor: Actor | null, page: number) {
   return {
     me,
     settings,
+    today: englandDay(ctx.clock.now()),
     page,
     pages,
     requests: requests.map((r) => ({ ...r, items: items.filter((i) => i.request_id === r.id) })),
@@ -62,7 +64,7 @@ export async function myRequest(ctx: Ctx, actor: Actor | null, requestId: string
     subject: `prescription-request:${request.id}`,
     ...theirs(me),
   });
-  return { me, request, settings, pharmacy };
+  return { me, request, settings, today: englandDay(ctx.clock.now()), pharmacy };
 }
 
 /**

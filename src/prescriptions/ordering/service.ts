@@ -67,6 +67,7 @@ export async function myRepeats(ctx: Ctx, actor: Actor | null) {
   return {
     me,
     settings,
+    today,
     // An ended repeat is not the patient's to order any more: not listed (an order of it says so).
     repeats: rows.flatMap((r) => {
       const orderability = judged.get(r.id);
@@ -84,14 +85,21 @@ export type OrderInput = {
 };
 
 /** Refusals of an order: the problem names each item and the rule that stops it. */
-function refused(refusals: OrderRefusal[], c: { me: Orderer; names: Map<string, string> }): AppError {
+function refused(
+  refusals: OrderRefusal[],
+  c: { me: Orderer; today: string; names: Map<string, string> },
+): AppError {
   const errors = refusals.map((r) => {
     const { item, reason, ...when } = r;
     return {
       pointer: `/items/${item}`,
       item,
       reason,
-      detail: refusalText(r, { bookingOn: c.me.bookingOn, medicine: c.names.get(item) ?? null }),
+      detail: refusalText(r, {
+        bookingOn: c.me.bookingOn,
+        today: c.today,
+        medicine: c.names.get(item) ?? null,
+      }),
       ...when,
     };
   });
@@ -159,7 +167,7 @@ export async function checkOrder(ctx: Ctx, actor: Actor | null, raw: OrderInput)
           ? null
           : verdict.shape !== null
             ? shapeError(verdict.shape, verdict.detail)
-            : refused(verdict.refusals, { me, names }),
+            : refused(verdict.refusals, { me, today, names }),
   };
 }
 
@@ -171,7 +179,12 @@ function requestHash(input: OrderInput): string {
     .digest('hex');
 }
 
-export type Ordered = { request: RequestWithItems; settings: PrescriptionSettings; replayed: boolean };
+export type Ordered = {
+  request: RequestWithItems;
+  settings: PrescriptionSettings;
+  today: string;
+  replayed: boolean;
+};
 
 /**
  * Orders the chosen repeats for the signed-in patient: all of them or none. With an
@@ -206,7 +219,7 @@ export async function orderOwn(ctx: Ctx, actor: Actor | null, raw: OrderInput): 
             });
           const again = id ? await requestWithItems(tx, me, id) : undefined;
           if (!again) throw new AppError('conflict', 'The earlier request with this key is not finished.');
-          return { request: again, settings: await settingsFor(tx, me.practiceOds), replayed: true };
+          return { request: again, settings: await settingsFor(tx, me.practiceOds), today, replayed: true };
         }
       }
       await store.lockRepeats(tx, me.practiceOds, me.patientId, [...new Set(input.items)]);
@@ -219,7 +232,11 @@ export async function orderOwn(ctx: Ctx, actor: Actor | null, raw: OrderInput): 
       });
       if (!verdict.ok) {
         if (verdict.shape !== null) throw shapeError(verdict.shape, verdict.detail);
-        throw refused(verdict.refusals, { me, names: new Map(rows.map((r) => [r.id, r.drug_name])) });
+        throw refused(verdict.refusals, {
+          me,
+          today,
+          names: new Map(rows.map((r) => [r.id, r.drug_name])),
+        });
       }
       const request = await insertOrder(tx, {
         me,
@@ -247,7 +264,7 @@ export async function orderOwn(ctx: Ctx, actor: Actor | null, raw: OrderInput): 
           statusCode: 201,
           response: { id: request.id },
         });
-      return { request, settings, replayed: false };
+      return { request, settings, today, replayed: false };
     });
   } catch (err) {
     // The one-open-item index caught an order the locks did not (an item opened another way):
@@ -262,10 +279,7 @@ export async function orderOwn(ctx: Ctx, actor: Actor | null, raw: OrderInput): 
       open.length
         ? open
         : input.items.map((item) => ({ item, reason: 'already-requested', status: 'requested' })),
-      {
-        me,
-        names: new Map(rows.map((r) => [r.id, r.drug_name])),
-      },
+      { me, today, names: new Map(rows.map((r) => [r.id, r.drug_name])) },
     );
   }
 }
