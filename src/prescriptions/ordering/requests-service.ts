@@ -80,8 +80,35 @@ export async function cancelMyItem(
   const now = ctx.clock.now();
   const requestId = uuidOf(ids.requestId);
   const itemId = uuidOf(ids.itemId);
-  if (!requestId || !itemId) throw notFound();
-  const p = { patientId: me.patientId, requestId, itemId };
+  try {
+    if (!requestId || !itemId) throw notFound();
+    return await cancelTx(ctx, actor, me, { patientId: me.patientId, requestId, itemId, now });
+  } catch (err) {
+    // A refused cancel is audited too: which item, and why (not found, or no longer requested).
+    if (err instanceof AppError)
+      await auditAlone(ctx, actor, {
+        action: 'prescription.item.cancel',
+        outcome: 'failure',
+        ...theirs(me),
+        subject: itemId ? `prescription-item:${itemId}` : null,
+        details: {
+          reason: err.reason ?? err.code,
+          requestId: requestId ?? ids.requestId.slice(0, 64),
+          itemId: itemId ?? ids.itemId.slice(0, 64),
+          ...(typeof err.extra.itemStatus === 'string' ? { itemStatus: err.extra.itemStatus } : {}),
+        },
+      });
+    throw err;
+  }
+}
+
+function cancelTx(
+  ctx: Ctx,
+  actor: Actor | null,
+  me: Orderer,
+  p: { patientId: string; requestId: string; itemId: string; now: Date },
+): Promise<store.ItemRow> {
+  const { requestId, itemId, now } = p;
   return ctx.db.transaction().execute(async (tx) => {
     const item = await store.itemOf(tx, me.practiceOds, p);
     if (!item) throw notFound();

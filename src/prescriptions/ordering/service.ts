@@ -15,8 +15,9 @@ import { AppError } from '../../platform/http/errors.ts';
 import { permissions } from '../permissions.ts';
 import type { PrescriptionSettings } from '../rules.ts';
 import { settingsFor } from '../settings-store.ts';
-import { refusalText, type RequestWithItems } from './present.ts';
-import { factsOf, judgeAll, judgeOrder, optionalText, uuidOf, type OrderRefusal } from './rules.ts';
+import type { RequestWithItems } from './present.ts';
+import { auditRefusal, refused, shapeError, withIds } from './refusals.ts';
+import { factsOf, judgeAll, judgeOrder, optionalText, type OrderRefusal } from './rules.ts';
 import * as store from './store.ts';
 
 export type Orderer = { accountId: string; patientId: string; practiceOds: string; bookingOn: boolean };
@@ -84,54 +85,6 @@ export type OrderInput = {
   channel: 'web' | 'api';
 };
 
-/** Refusals of an order: the problem names each item and the rule that stops it. */
-function refused(
-  refusals: OrderRefusal[],
-  c: { me: Orderer; today: string; names: Map<string, string> },
-): AppError {
-  const errors = refusals.map((r) => {
-    const { item, reason, ...when } = r;
-    return {
-      pointer: `/items/${item}`,
-      item,
-      reason,
-      detail: refusalText(r, {
-        bookingOn: c.me.bookingOn,
-        today: c.today,
-        medicine: c.names.get(item) ?? null,
-      }),
-      ...when,
-    };
-  });
-  const onlyReason = refusals.every((r) => r.reason === 'early-reason-required');
-  const first = errors[0]?.detail ?? 'This order cannot be made.';
-  return onlyReason
-    ? new AppError('invalid', first, { reason: 'early-reason-required', extra: { errors } })
-    : new AppError(
-        'conflict',
-        errors.length === 1 ? first : 'Some of these medicines cannot be ordered now.',
-        {
-          reason: 'not-orderable',
-          extra: { errors },
-        },
-      );
-}
-
-/**
- * The order's ids as the database stores them (lower case). An id that is no UUID at all (a form
- * tampered with) is a named 400, never a query PostgreSQL would reject.
- */
-function withIds(input: OrderInput): OrderInput | AppError {
-  const items = input.items.map(uuidOf);
-  if (items.some((i) => i === null)) return shapeError('not-a-repeat-id', 'Choose medicines from the list');
-  return { ...input, items: items.filter((i) => i !== null) };
-}
-
-function shapeError(shape: string, detail: string): AppError {
-  const field = shape === 'note-too-long' ? 'note' : shape === 'reason-too-long' ? 'earlyReason' : 'items';
-  return new AppError('invalid', detail, { reason: shape, fields: [{ field, message: detail }] });
-}
-
 /**
  * Checks an order without making it (the check-your-answers page): the chosen repeats and any
  * problem, as the order itself would find it now.
@@ -193,6 +146,15 @@ export type Ordered = {
  */
 export async function orderOwn(ctx: Ctx, actor: Actor | null, raw: OrderInput): Promise<Ordered> {
   const me = await ordererFor(ctx, actor);
+  try {
+    return await placeOrder(ctx, actor, me, raw);
+  } catch (err) {
+    if (err instanceof AppError) await auditRefusal(ctx, actor, me, { err, input: raw });
+    throw err;
+  }
+}
+
+async function placeOrder(ctx: Ctx, actor: Actor | null, me: Orderer, raw: OrderInput): Promise<Ordered> {
   const input = withIds(raw);
   if (input instanceof AppError) throw input;
   const now = ctx.clock.now();
