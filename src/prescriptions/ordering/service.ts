@@ -160,7 +160,9 @@ async function placeOrder(ctx: Ctx, actor: Actor | null, me: Orderer, raw: Order
   const now = ctx.clock.now();
   const today = englandDay(now);
   const note = optionalText(input.note);
-  const key = input.idempotencyKey;
+  // Keys are shared with booking (one table, keyed by account and key): an order's own space, so a
+  // key first sent with a booking never finds that booking's answer.
+  const key = input.idempotencyKey ? `rx:${input.idempotencyKey}` : undefined;
   try {
     return await ctx.db.transaction().execute(async (tx) => {
       if (key) {
