@@ -128,6 +128,67 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
     showForm(reply, req, { values: { items: [] }, status: 200, problems: [] }),
   );
 
+  /**
+   * Check your answers: the order as it would be made now. After Back and a change, the page's key
+   * may already have sent a different order (`earlier`): that one is named as sent, and this one
+   * gets a fresh key so the patient can send it.
+   */
+  const checkPage = async (
+    reply: FastifyReply,
+    req: FastifyRequest,
+    c: { values: Values; key: string | undefined; earlier?: string },
+  ) => {
+    const { values, key, earlier } = c;
+    const input = { ...values, channel: 'web' as const };
+    const check = await ordering.checkOrder(ctx(req), req.actor, input);
+    if (check.refusal)
+      return showForm(reply, req, {
+        values,
+        key,
+        status: check.refusal.status,
+        problems: problemsOf(check.refusal),
+      });
+    const pharmacy = pharmacyView(check.pharmacy);
+    return reply.page(V + 'check.njk', {
+      title: 'Check your order before sending it',
+      chosenRows: values.items.flatMap((id) => {
+        const t = check.chosen.find((x) => x.id === id);
+        if (!t) return [];
+        const early = check.verdict.ok && check.verdict.early.includes(id);
+        return [
+          {
+            key: { text: t.drug_name },
+            value: {
+              text: `${quantityText(t.quantity, t.quantity_unit)}. ${t.dosage}${early ? '. Early order' : ''}`,
+            },
+          },
+        ];
+      }),
+      orderRows: [
+        ...(check.verdict.ok && check.verdict.earlyReason
+          ? [{ key: { text: 'Why you need it early' }, value: { text: check.verdict.earlyReason } }]
+          : []),
+        { key: { text: 'Note to your GP practice' }, value: { text: values.note?.trim() || 'None' } },
+        {
+          key: { text: 'Pharmacy' },
+          value: {
+            text: pharmacy
+              ? `${pharmacy.name}, ${pharmacy.address}`
+              : 'You have not nominated a pharmacy: collect your prescription from your GP practice',
+          },
+        },
+        {
+          key: { text: 'Expected to be ready' },
+          value: { text: spokenDay(readyDay(clock.now(), check.settings.turnaroundDays)) },
+        },
+      ],
+      values,
+      idempotencyKey: key ?? randomUUID(),
+      earlierHref: earlier ? `/patient/prescriptions/requests/${earlier}` : null,
+      backHref: '/patient/prescriptions/order',
+    });
+  };
+
   r.post(
     '/patient/prescriptions/order',
     {
@@ -145,54 +206,7 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
       const key = (f.idempotencyKey && uuidOf(f.idempotencyKey)) ?? undefined;
       const input = { ...values, channel: 'web' as const };
       if (f.step === 'change') return showForm(reply, req, { values, key, status: 200, problems: [] });
-      if (f.step !== 'confirm') {
-        const check = await ordering.checkOrder(ctx(req), req.actor, input);
-        if (check.refusal)
-          return showForm(reply, req, {
-            values,
-            key,
-            status: check.refusal.status,
-            problems: problemsOf(check.refusal),
-          });
-        const pharmacy = pharmacyView(check.pharmacy);
-        return reply.page(V + 'check.njk', {
-          title: 'Check your order before sending it',
-          chosenRows: values.items.flatMap((id) => {
-            const t = check.chosen.find((x) => x.id === id);
-            if (!t) return [];
-            const early = check.verdict.ok && check.verdict.early.includes(id);
-            return [
-              {
-                key: { text: t.drug_name },
-                value: {
-                  text: `${quantityText(t.quantity, t.quantity_unit)}. ${t.dosage}${early ? '. Early order' : ''}`,
-                },
-              },
-            ];
-          }),
-          orderRows: [
-            ...(check.verdict.ok && check.verdict.earlyReason
-              ? [{ key: { text: 'Why you need it early' }, value: { text: check.verdict.earlyReason } }]
-              : []),
-            { key: { text: 'Note to your GP practice' }, value: { text: values.note?.trim() || 'None' } },
-            {
-              key: { text: 'Pharmacy' },
-              value: {
-                text: pharmacy
-                  ? `${pharmacy.name}, ${pharmacy.address}`
-                  : 'You have not nominated a pharmacy: collect your prescription from your GP practice',
-              },
-            },
-            {
-              key: { text: 'Expected to be ready' },
-              value: { text: spokenDay(readyDay(clock.now(), check.settings.turnaroundDays)) },
-            },
-          ],
-          values,
-          idempotencyKey: key ?? randomUUID(),
-          backHref: '/patient/prescriptions/order',
-        });
-      }
+      if (f.step !== 'confirm') return checkPage(reply, req, { values, key });
       try {
         const o = await ordering.orderOwn(ctx(req), req.actor, {
           ...input,
@@ -201,8 +215,9 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
         return await reply.redirect(`/patient/prescriptions/requests/${o.request.id}?ordered=1`);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
+        // The page's key sent another order first (Back, change, send): this one is not sent yet.
         const earlier = ordering.earlierRequestId(err);
-        if (earlier) return reply.redirect(`/patient/prescriptions/requests/${earlier}?already=1`);
+        if (earlier) return checkPage(reply, req, { values, key: undefined, earlier });
         if (err.code !== 'invalid' && err.reason !== 'not-orderable') throw err;
         return showForm(reply, req, { values, key, status: err.status, problems: problemsOf(err) });
       }
