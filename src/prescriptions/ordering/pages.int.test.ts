@@ -245,3 +245,33 @@ test('Back after sending, a changed order with the same page: told the first was
   const theirs = await other.b.get(first);
   assert.equal(theirs.statusCode, 404, 'another patient’s order is not found');
 });
+
+test('an order still on its way after its ready day says it was expected then and to contact the practice', async () => {
+  const { b, patientId } = await signedIn();
+  const a = await addRepeat(t, patientId);
+  const check = await b.submit('/patient/prescriptions/order', '/patient/prescriptions/order', {
+    items: [a],
+    step: 'check',
+  });
+  const sent = await b.post('/patient/prescriptions/order', { ...hidden(check.body), step: 'confirm' });
+  const url = String(sent.headers.location).split('?')[0] ?? '';
+  // Ordered on Tuesday 1 December (ready Thursday 3 December), approved, not ready by Monday 7th.
+  const then = new Date('2026-12-01T10:00:00Z');
+  await t.db.db
+    .updateTable('prescription_requests')
+    .set({ requested_at: then })
+    .where('patient_id', '=', patientId)
+    .execute();
+  await t.db.db
+    .updateTable('prescription_request_items')
+    .set({ requested_at: then, status: 'approved' })
+    .where('patient_id', '=', patientId)
+    .execute();
+  const late =
+    /It was expected to be ready on Thursday 3 December 2026: contact your GP practice if it is not/;
+  for (const page of [await b.get('/patient/prescriptions/requests'), await b.get(url)]) {
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, late);
+    assert.doesNotMatch(page.body, /Expected to be ready on Thursday/);
+  }
+});
