@@ -7,12 +7,14 @@ import { AppError } from '../../platform/http/errors.ts';
 import { MAX_ITEMS_PER_ORDER } from '../rules.ts';
 import { refusalText } from './present.ts';
 import { uuidOf, type OrderRefusal } from './rules.ts';
-import type { OrderInput, Orderer } from './service.ts';
+
+/** Who ordered, as much as a refusal needs (the service's Orderer). */
+type Who = { practiceOds: string; patientId: string; bookingOn: boolean };
 
 /** Refusals of an order: the problem names each item and the rule that stops it. */
 export function refused(
   refusals: OrderRefusal[],
-  c: { me: Orderer; today: string; names: Map<string, string> },
+  c: { me: Who; today: string; names: Map<string, string> },
 ): AppError {
   const errors = refusals.map((r) => {
     const { item, reason, ...when } = r;
@@ -46,7 +48,7 @@ export function refused(
  * The order's ids as the database stores them (lower case). An id that is no UUID at all (a form
  * tampered with) is a named 400, never a query PostgreSQL would reject.
  */
-export function withIds(input: OrderInput): OrderInput | AppError {
+export function withIds<T extends { items: string[] }>(input: T): T | AppError {
   const items = input.items.map(uuidOf);
   if (items.some((i) => i === null)) return shapeError('not-a-repeat-id', 'Choose medicines from the list');
   return { ...input, items: items.filter((i) => i !== null) };
@@ -61,8 +63,8 @@ export function shapeError(shape: string, detail: string): AppError {
 export async function auditRefusal(
   ctx: Ctx,
   actor: Actor | null,
-  me: Orderer,
-  r: { err: AppError; input: OrderInput },
+  me: Who,
+  r: { err: AppError; input: { items: string[]; channel: string } },
 ): Promise<void> {
   const extra: unknown = r.err.extra.errors;
   const errors: unknown[] = Array.isArray(extra) ? extra : [];
