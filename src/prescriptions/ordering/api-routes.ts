@@ -31,7 +31,9 @@ export async function orderingApiRoutes(app: FastifyInstance): Promise<void> {
       channel: 'api',
     });
     if (o.replayed) reply.header('idempotent-replayed', 'true');
-    return reply.status(o.replayed ? 200 : 201).send(requestJson(o.request, o.settings));
+    return reply
+      .status(o.replayed ? 200 : 201)
+      .send(requestJson(o.request, { ...o.settings, today: o.today }));
   });
 
   r.get('/api/v1/prescriptions/requests', { config: patient, schema: S.requests }, async (req) => {
@@ -39,7 +41,7 @@ export async function orderingApiRoutes(app: FastifyInstance): Promise<void> {
     return {
       page: mine.page,
       pages: mine.pages,
-      requests: mine.requests.map((x) => requestJson(x, mine.settings)),
+      requests: mine.requests.map((x) => requestJson(x, { ...mine.settings, today: mine.today })),
     };
   });
 

@@ -2,10 +2,11 @@
 // with them, OpenAPI documents them, and response schemas strip anything unlisted.
 import { Nullable, Type } from '../../platform/http/schema.ts';
 import { MAX_ITEMS_PER_ORDER, MAX_NOTE_LENGTH } from '../rules.ts';
+import { UUID_PATTERN } from './rules.ts';
 
 const problem = Type.Ref('problem#');
 const security = [{ bearer: [] }];
-const uuid = Type.String({ format: 'uuid' });
+const uuid = Type.String({ pattern: UUID_PATTERN, description: 'A UUID' });
 const day = Type.String({ format: 'date' });
 const tags = ['prescriptions'];
 
@@ -70,6 +71,10 @@ const request = Type.Object({
     description:
       'The practice’s turnaround in working days (weekends and England and Wales bank holidays skipped)',
   }),
+  ready_day_passed: Type.Boolean({
+    description:
+      'Some item is still on its way and expected_ready_on is before today: the patient should contact the practice if it is not ready',
+  }),
   note: Nullable(Type.String()),
   early_reason: Nullable(Type.String()),
   pharmacy: Nullable(Type.Object({ ods_code: Type.String(), name: Type.String() })),
@@ -107,7 +112,7 @@ const orderProblem = Type.Object(
   },
   {
     description:
-      'The order was refused and nothing was ordered. `reason` is not-orderable (409: each refused repeat in `errors` with its rule), early-reason-required (400: say why in `reason`), idempotency-key-reused (409: `requestId` is the first order), or a shape problem (400: no-items, too-many-items, repeated-item, note-too-long, reason-too-long).',
+      'The order was refused and nothing was ordered. `reason` is not-orderable (409: each refused repeat in `errors` with its rule), early-reason-required (400: say why in `reason`), idempotency-key-reused (409: `requestId` is the first order), or a shape problem (400: not-a-repeat-id, no-items, too-many-items, repeated-item, note-too-long, reason-too-long).',
   },
 );
 

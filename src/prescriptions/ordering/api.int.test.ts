@@ -292,6 +292,7 @@ test('cancelling an item while requested: it can be ordered again; after a decis
     .selectFrom('audit_events')
     .select('action')
     .where('subject', '=', `prescription-item:${itemA.id}`)
+    .where('outcome', '=', 'success')
     .execute();
   assert.deepEqual(
     audit.map((x) => x.action),
@@ -364,4 +365,26 @@ test('HAZ-23 expected ready days skip weekends and bank holidays, and count from
     await setSettings(t, {});
     clock.set('2026-12-07T10:00:00Z');
   }
+});
+
+test('an order still on its way after its ready day keeps the day and says it has passed', async () => {
+  const p = await patient();
+  const a = await addRepeat(t, p.patientId);
+  assert.equal((await api(p, 'POST', '/api/v1/prescriptions/requests', { items: [a] })).statusCode, 201);
+  const passed = async () =>
+    (await api(p, 'GET', '/api/v1/prescriptions/requests')).json<{
+      requests: { expected_ready_on: string; ready_day_passed: boolean }[];
+    }>().requests[0];
+  const onTime = await passed();
+  assert.equal(onTime?.expected_ready_on, '2026-12-09');
+  assert.equal(onTime.ready_day_passed, false);
+  const then = new Date('2026-12-01T10:00:00Z');
+  await t.db.db
+    .updateTable('prescription_requests')
+    .set({ requested_at: then })
+    .where('patient_id', '=', p.patientId)
+    .execute();
+  const late = await passed();
+  assert.equal(late?.expected_ready_on, '2026-12-03');
+  assert.equal(late.ready_day_passed, true);
 });

@@ -1,10 +1,20 @@
 // HAZ-20: a medicine a clinician hid from the online record (third-party, serious harm) must not
-// reach the patient through the repeats list, its API or an order, and comes back when shown again.
+// reach the patient through the repeats list, its API, an order or the orders (even one ordered
+// before it was hidden), and comes back when shown again.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { signInPatient } from '../../../test/support/accounts.ts';
 import { fixedClock, testApp, type TestApp } from '../../../test/support/harness.ts';
-import { addOrderer, addPractice, addRepeat, ODS, setSettings } from '../../../test/support/ordering.ts';
+import {
+  addOrderer,
+  addPractice,
+  addRepeat,
+  ODS,
+  PASSWORD,
+  SECRET,
+  setSettings,
+} from '../../../test/support/ordering.ts';
 
 const clock = fixedClock('2026-12-07T10:00:00Z');
 let t: TestApp;
@@ -94,4 +104,79 @@ test('HAZ-20 a repeat made from a record entry hidden online is not listed, not 
     .execute();
   const again = await t.app.inject({ url: '/api/v1/prescriptions/repeats', headers: auth });
   assert.match(again.body, /Naltrexone/);
+});
+
+async function linkedRepeat(patientId: string, drug: string, visible: boolean) {
+  const entry = await medicineEntry(patientId, drug, visible);
+  const id = await addRepeat(t, patientId, { drug });
+  await t.db.db
+    .updateTable('repeat_templates')
+    .set({ record_entry_id: entry })
+    .where('id', '=', id)
+    .execute();
+  return { id, entry };
+}
+
+test('HAZ-20 an item ordered before its record entry was hidden is not in the orders, their pages or the API', async () => {
+  const p = await addOrderer(t, clock, { n: 2 });
+  const auth = { authorization: `Bearer ${p.token}` };
+  const hidden = await linkedRepeat(p.patientId, 'Naltrexone 50mg tablets', true);
+  const shown = await linkedRepeat(p.patientId, 'Amlodipine 5mg tablets', true);
+  const order = async (items: string[]) => {
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/prescriptions/requests',
+      headers: auth,
+      payload: { items },
+    });
+    assert.equal(r.statusCode, 201, r.body);
+    return r.json<{ id: string; items: { id: string; medicine: string }[] }>();
+  };
+  const alone = await order([hidden.id]);
+  // The items of one order are not ordered again while open: cancel the lone one's first.
+  const aloneItem = alone.items[0]?.id ?? '';
+  await t.db.db
+    .updateTable('prescription_request_items')
+    .set({ status: 'cancelled' })
+    .where('id', '=', aloneItem)
+    .execute();
+  const both = await order([hidden.id, shown.id]);
+  const hiddenItem = both.items.find((i) => i.medicine.startsWith('Naltrexone'))?.id ?? '';
+  await t.db.db
+    .updateTable('record_entries')
+    .set({ visible_online: false })
+    .where('id', '=', hidden.entry)
+    .execute();
+
+  const api = await t.app.inject({ url: '/api/v1/prescriptions/requests', headers: auth });
+  assert.equal(api.statusCode, 200);
+  assert.doesNotMatch(api.body, /Naltrexone/);
+  const listed = api.json<{ requests: { id: string }[] }>().requests.map((r) => r.id);
+  assert.deepEqual(listed, [both.id], 'the order left with no item shown is not listed');
+  const del = await t.app.inject({
+    method: 'DELETE',
+    url: `/api/v1/prescriptions/requests/${both.id}/items/${hiddenItem}`,
+    headers: auth,
+  });
+  assert.equal(del.statusCode, 404, del.body);
+
+  const b = await signInPatient(t.app, { email: p.email, password: PASSWORD, secret: SECRET, clock });
+  const history = await b.get('/patient/prescriptions/requests');
+  assert.equal(history.statusCode, 200);
+  assert.doesNotMatch(history.body, /Naltrexone/);
+  assert.match(history.body, /Amlodipine/);
+  assert.doesNotMatch(history.body, new RegExp(alone.id));
+  const one = await b.get(`/patient/prescriptions/requests/${both.id}`);
+  assert.equal(one.statusCode, 200);
+  assert.doesNotMatch(one.body, /Naltrexone/);
+  assert.equal((await b.get(`/patient/prescriptions/requests/${alone.id}`)).statusCode, 404);
+  const cancel = await b.get(`/patient/prescriptions/requests/${both.id}/items/${hiddenItem}/cancel`);
+  assert.equal(cancel.statusCode, 404);
+  assert.doesNotMatch(cancel.body, /Naltrexone/);
+  const still = await t.db.db
+    .selectFrom('prescription_request_items')
+    .select('status')
+    .where('id', '=', hiddenItem)
+    .executeTakeFirstOrThrow();
+  assert.equal(still.status, 'requested', 'nothing cancelled');
 });

@@ -214,7 +214,7 @@ async function itemCount(patientId: string): Promise<number> {
   return Number(r.n);
 }
 
-test('Back after sending, a changed order with the same page: the first order is shown, nothing more is ordered', async () => {
+test('Back after sending, a changed order with the same page: told the first was sent and this one not, then sent with a fresh key', async () => {
   const { b, patientId } = await signedIn();
   const a = await addRepeat(t, patientId, { drug: 'Amlodipine 5mg tablets' });
   const c = await addRepeat(t, patientId, { drug: 'Ramipril 2.5mg capsules' });
@@ -225,13 +225,53 @@ test('Back after sending, a changed order with the same page: the first order is
   const fields = hidden(check.body);
   const sent = await b.post('/patient/prescriptions/order', { ...fields, step: 'confirm' });
   assert.equal(sent.statusCode, 302);
+  const first = String(sent.headers.location).split('?')[0] ?? '';
+  const same = await b.post('/patient/prescriptions/order', { ...fields, step: 'confirm' });
+  assert.equal(same.headers.location, sent.headers.location, 'the same order again goes to the first');
   const changed = await b.post('/patient/prescriptions/order', { ...fields, items: [c], step: 'confirm' });
-  assert.equal(changed.statusCode, 302);
-  assert.equal(changed.headers.location, `${String(sent.headers.location).split('?')[0] ?? ''}?already=1`);
-  const shown = await b.get(changed.headers.location);
-  assert.match(shown.body, /You have already sent this order/);
-  assert.equal(await itemCount(patientId), 1);
+  assert.equal(changed.statusCode, 200, changed.body.slice(0, 300));
+  assert.match(changed.body, /This order has not been sent yet/);
+  assert.match(changed.body, new RegExp(`Your earlier order was sent: <a href="${first}">`));
+  assert.match(changed.body, /Ramipril 2\.5mg capsules/);
+  assert.equal(await itemCount(patientId), 1, 'nothing more ordered yet');
+  const again = hidden(changed.body);
+  assert.notEqual(again.idempotencyKey, fields.idempotencyKey, 'a fresh key');
+  assert.deepEqual(again.items, [c]);
+  const second = await b.post('/patient/prescriptions/order', { ...again, step: 'confirm' });
+  assert.equal(second.statusCode, 302);
+  assert.notEqual(String(second.headers.location).split('?')[0], first);
+  assert.equal(await itemCount(patientId), 2, 'the changed order is sent');
   const other = await signedIn();
-  const theirs = await other.b.get(String(sent.headers.location).split('?')[0] ?? '');
+  const theirs = await other.b.get(first);
   assert.equal(theirs.statusCode, 404, 'another patient’s order is not found');
+});
+
+test('an order still on its way after its ready day says it was expected then and to contact the practice', async () => {
+  const { b, patientId } = await signedIn();
+  const a = await addRepeat(t, patientId);
+  const check = await b.submit('/patient/prescriptions/order', '/patient/prescriptions/order', {
+    items: [a],
+    step: 'check',
+  });
+  const sent = await b.post('/patient/prescriptions/order', { ...hidden(check.body), step: 'confirm' });
+  const url = String(sent.headers.location).split('?')[0] ?? '';
+  // Ordered on Tuesday 1 December (ready Thursday 3 December), approved, not ready by Monday 7th.
+  const then = new Date('2026-12-01T10:00:00Z');
+  await t.db.db
+    .updateTable('prescription_requests')
+    .set({ requested_at: then })
+    .where('patient_id', '=', patientId)
+    .execute();
+  await t.db.db
+    .updateTable('prescription_request_items')
+    .set({ requested_at: then, status: 'approved' })
+    .where('patient_id', '=', patientId)
+    .execute();
+  const late =
+    /It was expected to be ready on Thursday 3 December 2026: contact your GP practice if it is not/;
+  for (const page of [await b.get('/patient/prescriptions/requests'), await b.get(url)]) {
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, late);
+    assert.doesNotMatch(page.body, /Expected to be ready on Thursday/);
+  }
 });

@@ -12,10 +12,10 @@ import { errorContext, formBody, formList } from '../../platform/views/forms.ts'
 import { MAX_NOTE_LENGTH } from '../rules.ts';
 import { pharmacyView, quantityText, readyDay, repeatView, requestView, spokenDay } from './present.ts';
 import * as requests from './requests-service.ts';
+import { uuidOf } from './rules.ts';
 import * as ordering from './service.ts';
 
 const V = 'prescriptions/ordering/views/';
-const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const text = Type.Optional(Type.String());
 const DoneQuery = Type.Object({ done: text });
 const PageQuery = Type.Object({ page: text, done: text });
@@ -29,8 +29,9 @@ const DONE: Record<string, string> = { cancelled: 'The medicine has been cancell
 const flashOf = (code: string | undefined) => (code ? (DONE[code] ?? null) : null);
 
 function uuidOr404(id: string): string {
-  if (!ID.test(id)) throw new AppError('not-found', 'There is no such prescription order.');
-  return id;
+  const ok = uuidOf(id);
+  if (!ok) throw new AppError('not-found', 'There is no such prescription order.');
+  return ok;
 }
 
 /** A page's error summary and field errors (several problems may name one field). */
@@ -70,7 +71,7 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
     async (req, reply) => {
       const mine = await ordering.myRepeats(ctx(req), req.actor);
       const repeats = mine.repeats.map((x) =>
-        repeatView(x.row, { orderability: x.orderability, bookingOn: mine.me.bookingOn }),
+        repeatView(x.row, { orderability: x.orderability, bookingOn: mine.me.bookingOn, today: mine.today }),
       );
       return reply.page(V + 'repeats.njk', {
         title: 'Your repeat prescriptions',
@@ -95,7 +96,11 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
     return {
       title: 'Which medicines do you need?',
       items: orderable.map((x) => {
-        const v = repeatView(x.row, { orderability: x.orderability, bookingOn: mine.me.bookingOn });
+        const v = repeatView(x.row, {
+          orderability: x.orderability,
+          bookingOn: mine.me.bookingOn,
+          today: mine.today,
+        });
         return {
           value: v.id,
           text: v.medicine,
@@ -106,7 +111,7 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
       earlyOffered: early.length > 0,
       earlyRequired: early.some((e) => e.reasonRequired),
       maxNote: MAX_NOTE_LENGTH,
-      idempotencyKey: c.key && ID.test(c.key) ? c.key : randomUUID(),
+      idempotencyKey: (c.key && uuidOf(c.key)) ?? randomUUID(),
       values: c.values,
       backHref: '/patient/prescriptions',
     };
@@ -123,6 +128,67 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
     showForm(reply, req, { values: { items: [] }, status: 200, problems: [] }),
   );
 
+  /**
+   * Check your answers: the order as it would be made now. After Back and a change, the page's key
+   * may already have sent a different order (`earlier`): that one is named as sent, and this one
+   * gets a fresh key so the patient can send it.
+   */
+  const checkPage = async (
+    reply: FastifyReply,
+    req: FastifyRequest,
+    c: { values: Values; key: string | undefined; earlier?: string },
+  ) => {
+    const { values, key, earlier } = c;
+    const input = { ...values, channel: 'web' as const };
+    const check = await ordering.checkOrder(ctx(req), req.actor, input);
+    if (check.refusal)
+      return showForm(reply, req, {
+        values,
+        key,
+        status: check.refusal.status,
+        problems: problemsOf(check.refusal),
+      });
+    const pharmacy = pharmacyView(check.pharmacy);
+    return reply.page(V + 'check.njk', {
+      title: 'Check your order before sending it',
+      chosenRows: values.items.flatMap((id) => {
+        const t = check.chosen.find((x) => x.id === id);
+        if (!t) return [];
+        const early = check.verdict.ok && check.verdict.early.includes(id);
+        return [
+          {
+            key: { text: t.drug_name },
+            value: {
+              text: `${quantityText(t.quantity, t.quantity_unit)}. ${t.dosage}${early ? '. Early order' : ''}`,
+            },
+          },
+        ];
+      }),
+      orderRows: [
+        ...(check.verdict.ok && check.verdict.earlyReason
+          ? [{ key: { text: 'Why you need it early' }, value: { text: check.verdict.earlyReason } }]
+          : []),
+        { key: { text: 'Note to your GP practice' }, value: { text: values.note?.trim() || 'None' } },
+        {
+          key: { text: 'Pharmacy' },
+          value: {
+            text: pharmacy
+              ? `${pharmacy.name}, ${pharmacy.address}`
+              : 'You have not nominated a pharmacy: collect your prescription from your GP practice',
+          },
+        },
+        {
+          key: { text: 'Expected to be ready' },
+          value: { text: spokenDay(readyDay(clock.now(), check.settings.turnaroundDays)) },
+        },
+      ],
+      values,
+      idempotencyKey: key ?? randomUUID(),
+      earlierHref: earlier ? `/patient/prescriptions/requests/${earlier}` : null,
+      backHref: '/patient/prescriptions/order',
+    });
+  };
+
   r.post(
     '/patient/prescriptions/order',
     {
@@ -137,57 +203,10 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
         note: typeof req.body.note === 'string' ? req.body.note : f.note,
         earlyReason: typeof req.body.earlyReason === 'string' ? req.body.earlyReason : f.earlyReason,
       };
-      const key = f.idempotencyKey && ID.test(f.idempotencyKey) ? f.idempotencyKey : undefined;
+      const key = (f.idempotencyKey && uuidOf(f.idempotencyKey)) ?? undefined;
       const input = { ...values, channel: 'web' as const };
       if (f.step === 'change') return showForm(reply, req, { values, key, status: 200, problems: [] });
-      if (f.step !== 'confirm') {
-        const check = await ordering.checkOrder(ctx(req), req.actor, input);
-        if (check.refusal)
-          return showForm(reply, req, {
-            values,
-            key,
-            status: check.refusal.status,
-            problems: problemsOf(check.refusal),
-          });
-        const pharmacy = pharmacyView(check.pharmacy);
-        return reply.page(V + 'check.njk', {
-          title: 'Check your order before sending it',
-          chosenRows: values.items.flatMap((id) => {
-            const t = check.chosen.find((x) => x.id === id);
-            if (!t) return [];
-            const early = check.verdict.ok && check.verdict.early.includes(id);
-            return [
-              {
-                key: { text: t.drug_name },
-                value: {
-                  text: `${quantityText(t.quantity, t.quantity_unit)}. ${t.dosage}${early ? '. Early order' : ''}`,
-                },
-              },
-            ];
-          }),
-          orderRows: [
-            ...(check.verdict.ok && check.verdict.earlyReason
-              ? [{ key: { text: 'Why you need it early' }, value: { text: check.verdict.earlyReason } }]
-              : []),
-            { key: { text: 'Note to your GP practice' }, value: { text: values.note?.trim() || 'None' } },
-            {
-              key: { text: 'Pharmacy' },
-              value: {
-                text: pharmacy
-                  ? `${pharmacy.name}, ${pharmacy.address}`
-                  : 'You have not nominated a pharmacy: collect your prescription from your GP practice',
-              },
-            },
-            {
-              key: { text: 'Expected to be ready' },
-              value: { text: spokenDay(readyDay(clock.now(), check.settings.turnaroundDays)) },
-            },
-          ],
-          values,
-          idempotencyKey: key ?? randomUUID(),
-          backHref: '/patient/prescriptions/order',
-        });
-      }
+      if (f.step !== 'confirm') return checkPage(reply, req, { values, key });
       try {
         const o = await ordering.orderOwn(ctx(req), req.actor, {
           ...input,
@@ -196,8 +215,9 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
         return await reply.redirect(`/patient/prescriptions/requests/${o.request.id}?ordered=1`);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
+        // The page's key sent another order first (Back, change, send): this one is not sent yet.
         const earlier = ordering.earlierRequestId(err);
-        if (earlier) return reply.redirect(`/patient/prescriptions/requests/${earlier}?already=1`);
+        if (earlier) return checkPage(reply, req, { values, key: undefined, earlier });
         if (err.code !== 'invalid' && err.reason !== 'not-orderable') throw err;
         return showForm(reply, req, { values, key, status: err.status, problems: problemsOf(err) });
       }
@@ -212,7 +232,7 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
       const link = (n: number) => `/patient/prescriptions/requests?page=${String(n)}`;
       return reply.page(V + 'requests.njk', {
         title: 'Your prescription orders',
-        requests: mine.requests.map((x) => requestView(x, mine.settings)),
+        requests: mine.requests.map((x) => requestView(x, { ...mine.settings, today: mine.today })),
         pages: {
           previous: mine.page > 1 ? link(mine.page - 1) : null,
           next: mine.page < mine.pages ? link(mine.page + 1) : null,
@@ -229,7 +249,7 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
     { ...page, schema: { hide: true, params: RequestParams, querystring: RequestQuery } },
     async (req, reply) => {
       const one = await requests.myRequest(ctx(req), req.actor, uuidOr404(req.params.id));
-      const v = requestView(one.request, one.settings);
+      const v = requestView(one.request, { ...one.settings, today: one.today });
       const pharmacy = pharmacyView(one.pharmacy);
       const ordered = Boolean(req.query.ordered);
       return reply.page(V + 'request.njk', {
@@ -242,8 +262,8 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
         r: v,
         rows: [
           { key: { text: 'Ordered on' }, value: { text: v.orderedOn } },
-          ...(v.expectedReady
-            ? [{ key: { text: 'Expected to be ready' }, value: { text: v.expectedReady } }]
+          ...(v.expectedReady || v.readyPassed
+            ? [{ key: { text: 'Expected to be ready' }, value: { text: v.expectedReady ?? v.readyPassed } }]
             : []),
           {
             key: { text: 'Pharmacy' },
@@ -267,8 +287,8 @@ export async function orderingPatientRoutes(app: FastifyInstance): Promise<void>
 
   const cancelPage = async (req: FastifyRequest, ids: { id: string; item: string }) => {
     const one = await requests.myRequest(ctx(req), req.actor, uuidOr404(ids.id));
-    const v = requestView(one.request, one.settings);
-    const item = v.items.find((i) => i.id === ids.item);
+    const v = requestView(one.request, { ...one.settings, today: one.today });
+    const item = v.items.find((i) => i.id === uuidOf(ids.item));
     if (!item) throw new AppError('not-found', 'There is no such medicine in this order.');
     return { v, item };
   };

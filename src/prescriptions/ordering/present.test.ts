@@ -38,7 +38,7 @@ test('every reason a repeat cannot be ordered has its own sentence', () => {
     { reason: 'review-due', on: '2026-11-30' },
     { reason: 'too-early', from: '2026-12-15', dueOn: '2026-12-22' },
   ];
-  const texts = reasons.map((r) => notOrderableText(r, { bookingOn: false }).text);
+  const texts = reasons.map((r) => notOrderableText(r, { bookingOn: false, today: '2026-12-07' }).text);
   assert.equal(new Set(texts).size, reasons.length);
   assert.match(texts.at(-1) ?? '', /from Tuesday 15 December 2026 \(it is due on Tuesday 22 December 2026\)/);
   assert.match(texts.at(-3) ?? '', /ended on Sunday 6 December 2026/);
@@ -46,21 +46,30 @@ test('every reason a repeat cannot be ordered has its own sentence', () => {
 
 test('a review due links to booking only when the patient can book online', () => {
   const due: NotOrderable = { reason: 'review-due', on: '2026-11-30' };
-  assert.deepEqual(notOrderableText(due, { bookingOn: true }).link, {
+  assert.deepEqual(notOrderableText(due, { bookingOn: true, today: '2026-12-07' }).link, {
     href: '/patient/appointments',
     text: 'Book a review appointment',
   });
-  assert.equal(notOrderableText(due, { bookingOn: false }).link, null);
-  assert.match(notOrderableText(due, { bookingOn: false }).text, /Contact your GP practice to book a review/);
+  assert.equal(notOrderableText(due, { bookingOn: false, today: '2026-12-07' }).link, null);
+  assert.match(
+    notOrderableText(due, { bookingOn: false, today: '2026-12-07' }).text,
+    /Contact your GP practice to book a review/,
+  );
 });
 
 test('a refusal names the medicine', () => {
   assert.equal(
-    refusalText({ item: 'x', reason: 'early-reason-required' }, { bookingOn: false, medicine: 'Amlodipine' }),
+    refusalText(
+      { item: 'x', reason: 'early-reason-required' },
+      { bookingOn: false, today: '2026-12-07', medicine: 'Amlodipine' },
+    ),
     'Amlodipine is early: say why you need it before it is due',
   );
   assert.match(
-    refusalText({ item: 'x', reason: 'no-issues-left' }, { bookingOn: false, medicine: 'Amlodipine' }),
+    refusalText(
+      { item: 'x', reason: 'no-issues-left' },
+      { bookingOn: false, today: '2026-12-07', medicine: 'Amlodipine' },
+    ),
     /^Amlodipine: /,
   );
 });
@@ -129,12 +138,12 @@ test('an order shows its ready day only while an item is on its way; cancel only
     pharmacy_name: null,
     channel: 'web',
   };
-  const open = requestView({ ...req, items: [item] }, { turnaroundDays: 2 });
+  const open = requestView({ ...req, items: [item] }, { turnaroundDays: 2, today: '2026-12-07' });
   assert.equal(open.expectedReady, 'Wednesday 9 December 2026');
   assert.equal(open.items[0]?.cancelHref, '/patient/prescriptions/requests/q1/items/i1/cancel');
   const rejected = requestView(
     { ...req, items: [{ ...item, status: 'rejected', reject_reason: 'Blood test first' }] },
-    { turnaroundDays: 2 },
+    { turnaroundDays: 2, today: '2026-12-07' },
   );
   assert.equal(rejected.expectedReady, null);
   assert.equal(rejected.items[0]?.cancelHref, null);

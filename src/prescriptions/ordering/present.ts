@@ -19,10 +19,14 @@ export function quantityText(quantity: string, unit: string): string {
 
 const REVIEW_LINK = { href: '/patient/appointments', text: 'Book a review appointment' };
 
-/** Why a repeat cannot be ordered now, in words a patient can act on, with a link when there is one. */
+/**
+ * Why a repeat cannot be ordered now, in words a patient can act on, with a link when there is one.
+ * A review or an end may be today or still to come (it comes before the early-order window opens):
+ * then it "is due on" or "ends on"; the repeat's last day is still a day of it.
+ */
 export function notOrderableText(
   n: NotOrderable,
-  o: { bookingOn: boolean },
+  o: { bookingOn: boolean; today: string },
 ): { text: string; link: { href: string; text: string } | null } {
   const plain = (text: string) => ({ text, link: null });
   switch (n.reason) {
@@ -41,26 +45,20 @@ export function notOrderableText(
         'Your GP practice is not taking repeat prescription orders online. Contact the practice to order.',
       );
     case 'already-requested':
-      return plain(
-        n.status === 'requested'
-          ? 'You have already ordered this. Your GP practice has not dealt with the order yet.'
-          : 'Your last order of this has been approved and is being prepared.',
-      );
+      // Only a requested item is open (migration 016): an approved one no longer blocks the next order.
+      return plain('You have already ordered this. Your GP practice has not dealt with the order yet.');
     case 'no-issues-left':
       return plain('You have had every issue your GP authorised. Contact your GP practice to ask for more.');
     case 'expired':
       return plain(
-        `This repeat prescription ended on ${spokenDay(n.on)}. Contact your GP practice to ask for it again.`,
+        `This repeat prescription ${n.on >= o.today ? 'ends' : 'ended'} on ${spokenDay(n.on)}. Contact your GP practice to ask for it again.`,
       );
-    case 'review-due':
+    case 'review-due': {
+      const due = `Your medication review ${n.on >= o.today ? 'is' : 'was'} due on ${spokenDay(n.on)}.`;
       return o.bookingOn
-        ? {
-            text: `Your medication review was due on ${spokenDay(n.on)}. You need a review before you can order this again.`,
-            link: REVIEW_LINK,
-          }
-        : plain(
-            `Your medication review was due on ${spokenDay(n.on)}. Contact your GP practice to book a review before you order this again.`,
-          );
+        ? { text: `${due} You need a review before you can order this again.`, link: REVIEW_LINK }
+        : plain(`${due} Contact your GP practice to book a review before you order this again.`);
+    }
     case 'too-early':
       return plain(
         `It is too early to order this. You can order it from ${spokenDay(n.from)} (it is due on ${spokenDay(n.dueOn)}).`,
@@ -69,7 +67,10 @@ export function notOrderableText(
 }
 
 /** A refusal of one item of an order, in words. */
-export function refusalText(r: OrderRefusal, o: { bookingOn: boolean; medicine: string | null }): string {
+export function refusalText(
+  r: OrderRefusal,
+  o: { bookingOn: boolean; today: string; medicine: string | null },
+): string {
   const name = o.medicine ?? 'This medicine';
   if (r.reason === 'no-such-repeat') return 'This is not one of your repeat prescriptions';
   if (r.reason === 'early-reason-required') return `${name} is early: say why you need it before it is due`;
@@ -83,7 +84,10 @@ const TAG: Record<'orderable' | 'early' | 'no', { text: string; classes: string 
 };
 
 /** One repeat on the patient's repeats page. */
-export function repeatView(r: RepeatRow, o: { orderability: Orderability; bookingOn: boolean }) {
+export function repeatView(
+  r: RepeatRow,
+  o: { orderability: Orderability; bookingOn: boolean; today: string },
+) {
   const j = o.orderability;
   const why = j.orderable ? null : notOrderableText(j, o);
   return {
@@ -131,13 +135,28 @@ export function readyDay(requestedAt: Date, turnaroundDays: number): string {
 
 export type RequestWithItems = RequestRow & { items: ItemRow[] };
 
+/**
+ * Whether an order still on its way should have been ready before today: the patient is told to
+ * contact the practice rather than left waiting on a day that has gone.
+ */
+export function readyDayPassed(r: RequestWithItems, o: { turnaroundDays: number; today: string }): boolean {
+  return (
+    r.items.some((i) => ON_THE_WAY.includes(i.status)) && readyDay(r.requested_at, o.turnaroundDays) < o.today
+  );
+}
+
 /** One order on the history and confirmation pages. */
-export function requestView(r: RequestWithItems, o: { turnaroundDays: number }) {
+export function requestView(r: RequestWithItems, o: { turnaroundDays: number; today: string }) {
   const waiting = r.items.some((i) => ON_THE_WAY.includes(i.status));
+  const ready = spokenDay(readyDay(r.requested_at, o.turnaroundDays));
+  const passed = readyDayPassed(r, o);
   return {
     id: r.id,
     orderedOn: spokenDay(englandDay(r.requested_at)),
-    expectedReady: waiting ? spokenDay(readyDay(r.requested_at, o.turnaroundDays)) : null,
+    expectedReady: waiting && !passed ? ready : null,
+    readyPassed: passed
+      ? `It was expected to be ready on ${ready}: contact your GP practice if it is not`
+      : null,
     note: r.note,
     earlyReason: r.early_reason,
     pharmacy: r.pharmacy_name,
@@ -188,11 +207,12 @@ export function repeatJson(r: RepeatRow, j: Orderability) {
   };
 }
 
-export function requestJson(r: RequestWithItems, o: { turnaroundDays: number }) {
+export function requestJson(r: RequestWithItems, o: { turnaroundDays: number; today: string }) {
   return {
     id: r.id,
     requested_at: r.requested_at.toISOString(),
     expected_ready_on: readyDay(r.requested_at, o.turnaroundDays),
+    ready_day_passed: readyDayPassed(r, o),
     note: r.note,
     early_reason: r.early_reason,
     pharmacy: r.pharmacy_ods ? { ods_code: r.pharmacy_ods, name: r.pharmacy_name ?? '' } : null,

@@ -5,6 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { fixedClock, testApp, type TestApp } from '../../../test/support/harness.ts';
+import { clinician } from '../../../test/support/prescription-queue.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { decide } from '../queue/service.ts';
 import {
   addOrderer,
   addPractice,
@@ -151,24 +154,25 @@ test('cancelling and ordering again at once from two devices: at most one open i
 
 test('HAZ-21 a patient cancelling while a prescriber approves: exactly one of them wins, every time', async () => {
   const p = await patient();
+  const gp = await clinician(t.db.db, 'Dr Race');
   for (let i = 0; i < 10; i++) {
     const a = await addRepeat(t, p.patientId);
     const made = (await order(p, [a])).json<{ id: string; items: { id: string }[] }>();
     const itemId = made.items[0]?.id ?? '';
-    // The queue's approval is a conditional update from requested, as the migration's comment says.
-    const approve = t.db.db
-      .updateTable('prescription_request_items')
-      .set({ status: 'approved', status_at: new Date() })
-      .where('id', '=', itemId)
-      .where('status', '=', 'requested')
-      .executeTakeFirst();
+    // The queue's own approval, as a prescriber's click makes it.
+    const approve = decide({ db: t.db.db, clock, meta: null }, gp, { itemId, decision: 'approve' }).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof AppError && err.reason === 'already-decided') return false;
+        throw err;
+      },
+    );
     const cancel = t.app.inject({
       method: 'DELETE',
       url: `/api/v1/prescriptions/requests/${made.id}/items/${itemId}`,
       headers: { authorization: `Bearer ${p.token}` },
     });
-    const [approved, cancelled] = await Promise.all([approve, cancel]);
-    const approvedOne = Number(approved.numUpdatedRows) === 1;
+    const [approvedOne, cancelled] = await Promise.all([approve, cancel]);
     assert.equal(approvedOne, cancelled.statusCode === 409, cancelled.body);
     assert.equal(!approvedOne, cancelled.statusCode === 204);
     const now = await t.db.db
@@ -177,5 +181,11 @@ test('HAZ-21 a patient cancelling while a prescriber approves: exactly one of th
       .where('id', '=', itemId)
       .executeTakeFirstOrThrow();
     assert.equal(now.status, approvedOne ? 'approved' : 'cancelled');
+    const issues = await t.db.db
+      .selectFrom('prescription_issues')
+      .select('id')
+      .where('request_item_id', '=', itemId)
+      .execute();
+    assert.equal(issues.length, approvedOne ? 1 : 0, 'an issue only for the approval that won');
   }
 });

@@ -4,10 +4,12 @@
 import { audit, auditAlone } from '../../platform/audit/use-case.ts';
 import type { Actor } from '../../platform/auth/actor.ts';
 import type { Ctx } from '../../platform/context.ts';
+import { englandDay } from '../../platform/dates.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { noSuchPage } from '../../platform/http/paging.ts';
 import { settingsFor } from '../settings-store.ts';
 import { itemStatusText } from './present.ts';
+import { uuidOf } from './rules.ts';
 import { ordererFor, requestWithItems, type Orderer } from './service.ts';
 import * as store from './store.ts';
 
@@ -40,6 +42,7 @@ export async function myRequests(ctx: Ctx, actor: Actor | null, page: number) {
   return {
     me,
     settings,
+    today: englandDay(ctx.clock.now()),
     page,
     pages,
     requests: requests.map((r) => ({ ...r, items: items.filter((i) => i.request_id === r.id) })),
@@ -51,16 +54,17 @@ const notFound = () => new AppError('not-found', 'There is no such prescription 
 /** One of the patient's own orders (another patient's is "not found", never "forbidden"). */
 export async function myRequest(ctx: Ctx, actor: Actor | null, requestId: string) {
   const me = await ordererFor(ctx, actor);
-  const request = await requestWithItems(ctx.db, me, requestId);
+  const id = uuidOf(requestId);
+  const request = id ? await requestWithItems(ctx.db, me, id) : undefined;
   if (!request) throw notFound();
   const settings = await settingsFor(ctx.db, me.practiceOds);
   const pharmacy = await store.nominatedPharmacy(ctx.db, me.practiceOds, me.patientId);
   await auditAlone(ctx, actor, {
     action: 'prescription.request.view',
-    subject: `prescription-request:${requestId}`,
+    subject: `prescription-request:${request.id}`,
     ...theirs(me),
   });
-  return { me, request, settings, pharmacy };
+  return { me, request, settings, today: englandDay(ctx.clock.now()), pharmacy };
 }
 
 /**
@@ -74,7 +78,37 @@ export async function cancelMyItem(
 ): Promise<store.ItemRow> {
   const me = await ordererFor(ctx, actor);
   const now = ctx.clock.now();
-  const p = { patientId: me.patientId, ...ids };
+  const requestId = uuidOf(ids.requestId);
+  const itemId = uuidOf(ids.itemId);
+  try {
+    if (!requestId || !itemId) throw notFound();
+    return await cancelTx(ctx, actor, me, { patientId: me.patientId, requestId, itemId, now });
+  } catch (err) {
+    // A refused cancel is audited too: which item, and why (not found, or no longer requested).
+    if (err instanceof AppError)
+      await auditAlone(ctx, actor, {
+        action: 'prescription.item.cancel',
+        outcome: 'failure',
+        ...theirs(me),
+        subject: itemId ? `prescription-item:${itemId}` : null,
+        details: {
+          reason: err.reason ?? err.code,
+          requestId: requestId ?? ids.requestId.slice(0, 64),
+          itemId: itemId ?? ids.itemId.slice(0, 64),
+          ...(typeof err.extra.itemStatus === 'string' ? { itemStatus: err.extra.itemStatus } : {}),
+        },
+      });
+    throw err;
+  }
+}
+
+function cancelTx(
+  ctx: Ctx,
+  actor: Actor | null,
+  me: Orderer,
+  p: { patientId: string; requestId: string; itemId: string; now: Date },
+): Promise<store.ItemRow> {
+  const { requestId, itemId, now } = p;
   return ctx.db.transaction().execute(async (tx) => {
     const item = await store.itemOf(tx, me.practiceOds, p);
     if (!item) throw notFound();
@@ -89,8 +123,8 @@ export async function cancelMyItem(
     await audit(tx, ctx, actor, {
       action: 'prescription.item.cancel',
       ...theirs(me),
-      subject: `prescription-item:${ids.itemId}`,
-      details: { requestId: ids.requestId, templateId: item.template_id },
+      subject: `prescription-item:${itemId}`,
+      details: { requestId, templateId: item.template_id },
     });
     return { ...item, status: 'cancelled' as const, status_at: now };
   });

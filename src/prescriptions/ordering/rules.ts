@@ -35,6 +35,18 @@ const SHAPE_TEXT = {
   'note-too-long': (max: number) => `The note must be ${String(max)} characters or fewer`,
 } as const;
 
+/**
+ * The one shape of an id in ordering: a UUID written out plainly (never urn:uuid: or braces, which
+ * a schema's `format: 'uuid'` lets through and PostgreSQL then rejects). Either case is read;
+ * `uuidOf` gives the lower-case id the database stores, so judging compares like with like.
+ */
+export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const UUID = new RegExp(UUID_PATTERN);
+
+export function uuidOf(id: string): string | null {
+  return UUID.test(id) ? id.toLowerCase() : null;
+}
+
 /** Blank text is no text. */
 export function optionalText(v: string | null | undefined): string | null {
   const t = (v ?? '').trim();

@@ -15,7 +15,8 @@ import { AppError } from '../../platform/http/errors.ts';
 import { permissions } from '../permissions.ts';
 import type { PrescriptionSettings } from '../rules.ts';
 import { settingsFor } from '../settings-store.ts';
-import { refusalText, type RequestWithItems } from './present.ts';
+import type { RequestWithItems } from './present.ts';
+import { auditRefusal, refused, shapeError, withIds } from './refusals.ts';
 import { factsOf, judgeAll, judgeOrder, optionalText, type OrderRefusal } from './rules.ts';
 import * as store from './store.ts';
 
@@ -67,6 +68,7 @@ export async function myRepeats(ctx: Ctx, actor: Actor | null) {
   return {
     me,
     settings,
+    today,
     // An ended repeat is not the patient's to order any more: not listed (an order of it says so).
     repeats: rows.flatMap((r) => {
       const orderability = judged.get(r.id);
@@ -83,43 +85,14 @@ export type OrderInput = {
   channel: 'web' | 'api';
 };
 
-/** Refusals of an order: the problem names each item and the rule that stops it. */
-function refused(refusals: OrderRefusal[], c: { me: Orderer; names: Map<string, string> }): AppError {
-  const errors = refusals.map((r) => {
-    const { item, reason, ...when } = r;
-    return {
-      pointer: `/items/${item}`,
-      item,
-      reason,
-      detail: refusalText(r, { bookingOn: c.me.bookingOn, medicine: c.names.get(item) ?? null }),
-      ...when,
-    };
-  });
-  const onlyReason = refusals.every((r) => r.reason === 'early-reason-required');
-  const first = errors[0]?.detail ?? 'This order cannot be made.';
-  return onlyReason
-    ? new AppError('invalid', first, { reason: 'early-reason-required', extra: { errors } })
-    : new AppError(
-        'conflict',
-        errors.length === 1 ? first : 'Some of these medicines cannot be ordered now.',
-        {
-          reason: 'not-orderable',
-          extra: { errors },
-        },
-      );
-}
-
-function shapeError(shape: string, detail: string): AppError {
-  const field = shape === 'note-too-long' ? 'note' : shape === 'reason-too-long' ? 'earlyReason' : 'items';
-  return new AppError('invalid', detail, { reason: shape, fields: [{ field, message: detail }] });
-}
-
 /**
  * Checks an order without making it (the check-your-answers page): the chosen repeats and any
  * problem, as the order itself would find it now.
  */
-export async function checkOrder(ctx: Ctx, actor: Actor | null, input: OrderInput) {
+export async function checkOrder(ctx: Ctx, actor: Actor | null, raw: OrderInput) {
   const me = await ordererFor(ctx, actor);
+  const ids = withIds(raw);
+  const input = ids instanceof AppError ? { ...raw, items: [] } : ids;
   const today = englandDay(ctx.clock.now());
   const { settings, rows, judged } = await judgedRepeats(ctx.db, me, today);
   const note = optionalText(input.note);
@@ -140,11 +113,14 @@ export async function checkOrder(ctx: Ctx, actor: Actor | null, input: OrderInpu
     chosen: rows.filter((r) => input.items.includes(r.id)),
     pharmacy,
     today,
-    refusal: verdict.ok
-      ? null
-      : verdict.shape !== null
-        ? shapeError(verdict.shape, verdict.detail)
-        : refused(verdict.refusals, { me, names }),
+    refusal:
+      ids instanceof AppError
+        ? ids
+        : verdict.ok
+          ? null
+          : verdict.shape !== null
+            ? shapeError(verdict.shape, verdict.detail)
+            : refused(verdict.refusals, { me, today, names }),
   };
 }
 
@@ -156,19 +132,37 @@ function requestHash(input: OrderInput): string {
     .digest('hex');
 }
 
-export type Ordered = { request: RequestWithItems; settings: PrescriptionSettings; replayed: boolean };
+export type Ordered = {
+  request: RequestWithItems;
+  settings: PrescriptionSettings;
+  today: string;
+  replayed: boolean;
+};
 
 /**
  * Orders the chosen repeats for the signed-in patient: all of them or none. With an
  * Idempotency-Key a retry (or a second press) answers with the first order and never orders
  * twice; the same key with a different order is refused and names the first.
  */
-export async function orderOwn(ctx: Ctx, actor: Actor | null, input: OrderInput): Promise<Ordered> {
+export async function orderOwn(ctx: Ctx, actor: Actor | null, raw: OrderInput): Promise<Ordered> {
   const me = await ordererFor(ctx, actor);
+  try {
+    return await placeOrder(ctx, actor, me, raw);
+  } catch (err) {
+    if (err instanceof AppError) await auditRefusal(ctx, actor, me, { err, input: raw });
+    throw err;
+  }
+}
+
+async function placeOrder(ctx: Ctx, actor: Actor | null, me: Orderer, raw: OrderInput): Promise<Ordered> {
+  const input = withIds(raw);
+  if (input instanceof AppError) throw input;
   const now = ctx.clock.now();
   const today = englandDay(now);
   const note = optionalText(input.note);
-  const key = input.idempotencyKey;
+  // Keys are shared with booking (one table, keyed by account and key): an order's own space, so a
+  // key first sent with a booking never finds that booking's answer.
+  const key = input.idempotencyKey ? `rx:${input.idempotencyKey}` : undefined;
   try {
     return await ctx.db.transaction().execute(async (tx) => {
       if (key) {
@@ -189,7 +183,7 @@ export async function orderOwn(ctx: Ctx, actor: Actor | null, input: OrderInput)
             });
           const again = id ? await requestWithItems(tx, me, id) : undefined;
           if (!again) throw new AppError('conflict', 'The earlier request with this key is not finished.');
-          return { request: again, settings: await settingsFor(tx, me.practiceOds), replayed: true };
+          return { request: again, settings: await settingsFor(tx, me.practiceOds), today, replayed: true };
         }
       }
       await store.lockRepeats(tx, me.practiceOds, me.patientId, [...new Set(input.items)]);
@@ -202,7 +196,11 @@ export async function orderOwn(ctx: Ctx, actor: Actor | null, input: OrderInput)
       });
       if (!verdict.ok) {
         if (verdict.shape !== null) throw shapeError(verdict.shape, verdict.detail);
-        throw refused(verdict.refusals, { me, names: new Map(rows.map((r) => [r.id, r.drug_name])) });
+        throw refused(verdict.refusals, {
+          me,
+          today,
+          names: new Map(rows.map((r) => [r.id, r.drug_name])),
+        });
       }
       const request = await insertOrder(tx, {
         me,
@@ -230,7 +228,7 @@ export async function orderOwn(ctx: Ctx, actor: Actor | null, input: OrderInput)
           statusCode: 201,
           response: { id: request.id },
         });
-      return { request, settings, replayed: false };
+      return { request, settings, today, replayed: false };
     });
   } catch (err) {
     // The one-open-item index caught an order the locks did not (an item opened another way):
@@ -245,10 +243,7 @@ export async function orderOwn(ctx: Ctx, actor: Actor | null, input: OrderInput)
       open.length
         ? open
         : input.items.map((item) => ({ item, reason: 'already-requested', status: 'requested' })),
-      {
-        me,
-        names: new Map(rows.map((r) => [r.id, r.drug_name])),
-      },
+      { me, today, names: new Map(rows.map((r) => [r.id, r.drug_name])) },
     );
   }
 }

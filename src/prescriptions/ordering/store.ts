@@ -1,10 +1,39 @@
 // SQL of the patient's side of repeat prescriptions: their repeats with any open item, their
 // orders (one row per item), cancelling an item, and their nominated pharmacy. Every query filters
 // by the practice's ODS code and the patient.
+import type { ExpressionBuilder } from 'kysely';
 import type { Db, Tx } from '../../platform/db/index.ts';
-import type { ItemStatus, PrescriptionType, TemplateStatus } from '../../platform/db/schema.ts';
+import type { Database, ItemStatus, PrescriptionType, TemplateStatus } from '../../platform/db/schema.ts';
 
 type Q = Db | Tx;
+
+/**
+ * HAZ-20: an item whose repeat was made from a record entry a clinician hid from online view, even
+ * one ordered before the entry was hidden, is not the patient's to see online.
+ */
+function itemShown(eb: ExpressionBuilder<Database, 'prescription_request_items'>) {
+  return eb.not(
+    eb.exists(
+      eb
+        .selectFrom('repeat_templates as ht')
+        .innerJoin('record_entries as he', 'he.id', 'ht.record_entry_id')
+        .select('he.id')
+        .whereRef('ht.id', '=', 'prescription_request_items.template_id')
+        .where('he.visible_online', '=', false),
+    ),
+  );
+}
+
+/** A request with at least one item the patient may see online. */
+function requestShown(eb: ExpressionBuilder<Database & { r: Database['prescription_requests'] }, 'r'>) {
+  return eb.exists(
+    eb
+      .selectFrom('prescription_request_items')
+      .select('prescription_request_items.id')
+      .whereRef('prescription_request_items.request_id', '=', 'r.id')
+      .where((e) => itemShown(e)),
+  );
+}
 
 export type RepeatRow = {
   id: string;
@@ -209,7 +238,8 @@ export async function requestsOf(
   const base = q
     .selectFrom('prescription_requests as r')
     .where('r.practice_ods', '=', ods)
-    .where('r.patient_id', '=', p.patientId);
+    .where('r.patient_id', '=', p.patientId)
+    .where((eb) => requestShown(eb));
   const total = await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   const requests = await base
     .leftJoin('pharmacies as ph', 'ph.ods_code', 'r.pharmacy_ods')
@@ -234,6 +264,7 @@ export async function requestOf(
     .where('r.practice_ods', '=', ods)
     .where('r.patient_id', '=', p.patientId)
     .where('r.id', '=', p.requestId)
+    .where((eb) => requestShown(eb))
     .executeTakeFirst();
 }
 
@@ -262,6 +293,7 @@ export async function itemsOf(
     .where('practice_ods', '=', ods)
     .where('patient_id', '=', p.patientId)
     .where('request_id', 'in', p.requestIds)
+    .where((eb) => itemShown(eb))
     .orderBy('drug_name')
     .orderBy('id')
     .execute();
@@ -284,6 +316,7 @@ export async function cancelItem(
     .where('request_id', '=', p.requestId)
     .where('id', '=', p.itemId)
     .where('status', '=', 'requested')
+    .where((eb) => itemShown(eb))
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
@@ -312,6 +345,7 @@ export async function itemOf(
     .where('patient_id', '=', p.patientId)
     .where('request_id', '=', p.requestId)
     .where('id', '=', p.itemId)
+    .where((eb) => itemShown(eb))
     .executeTakeFirst();
 }
 
