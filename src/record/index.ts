@@ -27,3 +27,5 @@ export {
   type MedicationDetails,
 } from './model.ts';
 export { permissions as recordPermissions } from './permissions.ts';
+// A medicine's quantity in its own dose form ("28 tablets", "1 inhaler"): HAZ-19.
+export { quantityText } from './read/words.ts';

@@ -24,6 +24,13 @@ test('quantities drop the database’s trailing zeros', () => {
   assert.equal(quantityText('2.50', 'ml'), '2.5 ml');
 });
 
+test('HAZ-19 a repeat’s quantity is counted in its dose form, singular for 1 (the demo stores the form)', () => {
+  assert.equal(quantityText('28', 'tablet'), '28 tablets');
+  assert.equal(quantityText('15', 'capsule'), '15 capsules');
+  assert.equal(quantityText('1', 'inhaler'), '1 inhaler');
+  assert.equal(quantityText('1.000', 'inhalers'), '1 inhaler');
+});
+
 test('every reason a repeat cannot be ordered has its own sentence', () => {
   const reasons: NotOrderable[] = [
     { reason: 'acute' },

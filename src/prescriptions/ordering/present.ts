@@ -1,5 +1,6 @@
 // How the patient's repeats, orders and items read on pages and as JSON: plain words, England's
 // days ("Tuesday 8 December 2026"), NHS style. Pure.
+import { quantityText as countedQuantity } from '../../record/index.ts';
 import { formatInTimeZone } from 'date-fns-tz';
 import { englandDay } from '../../platform/dates.ts';
 import type { ItemStatus } from '../../platform/db/schema.ts';
@@ -13,8 +14,9 @@ export function spokenDay(day: string): string {
 }
 
 /** "28 tablets", "1 inhaler", "2.5 ml". */
+/** "28 tablets", "1 inhaler": counted in the dose form (the record's rule, HAZ-19). */
 export function quantityText(quantity: string, unit: string): string {
-  return `${String(Number(quantity))} ${unit}`;
+  return countedQuantity(Number(quantity), unit) ?? '';
 }
 
 const REVIEW_LINK = { href: '/patient/appointments', text: 'Book a review appointment' };

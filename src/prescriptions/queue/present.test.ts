@@ -80,7 +80,7 @@ test('only open items are overdue; what the prescriber is warned of', () => {
   assert.equal(i.reviewDue, true, 'review date today');
   assert.equal(on('2026-12-29').reviewDue, false, 'the day before');
   assert.equal(i.early, true);
-  assert.equal(i.quantity, '28 tablet');
+  assert.equal(i.quantity, '28 tablets');
   assert.equal(i.patient, 'SMITH, Ann');
   assert.deepEqual(i.steps, []);
   assert.equal(on('2026-12-30', row({ template_status: 'suspended' })).repeatStopped, true);
@@ -91,8 +91,8 @@ test('a repeat changed since the request: what approving issues now, and what th
   assert.equal(on('2026-12-24', row({ quantity: '28.0' })).asRequested, null, 'the same number');
   const changed = on('2026-12-24', row({ issue_dosage: 'Two a day', issue_quantity: '56' }));
   assert.equal(changed.dosage, 'Two a day');
-  assert.equal(changed.quantity, '56 tablet');
-  assert.equal(changed.asRequested, 'Amlodipine 5mg tablets, One a day, 28 tablet');
+  assert.equal(changed.quantity, '56 tablets');
+  assert.equal(changed.asRequested, 'Amlodipine 5mg tablets, One a day, 28 tablets');
 });
 
 test('the context: abnormal results listed with a count of the rest, allergies with reactions', () => {

@@ -1,6 +1,7 @@
 // The practice's prescription queue as view models and JSON: one row per item with the patient,
 // the medicine, what a prescriber needs (last issued, issues left, review date, abnormal results,
 // allergies), early orders and notes, and requests older than the practice turnaround. Pure.
+import { quantityText as countedQuantity } from '../../record/index.ts';
 import type { ItemStatus } from '../../platform/db/schema.ts';
 import { englandDay } from '../../platform/dates.ts';
 import { countOf } from '../../platform/words.ts';
@@ -75,7 +76,8 @@ export function queueDone(q: { done?: string | undefined; n?: string | undefined
 
 type Ctx = PrescribingContext;
 
-const quantityText = (n: string, unit: string) => `${String(Number(n))} ${unit}`;
+/** "28 tablets", "1 inhaler": counted in the dose form (the record's rule, HAZ-19). */
+const quantityText = (n: string, unit: string) => countedQuantity(Number(n), unit) ?? '';
 
 /** The repeat was changed after the patient asked: the prescriber sees both. */
 export function changedSinceRequest(r: QueueRow): boolean {

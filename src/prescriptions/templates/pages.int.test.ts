@@ -83,7 +83,7 @@ const page = (b: Browser, url: string) => b.get(url);
 test('a clinician makes a repeat from the record through the form, a mistake named first', async () => {
   const list = await page(gp, `/staff/patients/${patientId}/prescriptions`);
   assert.equal(list.statusCode, 200);
-  assert.match(list.body, /Pagetestine 5mg tablets<\/strong>: One tablet each morning, 28 tablet/);
+  assert.match(list.body, /Pagetestine 5mg tablets<\/strong>: One tablet each morning, 28 tablets/);
   const newUrl = `/staff/patients/${patientId}/prescriptions/new?entry=${entryId}`;
   assert.ok(list.body.includes(newUrl.replace('?', '?').replace(/&/g, '&amp;')));
   const form = await page(gp, newUrl);

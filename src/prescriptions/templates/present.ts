@@ -1,5 +1,6 @@
 // View models of the practice's repeat pages: a patient's repeats, one repeat with its forms, a
 // new repeat from a record medicine, and the settings. Pure: no HTML, no I/O.
+import { quantityText as countedQuantity } from '../../record/index.ts';
 import type { TemplateStatus } from '../../platform/db/schema.ts';
 import { formatDate, formatDateTime } from '../../platform/views/filters.ts';
 import type { FormBody } from '../../platform/views/forms.ts';
@@ -82,7 +83,10 @@ function summaryRows(r: Repeat) {
     row('Type', TYPE[r.prescriptionType] ?? r.prescriptionType),
     row('dm+d code', r.dmdCode ?? 'Not coded'),
     row('Dose and directions', r.dosage),
-    row('Quantity', `${String(r.quantity)} ${r.quantityUnit}, lasting ${countOf(r.daysPerIssue, 'day')}`),
+    row(
+      'Quantity',
+      `${countedQuantity(r.quantity, r.quantityUnit) ?? ''}, lasting ${countOf(r.daysPerIssue, 'day')}`,
+    ),
     row('Issues', issuesText(r)),
     row('Last issued', r.lastIssuedAt ? formatDateTime(r.lastIssuedAt) : 'Not issued yet'),
     row('Review date', r.reviewDate ? formatDate(r.reviewDate) : 'None set'),
@@ -107,7 +111,7 @@ function issueRows(issues: RepeatIssue[]) {
   return issues.map((i) => [
     { text: formatDateTime(i.issuedAt) },
     { text: `${i.drugName}: ${i.dosage}` },
-    { text: `${String(i.quantity)} ${i.quantityUnit}, ${countOf(i.daysSupply, 'day')}` },
+    { text: `${countedQuantity(i.quantity, i.quantityUnit) ?? ''}, ${countOf(i.daysSupply, 'day')}` },
     { text: i.prescriberName },
   ]);
 }
@@ -138,9 +142,7 @@ export function repeatsPage(p: PatientRepeats, query: { done?: string | undefine
     medicines: p.medicines.map((m) => ({
       entryId: m.entryId,
       name: m.name,
-      details: [m.dosage, m.quantity !== null ? `${String(m.quantity)} ${m.quantityUnit ?? ''}`.trim() : null]
-        .filter(Boolean)
-        .join(', '),
+      details: [m.dosage, countedQuantity(m.quantity, m.quantityUnit)].filter(Boolean).join(', '),
       repeatId: m.repeatId,
     })),
   };
