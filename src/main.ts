@@ -12,6 +12,7 @@ import { weakPasswordProblem } from './platform/auth/password-strength.ts';
 import { DataDirLockedError } from './platform/db/lock.ts';
 import { importPractices, addPractice } from './practices/index.ts';
 import { importPharmacies } from './pharmacies/index.ts';
+import { importPomiFiles } from './programme/index.ts';
 import { addStaffUser } from './staff/index.ts';
 import { addPatientWithAccount } from './accounts/index.ts';
 import { openAndMigrate, serve } from './server.ts';
@@ -193,6 +194,16 @@ program
       }),
     );
     for (const p of r.problems.slice(0, 20)) console.error(`line ${String(p.line)}: ${p.message}`);
+  });
+
+program
+  .command('import-pomi <files...>')
+  .description(
+    "load NHS Digital POMI files (the published long format or the wide monthly layout); each file all or nothing, a practice's month replaced by a later import",
+  )
+  .action(async (files: string[]) => {
+    const done = await withDb((h) => importPomiFiles({ db: h.db, clock: systemClock, meta: null }, files));
+    for (const r of done) console.log(JSON.stringify(r));
   });
 
 program

@@ -16,7 +16,9 @@
 // rows like "FA123","ROWLANDS PHARMACY","Y62","Q83",...,"SK7 5LD","20060601","","A","1","P79D",...)
 // and readers of the same file that use the epraccur column names for it. Newer extracts spell
 // the status in full (ACTIVE, CLOSED, ...), which is accepted too.
-import { CsvError, parse } from 'csv-parse/sync';
+import { csvRows, type RowProblem } from '../platform/csv.ts';
+
+export { UnreadableCsv, type RowProblem } from '../platform/csv.ts';
 
 export type PharmacyStatus = 'active' | 'closed' | 'dormant' | 'proposed';
 
@@ -34,8 +36,6 @@ export type PharmacyRecord = {
   closeDate: string | null;
 };
 
-/** One rejected row: its 1-based line and what was wrong, naming the column. */
-export type RowProblem = { line: number; message: string };
 
 export const EDISPENSARY_COLUMNS = 27;
 
@@ -126,25 +126,7 @@ function readRow(cells: string[]): PharmacyRecord | string[] {
  * not CSV at all (a stray quote), since no later line can then be trusted.
  */
 export function parseEdispensary(csvText: string): { pharmacies: PharmacyRecord[]; problems: RowProblem[] } {
-  const text = csvText.startsWith('\uFEFF') ? csvText.slice(1) : csvText;
-  const rows: { line: number; cells: string[] }[] = [];
-  try {
-    parse(text, {
-      relax_column_count: true,
-      skip_empty_lines: true,
-      on_record: (record: string[], context) => {
-        rows.push({ line: context.lines, cells: record });
-        return null;
-      },
-    });
-  } catch (err) {
-    if (!(err instanceof CsvError)) throw err;
-    const line = typeof err.lines === 'number' ? err.lines : 0;
-    throw new UnreadableCsv({
-      line,
-      message: `CSV syntax error: ${err.message.replace(/ at line \d+/g, '')}`,
-    });
-  }
+  const rows = csvRows(csvText);
   const pharmacies: PharmacyRecord[] = [];
   const problems: RowProblem[] = [];
   const first = rows[0];
@@ -174,14 +156,6 @@ export function parseEdispensary(csvText: string): { pharmacies: PharmacyRecord[
     pharmacies.push(r);
   }
   return { pharmacies, problems };
-}
-
-export class UnreadableCsv extends Error {
-  readonly problem: RowProblem;
-  constructor(problem: RowProblem) {
-    super(`line ${String(problem.line)}: ${problem.message}`);
-    this.problem = problem;
-  }
 }
 
 // --- Searching ---------------------------------------------------------------------------------

@@ -1,3 +1,6 @@
 // The programme teams' pages.
 export { programmeRoutes } from './programme-routes.ts';
-export { permissions as programmePermissions } from './service.ts';
+export { programmeApiRoutes } from './api-routes.ts';
+export { permissions as programmePermissions } from './permissions.ts';
+export { importPomiFiles } from './pomi/cli.ts';
+export { importPomi } from './pomi/service.ts';

@@ -1,7 +1,32 @@
 // The programme pages' view models, pure: counts read as words with the right plural.
 import type { PracticeUptake } from './service.ts';
 import { countOf } from '../platform/words.ts';
+import type { ServiceTotals } from './summary-rules.ts';
+import type { Summary } from './summary-service.ts';
 
 export function uptakePage(rows: PracticeUptake[]) {
   return { title: 'Online services in your practices', rows, caption: countOf(rows.length, 'practice') };
+}
+
+const serviceJson = (s: ServiceTotals) => ({
+  practices_offering: s.practicesOffering,
+  patients_enabled: s.patientsEnabled,
+  transactions: s.transactions,
+});
+
+/** The summary as the API writes it (snake_case, as every other API body). */
+export function summaryJson(s: Summary) {
+  return {
+    area: s.area,
+    month: s.month,
+    practices: s.practices,
+    list_size: s.listSize,
+    patients_enabled_any: s.patientsEnabledAny,
+    transactions: s.transactions,
+    services: {
+      appointments: serviceJson(s.services.appointments),
+      repeat_prescriptions: serviceJson(s.services.prescriptions),
+      detailed_coded_record: serviceJson(s.services.detailedCodedRecord),
+    },
+  };
 }

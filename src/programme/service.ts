@@ -1,13 +1,11 @@
 // The programme team's first view: practices in their scope and how many patients have each online service.
 import type { Actor } from '../platform/auth/actor.ts';
-import { assertStaff, definePermissions } from '../platform/auth/permissions.ts';
+import { assertStaff } from '../platform/auth/permissions.ts';
 import { auditAlone } from '../platform/audit/use-case.ts';
 import type { Ctx } from '../platform/context.ts';
 import * as store from './store.ts';
 
-export const permissions = definePermissions({
-  viewProgramme: { staff: ['facilitator', 'commissioner', 'admin'], ownPractice: false },
-});
+import { permissions } from './permissions.ts';
 
 export type PracticeUptake = {
   ods_code: string;

@@ -17,6 +17,7 @@ import * as m013 from './migrations/013_staff_totp_confirmed_no_default.ts';
 import * as m014 from './migrations/014_prescriptions.ts';
 import * as m015 from './migrations/015_pharmacies.ts';
 import * as m016 from './migrations/016_prescription_open_item.ts';
+import * as m017 from './migrations/017_pomi.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '014_prescriptions': m014,
   '015_pharmacies': m015,
   '016_prescription_open_item': m016,
+  '017_pomi': m017,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

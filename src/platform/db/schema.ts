@@ -4,10 +4,12 @@ import type { ColumnType, Generated } from 'kysely';
 import type { DateOnly, Json, Timestamp } from './schema-columns.ts';
 import type * as A from './schema-appointments.ts';
 import type * as P from './schema-prescriptions.ts';
+import type * as G from './schema-programme.ts';
 import type * as R from './schema-record.ts';
 
 export type * from './schema-appointments.ts';
 export type * from './schema-prescriptions.ts';
+export type * from './schema-programme.ts';
 export type * from './schema-record.ts';
 
 export type ProofingLevel = 'P0' | 'P5' | 'P9';
@@ -290,4 +292,8 @@ export type Database = {
   pharmacies: P.PharmaciesTable;
   pharmacy_nominations: P.PharmacyNominationsTable;
   pharmacy_nomination_history: P.PharmacyNominationHistoryTable;
+  // The programme (migration 017).
+  pomi_imports: G.PomiImportsTable;
+  pomi_returns: G.PomiReturnsTable;
+  service_offerings: G.ServiceOfferingsTable;
 };

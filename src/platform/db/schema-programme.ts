@@ -1,0 +1,57 @@
+// Table types of the programme (migration 017): POMI returns and service offering histories.
+import type { ColumnType, Generated } from 'kysely';
+import type { DateOnly, Timestamp } from './schema-columns.ts';
+
+export type PomiFormat = 'long' | 'wide';
+export type OfferedService =
+  'appointments' | 'prescriptions' | 'summary-record' | 'detailed-coded-record' | 'full-record';
+export type OfferingSource = 'platform' | 'pomi' | 'manual';
+
+export type PomiImportsTable = {
+  id: string;
+  file_name: string;
+  format: PomiFormat;
+  practice_months: number;
+  first_month: DateOnly;
+  last_month: DateOnly;
+  imported_at: Timestamp;
+  imported_by: string | null;
+};
+
+export type PomiReturnsTable = {
+  practice_ods: string;
+  period_end: DateOnly;
+  region_code: string | null;
+  subregion_code: string | null;
+  ccg_code: string | null;
+  system_supplier: string | null;
+  patient_list_size: number | null;
+  total_pat_enbld: number | null;
+  new_pat_enbld: number | null;
+  sys_appts_enbld: number | null;
+  pat_appts_enbld: number | null;
+  pat_appts_use: number | null;
+  sys_presc_enbld: number | null;
+  pat_presc_enbld: number | null;
+  pat_presc_use: number | null;
+  sys_detcoderec_enbld: number | null;
+  pat_detcoderec_enbld: number | null;
+  pat_detcoderec_use: number | null;
+  total_use: number | null;
+  other_fields: ColumnType<Record<string, number | null>, string | undefined, string>;
+  import_id: string;
+};
+
+export type ServiceOfferingsTable = {
+  id: Generated<string>;
+  practice_ods: string;
+  service: OfferedService;
+  offered: boolean;
+  effective_on: DateOnly;
+  source: OfferingSource;
+  detail: ColumnType<Record<string, unknown>, string | undefined, string>;
+  note: string | null;
+  recorded_at: Timestamp;
+  recorded_by: string | null;
+  import_id: string | null;
+};

@@ -1,0 +1,8 @@
+// Who may use the programme: aggregates only, for programme roles.
+import { definePermissions } from '../platform/auth/permissions.ts';
+
+export const permissions = definePermissions({
+  viewProgramme: { staff: ['facilitator', 'commissioner', 'admin'], ownPractice: false },
+  /** Loading published statistics changes every dashboard: the programme's own leads and admins. */
+  importPomi: { staff: ['commissioner', 'admin'], ownPractice: false },
+});

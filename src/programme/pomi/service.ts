@@ -1,0 +1,109 @@
+// Importing POMI: all of a file or none of it, idempotent per practice and month.
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../platform/auth/actor.ts';
+import { SYSTEM_ACTOR } from '../../platform/auth/actor.ts';
+import { assertStaff } from '../../platform/auth/permissions.ts';
+import { audit } from '../../platform/audit/use-case.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { UnreadableCsv, type RowProblem } from '../../platform/csv.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { permissions } from '../permissions.ts';
+import { parsePomi } from './rules.ts';
+import * as store from './store.ts';
+
+type Caller = Actor | null | { kind: 'system' };
+
+export type PomiImportSummary = {
+  format: 'long' | 'wide';
+  practiceMonths: number;
+  inserted: number;
+  updated: number;
+  practices: number;
+  firstMonth: string;
+  lastMonth: string;
+};
+
+/** Done and total practice-months written, for a progress bar. */
+export type Progress = (done: number, total: number) => void;
+
+/** How many bad lines a refused file names. */
+const PROBLEMS_NAMED = 20;
+/** Rows a statement: one JSON parameter each, so the size is bounded by memory, not parameters. */
+const BATCH = 4000;
+
+function refuse(problems: RowProblem[]): never {
+  const named = problems
+    .slice(0, PROBLEMS_NAMED)
+    .map((p) => ({ field: `line ${String(p.line)}`, message: p.message }));
+  const more = problems.length > PROBLEMS_NAMED ? ` (the first ${String(PROBLEMS_NAMED)} are listed)` : '';
+  throw AppError.invalid(
+    named,
+    `Nothing was imported: ${String(problems.length)} ${problems.length === 1 ? 'line has a problem' : 'lines have problems'}${more}`,
+  );
+}
+
+export async function importPomi(
+  ctx: Ctx,
+  caller: Caller,
+  csvText: string,
+  options: { fileName: string; onProgress?: Progress },
+): Promise<PomiImportSummary> {
+  const staff = caller?.kind === 'system' ? null : assertStaff(caller, permissions.importPomi);
+  let file: ReturnType<typeof parsePomi>;
+  try {
+    file = parsePomi(csvText);
+  } catch (err) {
+    if (!(err instanceof UnreadableCsv)) throw err;
+    refuse([err.problem]);
+  }
+  if (file.problems.length) refuse(file.problems);
+  const { returns } = file;
+  if (returns.length === 0) refuse([{ line: 1, message: 'the file has a header but no returns' }]);
+  const periods = returns.map((r) => r.periodEnd).sort();
+  const firstMonth = periods[0] ?? '';
+  const lastMonth = periods.at(-1) ?? '';
+  const practices = [...new Set(returns.map((r) => r.practiceOds))];
+  const now = ctx.clock.now();
+  const importId = randomUUID();
+  const inserted = await ctx.db.transaction().execute(async (tx) => {
+    await store.insertImport(tx, {
+      id: importId,
+      fileName: options.fileName,
+      format: file.format,
+      practiceMonths: returns.length,
+      firstMonth,
+      lastMonth,
+      at: now,
+      by: staff?.staffId ?? null,
+    });
+    let n = 0;
+    for (let i = 0; i < returns.length; i += BATCH) {
+      n += await store.upsertReturns(tx, returns.slice(i, i + BATCH), importId);
+      options.onProgress?.(Math.min(i + BATCH, returns.length), returns.length);
+    }
+    await store.rederiveOfferings(tx, practices, now);
+    await audit(tx, ctx, staff ?? SYSTEM_ACTOR, {
+      action: 'programme.pomi.import',
+      practiceOds: null,
+      subject: importId,
+      details: {
+        file: options.fileName,
+        format: file.format,
+        practiceMonths: returns.length,
+        inserted: n,
+        firstMonth,
+        lastMonth,
+      },
+    });
+    return n;
+  });
+  return {
+    format: file.format,
+    practiceMonths: returns.length,
+    inserted,
+    updated: returns.length - inserted,
+    practices: practices.length,
+    firstMonth,
+    lastMonth,
+  };
+}

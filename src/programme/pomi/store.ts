@@ -1,0 +1,167 @@
+// SQL of POMI: the returns as imported, the offering changes they imply, and area totals.
+import { sql } from 'kysely';
+import type { Db, Tx } from '../../platform/db/index.ts';
+import type { PomiFormat } from '../../platform/db/schema.ts';
+import { FIELD_NAMES, POMI_FIELDS, type PomiReturn } from './rules.ts';
+
+const COLUMNS = FIELD_NAMES.map((f) => POMI_FIELDS[f]);
+
+export async function insertImport(
+  tx: Tx,
+  row: {
+    id: string;
+    fileName: string;
+    format: PomiFormat;
+    practiceMonths: number;
+    firstMonth: string;
+    lastMonth: string;
+    at: Date;
+    by: string | null;
+  },
+): Promise<void> {
+  await tx
+    .insertInto('pomi_imports')
+    .values({
+      id: row.id,
+      file_name: row.fileName,
+      format: row.format,
+      practice_months: row.practiceMonths,
+      first_month: row.firstMonth,
+      last_month: row.lastMonth,
+      imported_at: row.at,
+      imported_by: row.by,
+    })
+    .execute();
+}
+
+/**
+ * Writes one batch, replacing any earlier return for the same practice and month (a revised
+ * publication wins whole). The batch travels as one JSON parameter: thousands of rows a statement.
+ * Returns how many practice-months were new.
+ */
+export async function upsertReturns(tx: Tx, batch: readonly PomiReturn[], importId: string): Promise<number> {
+  const json = JSON.stringify(
+    batch.map((r) => ({
+      practice_ods: r.practiceOds,
+      period_end: r.periodEnd,
+      region_code: r.regionCode,
+      subregion_code: r.subregionCode,
+      ccg_code: r.ccgCode,
+      system_supplier: r.supplier,
+      ...r.values,
+      other_fields: r.other,
+    })),
+  );
+  const counts = sql.join(COLUMNS.map((c) => sql`${sql.ref(c)} integer`));
+  const names = sql.join(COLUMNS.map((c) => sql.ref(c)));
+  const updates = sql.join(
+    [
+      'region_code',
+      'subregion_code',
+      'ccg_code',
+      'system_supplier',
+      ...COLUMNS,
+      'other_fields',
+      'import_id',
+    ].map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`),
+  );
+  const result = await sql<{ inserted: boolean }>`
+    insert into pomi_returns
+      (practice_ods, period_end, region_code, subregion_code, ccg_code, system_supplier, ${names},
+       other_fields, import_id)
+    select practice_ods, period_end, region_code, subregion_code, ccg_code, system_supplier, ${names},
+      other_fields, ${importId}::uuid
+    from jsonb_to_recordset(${json}::jsonb) as x(
+      practice_ods text, period_end date, region_code text, subregion_code text, ccg_code text,
+      system_supplier text, ${counts}, other_fields jsonb)
+    on conflict (practice_ods, period_end) do update set ${updates}
+    returning (xmax = 0) as inserted
+  `.execute(tx);
+  return result.rows.filter((r) => r.inserted).length;
+}
+
+/**
+ * Re-derives the POMI-sourced offering history of these practices from all their returns: a
+ * change on the first month a system status is reported and on each month "enabled" (2) starts
+ * or stops. A blank status is not reported and changes nothing.
+ */
+export async function rederiveOfferings(tx: Tx, practices: readonly string[], at: Date): Promise<void> {
+  const codes = sql`${[...practices]}::text[]`;
+  await sql`delete from service_offerings where source = 'pomi' and practice_ods = any(${codes})`.execute(tx);
+  await sql`
+    insert into service_offerings
+      (practice_ods, service, offered, effective_on, source, detail, recorded_at, import_id)
+    select practice_ods, service, offered, period_end, 'pomi',
+      jsonb_build_object('field', field, 'value', flag), ${at}::timestamptz, import_id
+    from (
+      select r.practice_ods, s.service, s.field, s.flag, s.flag = 2 as offered, r.period_end, r.import_id,
+        lag(s.flag = 2) over (partition by r.practice_ods, s.service order by r.period_end) as before
+      from pomi_returns r
+      cross join lateral (values
+        ('appointments', 'Sys_Appts_Enbld', r.sys_appts_enbld),
+        ('prescriptions', 'Sys_Presc_Enbld', r.sys_presc_enbld),
+        ('detailed-coded-record', 'Sys_DetCodeRec_Enbld', r.sys_detcoderec_enbld)
+      ) as s(service, field, flag)
+      where r.practice_ods = any(${codes}) and s.flag is not null
+    ) d
+    where before is distinct from offered
+  `.execute(tx);
+}
+
+/** Which column an area code is matched on; null is England. */
+export type AreaMatch = {
+  column: 'region_code' | 'subregion_code' | 'ccg_code' | 'practice_ods';
+  code: string;
+} | null;
+
+/** The kind of area a code names in the returns, if any return carries it. */
+export async function areaOf(db: Db, code: string): Promise<AreaMatch | undefined> {
+  for (const column of ['region_code', 'subregion_code', 'ccg_code', 'practice_ods'] as const) {
+    const hit = await db
+      .selectFrom('pomi_returns')
+      .select('period_end')
+      .where(column, '=', code)
+      .limit(1)
+      .executeTakeFirst();
+    if (hit) return { column, code };
+  }
+  return undefined;
+}
+
+/** Totals over the area's returns, per month (all months when `month` is null). */
+export async function monthlyTotals(db: Db, area: AreaMatch, month: string | null) {
+  let q = db
+    .selectFrom('pomi_returns')
+    .select([
+      'period_end',
+      sql<string>`count(*)`.as('practices'),
+      sql<string | null>`sum(patient_list_size)`.as('list_size'),
+      sql<string>`count(*) filter (where sys_appts_enbld = 2)`.as('appts_offering'),
+      sql<string | null>`sum(pat_appts_enbld)`.as('appts_enabled'),
+      sql<string | null>`sum(pat_appts_use)`.as('appts_use'),
+      sql<string>`count(*) filter (where sys_presc_enbld = 2)`.as('presc_offering'),
+      sql<string | null>`sum(pat_presc_enbld)`.as('presc_enabled'),
+      sql<string | null>`sum(pat_presc_use)`.as('presc_use'),
+      sql<string>`count(*) filter (where sys_detcoderec_enbld = 2)`.as('dcr_offering'),
+      sql<string | null>`sum(pat_detcoderec_enbld)`.as('dcr_enabled'),
+      sql<string | null>`sum(pat_detcoderec_use)`.as('dcr_use'),
+      sql<string | null>`sum(total_pat_enbld)`.as('total_enabled'),
+      sql<string | null>`sum(total_use)`.as('total_use'),
+    ])
+    .groupBy('period_end')
+    .orderBy('period_end');
+  if (area) q = q.where(area.column, '=', area.code);
+  if (month) q = q.where('period_end', '=', month);
+  return q.execute();
+}
+
+/** The months that have returns, newest last. */
+export async function months(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('pomi_returns')
+    .select('period_end')
+    .distinct()
+    .orderBy('period_end')
+    .execute();
+  return rows.map((r) => r.period_end);
+}
