@@ -36,7 +36,6 @@ export type PharmacyRecord = {
   closeDate: string | null;
 };
 
-
 export const EDISPENSARY_COLUMNS = 27;
 
 const STATUS: Record<string, PharmacyStatus> = {
