@@ -15,6 +15,8 @@
 // and the repeat prescription scenarios (issue #11, bench/prescriptions.ts) on a practice of
 // 10,000 patients, 40,000 repeat templates and 20,000 open items: queue page, queue page
 // (filtered, page 2), patient repeats page and order via API (each order a fresh repeat: 201).
+// and the programme scenarios (issue #12, bench/programme.ts) over all 12 months of 2018-19 POMI
+// when ../shared/data/pomi exists: England and region dashboard pages, the summary API.
 // Target checks (printed as PASS/FAIL, never a failing exit): record pages >= 50% of layout req/s
 // and p99 < 50 ms; the record API >= 20% of hello req/s; queue pages >= 50% of layout and p99 <
 // 100 ms; ordering >= 20% of hello and every order 201. Also prints the record's size and import
@@ -36,6 +38,7 @@ import { kindsFor } from '../src/record/access/rules.ts';
 import { SECTION_ORDER } from '../src/record/read/present.ts';
 import { checkLines, recordLines, table, targetChecks, TARGETS } from './report.ts';
 import { prescriptionScenarios, RX_TARGETS, rxAlone, rxLine, rxWanted } from './prescriptions.ts';
+import { programmeLines, programmeScenarios, programmeWanted, PROGRAMME_TARGETS } from './programme.ts';
 import {
   apiToken,
   sessionCookie,
@@ -123,6 +126,7 @@ async function benchDatabase(kind: string) {
   const started = performance.now();
   const server = await startServer(kind, accountCount, {
     BENCH_PRESCRIPTIONS: rxWanted(args.only) ? '1' : '0',
+    BENCH_POMI: programmeWanted(args.only) ? '1' : '0',
   });
   const { base, ready } = server;
   const pid = server.child.pid ?? 0;
@@ -200,6 +204,8 @@ async function benchDatabase(kind: string) {
       },
       // Repeat prescriptions (issue #11): bench/prescriptions.ts.
       ...(ready.prescriptions ? await prescriptionScenarios(base, ready.prescriptions, connections) : []),
+      // The programme (issue #12): bench/programme.ts, over all of 2018-19's POMI.
+      ...(ready.pomi ? await programmeScenarios(base) : []),
     ];
 
     // --only TEXT: just the scenarios whose name contains TEXT, or one of A|B|C (the baselines always run).
@@ -273,6 +279,7 @@ async function benchDatabase(kind: string) {
       record: ready.record,
       fhirImport: ready.fhirImport,
       prescriptions: ready.prescriptions,
+      pomi: ready.pomi,
       checks: targetChecks(results),
       signInAccounts: accounts.length,
       signInRequestsSent: sent,
@@ -295,7 +302,7 @@ for (const kind of rushOnly ? [] : kinds) {
   const r = await benchDatabase(kind);
   runs.push(r);
   console.log(
-    `\n${recordLines(r)}\n${rxLine(r.prescriptions)}\n\n${table(r, { connections, duration, warmup })}\n\n${checkLines(r)}\n`,
+    `\n${recordLines(r)}\n${rxLine(r.prescriptions)}\n\n${table(r, { connections, duration, warmup })}\n\n${checkLines(r)}\n${programmeLines(r.pomi, r.scenarios)}\n`,
   );
 }
 
@@ -309,7 +316,7 @@ const report = {
     accounts: accountCount,
     loopback: '127.0.0.1',
     sections: sectionSlugs,
-    targets: { ...TARGETS, prescriptions: RX_TARGETS },
+    targets: { ...TARGETS, prescriptions: RX_TARGETS, programme: PROGRAMME_TARGETS },
   },
   notes: {
     hello:

@@ -27,6 +27,7 @@ import { testDatabase } from '../test/support/harness.ts';
 import { testNhsNumber } from '../src/platform/nhs-number.ts';
 import { seedPrescriptions } from './prescriptions-seed.ts';
 import type { RxReady } from './prescriptions.ts';
+import { loadPomi, type PomiReady } from './programme.ts';
 
 /** Shared by every bench sign-in account (base32, 16+ characters). */
 export const BENCH_TOTP_SECRET = 'GPOBENCHSIGNIN2222222222';
@@ -79,6 +80,8 @@ export type ServerReady = {
   fhirImport: FhirImportStats;
   /** The repeat prescriptions practice (issue #11); null with BENCH_PRESCRIPTIONS=0. */
   prescriptions: RxReady | null;
+  /** 2018-19 POMI (issue #12); null with BENCH_POMI=0 or without ../shared/data/pomi. */
+  pomi: PomiReady | null;
   setupMs: {
     database: number;
     demo: number;
@@ -110,6 +113,12 @@ if (process.env.BENCH_PRESCRIPTIONS !== '0') {
   prescriptions = { ...seed, ordersFile };
 }
 const t2rx = performance.now();
+
+// --- All of 2018-19's POMI (issue #12), its import timed
+const pomi =
+  process.env.BENCH_POMI === '0'
+    ? null
+    : await loadPomi(ctx, resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data/pomi'));
 
 // --- The 25-year record of full.patient ----------------------------------------------------------
 const fullEmail = DEMO_PATIENTS.find((p) => p.email.startsWith('full.patient@'))?.email;
@@ -250,6 +259,7 @@ const ready: ServerReady = {
   record,
   fhirImport,
   prescriptions,
+  pomi,
   setupMs: {
     database: Math.round(t1 - t0),
     demo: Math.round(t2 - t1),

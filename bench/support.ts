@@ -157,19 +157,27 @@ export async function sessionCookie(base: string, email: string, secret: string)
 }
 
 /** The real staff sign-in: form with CSRF token, then the security-code page; the account's one sign-in. */
-export async function staffCookie(base: string, email: string, secret: string): Promise<string> {
+export async function staffCookie(
+  base: string,
+  email: string,
+  secret: string,
+  options: { home?: string; codeAt?: number } = {},
+): Promise<string> {
   const jar = new Jar();
   const r1 = await submit(base, jar, '/staff/sign-in', { email, password: DEMO_PASSWORD });
   if (r1.status !== 302) throw new Error(`staff sign-in form: ${String(r1.status)}`);
-  const r2 = await submit(base, jar, '/staff/sign-in/code', { code: totpCode(secret, new Date()) });
+  const r2 = await submit(base, jar, '/staff/sign-in/code', {
+    code: totpCode(secret, new Date(options.codeAt ?? Date.now())),
+  });
   if (r2.status !== 302) throw new Error(`staff code form: ${String(r2.status)}`);
-  // A clinician's home is the practice's patient list.
-  const check = await fetch(`${base}/staff/patients`, {
+  // A clinician's home is the practice's patient list; a commissioner's the programme.
+  const home = options.home ?? '/staff/patients';
+  const check = await fetch(`${base}${home}`, {
     headers: { cookie: jar.header() },
     redirect: 'manual',
   });
   await check.arrayBuffer();
-  if (check.status !== 200) throw new Error(`GET /staff/patients after sign-in: ${String(check.status)}`);
+  if (check.status !== 200) throw new Error(`GET ${home} after sign-in: ${String(check.status)}`);
   return `gpo_session=${jar.cookies.get('gpo_session') ?? ''}`;
 }
 

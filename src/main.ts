@@ -12,7 +12,7 @@ import { weakPasswordProblem } from './platform/auth/password-strength.ts';
 import { DataDirLockedError } from './platform/db/lock.ts';
 import { importPractices, addPractice } from './practices/index.ts';
 import { importPharmacies } from './pharmacies/index.ts';
-import { importPomiFiles } from './programme/index.ts';
+import { importPomiFiles, importPomiFolder } from './programme/index.ts';
 import { addStaffUser } from './staff/index.ts';
 import { addPatientWithAccount } from './accounts/index.ts';
 import { openAndMigrate, serve } from './server.ts';
@@ -54,9 +54,15 @@ program
 program
   .command('demo')
   .description('load the demo data set (safe to run again)')
-  .action(async () => {
-    const r = await withDb((h, config) => loadDemo(h.db, systemClock, config.totpKey));
-    console.log(JSON.stringify({ added: r }));
+  .option('--pomi <folder>', 'also load the real POMI files in this folder (such as ../shared/data/pomi)')
+  .action(async (o: { pomi?: string }) => {
+    const r = await withDb(async (h, config) => {
+      const added = await loadDemo(h.db, systemClock, config.totpKey);
+      const pomi = o.pomi ? await importPomiFolder({ db: h.db, clock: systemClock, meta: null }, o.pomi) : [];
+      return { added, pomi };
+    });
+    console.log(JSON.stringify({ added: r.added }));
+    for (const p of r.pomi) console.log(JSON.stringify(p));
   });
 
 program

@@ -1,6 +1,7 @@
 // The programme teams' pages.
 export { programmeRoutes } from './programme-routes.ts';
 export { programmeApiRoutes } from './api-routes.ts';
+export { dashboardRoutes as programmeDashboardRoutes } from './dashboard/routes.ts';
 export { permissions as programmePermissions } from './permissions.ts';
-export { importPomiFiles } from './pomi/cli.ts';
+export { importPomiFiles, importPomiFolder } from './pomi/cli.ts';
 export { importPomi } from './pomi/service.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parsePomi, periodEnd } from './rules.ts';
+import { isPomiHeader, parsePomi, periodEnd } from './rules.ts';
 import { longFile, wideFile, wideRow, WIDE_HEADER } from './test-files.ts';
 
 test('a period end is read in the published, older and ISO spellings, only as a month’s last day', () => {
@@ -106,4 +106,14 @@ test('a file that is not POMI is refused by its header, an empty one as empty', 
   assert.match(parsePomi('code,name\nA81001,X\n').problems[0]?.message ?? '', /not a POMI file/);
   assert.match(parsePomi('').problems[0]?.message ?? '', /empty/);
   assert.equal(parsePomi('\uFEFF' + wideFile([])).problems.length, 0);
+});
+
+test('a POMI header is told from the other CSV files published beside it', () => {
+  assert.equal(isPomiHeader(WIDE_HEADER.split(',')), true);
+  assert.equal(isPomiHeader(['report_period_end', 'practice_code', 'field', 'value']), true);
+  assert.equal(isPomiHeader(['REPORT_PERIOD_END', 'PRACTICE_CODE', 'Sys_Presc_Enbld']), true);
+  // The practice lookup and the 2015 indicator-portal layout.
+  assert.equal(isPomiHeader(['practice_code', 'practice_name', 'ccg_code', 'last_report_period_end']), false);
+  assert.equal(isPomiHeader(['PeriodStart', 'PeriodEnd', 'GPPracticeCode', 'PatientsEnabled']), false);
+  assert.equal(isPomiHeader(['report_period_end', 'practice_code', 'practice_name']), false);
 });

@@ -247,16 +247,21 @@ function readWide(rows: CsvRow[], h: Header, width: number): PomiFile {
   return { format: 'wide', returns, problems };
 }
 
+/** Whether a header row is a POMI file's, of either layout. */
+export function isPomiHeader(cells: readonly string[]): boolean {
+  const h = readHeader([...cells]);
+  if (!h.index.has('period') || !h.index.has('practice')) return false;
+  return (h.index.has('field') && h.index.has('value')) || h.fields.some((f) => f.name in POMI_FIELDS);
+}
+
 /** Reads a POMI file of either layout, told apart by its header. Throws UnreadableCsv for non-CSV. */
 export function parsePomi(csvText: string): PomiFile {
   const rows = csvRows(csvText);
   const head = rows.shift();
   if (!head) return { format: 'wide', returns: [], problems: [{ line: 1, message: 'the file is empty' }] };
   const h = readHeader(head.cells);
-  const missing = ['period', 'practice'].filter((role) => !h.index.has(role));
   const long = h.index.has('field') && h.index.has('value');
-  const known = h.fields.filter((f) => f.name in POMI_FIELDS).length;
-  if (missing.length || (!long && known === 0)) {
+  if (!isPomiHeader(head.cells)) {
     const message =
       'the header is not a POMI file’s: it needs report_period_end and practice_code, and either field and value ' +
       '(the published long format) or a column per field such as Sys_Appts_Enbld (the wide format)';

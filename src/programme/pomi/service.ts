@@ -7,6 +7,7 @@ import { audit } from '../../platform/audit/use-case.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { UnreadableCsv, type RowProblem } from '../../platform/csv.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { forgetImportVersion } from '../figures.ts';
 import { permissions } from '../permissions.ts';
 import { parsePomi } from './rules.ts';
 import * as store from './store.ts';
@@ -97,6 +98,7 @@ export async function importPomi(
     });
     return n;
   });
+  forgetImportVersion(ctx.db);
   return {
     format: file.format,
     practiceMonths: returns.length,

@@ -128,12 +128,10 @@ export async function areaOf(db: Db, code: string): Promise<AreaMatch | undefine
   return undefined;
 }
 
-/** Totals over the area's returns, per month (all months when `month` is null). */
-export async function monthlyTotals(db: Db, area: AreaMatch, month: string | null) {
+function totals(db: Db, area: AreaMatch) {
   let q = db
     .selectFrom('pomi_returns')
     .select([
-      'period_end',
       sql<string>`count(*)`.as('practices'),
       sql<string | null>`sum(patient_list_size)`.as('list_size'),
       sql<string>`count(*) filter (where sys_appts_enbld = 2)`.as('appts_offering'),
@@ -147,21 +145,49 @@ export async function monthlyTotals(db: Db, area: AreaMatch, month: string | nul
       sql<string | null>`sum(pat_detcoderec_use)`.as('dcr_use'),
       sql<string | null>`sum(total_pat_enbld)`.as('total_enabled'),
       sql<string | null>`sum(total_use)`.as('total_use'),
-    ])
-    .groupBy('period_end')
-    .orderBy('period_end');
+    ]);
   if (area) q = q.where(area.column, '=', area.code);
+  return q;
+}
+
+/** Totals over the area's returns, per month (all months when `month` is null). */
+export async function monthlyTotals(db: Db, area: AreaMatch, month: string | null) {
+  let q = totals(db, area).select('period_end').groupBy('period_end').orderBy('period_end');
   if (month) q = q.where('period_end', '=', month);
   return q.execute();
 }
 
-/** The months that have returns, newest last. */
-export async function months(db: Db): Promise<string[]> {
-  const rows = await db
-    .selectFrom('pomi_returns')
-    .select('period_end')
-    .distinct()
-    .orderBy('period_end')
+/** The level below each kind of area: England → regions → sub-regions → CCGs → practices. */
+const CHILD = {
+  england: 'region_code',
+  region_code: 'subregion_code',
+  subregion_code: 'ccg_code',
+  ccg_code: 'practice_ods',
+} as const;
+
+/** The month's totals for each area one level down (none below a practice). */
+export async function childTotals(db: Db, area: AreaMatch, month: string) {
+  const parent = area ? area.column : 'england';
+  if (parent === 'practice_ods') return [];
+  const child = CHILD[parent];
+  return totals(db, area)
+    .select([sql<string>`${sql.ref(child)}`.as('code'), sql<string>`${month}::date`.as('period_end')])
+    .where('period_end', '=', month)
+    .where(child, 'is not', null)
+    .groupBy(child)
+    .orderBy(child)
     .execute();
-  return rows.map((r) => r.period_end);
+}
+
+/** Changes whenever an import lands: what cached figures are keyed by. */
+export async function importVersion(db: Db): Promise<string> {
+  const r = await db
+    .selectFrom('pomi_imports')
+    .select([
+      sql<string>`count(*)`.as('n'),
+      sql<string | null>`max(imported_at)::text`.as('at'),
+      sql<string | null>`max(id::text)`.as('id'),
+    ])
+    .executeTakeFirstOrThrow();
+  return `${r.n}:${r.at ?? ''}:${r.id ?? ''}`;
 }

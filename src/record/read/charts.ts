@@ -2,8 +2,8 @@
 // the page). The SVG scales to its container (width 100% with a viewBox), so it fits a phone;
 // the normal range is a shaded band, the axes name their units and the legend is never cut.
 // Rendering costs tens of milliseconds of event-loop time, so charts are cached.
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { CHART_CONFIG, CHART_PALETTE, chartSvg } from '../../platform/views/svg-chart.ts';
 
 /** One value; low and high are its normal range as the result gave it, if it did. */
 export type ChartPoint = {
@@ -18,14 +18,10 @@ export type ChartLabels = { title: string; unit: string | null };
 /** The range band of one series, from its latest result with a range. */
 export type RangeBand = { series: string; low: number | null; high: number | null; from: string; to: string };
 
-const cache = new Map<string, string>();
-const CACHE_LIMIT = 500;
 /** The chart's own size: small enough to read on a 375 px phone, scaled up to its column. */
 const WIDTH = 400;
 const HEIGHT = 280;
-/** NHS.UK colours, dark enough against white: blue, purple, orange, green. */
-const PALETTE = ['#005eb8', '#330072', '#ed8b00', '#007f3b'];
-const FONT = 'Arial';
+const PALETTE = CHART_PALETTE;
 
 export function yAxisTitle({ title, unit }: ChartLabels): string {
   return unit ? `${title} (${unit})` : title;
@@ -105,17 +101,8 @@ export function historyChartSpec(points: readonly ChartPoint[], labels: ChartLab
         },
       },
     ],
-    config: {
-      font: FONT,
-      axis: { labelFontSize: 13, titleFontSize: 13, titleFontWeight: 'normal', labelColor: '#212b32' },
-      legend: { labelFontSize: 13 },
-    },
+    config: CHART_CONFIG,
   };
-}
-
-/** The root element's fixed size becomes 100% of its container; the viewBox keeps the shape. */
-function responsive(svg: string): string {
-  return svg.replace(/ width="[\d.]+" height="[\d.]+"( viewBox="[^"]+")/, ' width="100%"$1');
 }
 
 export async function historyChartSvg(
@@ -123,17 +110,5 @@ export async function historyChartSvg(
   points: readonly ChartPoint[],
   labels: ChartLabels,
 ): Promise<string> {
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const view = new vega.View(vega.parse(compile(historyChartSpec(points, labels)).spec), {
-    renderer: 'none',
-  });
-  const svg = responsive(await view.toSVG());
-  view.finalize();
-  if (cache.size >= CACHE_LIMIT) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
-  }
-  cache.set(key, svg);
-  return svg;
+  return chartSvg(`history:${key}`, () => historyChartSpec(points, labels));
 }

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { AreaTotals } from '../summary-rules.ts';
+import {
+  comparedMonths,
+  comparison,
+  csvRecords,
+  monthName,
+  offeringPoints,
+  per1000,
+  percent,
+} from './rules.ts';
+
+function month(m: string, practices: number, offering: [number, number, number]): AreaTotals {
+  const s = (n: number) => ({ practicesOffering: n, patientsEnabled: null, transactions: null });
+  return {
+    month: m,
+    practices,
+    listSize: practices * 1000,
+    patientsEnabledAny: null,
+    transactions: null,
+    services: {
+      appointments: s(offering[0]),
+      prescriptions: s(offering[1]),
+      detailedCodedRecord: s(offering[2]),
+    },
+  };
+}
+
+// Lancashire in the 2013 report: booking 51 → 60, repeats 60 → 75, record access 2 → 18.
+const july2012 = month('2012-07', 200, [51, 60, 2]);
+const april2013 = month('2013-04', 200, [60, 75, 18]);
+
+test('a change reads the way the report writes it', () => {
+  assert.equal(comparison(july2012, april2013, 'prescriptions'), 'July 2012 → April 2013: 60 → 75 practices');
+  assert.equal(comparison(july2012, april2013, 'appointments'), 'July 2012 → April 2013: 51 → 60 practices');
+  assert.equal(
+    comparison(july2012, april2013, 'detailedCodedRecord'),
+    'July 2012 → April 2013: 2 → 18 practices',
+  );
+  assert.equal(
+    comparison(month('2018-04', 9000, [1, 1200, 0]), month('2019-03', 9000, [1, 1500, 0]), 'appointments'),
+    'April 2018 → March 2019: 1 → 1 practice',
+  );
+  assert.equal(
+    comparison(month('2018-04', 9000, [1, 1200, 0]), month('2019-03', 9000, [1, 1500, 0]), 'prescriptions'),
+    'April 2018 → March 2019: 1,200 → 1,500 practices',
+  );
+});
+
+test('compared months are those asked for when there are figures for them, else the first and last', () => {
+  const totals = [july2012, month('2012-08', 200, [52, 61, 3]), april2013];
+  assert.deepEqual(
+    Object.values(comparedMonths(totals, {}) ?? {}).map((t) => t.month),
+    ['2012-07', '2013-04'],
+  );
+  assert.deepEqual(
+    Object.values(comparedMonths(totals, { from: '2012-08' }) ?? {}).map((t) => t.month),
+    ['2012-08', '2013-04'],
+  );
+  assert.deepEqual(
+    Object.values(comparedMonths(totals, { from: '2011-01', to: '2012-08' }) ?? {}).map((t) => t.month),
+    ['2012-07', '2012-08'],
+  );
+  assert.equal(comparedMonths([], {}), null);
+});
+
+test('shares and rates round to one place and say nothing without a denominator', () => {
+  assert.equal(percent(75, 200), '37.5%');
+  assert.equal(percent(1, 3), '33.3%');
+  assert.equal(percent(2, 3), '66.7%');
+  assert.equal(percent(0, 10), '0.0%');
+  assert.equal(percent(3, 0), null);
+  assert.equal(percent(null, 10), null);
+  assert.equal(per1000(205, 10000), '20.5');
+  assert.equal(per1000(5, null), null);
+  assert.equal(monthName('2019-12'), 'December 2019');
+});
+
+test('the chart has a point per service a month, and skips a month with no practices', () => {
+  const points = offeringPoints([july2012, month('2012-08', 0, [0, 0, 0]), april2013]);
+  assert.equal(points.length, 6);
+  assert.deepEqual(points[1], { month: '2012-07', service: 'Online repeat prescriptions', share: 30 });
+});
+
+test('the CSV has a header and a row a month with the same figures', () => {
+  const [head, row] = csvRecords('QE1', [april2013]);
+  assert.equal(head?.length, row?.length);
+  assert.deepEqual(row?.slice(0, 5), ['QE1', '2013-04', 200, 200000, 60]);
+  assert.equal(head?.[9], 'repeat_prescriptions_transactions');
+});

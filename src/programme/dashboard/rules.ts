@@ -1,0 +1,130 @@
+// The dashboard's arithmetic, pure: shares, rates, the report's "from → to" sentences, the chart's
+// points and the CSV's rows, all from an area's monthly totals.
+import type { AreaTotals, ServiceTotals } from '../summary-rules.ts';
+
+export const SERVICES = [
+  { key: 'appointments', name: 'Online appointment booking' },
+  { key: 'prescriptions', name: 'Online repeat prescriptions' },
+  { key: 'detailedCodedRecord', name: 'Online detailed coded record' },
+] as const;
+export type ServiceKey = (typeof SERVICES)[number]['key'];
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** `2013-04` → `April 2013`. */
+export function monthName(month: string): string {
+  return `${MONTH_NAMES[Number(month.slice(5, 7)) - 1] ?? ''} ${month.slice(0, 4)}`;
+}
+
+/** A share as a percentage with one decimal place ("37.0%"); null when there is no denominator. */
+export function percent(part: number | null, whole: number | null): string | null {
+  if (part === null || whole === null || whole === 0) return null;
+  return `${(Math.round((part / whole) * 1000) / 10).toFixed(1)}%`;
+}
+
+/** Per 1,000 patients, one decimal place; null when either side was not reported. */
+export function per1000(count: number | null, patients: number | null): string | null {
+  if (count === null || patients === null || patients === 0) return null;
+  return (Math.round((count / patients) * 10000) / 10).toFixed(1);
+}
+
+/** The report's way of putting a change: "July 2012 → April 2013: 60 → 75 practices". */
+export function comparison(from: AreaTotals, to: AreaTotals, key: ServiceKey): string {
+  const a = from.services[key].practicesOffering;
+  const b = to.services[key].practicesOffering;
+  return `${monthName(from.month)} → ${monthName(to.month)}: ${a.toLocaleString('en-GB')} → ${b.toLocaleString('en-GB')} ${b === 1 ? 'practice' : 'practices'}`;
+}
+
+/** The months to compare: those asked for if there are figures for them, else the first and last. */
+export function comparedMonths(
+  totals: readonly AreaTotals[],
+  asked: { from?: string | undefined; to?: string | undefined },
+): { from: AreaTotals; to: AreaTotals } | null {
+  const first = totals[0];
+  const last = totals.at(-1);
+  if (!first || !last) return null;
+  const find = (m: string | undefined) => (m ? totals.find((t) => t.month === m) : undefined);
+  return { from: find(asked.from) ?? first, to: find(asked.to) ?? last };
+}
+
+export type ChartPoint = { month: string; service: string; share: number };
+
+/** Share of the area's practices offering each service, month by month (0 to 100). */
+export function offeringPoints(totals: readonly AreaTotals[]): ChartPoint[] {
+  return totals.flatMap((t) =>
+    t.practices === 0
+      ? []
+      : SERVICES.map((s) => ({
+          month: t.month,
+          service: s.name,
+          share: Math.round((t.services[s.key].practicesOffering / t.practices) * 1000) / 10,
+        })),
+  );
+}
+
+export type MonthRow = {
+  month: string;
+  label: string;
+  practices: string;
+  services: {
+    key: ServiceKey;
+    offering: string;
+    share: string | null;
+    enabledShare: string | null;
+    per1000: string | null;
+  }[];
+};
+
+/** One table row a month: practices offering each service, patients enabled as a share of list, use. */
+export function monthRows(totals: readonly AreaTotals[]): MonthRow[] {
+  return totals.map((t) => ({
+    month: t.month,
+    label: monthName(t.month),
+    practices: t.practices.toLocaleString('en-GB'),
+    services: SERVICES.map((s) => {
+      const v: ServiceTotals = t.services[s.key];
+      return {
+        key: s.key,
+        offering: v.practicesOffering.toLocaleString('en-GB'),
+        share: percent(v.practicesOffering, t.practices),
+        enabledShare: percent(v.patientsEnabled, t.listSize),
+        per1000: per1000(v.transactions, t.listSize),
+      };
+    }),
+  }));
+}
+
+/** The CSV download: a header and one row a month, the same figures as the table. */
+export function csvRecords(area: string, totals: readonly AreaTotals[]): (string | number | null)[][] {
+  const head = ['area', 'month', 'practices', 'patient_list_size'];
+  for (const s of ['appointments', 'repeat_prescriptions', 'detailed_coded_record'])
+    head.push(`${s}_practices_offering`, `${s}_patients_enabled`, `${s}_transactions`);
+  head.push('patients_enabled_any', 'transactions');
+  const rows = totals.map((t) => [
+    area,
+    t.month,
+    t.practices,
+    t.listSize,
+    ...SERVICES.flatMap((s) => [
+      t.services[s.key].practicesOffering,
+      t.services[s.key].patientsEnabled,
+      t.services[s.key].transactions,
+    ]),
+    t.patientsEnabledAny,
+    t.transactions,
+  ]);
+  return [head, ...rows];
+}

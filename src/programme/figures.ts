@@ -1,0 +1,104 @@
+// An area's figures from imported POMI: its monthly totals and the latest month's totals one
+// level down. They change only when an import lands, so they are cached by the import version
+// (one small query a request); a miss resolves the area and adds up its returns.
+import { LRUCache } from 'lru-cache';
+import type { Ctx } from '../platform/context.ts';
+import type { Db } from '../platform/db/index.ts';
+import { AppError } from '../platform/http/errors.ts';
+import * as pomi from './pomi/store.ts';
+import { areaTotals, monthEnd, type AreaTotals } from './summary-rules.ts';
+
+/** England's ONS code: the area when none is named. */
+export const ENGLAND = 'E92000001';
+
+export type AreaKind = 'england' | 'region' | 'subregion' | 'ccg' | 'practice';
+export type ChildTotals = AreaTotals & { code: string };
+export type AreaFigures = {
+  area: { code: string; kind: AreaKind };
+  /** Changes with every import: part of every cache key made from these figures. */
+  version: string;
+  totals: AreaTotals[];
+  /** The latest month's figures for each area one level down (practices under a CCG). */
+  children: ChildTotals[];
+};
+
+const KIND: Record<NonNullable<pomi.AreaMatch>['column'], AreaKind> = {
+  region_code: 'region',
+  subregion_code: 'subregion',
+  ccg_code: 'ccg',
+  practice_ods: 'practice',
+};
+
+/**
+ * The promise is cached, not its value, so requests arriving together while the figures are
+ * added up wait for the one query instead of each running it. Unknown codes are remembered too
+ * (as null), so a mistyped link costs one lookup an import.
+ */
+type Cached = {
+  figures: LRUCache<string, Promise<AreaFigures | null>>;
+  known: { at: number; version: Promise<string> } | null;
+};
+/** One cache a database (tests open several in one process). */
+const caches = new WeakMap<Db, Cached>();
+
+function cacheOf(db: Db): Cached {
+  let c = caches.get(db);
+  if (!c) {
+    c = { figures: new LRUCache({ max: 1000 }), known: null };
+    caches.set(db, c);
+  }
+  return c;
+}
+
+/**
+ * The import version, asked of the database at most every VERSION_MS: an import by another
+ * process (the CLI, another worker) shows within that; one in this process at once.
+ */
+const VERSION_MS = 2000;
+
+function importVersion(db: Db): Promise<string> {
+  const c = cacheOf(db);
+  const now = Date.now();
+  if (!c.known || now - c.known.at > VERSION_MS) {
+    const version = pomi.importVersion(db);
+    c.known = { at: now, version };
+    version.catch(() => (c.known = null));
+  }
+  return c.known.version;
+}
+
+/** After an import in this process: the next request asks the database again. */
+export function forgetImportVersion(db: Db): void {
+  cacheOf(db).known = null;
+}
+
+export async function areaFigures(ctx: Ctx, raw: string | undefined): Promise<AreaFigures> {
+  const code = raw?.trim().toUpperCase() || ENGLAND;
+  const version = await importVersion(ctx.db);
+  const key = `${version}|${code}`;
+  const cache = cacheOf(ctx.db).figures;
+  let pending = cache.get(key);
+  if (!pending) {
+    pending = load(ctx, code, version);
+    cache.set(key, pending);
+    pending.catch(() => cache.delete(key));
+  }
+  const figures = await pending;
+  if (!figures)
+    throw new AppError('not-found', `No imported figures name the area ${code}.`, { reason: 'unknown-area' });
+  return figures;
+}
+
+async function load(ctx: Ctx, code: string, version: string): Promise<AreaFigures | null> {
+  const area = code === ENGLAND ? null : await pomi.areaOf(ctx.db, code);
+  if (area === undefined) return null;
+  const totals = (await pomi.monthlyTotals(ctx.db, area, null)).map(areaTotals);
+  const last = totals.at(-1);
+  const children = last
+    ? (await pomi.childTotals(ctx.db, area, monthEnd(last.month) ?? '')).map((r) => ({
+        ...areaTotals(r),
+        code: r.code,
+      }))
+    : [];
+  return { area: { code, kind: area ? KIND[area.column] : 'england' }, version, totals, children };
+}

@@ -1,0 +1,58 @@
+// A commissioner reads the programme dashboard in Chromium with axe on every page: England's
+// latest month and the report-style change, a chosen comparison, then down to a region and a CCG.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { DEMO_STAFF } from '../../src/demo/data.ts';
+import { importPomi } from '../../src/programme/index.ts';
+import { wideFile, wideRow } from '../../src/programme/pomi/test-files.ts';
+import { root } from '../support/harness.ts';
+import { submit, visit } from './browser.ts';
+import { demoSite } from './site.ts';
+
+const commissioner = DEMO_STAFF.find((s) => s.role === 'commissioner')!;
+const site = demoSite();
+//                                 list any new aS aE aU pS pE pU dS dE dU use
+const on = (list: number) => [list, 50, 1, 2, 40, 9, 2, 30, 8, 2, 10, 3, 20];
+const off = (list: number) => [list, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0];
+
+test('a commissioner reads England, compares two months and goes down to a CCG', async (tc) => {
+  const t = site.ready(tc);
+  if (!t) return;
+  const rows = ['2018-04-30', '2018-05-31', '2018-06-30'].flatMap((m, i) => [
+    wideRow(m, 'Z20001', on(4000), { ccg: '03A' }),
+    wideRow(m, 'Z20002', i >= 1 ? on(2500) : off(2500), { ccg: '03A' }),
+    wideRow(m, 'Z20003', i >= 2 ? on(6000) : off(6000), { ccg: '03B', subregion: 'Q73' }),
+  ]);
+  await importPomi({ db: t.db.db, clock: t.clock, meta: null }, { kind: 'system' }, wideFile(rows), {
+    fileName: 'journey.csv',
+  });
+
+  const s = await site.open();
+  await site.signIn(s, '/staff/sign-in', commissioner.email, commissioner.totpSecret);
+  const { page } = s;
+  await visit(s, site.origin, '/programme');
+  await submit(s, () => page.getByRole('link', { name: 'Programme dashboard' }).click());
+  assert.match(await page.locator('h1').innerText(), /Online services in England/);
+  assert.match(await page.locator('#comparisons').innerText(), /April 2018 → June 2018: 1 → 3 practices/);
+  const shots = join(root, '.tmp', 'screenshots');
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, 'programme-dashboard-england.png'), fullPage: true });
+
+  await page.getByLabel('From', { exact: true }).selectOption({ label: 'May 2018' });
+  await page.getByLabel('To', { exact: true }).selectOption({ label: 'June 2018' });
+  await submit(s, () => page.getByRole('button', { name: 'Compare' }).click());
+  assert.match(await page.locator('#comparisons').innerText(), /May 2018 → June 2018: 2 → 3 practices/);
+
+  await submit(s, () => page.getByRole('link', { name: 'Y54' }).click());
+  assert.match(await page.locator('h1').innerText(), /region Y54/);
+  await submit(s, () => page.getByRole('link', { name: 'Q72' }).click());
+  await submit(s, () => page.getByRole('link', { name: '03A' }).click());
+  assert.match(await page.locator('h1').innerText(), /CCG 03A/);
+  assert.match(await page.locator('#children').innerText(), /Z20002/);
+  await page.screenshot({ path: join(shots, 'programme-dashboard-ccg.png'), fullPage: true });
+  const csv = await page.getByRole('link', { name: 'Download these figures (CSV)' }).getAttribute('href');
+  assert.equal(csv, '/programme/dashboard.csv?area=03A');
+  tc.diagnostic(`axe checked ${String(s.checked.length)} pages`);
+});
