@@ -11,6 +11,7 @@ const service = Type.Object({
   practices_offering: Type.Integer({
     description: 'Practices whose system had the service enabled (POMI Sys_* = 2)',
   }),
+  practices_reporting: Type.Integer({ description: 'Practices that reported a system status for it' }),
   patients_enabled: count('Patients enabled for it at month end; null when no practice reported it'),
   transactions: count('Online transactions in the month; null when no practice reported them'),
 });
@@ -21,6 +22,7 @@ const summary = Type.Object({
       description: 'E92000001 for England, else the region, sub-region, CCG or practice code',
     }),
     kind: Type.Union(['england', 'region', 'subregion', 'ccg', 'practice'].map((k) => Type.Literal(k))),
+    name: Nullable(Type.String({ description: 'As the imported files name it; null when none did' })),
   }),
   month: Type.String({ pattern: '^\\d{4}-\\d{2}$' }),
   practices: Type.Integer({ description: 'Practices with a return for the month' }),

@@ -12,9 +12,10 @@ import { areaTotals, monthEnd, type AreaTotals } from './summary-rules.ts';
 export const ENGLAND = 'E92000001';
 
 export type AreaKind = 'england' | 'region' | 'subregion' | 'ccg' | 'practice';
-export type ChildTotals = AreaTotals & { code: string };
+export type ChildTotals = AreaTotals & { code: string; name: string | null };
 export type AreaFigures = {
-  area: { code: string; kind: AreaKind };
+  /** The name is as the imported files give it (POMI's long format or practice lookup), if they do. */
+  area: { code: string; kind: AreaKind; name: string | null };
   /** Changes with every import: part of every cache key made from these figures. */
   version: string;
   totals: AreaTotals[];
@@ -28,6 +29,14 @@ const KIND: Record<NonNullable<pomi.AreaMatch>['column'], AreaKind> = {
   ccg_code: 'ccg',
   practice_ods: 'practice',
 };
+
+const CHILD_KIND = {
+  england: 'region',
+  region: 'subregion',
+  subregion: 'ccg',
+  ccg: 'practice',
+  practice: null,
+} as const;
 
 /**
  * The promise is cached, not its value, so requests arriving together while the figures are
@@ -94,11 +103,17 @@ async function load(ctx: Ctx, code: string, version: string): Promise<AreaFigure
   if (area === undefined) return null;
   const totals = (await pomi.monthlyTotals(ctx.db, area, null)).map(areaTotals);
   const last = totals.at(-1);
-  const children = last
-    ? (await pomi.childTotals(ctx.db, area, monthEnd(last.month) ?? '')).map((r) => ({
-        ...areaTotals(r),
-        code: r.code,
-      }))
-    : [];
-  return { area: { code, kind: area ? KIND[area.column] : 'england' }, version, totals, children };
+  const kind = area ? KIND[area.column] : 'england';
+  const rows = last ? await pomi.childTotals(ctx.db, area, monthEnd(last.month) ?? '') : [];
+  const childKind = CHILD_KIND[kind];
+  const names = childKind
+    ? await pomi.areaNames(
+        ctx.db,
+        childKind,
+        rows.map((r) => r.code),
+      )
+    : new Map<string, string>();
+  const own = kind === 'england' ? new Map<string, string>() : await pomi.areaNames(ctx.db, kind, [code]);
+  const children = rows.map((r) => ({ ...areaTotals(r), code: r.code, name: names.get(r.code) ?? null }));
+  return { area: { code, kind, name: own.get(code) ?? null }, version, totals, children };
 }

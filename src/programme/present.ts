@@ -10,6 +10,7 @@ export function uptakePage(rows: PracticeUptake[]) {
 
 const serviceJson = (s: ServiceTotals) => ({
   practices_offering: s.practicesOffering,
+  practices_reporting: s.practicesReporting,
   patients_enabled: s.patientsEnabled,
   transactions: s.transactions,
 });

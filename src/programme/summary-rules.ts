@@ -17,55 +17,69 @@ export function monthOf(periodEnd: string): string {
 
 /** Postgres sums arrive as text (bigint) or null when nothing was reported. */
 type Sum = string | null;
+type Measure<P extends string> = Record<`${P}_offering` | `${P}_reporting`, string> &
+  Record<`${P}_enabled` | `${P}_enabled_list` | `${P}_use` | `${P}_use_list`, Sum>;
 export type TotalsRow = {
   period_end: string;
   practices: string;
   list_size: Sum;
-  appts_offering: string;
-  appts_enabled: Sum;
-  appts_use: Sum;
-  presc_offering: string;
-  presc_enabled: Sum;
-  presc_use: Sum;
-  dcr_offering: string;
-  dcr_enabled: Sum;
-  dcr_use: Sum;
   total_enabled: Sum;
+  total_enabled_list: Sum;
   total_use: Sum;
-};
+  total_use_list: Sum;
+} & Measure<'appts'> &
+  Measure<'presc'> &
+  Measure<'dcr'>;
 
+/** A service's totals; each share's denominator is what reported its numerator. */
 export type ServiceTotals = {
   practicesOffering: number;
+  /** Practices that reported a system status for it (the share of practices' denominator). */
+  practicesReporting: number;
   patientsEnabled: number | null;
+  /** List size of the practices that reported patients enabled. */
+  enabledListSize: number | null;
   transactions: number | null;
+  /** List size of the practices that reported transactions. */
+  transactionsListSize: number | null;
 };
 export type AreaTotals = {
   month: string;
   practices: number;
   listSize: number | null;
   patientsEnabledAny: number | null;
+  enabledAnyListSize: number | null;
   transactions: number | null;
+  transactionsListSize: number | null;
   services: { appointments: ServiceTotals; prescriptions: ServiceTotals; detailedCodedRecord: ServiceTotals };
 };
 
 const num = (v: Sum): number | null => (v === null ? null : Number(v));
 
+function service(r: TotalsRow, p: 'appts' | 'presc' | 'dcr'): ServiceTotals {
+  return {
+    practicesOffering: Number(r[`${p}_offering`]),
+    practicesReporting: Number(r[`${p}_reporting`]),
+    patientsEnabled: num(r[`${p}_enabled`]),
+    enabledListSize: num(r[`${p}_enabled_list`]),
+    transactions: num(r[`${p}_use`]),
+    transactionsListSize: num(r[`${p}_use_list`]),
+  };
+}
+
 export function areaTotals(r: TotalsRow): AreaTotals {
-  const service = (offering: string, enabled: Sum, use: Sum): ServiceTotals => ({
-    practicesOffering: Number(offering),
-    patientsEnabled: num(enabled),
-    transactions: num(use),
-  });
   return {
     month: monthOf(r.period_end),
     practices: Number(r.practices),
     listSize: num(r.list_size),
     patientsEnabledAny: num(r.total_enabled),
+    enabledAnyListSize: num(r.total_enabled_list),
     transactions: num(r.total_use),
+    transactionsListSize: num(r.total_use_list),
     services: {
-      appointments: service(r.appts_offering, r.appts_enabled, r.appts_use),
-      prescriptions: service(r.presc_offering, r.presc_enabled, r.presc_use),
-      detailedCodedRecord: service(r.dcr_offering, r.dcr_enabled, r.dcr_use),
+      appointments: service(r, 'appts'),
+      prescriptions: service(r, 'presc'),
+      detailedCodedRecord: service(r, 'dcr'),
     },
   };
 }

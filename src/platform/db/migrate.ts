@@ -18,6 +18,7 @@ import * as m014 from './migrations/014_prescriptions.ts';
 import * as m015 from './migrations/015_pharmacies.ts';
 import * as m016 from './migrations/016_prescription_open_item.ts';
 import * as m017 from './migrations/017_pomi.ts';
+import * as m018 from './migrations/018_areas.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '015_pharmacies': m015,
   '016_prescription_open_item': m016,
   '017_pomi': m017,
+  '018_areas': m018,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -2,7 +2,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { DateOnly, Timestamp } from './schema-columns.ts';
 
-export type PomiFormat = 'long' | 'wide';
+export type PomiFormat = 'long' | 'wide' | 'lookup';
 export type OfferedService =
   'appointments' | 'prescriptions' | 'summary-record' | 'detailed-coded-record' | 'full-record';
 export type OfferingSource = 'platform' | 'pomi' | 'manual';
@@ -12,8 +12,8 @@ export type PomiImportsTable = {
   file_name: string;
   format: PomiFormat;
   practice_months: number;
-  first_month: DateOnly;
-  last_month: DateOnly;
+  first_month: DateOnly | null;
+  last_month: DateOnly | null;
   imported_at: Timestamp;
   imported_by: string | null;
 };
@@ -54,4 +54,13 @@ export type ServiceOfferingsTable = {
   recorded_at: Timestamp;
   recorded_by: string | null;
   import_id: string | null;
+};
+
+export type AreaKind = 'region' | 'subregion' | 'ccg' | 'practice';
+export type AreasTable = {
+  code: string;
+  kind: AreaKind;
+  name: string;
+  parent_code: string | null;
+  updated_at: Timestamp;
 };

@@ -296,4 +296,5 @@ export type Database = {
   pomi_imports: G.PomiImportsTable;
   pomi_returns: G.PomiReturnsTable;
   service_offerings: G.ServiceOfferingsTable;
+  areas: G.AreasTable; // migration 018
 };

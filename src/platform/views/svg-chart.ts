@@ -5,8 +5,8 @@ import { LRUCache } from 'lru-cache';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
-/** NHS.UK colours, dark enough against white: blue, purple, orange, green. */
-export const CHART_PALETTE = ['#005eb8', '#330072', '#ed8b00', '#007f3b'];
+/** NHS.UK colours with at least 3:1 against white (WCAG 1.4.11): blue, purple, green, plum. */
+export const CHART_PALETTE = ['#005eb8', '#330072', '#007f3b', '#7c2855'];
 /** Arial (the pages' font here) at a size readable on a phone. */
 export const CHART_CONFIG = {
   font: 'Arial',

@@ -34,6 +34,26 @@ export function offeringChartSpec(points: readonly ChartPoint[]): TopLevelSpec {
         scale: { domain: SERVICES.map((s) => s.name), range: CHART_PALETTE },
         legend: { orient: 'bottom', direction: 'vertical', labelLimit: 0, symbolType: 'circle' },
       },
+      // Not by colour alone (WCAG 1.4.1): each service has its own dash and point shape.
+      strokeDash: {
+        field: 'service',
+        type: 'nominal',
+        title: null,
+        scale: {
+          domain: SERVICES.map((s) => s.name),
+          range: [
+            [1, 0],
+            [8, 4],
+            [2, 3],
+          ],
+        },
+      },
+      shape: {
+        field: 'service',
+        type: 'nominal',
+        title: null,
+        scale: { domain: SERVICES.map((s) => s.name), range: ['circle', 'square', 'triangle-up'] },
+      },
     },
     config: CHART_CONFIG,
   };

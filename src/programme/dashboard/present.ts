@@ -27,12 +27,14 @@ const CHILDREN: Record<AreaKind, string | null> = {
   practice: null,
 };
 
-export function areaName(kind: AreaKind, code: string): string {
-  return kind === 'england' ? 'England' : `${KIND_LABEL[kind]} ${code}`;
+/** "England", "NHS Airedale, Wharfedale and Craven CCG (02N)", or "CCG 02N" when no file named it. */
+export function areaName(kind: AreaKind, code: string, name: string | null): string {
+  if (kind === 'england') return 'England';
+  return name ? `${name} (${code})` : `${KIND_LABEL[kind]} ${code}`;
 }
 
 export function dashboardPage(d: Dashboard, asked: { from?: string | undefined; to?: string | undefined }) {
-  const name = areaName(d.area.kind, d.area.code);
+  const name = areaName(d.area.kind, d.area.code, d.area.name);
   const compared = comparedMonths(d.totals, asked);
   const last = d.totals.at(-1);
   const query = d.area.kind === 'england' ? '' : `?area=${encodeURIComponent(d.area.code)}`;
@@ -48,13 +50,13 @@ export function dashboardPage(d: Dashboard, asked: { from?: string | undefined; 
           label: monthName(last.month),
           practices: countOf(last.practices, 'practice'),
           listSize: last.listSize?.toLocaleString('en-GB') ?? 'not reported',
-          enabledAny: percent(last.patientsEnabledAny, last.listSize),
+          enabledAny: percent(last.patientsEnabledAny, last.enabledAnyListSize),
           services: SERVICES.map((s) => ({
             name: s.name,
             offering: last.services[s.key].practicesOffering.toLocaleString('en-GB'),
-            share: percent(last.services[s.key].practicesOffering, last.practices),
-            enabledShare: percent(last.services[s.key].patientsEnabled, last.listSize),
-            per1000: per1000(last.services[s.key].transactions, last.listSize),
+            share: percent(last.services[s.key].practicesOffering, last.services[s.key].practicesReporting),
+            enabledShare: percent(last.services[s.key].patientsEnabled, last.services[s.key].enabledListSize),
+            per1000: per1000(last.services[s.key].transactions, last.services[s.key].transactionsListSize),
           })),
         }
       : null,
@@ -70,6 +72,7 @@ export function dashboardPage(d: Dashboard, asked: { from?: string | undefined; 
       : '',
     children: d.children.map((c) => ({
       code: c.code,
+      name: c.name,
       href: d.area.kind === 'ccg' ? null : `/programme/dashboard?area=${encodeURIComponent(c.code)}`,
       practices: c.practices,
       listSize: c.listSize?.toLocaleString('en-GB') ?? 'not reported',
@@ -78,9 +81,10 @@ export function dashboardPage(d: Dashboard, asked: { from?: string | undefined; 
           ? c.services[s.key].practicesOffering > 0
             ? 'Yes'
             : 'No'
-          : (percent(c.services[s.key].practicesOffering, c.practices) ?? '–'),
+          : (percent(c.services[s.key].practicesOffering, c.services[s.key].practicesReporting) ??
+            'not reported'),
       ),
-      enabledAny: percent(c.patientsEnabledAny, c.listSize) ?? '–',
+      enabledAny: percent(c.patientsEnabledAny, c.enabledAnyListSize) ?? 'not reported',
     })),
     csvHref: `/programme/dashboard.csv${query}`,
     services: SERVICES,

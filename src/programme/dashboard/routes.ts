@@ -6,7 +6,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { Type, typed } from '../../platform/http/schema.ts';
 import { offeringChartSvg } from './chart.ts';
 import { dashboardPage } from './present.ts';
-import { csvRecords, offeringPoints } from './rules.ts';
+import { comparedMonths, csvRecords, offeringPoints } from './rules.ts';
 import { areaDashboard, type Dashboard } from './service.ts';
 
 const month = Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}$' }));
@@ -42,7 +42,9 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
   r.get('/programme/dashboard', { config, schema: { hide: true, querystring } }, async (req, reply) => {
     const q = req.query;
     const d = await areaDashboard(ctx(req), req.actor, q);
-    const key = `${d.version}|${d.area.code}|${q.from ?? ''}|${q.to ?? ''}`;
+    // Keyed by the months actually compared, so made-up months share the default page.
+    const compared = comparedMonths(d.totals, q);
+    const key = `${d.version}|${d.area.code}|${compared?.from.month ?? ''}|${compared?.to.month ?? ''}`;
     let body = bodies.get(key);
     if (!body) {
       body = render(d, q);

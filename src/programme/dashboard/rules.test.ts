@@ -12,13 +12,22 @@ import {
 } from './rules.ts';
 
 function month(m: string, practices: number, offering: [number, number, number]): AreaTotals {
-  const s = (n: number) => ({ practicesOffering: n, patientsEnabled: null, transactions: null });
+  const s = (n: number) => ({
+    practicesOffering: n,
+    practicesReporting: practices,
+    patientsEnabled: null,
+    enabledListSize: null,
+    transactions: null,
+    transactionsListSize: null,
+  });
   return {
     month: m,
     practices,
     listSize: practices * 1000,
     patientsEnabledAny: null,
+    enabledAnyListSize: null,
     transactions: null,
+    transactionsListSize: null,
     services: {
       appointments: s(offering[0]),
       prescriptions: s(offering[1]),
@@ -32,19 +41,25 @@ const july2012 = month('2012-07', 200, [51, 60, 2]);
 const april2013 = month('2013-04', 200, [60, 75, 18]);
 
 test('a change reads the way the report writes it', () => {
-  assert.equal(comparison(july2012, april2013, 'prescriptions'), 'July 2012 → April 2013: 60 → 75 practices');
-  assert.equal(comparison(july2012, april2013, 'appointments'), 'July 2012 → April 2013: 51 → 60 practices');
   assert.equal(
+    comparison(july2012, april2013, 'prescriptions'),
+    'July 2012 → April 2013: 60 → 75 practices (30.0% → 37.5% of practices)',
+  );
+  assert.match(
+    comparison(july2012, april2013, 'appointments'),
+    /^July 2012 → April 2013: 51 → 60 practices /,
+  );
+  assert.match(
     comparison(july2012, april2013, 'detailedCodedRecord'),
-    'July 2012 → April 2013: 2 → 18 practices',
+    /^July 2012 → April 2013: 2 → 18 practices /,
   );
   assert.equal(
     comparison(month('2018-04', 9000, [1, 1200, 0]), month('2019-03', 9000, [1, 1500, 0]), 'appointments'),
-    'April 2018 → March 2019: 1 → 1 practice',
+    'April 2018 → March 2019: 1 → 1 practice (0.0% → 0.0% of practices)',
   );
   assert.equal(
     comparison(month('2018-04', 9000, [1, 1200, 0]), month('2019-03', 9000, [1, 1500, 0]), 'prescriptions'),
-    'April 2018 → March 2019: 1,200 → 1,500 practices',
+    'April 2018 → March 2019: 1,200 → 1,500 practices (13.3% → 16.7% of practices)',
   );
 });
 
@@ -87,5 +102,5 @@ test('the CSV has a header and a row a month with the same figures', () => {
   const [head, row] = csvRecords('QE1', [april2013]);
   assert.equal(head?.length, row?.length);
   assert.deepEqual(row?.slice(0, 5), ['QE1', '2013-04', 200, 200000, 60]);
-  assert.equal(head?.[9], 'repeat_prescriptions_transactions');
+  assert.equal(head?.[11], 'repeat_prescriptions_transactions');
 });

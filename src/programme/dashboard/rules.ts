@@ -43,9 +43,13 @@ export function per1000(count: number | null, patients: number | null): string |
 
 /** The report's way of putting a change: "July 2012 → April 2013: 60 → 75 practices". */
 export function comparison(from: AreaTotals, to: AreaTotals, key: ServiceKey): string {
-  const a = from.services[key].practicesOffering;
-  const b = to.services[key].practicesOffering;
-  return `${monthName(from.month)} → ${monthName(to.month)}: ${a.toLocaleString('en-GB')} → ${b.toLocaleString('en-GB')} ${b === 1 ? 'practice' : 'practices'}`;
+  const [f, t] = [from.services[key], to.services[key]];
+  const a = f.practicesOffering;
+  const b = t.practicesOffering;
+  const counts = `${monthName(from.month)} → ${monthName(to.month)}: ${a.toLocaleString('en-GB')} → ${b.toLocaleString('en-GB')} ${b === 1 ? 'practice' : 'practices'}`;
+  // The share too, since the number of practices changes as well (mergers, closures).
+  const [sa, sb] = [percent(a, f.practicesReporting), percent(b, t.practicesReporting)];
+  return sa && sb ? `${counts} (${sa} → ${sb} of practices)` : counts;
 }
 
 /** The months to compare: those asked for if there are figures for them, else the first and last. */
@@ -70,7 +74,11 @@ export function offeringPoints(totals: readonly AreaTotals[]): ChartPoint[] {
       : SERVICES.map((s) => ({
           month: t.month,
           service: s.name,
-          share: Math.round((t.services[s.key].practicesOffering / t.practices) * 1000) / 10,
+          share:
+            Math.round(
+              (t.services[s.key].practicesOffering / Math.max(1, t.services[s.key].practicesReporting)) *
+                1000,
+            ) / 10,
         })),
   );
 }
@@ -99,9 +107,9 @@ export function monthRows(totals: readonly AreaTotals[]): MonthRow[] {
       return {
         key: s.key,
         offering: v.practicesOffering.toLocaleString('en-GB'),
-        share: percent(v.practicesOffering, t.practices),
-        enabledShare: percent(v.patientsEnabled, t.listSize),
-        per1000: per1000(v.transactions, t.listSize),
+        share: percent(v.practicesOffering, v.practicesReporting),
+        enabledShare: percent(v.patientsEnabled, v.enabledListSize),
+        per1000: per1000(v.transactions, v.transactionsListSize),
       };
     }),
   }));
@@ -111,7 +119,12 @@ export function monthRows(totals: readonly AreaTotals[]): MonthRow[] {
 export function csvRecords(area: string, totals: readonly AreaTotals[]): (string | number | null)[][] {
   const head = ['area', 'month', 'practices', 'patient_list_size'];
   for (const s of ['appointments', 'repeat_prescriptions', 'detailed_coded_record'])
-    head.push(`${s}_practices_offering`, `${s}_patients_enabled`, `${s}_transactions`);
+    head.push(
+      `${s}_practices_offering`,
+      `${s}_practices_reporting`,
+      `${s}_patients_enabled`,
+      `${s}_transactions`,
+    );
   head.push('patients_enabled_any', 'transactions');
   const rows = totals.map((t) => [
     area,
@@ -120,6 +133,7 @@ export function csvRecords(area: string, totals: readonly AreaTotals[]): (string
     t.listSize,
     ...SERVICES.flatMap((s) => [
       t.services[s.key].practicesOffering,
+      t.services[s.key].practicesReporting,
       t.services[s.key].patientsEnabled,
       t.services[s.key].transactions,
     ]),

@@ -1,9 +1,10 @@
 // `gp-online import-pomi`: files one after another, each all or nothing, with a progress bar.
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Ctx } from '../../platform/context.ts';
-import { csvRows } from '../../platform/csv.ts';
+import { csvRows, UnreadableCsv } from '../../platform/csv.ts';
+import { AppError } from '../../platform/http/errors.ts';
 import { isPomiHeader } from './rules.ts';
 import { importPomi, type PomiImportSummary } from './service.ts';
 
@@ -29,6 +30,14 @@ export async function importPomiFiles(ctx: Ctx, files: readonly string[]): Promi
           },
         }),
       );
+    } catch (err) {
+      // Name the file: earlier files in the same run are already in.
+      if (err instanceof AppError)
+        throw AppError.invalid(
+          err.fields,
+          `${basename(file)}: ${err.message}${done.length ? ` (the ${String(done.length)} file(s) before it were imported)` : ''}`,
+        );
+      throw err;
     } finally {
       if (state.started) bar.stop();
     }
@@ -46,9 +55,24 @@ export async function importPomiFolder(ctx: Ctx, dir: string): Promise<PomiImpor
     .filter((n) => n.toLowerCase().endsWith('.csv'))
     .sort()) {
     const path = join(dir, name);
-    const firstLine = readFileSync(path, 'utf8').split(/\r?\n/, 1)[0] ?? '';
-    if (isPomiHeader(csvRows(firstLine)[0]?.cells ?? [])) files.push(path);
+    if (isPomiHeader(headerOf(path))) files.push(path);
     else console.error(`${name}: not a POMI file of either layout, left out`);
   }
   return importPomiFiles(ctx, files);
+}
+
+/** The first line's cells, read from the file's first 64 KiB (the published files are ~100 MB). */
+function headerOf(path: string): string[] {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(65536);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const firstLine = buf.subarray(0, n).toString('utf8').split(/\r?\n/, 1)[0] ?? '';
+    return csvRows(firstLine)[0]?.cells ?? [];
+  } catch (err) {
+    if (err instanceof UnreadableCsv) return [];
+    throw err;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -130,16 +130,32 @@ test('the summary adds up an area’s month for programme roles, and nobody else
   assert.equal(res.statusCode, 200, res.body);
   assert.match(String(res.headers['cache-control']), /no-store/);
   assert.deepEqual(res.json(), {
-    area: { code: '02N', kind: 'ccg' },
+    area: { code: '02N', kind: 'ccg', name: 'NHS Airedale, Wharfedale and Craven CCG' },
     month: '2018-05',
     practices: 1,
     list_size: 1010,
     patients_enabled_any: 320,
     transactions: 75,
     services: {
-      appointments: { practices_offering: 1, patients_enabled: 310, transactions: 45 },
-      repeat_prescriptions: { practices_offering: 1, patients_enabled: 100, transactions: 30 },
-      detailed_coded_record: { practices_offering: 0, patients_enabled: 0, transactions: 0 },
+      appointments: {
+        practices_offering: 1,
+        practices_reporting: 1,
+        patients_enabled: 310,
+        transactions: 45,
+      },
+      repeat_prescriptions: {
+        practices_offering: 1,
+        practices_reporting: 1,
+        patients_enabled: 100,
+        transactions: 30,
+      },
+      // The record's status was blank in May: not reported, so no practice counts either way.
+      detailed_coded_record: {
+        practices_offering: 0,
+        practices_reporting: 0,
+        patients_enabled: 0,
+        transactions: 0,
+      },
     },
   });
   const region = (await summary('?area=Y54&month=2018-05', 'commissioner')).json<{

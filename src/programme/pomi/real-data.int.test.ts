@@ -45,20 +45,34 @@ function csvTotals(): Map<string, AreaTotals> {
       const c = line.split(',');
       const v = (name: string) => c[at(name)] ?? '';
       const month = v('report_period_end').slice(0, 7);
-      const blank = () => ({ practicesOffering: 0, patientsEnabled: null, transactions: null });
-      const t = out.get(month) ?? {
+      const blank = () => ({
+        practicesOffering: 0,
+        practicesReporting: 0,
+        patientsEnabled: null,
+        enabledListSize: null,
+        transactions: null,
+        transactionsListSize: null,
+      });
+      const t: AreaTotals = out.get(month) ?? {
         month,
         practices: 0,
         listSize: null,
         patientsEnabledAny: null,
+        enabledAnyListSize: null,
         transactions: null,
+        transactionsListSize: null,
         services: { appointments: blank(), prescriptions: blank(), detailedCodedRecord: blank() },
       };
       const add = (sum: number | null, name: string) => (v(name) === '' ? sum : (sum ?? 0) + Number(v(name)));
+      // The list size of the practices that reported `name`: each share's denominator.
+      const listIf = (sum: number | null, name: string) =>
+        v(name) === '' ? sum : add(sum, 'patient_list_size');
       t.practices += 1;
       t.listSize = add(t.listSize, 'patient_list_size');
       t.patientsEnabledAny = add(t.patientsEnabledAny, 'Total_Pat_Enbld');
+      t.enabledAnyListSize = listIf(t.enabledAnyListSize, 'Total_Pat_Enbld');
       t.transactions = add(t.transactions, 'Total_Use');
+      t.transactionsListSize = listIf(t.transactionsListSize, 'Total_Use');
       for (const [key, sys, enabled, use] of [
         ['appointments', 'Sys_Appts_Enbld', 'Pat_Appts_Enbld', 'Pat_Appts_Use'],
         ['prescriptions', 'Sys_Presc_Enbld', 'Pat_Presc_Enbld', 'Pat_Presc_Use'],
@@ -66,8 +80,11 @@ function csvTotals(): Map<string, AreaTotals> {
       ] as const) {
         const s = t.services[key];
         if (v(sys) === '2') s.practicesOffering += 1;
+        if (v(sys) !== '') s.practicesReporting += 1;
         s.patientsEnabled = add(s.patientsEnabled, enabled);
+        s.enabledListSize = listIf(s.enabledListSize, enabled);
         s.transactions = add(s.transactions, use);
+        s.transactionsListSize = listIf(s.transactionsListSize, use);
       }
       out.set(month, t);
     }

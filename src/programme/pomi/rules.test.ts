@@ -112,8 +112,43 @@ test('a POMI header is told from the other CSV files published beside it', () =>
   assert.equal(isPomiHeader(WIDE_HEADER.split(',')), true);
   assert.equal(isPomiHeader(['report_period_end', 'practice_code', 'field', 'value']), true);
   assert.equal(isPomiHeader(['REPORT_PERIOD_END', 'PRACTICE_CODE', 'Sys_Presc_Enbld']), true);
-  // The practice lookup and the 2015 indicator-portal layout.
-  assert.equal(isPomiHeader(['practice_code', 'practice_name', 'ccg_code', 'last_report_period_end']), false);
+  // The practice lookup is read for its names; the 2015 indicator-portal layout is not POMI's.
+  assert.equal(isPomiHeader(['practice_code', 'practice_name', 'ccg_code', 'last_report_period_end']), true);
   assert.equal(isPomiHeader(['PeriodStart', 'PeriodEnd', 'GPPracticeCode', 'PatientsEnabled']), false);
   assert.equal(isPomiHeader(['report_period_end', 'practice_code', 'practice_name']), false);
+});
+
+test('names come from the long format and the practice lookup, with the level above; the wide files have none', () => {
+  const long = parsePomi(longFile([['30APR2018', 'B82007', 'Sys_Appts_Enbld', '2']]));
+  assert.deepEqual(
+    long.areas.map((a) => [a.kind, a.code, a.name, a.parent]),
+    [
+      ['region', 'Y54', 'NORTH OF ENGLAND COMMISSIONING REGION', null],
+      ['subregion', 'Q72', 'NHS ENGLAND NORTH (YORKSHIRE AND HUMBER)', 'Y54'],
+      ['ccg', '02N', 'NHS Airedale, Wharfedale and Craven CCG', 'Q72'],
+      ['practice', 'B82007', 'A PRACTICE', '02N'],
+    ],
+  );
+  const lookup = parsePomi(
+    'practice_code,practice_name,ccg_code,ccg_name,subregion_code,subregion_name,region_code,region_name,system_supplier,last_report_period_end\n' +
+      'A81001,THE DENSHAM SURGERY,00K,NHS Hartlepool and Stockton-on-Tees CCG,Q74,NHS ENGLAND NORTH (CUMBRIA AND NORTH EAST),Y54,NORTH OF ENGLAND COMMISSIONING REGION,TPP,2019-03-31\n',
+  );
+  assert.equal(lookup.format, 'lookup');
+  assert.deepEqual(lookup.returns, []);
+  assert.equal(lookup.areas.find((a) => a.kind === 'practice')?.name, 'THE DENSHAM SURGERY');
+  assert.equal(lookup.areas.find((a) => a.kind === 'ccg')?.parent, 'Q74');
+  assert.deepEqual(parsePomi(wideFile([wideRow('2018-04-30', 'A81001', Array(13).fill(1))])).areas, []);
+});
+
+test('a field named like an object property is kept as any other; a short long-format row is named', () => {
+  const f = parsePomi(
+    longFile([
+      ['30APR2018', 'B82007', 'constructor', '3'],
+      ['30APR2018', 'B82007', 'toString', '4'],
+    ]) + '30APR2018,Y54\r\n',
+  );
+  assert.deepEqual(f.returns[0]?.other, { constructor: 3, toString: 4 });
+  assert.equal(f.problems.length, 1);
+  assert.match(f.problems[0]?.message ?? '', /expected 12 columns, found 2/);
+  assert.equal(isPomiHeader(['report_period_end', 'practice_code', 'toString']), false);
 });

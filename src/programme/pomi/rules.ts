@@ -49,7 +49,22 @@ export type PomiReturn = {
   other: Record<string, number | null>;
 };
 
-export type PomiFile = { format: 'long' | 'wide'; returns: PomiReturn[]; problems: RowProblem[] };
+/** A region, sub-region, CCG or practice as a file names it, with the code of the level above. */
+export type AreaName = {
+  kind: 'region' | 'subregion' | 'ccg' | 'practice';
+  code: string;
+  name: string;
+  parent: string | null;
+};
+
+export type PomiFile = {
+  /** `lookup`: the practice lookup published beside the monthly files (names, no figures). */
+  format: 'long' | 'wide' | 'lookup';
+  returns: PomiReturn[];
+  /** Names the file gives (the long format and the lookup do; the wide files do not). */
+  areas: AreaName[];
+  problems: RowProblem[];
+};
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
@@ -101,23 +116,35 @@ function canonical(field: string): string {
 }
 
 /** Columns naming the practice, month and geography; CCG-era and sub-ICB-era names both. */
-const IDENTITY: Record<string, 'period' | 'region' | 'subregion' | 'ccg' | 'practice' | 'supplier' | 'name'> =
-  {
-    report_period_end: 'period',
-    region_code: 'region',
-    subregion_code: 'subregion',
-    icb_code: 'subregion',
-    ccg_code: 'ccg',
-    sub_icb_location_code: 'ccg',
-    practice_code: 'practice',
-    system_supplier: 'supplier',
-    region_name: 'name',
-    subregion_name: 'name',
-    icb_name: 'name',
-    ccg_name: 'name',
-    sub_icb_location_name: 'name',
-    practice_name: 'name',
-  };
+type Role =
+  | 'period'
+  | 'region'
+  | 'subregion'
+  | 'ccg'
+  | 'practice'
+  | 'supplier'
+  | 'regionName'
+  | 'subregionName'
+  | 'ccgName'
+  | 'practiceName'
+  | 'lastPeriod';
+const IDENTITY: Record<string, Role> = {
+  report_period_end: 'period',
+  region_code: 'region',
+  subregion_code: 'subregion',
+  icb_code: 'subregion',
+  ccg_code: 'ccg',
+  sub_icb_location_code: 'ccg',
+  practice_code: 'practice',
+  system_supplier: 'supplier',
+  region_name: 'regionName',
+  subregion_name: 'subregionName',
+  icb_name: 'subregionName',
+  ccg_name: 'ccgName',
+  sub_icb_location_name: 'ccgName',
+  practice_name: 'practiceName',
+  last_report_period_end: 'lastPeriod',
+};
 
 type Header = { index: Map<string, number>; fields: { name: string; at: number }[] };
 
@@ -126,7 +153,7 @@ function readHeader(cells: string[]): Header {
   const fields: { name: string; at: number }[] = [];
   cells.forEach((cell, at) => {
     const key = cell.trim().toLowerCase();
-    const role = IDENTITY[key];
+    const role = Object.hasOwn(IDENTITY, key) ? IDENTITY[key] : undefined;
     if (role) {
       if (!index.has(role)) index.set(role, at);
     } else if (key === 'field' || key === 'value') index.set(key, at);
@@ -167,12 +194,12 @@ function identity(row: CsvRow, h: Header, problems: string[]): Identity | null {
 }
 
 function setField(r: PomiReturn, field: string, value: number | null): void {
-  const column = (POMI_FIELDS as Record<string, PomiColumn | undefined>)[field];
+  const column = Object.hasOwn(POMI_FIELDS, field) ? POMI_FIELDS[field as PomiField] : undefined;
   if (column) r.values[column] = value;
   else r.other[field] = value;
 }
 
-function readLong(rows: CsvRow[], h: Header): PomiFile {
+function readLong(rows: CsvRow[], h: Header, width: number): PomiFile {
   const problems: RowProblem[] = [];
   const byKey = new Map<string, PomiReturn>();
   /** Per practice-month, the line each field came on. */
@@ -181,6 +208,8 @@ function readLong(rows: CsvRow[], h: Header): PomiFile {
   const valueAt = h.index.get('value') ?? 0;
   for (const row of rows) {
     const issues: string[] = [];
+    if (row.cells.length !== width)
+      issues.push(`expected ${String(width)} columns, found ${String(row.cells.length)}`);
     const id = identity(row, h, issues);
     const field = canonical(row.cells[fieldAt] ?? '');
     if (field === '') issues.push('field is empty');
@@ -210,7 +239,7 @@ function readLong(rows: CsvRow[], h: Header): PomiFile {
     seen.set(field, row.line);
     setField(r, field, value);
   }
-  return { format: 'long', returns: [...byKey.values()], problems };
+  return { format: 'long', returns: [...byKey.values()], areas: [], problems };
 }
 
 function readWide(rows: CsvRow[], h: Header, width: number): PomiFile {
@@ -244,28 +273,73 @@ function readWide(rows: CsvRow[], h: Header, width: number): PomiFile {
     seen.set(key, row.line);
     returns.push(r);
   }
-  return { format: 'wide', returns, problems };
+  return { format: 'wide', returns, areas: [], problems };
+}
+
+const LEVELS = [
+  { kind: 'region', code: 'region', name: 'regionName', parent: null },
+  { kind: 'subregion', code: 'subregion', name: 'subregionName', parent: 'region' },
+  { kind: 'ccg', code: 'ccg', name: 'ccgName', parent: 'subregion' },
+  { kind: 'practice', code: 'practice', name: 'practiceName', parent: 'ccg' },
+] as const;
+
+/** Every named area in the rows, once each (a later row's name wins). */
+function namesIn(rows: readonly CsvRow[], h: Header): AreaName[] {
+  const levels = LEVELS.filter((l) => h.index.has(l.code) && h.index.has(l.name));
+  const out = new Map<string, AreaName>();
+  for (const row of rows) {
+    const at = (role: Role) => (row.cells[h.index.get(role) ?? -1] ?? '').trim();
+    for (const l of levels) {
+      const code = at(l.code).toUpperCase();
+      const name = at(l.name);
+      if (!/^[A-Z0-9]{2,10}$/.test(code) || name === '') continue;
+      out.set(`${l.kind}|${code}`, {
+        kind: l.kind,
+        code,
+        name,
+        parent: l.parent ? at(l.parent).toUpperCase() || null : null,
+      });
+    }
+  }
+  return [...out.values()];
+}
+
+function isLookupHeader(h: Header): boolean {
+  return (
+    !h.index.has('period') && h.index.has('practice') && h.index.has('practiceName') && h.index.has('ccg')
+  );
 }
 
 /** Whether a header row is a POMI file's, of either layout. */
 export function isPomiHeader(cells: readonly string[]): boolean {
   const h = readHeader([...cells]);
+  if (isLookupHeader(h)) return true;
   if (!h.index.has('period') || !h.index.has('practice')) return false;
-  return (h.index.has('field') && h.index.has('value')) || h.fields.some((f) => f.name in POMI_FIELDS);
+  return (
+    (h.index.has('field') && h.index.has('value')) || h.fields.some((f) => Object.hasOwn(POMI_FIELDS, f.name))
+  );
 }
 
 /** Reads a POMI file of either layout, told apart by its header. Throws UnreadableCsv for non-CSV. */
 export function parsePomi(csvText: string): PomiFile {
   const rows = csvRows(csvText);
   const head = rows.shift();
-  if (!head) return { format: 'wide', returns: [], problems: [{ line: 1, message: 'the file is empty' }] };
+  if (!head)
+    return { format: 'wide', returns: [], areas: [], problems: [{ line: 1, message: 'the file is empty' }] };
   const h = readHeader(head.cells);
   const long = h.index.has('field') && h.index.has('value');
+  if (isLookupHeader(h)) return { format: 'lookup', returns: [], areas: namesIn(rows, h), problems: [] };
   if (!isPomiHeader(head.cells)) {
     const message =
       'the header is not a POMI file’s: it needs report_period_end and practice_code, and either field and value ' +
       '(the published long format) or a column per field such as Sys_Appts_Enbld (the wide format)';
-    return { format: long ? 'long' : 'wide', returns: [], problems: [{ line: head.line, message }] };
+    return {
+      format: long ? 'long' : 'wide',
+      returns: [],
+      areas: [],
+      problems: [{ line: head.line, message }],
+    };
   }
-  return long ? readLong(rows, h) : readWide(rows, h, head.cells.length);
+  const file = long ? readLong(rows, h, head.cells.length) : readWide(rows, h, head.cells.length);
+  return { ...file, areas: namesIn(rows, h) };
 }

@@ -15,13 +15,15 @@ import * as store from './store.ts';
 type Caller = Actor | null | { kind: 'system' };
 
 export type PomiImportSummary = {
-  format: 'long' | 'wide';
+  format: 'long' | 'wide' | 'lookup';
   practiceMonths: number;
   inserted: number;
   updated: number;
   practices: number;
-  firstMonth: string;
-  lastMonth: string;
+  /** Regions, sub-regions, CCGs and practices the file named. */
+  names: number;
+  firstMonth: string | null;
+  lastMonth: string | null;
 };
 
 /** Done and total practice-months written, for a progress bar. */
@@ -58,15 +60,17 @@ export async function importPomi(
     refuse([err.problem]);
   }
   if (file.problems.length) refuse(file.problems);
-  const { returns } = file;
-  if (returns.length === 0) refuse([{ line: 1, message: 'the file has a header but no returns' }]);
+  const { returns, areas } = file;
+  if (returns.length === 0 && areas.length === 0)
+    refuse([{ line: 1, message: 'the file has a header but no returns' }]);
   const periods = returns.map((r) => r.periodEnd).sort();
-  const firstMonth = periods[0] ?? '';
-  const lastMonth = periods.at(-1) ?? '';
+  const firstMonth = periods[0] ?? null;
+  const lastMonth = periods.at(-1) ?? null;
   const practices = [...new Set(returns.map((r) => r.practiceOds))];
   const now = ctx.clock.now();
   const importId = randomUUID();
   const inserted = await ctx.db.transaction().execute(async (tx) => {
+    await store.lockImports(tx);
     await store.insertImport(tx, {
       id: importId,
       fileName: options.fileName,
@@ -82,7 +86,8 @@ export async function importPomi(
       n += await store.upsertReturns(tx, returns.slice(i, i + BATCH), importId);
       options.onProgress?.(Math.min(i + BATCH, returns.length), returns.length);
     }
-    await store.rederiveOfferings(tx, practices, now);
+    await store.upsertAreas(tx, areas, now);
+    if (practices.length) await store.rederiveOfferings(tx, practices, now);
     await audit(tx, ctx, staff ?? SYSTEM_ACTOR, {
       action: 'programme.pomi.import',
       practiceOds: null,
@@ -92,6 +97,7 @@ export async function importPomi(
         format: file.format,
         practiceMonths: returns.length,
         inserted: n,
+        names: areas.length,
         firstMonth,
         lastMonth,
       },
@@ -105,6 +111,7 @@ export async function importPomi(
     inserted,
     updated: returns.length - inserted,
     practices: practices.length,
+    names: areas.length,
     firstMonth,
     lastMonth,
   };

@@ -1,10 +1,16 @@
 // SQL of POMI: the returns as imported, the offering changes they imply, and area totals.
 import { sql } from 'kysely';
 import type { Db, Tx } from '../../platform/db/index.ts';
-import type { PomiFormat } from '../../platform/db/schema.ts';
-import { FIELD_NAMES, POMI_FIELDS, type PomiReturn } from './rules.ts';
+import type { AreaKind, PomiFormat } from '../../platform/db/schema.ts';
+import type { TotalsRow } from '../summary-rules.ts';
+import { FIELD_NAMES, POMI_FIELDS, type AreaName, type PomiReturn } from './rules.ts';
 
 const COLUMNS = FIELD_NAMES.map((f) => POMI_FIELDS[f]);
+
+/** One import at a time: two re-deriving the same practices' history would collide. */
+export async function lockImports(tx: Tx): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('gp-online:pomi-import'))`.execute(tx);
+}
 
 export async function insertImport(
   tx: Tx,
@@ -13,8 +19,8 @@ export async function insertImport(
     fileName: string;
     format: PomiFormat;
     practiceMonths: number;
-    firstMonth: string;
-    lastMonth: string;
+    firstMonth: string | null;
+    lastMonth: string | null;
     at: Date;
     by: string | null;
   },
@@ -80,6 +86,36 @@ export async function upsertReturns(tx: Tx, batch: readonly PomiReturn[], import
   return result.rows.filter((r) => r.inserted).length;
 }
 
+/** Adds or renames areas (and practices) by kind and code. */
+export async function upsertAreas(tx: Tx, areas: readonly AreaName[], at: Date): Promise<void> {
+  for (let i = 0; i < areas.length; i += 4000) {
+    const json = JSON.stringify(areas.slice(i, i + 4000));
+    await sql`
+      insert into areas (code, kind, name, parent_code, updated_at)
+      select code, kind, name, parent, ${at}::timestamptz
+      from jsonb_to_recordset(${json}::jsonb) as x(code text, kind text, name text, parent text)
+      on conflict (kind, code) do update
+        set name = excluded.name, parent_code = excluded.parent_code, updated_at = excluded.updated_at
+    `.execute(tx);
+  }
+}
+
+/** The names of these areas of one kind, by code. */
+export async function areaNames(
+  db: Db,
+  kind: AreaKind,
+  codes: readonly string[],
+): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('areas')
+    .select(['code', 'name'])
+    .where('kind', '=', kind)
+    .where('code', 'in', [...codes])
+    .execute();
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+
 /**
  * Re-derives the POMI-sourced offering history of these practices from all their returns: a
  * change on the first month a system status is reported and on each month "enabled" (2) starts
@@ -128,23 +164,37 @@ export async function areaOf(db: Db, code: string): Promise<AreaMatch | undefine
   return undefined;
 }
 
+/** Each service's status, enabled and use columns, under the prefix its totals carry. */
+const MEASURES = [
+  ['appts', 'sys_appts_enbld', 'pat_appts_enbld', 'pat_appts_use'],
+  ['presc', 'sys_presc_enbld', 'pat_presc_enbld', 'pat_presc_use'],
+  ['dcr', 'sys_detcoderec_enbld', 'pat_detcoderec_enbld', 'pat_detcoderec_use'],
+] as const;
+
+/**
+ * Sums over the area's returns. Every share has its own denominator: practices that reported a
+ * status, and the list size of practices that reported the count, so a blank never reads as 0.
+ */
 function totals(db: Db, area: AreaMatch) {
+  const listWhere = (column: string, as: string) =>
+    sql<string | null>`sum(patient_list_size) filter (where ${sql.ref(column)} is not null)`.as(as);
   let q = db
     .selectFrom('pomi_returns')
     .select([
       sql<string>`count(*)`.as('practices'),
       sql<string | null>`sum(patient_list_size)`.as('list_size'),
-      sql<string>`count(*) filter (where sys_appts_enbld = 2)`.as('appts_offering'),
-      sql<string | null>`sum(pat_appts_enbld)`.as('appts_enabled'),
-      sql<string | null>`sum(pat_appts_use)`.as('appts_use'),
-      sql<string>`count(*) filter (where sys_presc_enbld = 2)`.as('presc_offering'),
-      sql<string | null>`sum(pat_presc_enbld)`.as('presc_enabled'),
-      sql<string | null>`sum(pat_presc_use)`.as('presc_use'),
-      sql<string>`count(*) filter (where sys_detcoderec_enbld = 2)`.as('dcr_offering'),
-      sql<string | null>`sum(pat_detcoderec_enbld)`.as('dcr_enabled'),
-      sql<string | null>`sum(pat_detcoderec_use)`.as('dcr_use'),
+      ...MEASURES.flatMap(([p, sys, enabled, use]) => [
+        sql<string>`count(*) filter (where ${sql.ref(sys)} = 2)`.as(`${p}_offering`),
+        sql<string>`count(${sql.ref(sys)})`.as(`${p}_reporting`),
+        sql<string | null>`sum(${sql.ref(enabled)})`.as(`${p}_enabled`),
+        listWhere(enabled, `${p}_enabled_list`),
+        sql<string | null>`sum(${sql.ref(use)})`.as(`${p}_use`),
+        listWhere(use, `${p}_use_list`),
+      ]),
       sql<string | null>`sum(total_pat_enbld)`.as('total_enabled'),
+      listWhere('total_pat_enbld', 'total_enabled_list'),
       sql<string | null>`sum(total_use)`.as('total_use'),
+      listWhere('total_use', 'total_use_list'),
     ]);
   if (area) q = q.where(area.column, '=', area.code);
   return q;
@@ -154,7 +204,7 @@ function totals(db: Db, area: AreaMatch) {
 export async function monthlyTotals(db: Db, area: AreaMatch, month: string | null) {
   let q = totals(db, area).select('period_end').groupBy('period_end').orderBy('period_end');
   if (month) q = q.where('period_end', '=', month);
-  return q.execute();
+  return q.$castTo<TotalsRow>().execute();
 }
 
 /** The level below each kind of area: England → regions → sub-regions → CCGs → practices. */
@@ -176,6 +226,7 @@ export async function childTotals(db: Db, area: AreaMatch, month: string) {
     .where(child, 'is not', null)
     .groupBy(child)
     .orderBy(child)
+    .$castTo<TotalsRow & { code: string }>()
     .execute();
 }
 
