@@ -17,6 +17,7 @@
 // and readers of the same file that use the epraccur column names for it. Newer extracts spell
 // the status in full (ACTIVE, CLOSED, ...), which is accepted too.
 import { csvRows, type RowProblem } from '../platform/csv.ts';
+import { daysInMonth } from '../platform/dates.ts';
 
 export { UnreadableCsv, type RowProblem } from '../platform/csv.ts';
 
@@ -78,8 +79,7 @@ export function odsDate(s: string): string | null | undefined {
   const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(t);
   if (!m) return undefined;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (y < 1800 || mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate())
-    return undefined;
+  if (y < 1800 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return undefined;
   return `${m[1] ?? ''}-${m[2] ?? ''}-${m[3] ?? ''}`;
 }
 

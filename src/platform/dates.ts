@@ -36,7 +36,8 @@ export function isIsoDate(value: string): boolean {
   return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 }
 
-function daysInMonth(y: number, m: number): number {
+/** Days in a month (1-12) of a year: 29 in February of a leap year. */
+export function daysInMonth(y: number, m: number): number {
   return new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 

@@ -1,4 +1,5 @@
 // The programme summary's shape, pure: a month named YYYY-MM, and area totals as numbers.
+import { daysInMonth } from '../platform/dates.ts';
 
 /** `2018-04` → `2018-04-30` (the POMI period end); null when it is not a month. */
 export function monthEnd(month: string): string | null {
@@ -6,7 +7,7 @@ export function monthEnd(month: string): string | null {
   if (!m) return null;
   const [y, mo] = [Number(m[1]), Number(m[2])];
   if (mo < 1 || mo > 12 || y < 2000 || y > 2100) return null;
-  const day = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  const day = daysInMonth(y, mo);
   return `${m[1] ?? ''}-${m[2] ?? ''}-${String(day)}`;
 }
 

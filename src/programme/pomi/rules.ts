@@ -7,6 +7,7 @@
 // A blank value means "not reported" and stays null, never 0. Fields this reader does not know
 // are kept by name. Every bad row is a problem naming its line; the caller imports all or none.
 import { csvRows, type CsvRow, type RowProblem } from '../../platform/csv.ts';
+import { daysInMonth } from '../../platform/dates.ts';
 
 export type { RowProblem } from '../../platform/csv.ts';
 
@@ -68,10 +69,6 @@ export type PomiFile = {
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
-function lastDay(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
 /** `30APR2018`, `30-Apr-18` or `2018-04-30` as YYYY-MM-DD if it is a month's last day; else a reason. */
 export function periodEnd(raw: string): { date: string } | { problem: string } {
   const t = raw.trim().toUpperCase();
@@ -89,8 +86,9 @@ export function periodEnd(raw: string): { date: string } | { problem: string } {
       Number(year.length === 2 ? `20${year}` : year),
     ];
   } else return { problem: `${show(raw)} is not a date like 30APR2018 or 2018-04-30` };
-  if (m < 1 || m > 12 || d < 1 || d > lastDay(y, m)) return { problem: `${show(raw)} is not a real date` };
-  if (d !== lastDay(y, m)) return { problem: `${show(raw)} is not the last day of a month` };
+  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m))
+    return { problem: `${show(raw)} is not a real date` };
+  if (d !== daysInMonth(y, m)) return { problem: `${show(raw)} is not the last day of a month` };
   return { date: `${String(y)}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
 }
 
