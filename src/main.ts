@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from './platform/config.ts';
-import { loadDemo } from './demo/index.ts';
+import { loadDemo, loadLancashire } from './demo/index.ts';
 import { systemClock } from './platform/clock.ts';
 import { englandDay } from './platform/dates.ts';
 import { bankHolidays } from './platform/working-days.ts';
@@ -58,7 +58,11 @@ program
   .action(async (o: { pomi?: string }) => {
     const r = await withDb(async (h, config) => {
       const added = await loadDemo(h.db, systemClock, config.totpKey);
-      const pomi = o.pomi ? await importPomiFolder({ db: h.db, clock: systemClock, meta: null }, o.pomi) : [];
+      const ctx = { db: h.db, clock: systemClock, meta: null };
+      const pomi = o.pomi ? await importPomiFolder(ctx, o.pomi) : [];
+      // POMI's names place the 2013 Lancashire CCGs under their 2018 sub-regions: put the
+      // scenario's geography back, so its dashboard still reads as in 2013.
+      if (pomi.length) await loadLancashire(ctx);
       return { added, pomi };
     });
     console.log(JSON.stringify({ added: r.added }));

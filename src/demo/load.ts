@@ -9,6 +9,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { Ctx } from '../platform/context.ts';
 import type { Db } from '../platform/db/index.ts';
 import type { DemoPanel } from '../platform/http/setup.ts';
+import { loadLancashire } from './lancashire.ts';
 import { changeServices, settingsOf, verifyIdentity, addPatient } from '../accounts/index.ts';
 import { loadDemoPharmacies } from '../pharmacies/index.ts';
 import { addPractice } from '../practices/index.ts';
@@ -54,6 +55,8 @@ export type DemoSummary = {
   slots: number;
   /** Repeat templates made (issue #11). */
   repeats: number;
+  /** Offering changes of the Lancashire 2012-13 scenario recorded (issue #12). */
+  offeringChanges: number;
 };
 
 async function staffActor(db: Db, email: string): Promise<StaffActor> {
@@ -77,6 +80,7 @@ export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = nul
     records: 0,
     slots: 0,
     repeats: 0,
+    offeringChanges: 0,
   };
 
   for (const p of DEMO_PRACTICES) {
@@ -291,6 +295,7 @@ export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = nul
       queue: await store.oldestOf(db, p.odsCode, others, 8),
     });
   }
+  added.offeringChanges = (await loadLancashire(ctx)).changes;
   return added;
 }
 

@@ -7,6 +7,7 @@ import {
   englandDay,
   englandDayOf,
   isIsoDate,
+  nextMonth,
   startOfEnglandDay,
 } from './dates.ts';
 
@@ -48,4 +49,10 @@ test('HAZ-07 the day of a recorded time is England’s: 23:30 UTC in July is the
   assert.equal(englandDayOf('2026-07-15T23:30:00.000Z'), '2026-07-16');
   assert.equal(englandDayOf('2026-07-15'), '2026-07-15');
   assert.equal(englandDayOf('2026-12-15T23:30:00Z'), '2026-12-15');
+});
+
+test('the month after: across a year end, and February to March', () => {
+  assert.equal(nextMonth('2012-12'), '2013-01');
+  assert.equal(nextMonth('2016-02'), '2016-03');
+  assert.equal(nextMonth('2013-09'), '2013-10');
 });

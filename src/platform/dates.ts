@@ -36,6 +36,12 @@ export function isIsoDate(value: string): boolean {
   return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 }
 
+/** `2012-12` → `2013-01`: the month after a YYYY-MM month. */
+export function nextMonth(month: string): string {
+  const [y, m] = [Number(month.slice(0, 4)), Number(month.slice(5, 7))];
+  return m === 12 ? `${String(y + 1)}-01` : `${String(y)}-${String(m + 1).padStart(2, '0')}`;
+}
+
 /** Days in a month (1-12) of a year: 29 in February of a leap year. */
 export function daysInMonth(y: number, m: number): number {
   return new Date(Date.UTC(y, m, 0)).getUTCDate();

@@ -1,10 +1,13 @@
-// An area's figures from imported POMI: its monthly totals and the latest month's totals one
-// level down. They change only when an import lands, so they are cached by the import version
-// (one small query a request); a miss resolves the area and adds up its returns.
+// An area's figures: its monthly totals from imported POMI, and from offering histories for the
+// months POMI does not give, with the latest month's totals one level down. They change only when
+// an import or a history entry lands, so they are cached by a version of both (asked at most every
+// 2 s); a miss resolves the area and adds up its returns and histories.
 import { LRUCache } from 'lru-cache';
 import type { Ctx } from '../platform/context.ts';
 import type { Db } from '../platform/db/index.ts';
 import { AppError } from '../platform/http/errors.ts';
+import { childHistoryTotals, historyMonths, historyTotals, type OfferingEntry } from './history/rules.ts';
+import * as history from './history/store.ts';
 import * as pomi from './pomi/store.ts';
 import { areaTotals, monthEnd, type AreaTotals } from './summary-rules.ts';
 
@@ -69,14 +72,16 @@ function importVersion(db: Db): Promise<string> {
   const c = cacheOf(db);
   const now = Date.now();
   if (!c.known || now - c.known.at > VERSION_MS) {
-    const version = pomi.importVersion(db);
+    const version = Promise.all([pomi.importVersion(db), history.historyVersion(db)]).then((v) =>
+      v.join('|'),
+    );
     c.known = { at: now, version };
     version.catch(() => (c.known = null));
   }
   return c.known.version;
 }
 
-/** After an import in this process: the next request asks the database again. */
+/** After an import or a history entry in this process: the next request asks the database again. */
 export function forgetImportVersion(db: Db): void {
   cacheOf(db).known = null;
 }
@@ -99,12 +104,26 @@ export async function areaFigures(ctx: Ctx, raw: string | undefined): Promise<Ar
 }
 
 async function load(ctx: Ctx, code: string, version: string): Promise<AreaFigures | null> {
-  const area = code === ENGLAND ? null : await pomi.areaOf(ctx.db, code);
+  const area =
+    code === ENGLAND ? null : ((await pomi.areaOf(ctx.db, code)) ?? (await history.namedArea(ctx.db, code)));
   if (area === undefined) return null;
-  const totals = (await pomi.monthlyTotals(ctx.db, area, null)).map(areaTotals);
-  const last = totals.at(-1);
   const kind = area ? KIND[area.column] : 'england';
-  const rows = last ? await pomi.childTotals(ctx.db, area, monthEnd(last.month) ?? '') : [];
+  const fromPomi = (await pomi.monthlyTotals(ctx.db, area, null)).map(areaTotals);
+  const entries: OfferingEntry[] = (await history.anyOwnHistory(ctx.db))
+    ? await history.areaEntries(ctx.db, area)
+    : [];
+  const fromHistory = historyMonths(entries, new Set(fromPomi.map((t) => t.month)))
+    .map((m) => historyTotals(entries, m))
+    .filter((t) => t.practices > 0);
+  const totals = [...fromPomi, ...fromHistory].sort((a, b) => (a.month < b.month ? -1 : 1));
+  const last = totals.at(-1);
+  let rows: (AreaTotals & { code: string })[] = [];
+  if (last?.basis === 'pomi')
+    rows = (await pomi.childTotals(ctx.db, area, monthEnd(last.month) ?? '')).map((r) => ({
+      ...areaTotals(r),
+      code: r.code,
+    }));
+  else if (last) rows = childHistoryTotals(entries, last.month).map((c) => ({ ...c.totals, code: c.code }));
   const childKind = CHILD_KIND[kind];
   const names = childKind
     ? await pomi.areaNames(
@@ -114,6 +133,6 @@ async function load(ctx: Ctx, code: string, version: string): Promise<AreaFigure
       )
     : new Map<string, string>();
   const own = kind === 'england' ? new Map<string, string>() : await pomi.areaNames(ctx.db, kind, [code]);
-  const children = rows.map((r) => ({ ...areaTotals(r), code: r.code, name: names.get(r.code) ?? null }));
+  const children = rows.map((r) => ({ ...r, name: names.get(r.code) ?? null }));
   return { area: { code, kind, name: own.get(code) ?? null }, version, totals, children };
 }

@@ -5,3 +5,4 @@ export { dashboardRoutes as programmeDashboardRoutes } from './dashboard/routes.
 export { permissions as programmePermissions } from './permissions.ts';
 export { importPomiFiles, importPomiFolder } from './pomi/cli.ts';
 export { importPomi } from './pomi/service.ts';
+export { recordOfferings } from './history/service.ts';

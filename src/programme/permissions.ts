@@ -5,4 +5,6 @@ export const permissions = definePermissions({
   viewProgramme: { staff: ['facilitator', 'commissioner', 'admin'], ownPractice: false },
   /** Loading published statistics changes every dashboard: the programme's own leads and admins. */
   importPomi: { staff: ['commissioner', 'admin'], ownPractice: false },
+  /** Dated changes of which practices offer which service, from a facilitator's own checks. */
+  recordOfferings: { staff: ['facilitator', 'commissioner', 'admin'], ownPractice: false },
 });

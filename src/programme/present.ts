@@ -20,6 +20,7 @@ export function summaryJson(s: Summary) {
   return {
     area: s.area,
     month: s.month,
+    source: s.basis === 'pomi' ? ('pomi' as const) : ('offering-history' as const),
     practices: s.practices,
     list_size: s.listSize,
     patients_enabled_any: s.patientsEnabledAny,

@@ -46,6 +46,8 @@ export type ServiceTotals = {
 };
 export type AreaTotals = {
   month: string;
+  /** Where the month's figures come from: POMI returns, or offering histories where POMI has none. */
+  basis: 'pomi' | 'history';
   practices: number;
   listSize: number | null;
   patientsEnabledAny: number | null;
@@ -71,6 +73,7 @@ function service(r: TotalsRow, p: 'appts' | 'presc' | 'dcr'): ServiceTotals {
 export function areaTotals(r: TotalsRow): AreaTotals {
   return {
     month: monthOf(r.period_end),
+    basis: 'pomi',
     practices: Number(r.practices),
     listSize: num(r.list_size),
     patientsEnabledAny: num(r.total_enabled),

@@ -1,5 +1,6 @@
 // A commissioner reads the programme dashboard in Chromium with axe on every page: England's
-// latest month and the report-style change, a chosen comparison, then down to a region and a CCG.
+// months from POMI and from the demo's histories, a chosen comparison, down to a region and a
+// CCG, and the Lancashire 2012-13 figures the report gives.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,18 +36,20 @@ test('a commissioner reads England, compares two months and goes down to a CCG',
   await visit(s, site.origin, '/programme');
   await submit(s, () => page.getByRole('link', { name: 'Programme dashboard' }).click());
   assert.match(await page.locator('h1').innerText(), /Online services in England/);
-  assert.match(await page.locator('#comparisons').innerText(), /April 2018 → June 2018: 1 → 3 practices/);
+  // The demo's Lancashire histories give 2012-13; the imported POMI gives 2018.
+  assert.match(await page.locator('#months').innerText(), /June 2018\s+POMI\s+3/);
+  assert.match(await page.locator('#months').innerText(), /April 2013\s+Offering histories\s+200/);
   const shots = join(root, '.tmp', 'screenshots');
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: join(shots, 'programme-dashboard-england.png'), fullPage: true });
 
-  await page.getByLabel('From', { exact: true }).selectOption({ label: 'May 2018' });
+  await page.getByLabel('From', { exact: true }).selectOption({ label: 'April 2018' });
   await page.getByLabel('To', { exact: true }).selectOption({ label: 'June 2018' });
   await submit(s, () => page.getByRole('button', { name: 'Compare' }).click());
-  assert.match(await page.locator('#comparisons').innerText(), /May 2018 → June 2018: 2 → 3 practices/);
+  assert.match(await page.locator('#comparisons').innerText(), /April 2018 → June 2018: 1 → 3 practices/);
 
-  await submit(s, () => page.getByRole('link', { name: 'Y54' }).click());
-  assert.match(await page.locator('h1').innerText(), /region Y54/);
+  await submit(s, () => page.getByRole('link', { name: /\(Y54\)/ }).click());
+  assert.match(await page.locator('h1').innerText(), /\(Y54\)/);
   await submit(s, () => page.getByRole('link', { name: 'Q72' }).click());
   await submit(s, () => page.getByRole('link', { name: '03A' }).click());
   assert.match(await page.locator('h1').innerText(), /CCG 03A/);
@@ -54,5 +57,13 @@ test('a commissioner reads England, compares two months and goes down to a CCG',
   await page.screenshot({ path: join(shots, 'programme-dashboard-ccg.png'), fullPage: true });
   const csv = await page.getByRole('link', { name: 'Download these figures (CSV)' }).getAttribute('href');
   assert.equal(csv, '/programme/dashboard.csv?area=03A');
+
+  // The report's Lancashire figures, from the demo's offering histories.
+  await visit(s, site.origin, '/programme/dashboard?area=Q47');
+  const lancashire = await page.locator('#comparisons').innerText();
+  assert.match(lancashire, /Online repeat prescriptions: July 2012 → April 2013: 60 → 75 practices/);
+  assert.match(lancashire, /Online appointment booking: July 2012 → April 2013: 51 → 60 practices/);
+  assert.match(lancashire, /record\): July 2012 → April 2013: 2 → 18 practices/);
+  await page.screenshot({ path: join(shots, 'programme-dashboard-lancashire.png'), fullPage: true });
   tc.diagnostic(`axe checked ${String(s.checked.length)} pages`);
 });

@@ -16,16 +16,30 @@ export const CHART_CONFIG = {
 
 const cache = new LRUCache<string, string>({ max: 500 });
 
-/** The root element's fixed size becomes 100% of its container; the viewBox keeps the shape. */
+/**
+ * The root element's fixed size becomes 100% of its container; the viewBox keeps the shape.
+ * Coordinates keep two decimals (a hundredth of a pixel): vega writes up to sixteen.
+ */
 function responsive(svg: string): string {
-  return svg.replace(/ width="[\d.]+" height="[\d.]+"( viewBox="[^"]+")/, ' width="100%"$1');
+  return svg
+    .replace(/ width="[\d.]+" height="[\d.]+"( viewBox="[^"]+")/, ' width="100%"$1')
+    .replace(/(\d\.\d\d)\d+/g, '$1');
 }
 
-export async function chartSvg(key: string, spec: () => TopLevelSpec): Promise<string> {
+/**
+ * `hidden`: the SVG is hidden from assistive technology, for a chart whose container carries the
+ * label and whose figures are all in a table beside it.
+ */
+export async function chartSvg(
+  key: string,
+  spec: () => TopLevelSpec,
+  options: { hidden?: boolean } = {},
+): Promise<string> {
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const view = new vega.View(vega.parse(compile(spec()).spec), { renderer: 'none' });
-  const svg = responsive(await view.toSVG());
+  const drawn = responsive(await view.toSVG());
+  const svg = options.hidden ? drawn.replace('<svg ', '<svg aria-hidden="true" focusable="false" ') : drawn;
   view.finalize();
   cache.set(key, svg);
   return svg;

@@ -34,6 +34,7 @@ export function offeringChartSpec(points: readonly ChartPoint[]): TopLevelSpec {
         scale: { domain: SERVICES.map((s) => s.name), range: CHART_PALETTE },
         legend: { orient: 'bottom', direction: 'vertical', labelLimit: 0, symbolType: 'circle' },
       },
+      detail: { field: 'basis', type: 'nominal' },
       // Not by colour alone (WCAG 1.4.1): each service has its own dash and point shape.
       strokeDash: {
         field: 'service',
@@ -55,11 +56,13 @@ export function offeringChartSpec(points: readonly ChartPoint[]): TopLevelSpec {
         scale: { domain: SERVICES.map((s) => s.name), range: ['circle', 'square', 'triangle-up'] },
       },
     },
-    config: CHART_CONFIG,
+    // The figure carries one label and the table below gives every figure, so the per-point
+    // labels (half the SVG's bytes) would only repeat the table to a screen reader.
+    config: { ...CHART_CONFIG, aria: false },
   };
 }
 
 /** Cached by `key`, which must change whenever the figures do (the import version does). */
 export function offeringChartSvg(key: string, points: readonly ChartPoint[]): Promise<string> {
-  return chartSvg(`offering:${key}`, () => offeringChartSpec(points));
+  return chartSvg(`offering:${key}`, () => offeringChartSpec(points), { hidden: true });
 }

@@ -32,64 +32,72 @@ const load = (rows: string[], name: string) =>
 //                                 list any new aS aE aU pS pE pU dS dE dU use
 const on = (list: number) => [list, 50, 1, 2, 40, 9, 2, 30, 8, 2, 10, 3, 20];
 const off = (list: number) => [list, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0];
+// London, so the demo's Lancashire histories (under Y54) stay out of these areas.
+const LONDON_A = { region: 'Y56', subregion: 'Q71', ccg: '07L' };
+const LONDON_B = { region: 'Y56', subregion: 'Q71', ccg: '07M' };
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
-test('before any import the dashboard says so and draws nothing', async () => {
+test('before any import, England is counted from the demo’s Lancashire offering histories and says so', async () => {
   const page = await facilitator.get('/programme/dashboard');
   assert.equal(page.statusCode, 200);
-  assert.match(page.body, /No POMI figures have been imported yet/);
-  assert.doesNotMatch(page.body, /role="img" aria-label="Line chart/);
+  const words = text(page.body);
+  assert.match(words, /Every month here is counted from offering histories/);
+  assert.match(words, /April 2013 200 practices with an offering history by then/);
+  assert.match(words, /April 2013 Offering histories 200 60 \(30\.0%\) 75 \(37\.5%\) 18 \(9\.0%\)/);
+  assert.doesNotMatch(words, /From NHS Digital’s Patient Online Management Information/);
 });
 
 test('England, a region and a CCG: the latest month, the report-style change, the chart and its table', async () => {
   await load(
     [
-      wideRow('2018-04-30', 'Z10001', off(1000), { ccg: '01A' }),
-      wideRow('2018-04-30', 'Z10002', on(3000), { ccg: '01A' }),
-      wideRow('2018-04-30', 'Z10003', off(2000), { ccg: '01B' }),
-      wideRow('2018-05-31', 'Z10001', on(1000), { ccg: '01A' }),
-      wideRow('2018-05-31', 'Z10002', on(3000), { ccg: '01A' }),
-      wideRow('2018-05-31', 'Z10003', off(2000), { ccg: '01B' }),
+      wideRow('2018-04-30', 'Z10001', off(1000), LONDON_A),
+      wideRow('2018-04-30', 'Z10002', on(3000), LONDON_A),
+      wideRow('2018-04-30', 'Z10003', off(2000), LONDON_B),
+      wideRow('2018-05-31', 'Z10001', on(1000), LONDON_A),
+      wideRow('2018-05-31', 'Z10002', on(3000), LONDON_A),
+      wideRow('2018-05-31', 'Z10003', off(2000), LONDON_B),
     ],
     'a.csv',
   );
-  const england = await facilitator.get('/programme/dashboard');
+  const england = await facilitator.get('/programme/dashboard?from=2018-04');
   assert.equal(england.statusCode, 200);
   assert.match(String(england.headers['cache-control']), /no-store/);
   const words = text(england.body);
   assert.match(words, /Online services in England/);
   assert.match(words, /May 2018 3 practices reported, with 6,000 registered patients/);
   assert.match(words, /Online repeat prescriptions : April 2018 → May 2018: 1 → 2 practices/);
+  assert.match(words, /Months without POMI are counted from offering histories/);
+  assert.match(words, /May 2018 POMI 3 2 \(66\.7%\)/);
   assert.match(england.body, /role="img" aria-label="Line chart[^"]*"><svg/);
-  assert.match(england.body, /href="\/programme\/dashboard\?area=Y54"/);
-  assert.match(words, /May 2018 3 2 \(66\.7%\)/);
+  assert.match(england.body, /href="\/programme\/dashboard\?area=Y56"/);
 
-  const region = await facilitator.get('/programme/dashboard?area=Y54');
-  assert.match(text(region.body), /Online services in region Y54/);
-  assert.match(region.body, /href="\/programme\/dashboard\?area=Q72"/);
-  const ccg = text((await facilitator.get('/programme/dashboard?area=01A')).body);
-  assert.match(ccg, /Online services in CCG 01A/);
+  const region = await facilitator.get('/programme/dashboard?area=Y56');
+  assert.match(text(region.body), /Online services in region Y56/);
+  assert.doesNotMatch(text(region.body), /Offering histories/);
+  assert.match(region.body, /href="\/programme\/dashboard\?area=Q71"/);
+  const ccg = text((await facilitator.get('/programme/dashboard?area=07L')).body);
+  assert.match(ccg, /Online services in CCG 07L/);
   assert.match(ccg, /May 2018: 2 practices/);
   assert.match(ccg, /Z10001 1 1,000 Yes Yes Yes/);
-  const other = text((await facilitator.get('/programme/dashboard?area=01B')).body);
+  const other = text((await facilitator.get('/programme/dashboard?area=07M')).body);
   assert.match(other, /Z10003 1 2,000 No No No/);
 });
 
 test('the CSV carries every month’s figures for the area', async () => {
-  const res = await facilitator.get('/programme/dashboard.csv?area=01A');
+  const res = await facilitator.get('/programme/dashboard.csv?area=07L');
   assert.equal(res.statusCode, 200);
   assert.match(String(res.headers['content-type']), /^text\/csv/);
-  assert.match(String(res.headers['content-disposition']), /online-services-01A\.csv/);
+  assert.match(String(res.headers['content-disposition']), /online-services-07L\.csv/);
   const lines = res.body.trim().split('\r\n');
   assert.equal(lines.length, 3);
   assert.match(lines[0] ?? '', /^area,month,practices,patient_list_size,appointments_practices_offering/);
-  assert.match(lines[1] ?? '', /^01A,2018-04,2,4000,1,/);
-  assert.match(lines[2] ?? '', /^01A,2018-05,2,4000,2,/);
+  assert.match(lines[1] ?? '', /^07L,2018-04,2,4000,1,.*,pomi$/);
+  assert.match(lines[2] ?? '', /^07L,2018-05,2,4000,2,.*,pomi$/);
 });
 
 test('a later import shows at once: the cached figures are keyed by the import', async () => {
-  await load([wideRow('2018-06-30', 'Z10003', on(2000), { ccg: '01B' })], 'b.csv');
-  const words = text((await facilitator.get('/programme/dashboard?area=01B')).body);
+  await load([wideRow('2018-06-30', 'Z10003', on(2000), LONDON_B)], 'b.csv');
+  const words = text((await facilitator.get('/programme/dashboard?area=07M')).body);
   assert.match(words, /June 2018 1 practice reported/);
   assert.match(words, /April 2018 → June 2018: 0 → 1 practice/);
 });

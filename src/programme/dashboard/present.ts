@@ -45,9 +45,14 @@ export function dashboardPage(d: Dashboard, asked: { from?: string | undefined; 
     area: d.area,
     areaName: name,
     empty: !last,
+    sources: {
+      pomi: d.totals.some((t) => t.basis === 'pomi'),
+      history: d.totals.some((t) => t.basis === 'history'),
+    },
     latest: last
       ? {
           label: monthName(last.month),
+          fromHistory: last.basis === 'history',
           practices: countOf(last.practices, 'practice'),
           listSize: last.listSize?.toLocaleString('en-GB') ?? 'not reported',
           enabledAny: percent(last.patientsEnabledAny, last.enabledAnyListSize),

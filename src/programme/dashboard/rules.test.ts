@@ -22,6 +22,7 @@ function month(m: string, practices: number, offering: [number, number, number])
   });
   return {
     month: m,
+    basis: 'pomi',
     practices,
     listSize: practices * 1000,
     patientsEnabledAny: null,
@@ -95,7 +96,12 @@ test('shares and rates round to one place and say nothing without a denominator'
 test('the chart has a point per service a month, and skips a month with no practices', () => {
   const points = offeringPoints([july2012, month('2012-08', 0, [0, 0, 0]), april2013]);
   assert.equal(points.length, 6);
-  assert.deepEqual(points[1], { month: '2012-07', service: 'Online repeat prescriptions', share: 30 });
+  assert.deepEqual(points[1], {
+    month: '2012-07',
+    service: 'Online repeat prescriptions',
+    share: 30,
+    basis: 'pomi',
+  });
 });
 
 test('the CSV has a header and a row a month with the same figures', () => {

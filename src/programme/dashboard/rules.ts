@@ -5,7 +5,7 @@ import type { AreaTotals, ServiceTotals } from '../summary-rules.ts';
 export const SERVICES = [
   { key: 'appointments', name: 'Online appointment booking' },
   { key: 'prescriptions', name: 'Online repeat prescriptions' },
-  { key: 'detailedCodedRecord', name: 'Online detailed coded record' },
+  { key: 'detailedCodedRecord', name: 'Online record access (detailed coded record)' },
 ] as const;
 export type ServiceKey = (typeof SERVICES)[number]['key'];
 
@@ -64,7 +64,8 @@ export function comparedMonths(
   return { from: find(asked.from) ?? first, to: find(asked.to) ?? last };
 }
 
-export type ChartPoint = { month: string; service: string; share: number };
+/** `basis` splits a line where the months' source changes, so no line bridges the gap between. */
+export type ChartPoint = { month: string; service: string; share: number; basis: AreaTotals['basis'] };
 
 /** Share of the area's practices offering each service, month by month (0 to 100). */
 export function offeringPoints(totals: readonly AreaTotals[]): ChartPoint[] {
@@ -74,6 +75,7 @@ export function offeringPoints(totals: readonly AreaTotals[]): ChartPoint[] {
       : SERVICES.map((s) => ({
           month: t.month,
           service: s.name,
+          basis: t.basis,
           share:
             Math.round(
               (t.services[s.key].practicesOffering / Math.max(1, t.services[s.key].practicesReporting)) *
@@ -86,6 +88,7 @@ export function offeringPoints(totals: readonly AreaTotals[]): ChartPoint[] {
 export type MonthRow = {
   month: string;
   label: string;
+  source: string;
   practices: string;
   services: {
     key: ServiceKey;
@@ -101,6 +104,7 @@ export function monthRows(totals: readonly AreaTotals[]): MonthRow[] {
   return totals.map((t) => ({
     month: t.month,
     label: monthName(t.month),
+    source: t.basis === 'pomi' ? 'POMI' : 'Offering histories',
     practices: t.practices.toLocaleString('en-GB'),
     services: SERVICES.map((s) => {
       const v: ServiceTotals = t.services[s.key];
@@ -125,7 +129,7 @@ export function csvRecords(area: string, totals: readonly AreaTotals[]): (string
       `${s}_patients_enabled`,
       `${s}_transactions`,
     );
-  head.push('patients_enabled_any', 'transactions');
+  head.push('patients_enabled_any', 'transactions', 'source');
   const rows = totals.map((t) => [
     area,
     t.month,
@@ -139,6 +143,7 @@ export function csvRecords(area: string, totals: readonly AreaTotals[]): (string
     ]),
     t.patientsEnabledAny,
     t.transactions,
+    t.basis === 'pomi' ? 'pomi' : 'offering-history',
   ]);
   return [head, ...rows];
 }

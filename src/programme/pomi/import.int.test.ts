@@ -132,6 +132,7 @@ test('the summary adds up an area’s month for programme roles, and nobody else
   assert.deepEqual(res.json(), {
     area: { code: '02N', kind: 'ccg', name: 'NHS Airedale, Wharfedale and Craven CCG' },
     month: '2018-05',
+    source: 'pomi',
     practices: 1,
     list_size: 1010,
     patients_enabled_any: 320,

@@ -55,6 +55,7 @@ function csvTotals(): Map<string, AreaTotals> {
       });
       const t: AreaTotals = out.get(month) ?? {
         month,
+        basis: 'pomi',
         practices: 0,
         listSize: null,
         patientsEnabledAny: null,

@@ -1,0 +1,134 @@
+// Offering histories, pure: which practices offered which service at the end of a month, from
+// dated changes kept with their source. This is how months without POMI are counted (before
+// POMI began, or for practices that record their own).
+import { nextMonth } from '../../platform/dates.ts';
+import type { OfferedService, OfferingSource } from '../../platform/db/schema.ts';
+import { monthEnd, type AreaTotals, type ServiceTotals } from '../summary-rules.ts';
+
+export type OfferingEntry = {
+  practiceOds: string;
+  /** The area one level below the one asked about that holds the practice (null: none known). */
+  child: string | null;
+  service: OfferedService;
+  offered: boolean;
+  /** YYYY-MM-DD: the day the practice switched it on or off (or was found to have it). */
+  effectiveOn: string;
+  source: OfferingSource;
+  recordedAt: Date;
+};
+
+/**
+ * On the same day, a facilitator's entry outranks the platform's settings, and both outrank
+ * POMI: a person who checked knows better than a monthly extract.
+ */
+const RANK: Record<OfferingSource, number> = { manual: 3, platform: 2, pomi: 1 };
+
+/** True when `a` decides the state over `b` (later day, then higher source, then recorded later). */
+function overrides(a: OfferingEntry, b: OfferingEntry): boolean {
+  if (a.effectiveOn !== b.effectiveOn) return a.effectiveOn > b.effectiveOn;
+  if (a.source !== b.source) return RANK[a.source] > RANK[b.source];
+  return a.recordedAt.getTime() > b.recordedAt.getTime();
+}
+
+/** Whether the practice offered the service at the end of `day`; null when nothing says. */
+export function offeredOn(entries: readonly OfferingEntry[], day: string): boolean | null {
+  let best: OfferingEntry | null = null;
+  for (const e of entries) if (e.effectiveOn <= day && (!best || overrides(e, best))) best = e;
+  return best ? best.offered : null;
+}
+
+/**
+ * The months an area's histories cover, YYYY-MM: from the month of the first change that did
+ * not come from POMI to the month of the last, leaving out months POMI already gives.
+ */
+export function historyMonths(entries: readonly OfferingEntry[], pomiMonths: ReadonlySet<string>): string[] {
+  const own = entries.filter((e) => e.source !== 'pomi').map((e) => e.effectiveOn.slice(0, 7));
+  if (own.length === 0) return [];
+  own.sort();
+  const [first, last] = [own[0] ?? '', own.at(-1) ?? ''];
+  const months: string[] = [];
+  for (let month = first; month <= last; month = nextMonth(month))
+    if (!pomiMonths.has(month)) months.push(month);
+  return months;
+}
+
+/** The three services the dashboard follows, as the histories name them. */
+const FOLLOWED = {
+  appointments: 'appointments',
+  prescriptions: 'prescriptions',
+  detailedCodedRecord: 'detailed-coded-record',
+} as const satisfies Record<keyof AreaTotals['services'], OfferedService>;
+
+function unrecorded(offering: number, reporting: number): ServiceTotals {
+  return {
+    practicesOffering: offering,
+    practicesReporting: reporting,
+    patientsEnabled: null,
+    enabledListSize: null,
+    transactions: null,
+    transactionsListSize: null,
+  };
+}
+
+/**
+ * An area's totals at the end of `month` from its practices' histories. A practice counts from
+ * its first recorded change of any service; a service's share is over the practices with a
+ * recorded state for it. Histories say nothing of list sizes, patients or use: those stay null.
+ */
+export function historyTotals(entries: readonly OfferingEntry[], month: string): AreaTotals {
+  const day = monthEnd(month) ?? `${month}-31`;
+  const byPractice = new Map<string, OfferingEntry[]>();
+  for (const e of entries) {
+    if (e.effectiveOn > day) continue;
+    const list = byPractice.get(e.practiceOds);
+    if (list) list.push(e);
+    else byPractice.set(e.practiceOds, [e]);
+  }
+  const service = (s: OfferedService): ServiceTotals => {
+    let offering = 0;
+    let reporting = 0;
+    for (const list of byPractice.values()) {
+      const state = offeredOn(
+        list.filter((e) => e.service === s),
+        day,
+      );
+      if (state === null) continue;
+      reporting++;
+      if (state) offering++;
+    }
+    return unrecorded(offering, reporting);
+  };
+  return {
+    month,
+    basis: 'history',
+    practices: byPractice.size,
+    listSize: null,
+    patientsEnabledAny: null,
+    enabledAnyListSize: null,
+    transactions: null,
+    transactionsListSize: null,
+    services: {
+      appointments: service(FOLLOWED.appointments),
+      prescriptions: service(FOLLOWED.prescriptions),
+      detailedCodedRecord: service(FOLLOWED.detailedCodedRecord),
+    },
+  };
+}
+
+/** The month's totals for each area one level down, by code (practices with no known child left out). */
+export function childHistoryTotals(
+  entries: readonly OfferingEntry[],
+  month: string,
+): { code: string; totals: AreaTotals }[] {
+  const byChild = new Map<string, OfferingEntry[]>();
+  for (const e of entries) {
+    if (e.child === null) continue;
+    const list = byChild.get(e.child);
+    if (list) list.push(e);
+    else byChild.set(e.child, [e]);
+  }
+  return [...byChild]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([code, list]) => ({ code, totals: historyTotals(list, month) }))
+    .filter((c) => c.totals.practices > 0);
+}
