@@ -26,20 +26,11 @@ function responsive(svg: string): string {
     .replace(/(\d\.\d\d)\d+/g, '$1');
 }
 
-/**
- * `hidden`: the SVG is hidden from assistive technology, for a chart whose container carries the
- * label and whose figures are all in a table beside it.
- */
-export async function chartSvg(
-  key: string,
-  spec: () => TopLevelSpec,
-  options: { hidden?: boolean } = {},
-): Promise<string> {
+export async function chartSvg(key: string, spec: () => TopLevelSpec): Promise<string> {
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const view = new vega.View(vega.parse(compile(spec()).spec), { renderer: 'none' });
-  const drawn = responsive(await view.toSVG());
-  const svg = options.hidden ? drawn.replace('<svg ', '<svg aria-hidden="true" focusable="false" ') : drawn;
+  const svg = responsive(await view.toSVG());
   view.finalize();
   cache.set(key, svg);
   return svg;

@@ -64,5 +64,5 @@ export function offeringChartSpec(points: readonly ChartPoint[]): TopLevelSpec {
 
 /** Cached by `key`, which must change whenever the figures do (the import version does). */
 export function offeringChartSvg(key: string, points: readonly ChartPoint[]): Promise<string> {
-  return chartSvg(`offering:${key}`, () => offeringChartSpec(points), { hidden: true });
+  return chartSvg(`offering:${key}`, () => offeringChartSpec(points));
 }

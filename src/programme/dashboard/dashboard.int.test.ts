@@ -68,7 +68,7 @@ test('England, a region and a CCG: the latest month, the report-style change, th
   assert.match(words, /Online repeat prescriptions : April 2018 → May 2018: 1 → 2 practices/);
   assert.match(words, /Months without POMI are counted from offering histories/);
   assert.match(words, /May 2018 POMI 3 2 \(66\.7%\)/);
-  assert.match(england.body, /role="img" aria-label="Line chart[^"]*"><svg/);
+  assert.match(england.body, /role="img" aria-label="Line chart[^"]*"><div aria-hidden="true"><svg/);
   assert.match(england.body, /href="\/programme\/dashboard\?area=Y56"/);
 
   const region = await facilitator.get('/programme/dashboard?area=Y56');
