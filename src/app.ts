@@ -7,7 +7,12 @@ import { authApiRoutes } from './platform/auth/api-routes.ts';
 import * as accounts from './accounts/index.ts';
 import * as appointments from './appointments/index.ts';
 import { apiDocsRoutes, homeRoutes } from './home/index.ts';
-import { programmeApiRoutes, programmeDashboardRoutes, programmeRoutes } from './programme/index.ts';
+import {
+  programmeApiRoutes,
+  programmeDashboardRoutes,
+  programmeRoutes,
+  programmeWorkspaceRoutes,
+} from './programme/index.ts';
 import * as pharmacies from './pharmacies/index.ts';
 import * as prescriptions from './prescriptions/index.ts';
 import * as record from './record/index.ts';
@@ -109,6 +114,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(programmeRoutes);
   await app.register(programmeApiRoutes);
   await app.register(programmeDashboardRoutes);
+  await app.register(programmeWorkspaceRoutes);
   await app.register(record.patientRecordRoutes);
   await app.register(record.practiceRecordRoutes);
   await app.register(record.recordApiRoutes);

@@ -13,13 +13,13 @@ import {
 } from '../platform/auth/signin-routes.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { formFields, Type, typed } from '../platform/http/schema.ts';
-import { formBody, handleForm } from '../platform/views/forms.ts';
+import { dateFromParts, formBody, handleForm } from '../platform/views/forms.ts';
 import { patientApiRoutes, type PatientAccountOptions } from './api-routes.ts';
 import * as homeService from './home-service.ts';
 import * as service from './patient-service.ts';
 import { homeServices } from './present.ts';
 import * as signUps from './sign-up-service.ts';
-import { dateFromParts, formatLinkageKey } from './rules.ts';
+import { formatLinkageKey } from './rules.ts';
 
 export type { PatientAccountOptions };
 

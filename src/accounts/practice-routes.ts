@@ -5,7 +5,7 @@ import type { Ctx } from '../platform/context.ts';
 import { englandDay } from '../platform/dates.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { formFields, Type, typed } from '../platform/http/schema.ts';
-import { formBody, handleForm } from '../platform/views/forms.ts';
+import { dateFromParts, formBody, handleForm } from '../platform/views/forms.ts';
 import { practiceApiRoutes } from './api-routes.ts';
 import * as service from './practice-service.ts';
 import {
@@ -16,7 +16,7 @@ import {
   RECORD_LEVELS,
   settingsValues,
 } from './present.ts';
-import { dateFromParts, formatLinkageKey, VERIFICATION_METHODS } from './rules.ts';
+import { formatLinkageKey, VERIFICATION_METHODS } from './rules.ts';
 
 const V = 'accounts/views/';
 const IdParams = Type.Object({ id: Type.String() });

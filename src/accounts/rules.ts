@@ -337,15 +337,6 @@ export function readLetter(input: LinkInput): {
   return { ods, ref, key, problems };
 }
 
-/** Joins an nhsuk date input (fields name[day], name[month], name[year]) into YYYY-MM-DD, or '' when incomplete. */
-export function dateFromParts(values: Record<string, string | undefined>, name: string): string {
-  const d = values[`${name}[day]`] ?? '';
-  const m = values[`${name}[month]`] ?? '';
-  const y = values[`${name}[year]`] ?? '';
-  if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y)) return '';
-  return `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
-}
-
 /** The holder of an account, as the audit names them before (or while) they sign in. */
 export const accountHolder = (accountId: string): AuditActor => ({
   type: 'patient',

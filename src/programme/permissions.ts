@@ -7,4 +7,8 @@ export const permissions = definePermissions({
   importPomi: { staff: ['commissioner', 'admin'], ownPractice: false },
   /** Dated changes of which practices offer which service, from a facilitator's own checks. */
   recordOfferings: { staff: ['facilitator', 'commissioner', 'admin'], ownPractice: false },
+  /** The facilitator workspace, for the practices in the user's portfolio (checked in the service). */
+  viewWorkspace: { staff: ['facilitator', 'commissioner', 'admin'], ownPractice: false },
+  /** Checklists, plans and offering entries: the facilitators who do the work, and admins. */
+  updateWorkspace: { staff: ['facilitator', 'admin'], ownPractice: false },
 });

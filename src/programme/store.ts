@@ -1,9 +1,26 @@
 // SQL of the programme pages: counts per practice, never patient-level rows.
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../platform/db/index.ts';
+import type { Database } from '../platform/db/schema.ts';
 
 /** The practices a programme user may see: all (null), or those assigned to them or their commissioner. */
 export type PracticeScope = { staffId: string; commissionerCode: string | null } | null;
+
+/** `pr.ods_code` is assigned to the user, or commissioned by their commissioner. */
+export function inScope(
+  eb: ExpressionBuilder<Database & { pr: Database['practices'] }, 'pr'>,
+  scope: NonNullable<PracticeScope>,
+) {
+  const { staffId, commissionerCode } = scope;
+  return eb.or([
+    eb(
+      'pr.ods_code',
+      'in',
+      eb.selectFrom('staff_practice_scopes').select('practice_ods').where('staff_id', '=', staffId),
+    ),
+    ...(commissionerCode ? [eb('pr.commissioner_code', '=', commissionerCode)] : []),
+  ]);
+}
 
 /** Patients, linked accounts and patients with each online service, per practice in scope (largest first, at most 200). */
 export async function uptakeByPractice(db: Db, scope: PracticeScope) {
@@ -22,19 +39,7 @@ export async function uptakeByPractice(db: Db, scope: PracticeScope) {
       sql<string>`count(*) filter (where s.record_level <> 'none')`.as('record'),
     ])
     .groupBy(['pr.ods_code', 'pr.name']);
-  if (scope) {
-    const { staffId, commissionerCode } = scope;
-    q = q.where((eb) =>
-      eb.or([
-        eb(
-          'pr.ods_code',
-          'in',
-          eb.selectFrom('staff_practice_scopes').select('practice_ods').where('staff_id', '=', staffId),
-        ),
-        ...(commissionerCode ? [eb('pr.commissioner_code', '=', commissionerCode)] : []),
-      ]),
-    );
-  }
+  if (scope) q = q.where((eb) => inScope(eb, scope));
   return q
     .orderBy(sql`count(p.id)`, 'desc')
     .orderBy('pr.name')

@@ -9,10 +9,11 @@ import { DEMO_STAFF } from '../../src/demo/data.ts';
 import { importPomi } from '../../src/programme/index.ts';
 import { wideFile, wideRow } from '../../src/programme/pomi/test-files.ts';
 import { root } from '../support/harness.ts';
-import { submit, visit } from './browser.ts';
+import { submit, submitRefused, visit } from './browser.ts';
 import { demoSite } from './site.ts';
 
 const commissioner = DEMO_STAFF.find((s) => s.role === 'commissioner')!;
+const facilitator = DEMO_STAFF.find((s) => s.role === 'facilitator')!;
 const site = demoSite();
 //                                 list any new aS aE aU pS pE pU dS dE dU use
 const on = (list: number) => [list, 50, 1, 2, 40, 9, 2, 30, 8, 2, 10, 3, 20];
@@ -65,5 +66,57 @@ test('a commissioner reads England, compares two months and goes down to a CCG',
   assert.match(lancashire, /Online appointment booking: July 2012 → April 2013: 51 → 60 practices/);
   assert.match(lancashire, /record\): July 2012 → April 2013: 2 → 18 practices/);
   await page.screenshot({ path: join(shots, 'programme-dashboard-lancashire.png'), fullPage: true });
+  tc.diagnostic(`axe checked ${String(s.checked.length)} pages`);
+});
+
+test('a facilitator works through a practice: a checklist item, a mistake, then the transition plan', async (tc) => {
+  const t = site.ready(tc);
+  if (!t) return;
+  const s = await site.open();
+  await site.signIn(s, '/staff/sign-in', facilitator.email, facilitator.totpSecret);
+  const { page } = s;
+  await visit(s, site.origin, '/programme');
+  await submit(s, () => page.getByRole('link', { name: 'Your practices' }).click());
+  assert.match(await page.locator('#portfolio').innerText(), /P81082/);
+  await submit(s, () => page.getByRole('link', { name: /\(P81082\)/ }).click());
+
+  // Patient involvement: in progress, then the date typed wrong, put right.
+  await submit(s, () => page.getByRole('link', { name: 'Change Patient involvement' }).click());
+  await page.getByLabel('In progress').check();
+  await page.getByLabel('Day').fill('31');
+  await page.getByLabel('Month').fill('2');
+  await page.getByLabel('Year').fill('2013');
+  await page.getByLabel('Owner (optional)').fill('Practice manager');
+  await page.getByLabel('Notes (optional)').fill('Patient group meets in March');
+  await submitRefused(s, () => page.getByRole('button', { name: 'Save' }).click());
+  assert.match(await page.locator('.nhsuk-error-summary').innerText(), /Enter a real date/);
+  await page.getByLabel('Day').fill('28');
+  await submit(s, () => page.getByRole('button', { name: 'Save' }).click());
+  assert.match(await page.locator('.nhsuk-notification-banner').innerText(), /Checklist updated/);
+  assert.match(
+    await page.locator('#element-patient-involvement').innerText(),
+    /In progress\s+28 February 2013\s+Practice manager/,
+  );
+  assert.match(await page.locator('#history').innerText(), /Patient involvement\s+In progress/);
+
+  await submit(s, () => page.getByRole('link', { name: 'Write the plan' }).click());
+  await page.getByLabel('Next steps').fill('Switch on record access once reception is trained');
+  await page.getByLabel('Receiving organisation').fill('NHS Chorley and South Ribble CCG (00X)');
+  await page.getByLabel('Owner', { exact: true }).fill('CCG primary care lead');
+  await page.getByLabel('Day').fill('31');
+  await page.getByLabel('Month').fill('3');
+  await page.getByLabel('Year').fill('2014');
+  await page.getByLabel('What is handed over').fill('The checklist, patient group contacts, open actions');
+  await submit(s, () => page.getByRole('button', { name: 'Save the plan' }).click());
+  assert.match(await page.locator('.nhsuk-notification-banner').innerText(), /Transition plan saved/);
+  assert.match(await page.locator('main').innerText(), /31 March 2014/);
+  const shots = join(root, '.tmp', 'screenshots');
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, 'programme-workspace-practice.png'), fullPage: true });
+  await visit(s, site.origin, '/programme/practices?order=gap');
+  assert.match(
+    await page.locator('#portfolio').innerText(),
+    /Switch on record access once reception is trained/,
+  );
   tc.diagnostic(`axe checked ${String(s.checked.length)} pages`);
 });

@@ -19,6 +19,7 @@ import * as m015 from './migrations/015_pharmacies.ts';
 import * as m016 from './migrations/016_prescription_open_item.ts';
 import * as m017 from './migrations/017_pomi.ts';
 import * as m018 from './migrations/018_areas.ts';
+import * as m019 from './migrations/019_facilitation.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '016_prescription_open_item': m016,
   '017_pomi': m017,
   '018_areas': m018,
+  '019_facilitation': m019,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -64,3 +64,43 @@ export type AreasTable = {
   parent_code: string | null;
   updated_at: Timestamp;
 };
+
+// The facilitator workspace (migration 019): append-only, the latest entry is the current state.
+export const CHECKLIST_ELEMENTS = [
+  'patient-involvement',
+  'clinical-champion',
+  'executive-support',
+  'funding',
+  'toolkit',
+  'staff-trained',
+  'awareness',
+  'early-adopters',
+  'diary-time',
+] as const;
+export type ChecklistElement = (typeof CHECKLIST_ELEMENTS)[number];
+export const CHECKLIST_STATUSES = ['not-started', 'in-progress', 'done', 'not-needed'] as const;
+export type ChecklistStatus = (typeof CHECKLIST_STATUSES)[number];
+
+export type ChecklistEntriesTable = {
+  id: Generated<string>;
+  practice_ods: string;
+  element: ChecklistElement;
+  status: ChecklistStatus;
+  on_date: DateOnly | null;
+  owner: string | null;
+  notes: string | null;
+  recorded_at: Timestamp;
+  recorded_by: string | null;
+};
+
+export type TransitionPlansTable = {
+  id: Generated<string>;
+  practice_ods: string;
+  next_steps: string | null;
+  receiving_org: string | null;
+  owner: string | null;
+  handover_on: DateOnly | null;
+  handover: string | null;
+  recorded_at: Timestamp;
+  recorded_by: string | null;
+};

@@ -297,4 +297,6 @@ export type Database = {
   pomi_returns: G.PomiReturnsTable;
   service_offerings: G.ServiceOfferingsTable;
   areas: G.AreasTable; // migration 018
+  checklist_entries: G.ChecklistEntriesTable; // migration 019
+  transition_plans: G.TransitionPlansTable;
 };

@@ -17,6 +17,15 @@ export function formBody(body: unknown): FormBody {
   return out;
 }
 
+/** Joins an nhsuk date input (fields name[day], name[month], name[year]) into YYYY-MM-DD, or '' when incomplete. */
+export function dateFromParts(values: Record<string, string | undefined>, name: string): string {
+  const d = values[`${name}[day]`] ?? '';
+  const m = values[`${name}[month]`] ?? '';
+  const y = values[`${name}[year]`] ?? '';
+  if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y)) return '';
+  return `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+}
+
 /** Checkbox groups arrive as a string or an array of strings. */
 export function formList(body: unknown, name: string): string[] {
   const v = (body as Record<string, unknown> | null)?.[name];

@@ -33,13 +33,14 @@ export async function recordOfferings(
   });
   if (problems.length) throw AppError.invalid(problems.slice(0, 20), 'Nothing was recorded');
   const now = ctx.clock.now();
-  const practices = new Set(input.changes.map((c) => c.practiceOds)).size;
+  const codes = new Set(input.changes.map((c) => c.practiceOds));
+  const practices = codes.size;
   await ctx.db.transaction().execute(async (tx) => {
     await pomi.upsertAreas(tx, input.areas, now);
     await store.upsertOfferings(tx, 'manual', input.changes, now, staff?.staffId ?? null);
     await audit(tx, ctx, staff ?? SYSTEM_ACTOR, {
       action: 'programme.offerings.record',
-      practiceOds: null,
+      practiceOds: practices === 1 ? ([...codes][0] ?? null) : null,
       details: { reason: input.reason, changes: input.changes.length, practices, areas: input.areas.length },
     });
   });
