@@ -12,6 +12,7 @@ import {
   programmeDashboardRoutes,
   programmeRoutes,
   programmeWorkspaceRoutes,
+  programmeImportRoutes,
 } from './programme/index.ts';
 import * as pharmacies from './pharmacies/index.ts';
 import * as prescriptions from './prescriptions/index.ts';
@@ -115,6 +116,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(programmeApiRoutes);
   await app.register(programmeDashboardRoutes);
   await app.register(programmeWorkspaceRoutes);
+  await app.register(programmeImportRoutes);
   await app.register(record.patientRecordRoutes);
   await app.register(record.practiceRecordRoutes);
   await app.register(record.recordApiRoutes);

@@ -3,6 +3,7 @@ export { programmeRoutes } from './programme-routes.ts';
 export { programmeApiRoutes } from './api-routes.ts';
 export { dashboardRoutes as programmeDashboardRoutes } from './dashboard/routes.ts';
 export { workspaceRoutes as programmeWorkspaceRoutes } from './workspace/routes.ts';
+export { pomiImportRoutes as programmeImportRoutes } from './pomi/routes.ts';
 export { permissions as programmePermissions } from './permissions.ts';
 export { importPomiFiles, importPomiFolder } from './pomi/cli.ts';
 export { importPomi } from './pomi/service.ts';

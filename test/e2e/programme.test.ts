@@ -66,6 +66,9 @@ test('a commissioner reads England, compares two months and goes down to a CCG',
   assert.match(lancashire, /Online appointment booking: July 2012 → April 2013: 51 → 60 practices/);
   assert.match(lancashire, /record\): July 2012 → April 2013: 2 → 18 practices/);
   await page.screenshot({ path: join(shots, 'programme-dashboard-lancashire.png'), fullPage: true });
+  // The upload page lists the file imported above (by the command line).
+  await visit(s, site.origin, '/programme/imports');
+  assert.match(await page.locator('#imports').innerText(), /journey\.csv/);
   tc.diagnostic(`axe checked ${String(s.checked.length)} pages`);
 });
 

@@ -116,3 +116,9 @@ export async function importPomi(
     lastMonth,
   };
 }
+
+/** The imports page: who may import sees the recent imports (file names and counts, no patients). */
+export async function recentImports(ctx: Ctx, actor: Actor | null) {
+  assertStaff(actor, permissions.importPomi);
+  return store.recentImports(ctx.db, 50);
+}

@@ -242,3 +242,23 @@ export async function importVersion(db: Db): Promise<string> {
     .executeTakeFirstOrThrow();
   return `${r.n}:${r.at ?? ''}:${r.id ?? ''}`;
 }
+
+/** The latest imports, newest first, with who ran them. */
+export async function recentImports(db: Db, limit: number) {
+  return db
+    .selectFrom('pomi_imports as i')
+    .leftJoin('staff_users as u', 'u.id', 'i.imported_by')
+    .select([
+      'i.id',
+      'i.file_name',
+      'i.format',
+      'i.practice_months',
+      'i.first_month',
+      'i.last_month',
+      'i.imported_at',
+      'u.name as imported_by_name',
+    ])
+    .orderBy('i.imported_at', 'desc')
+    .limit(limit)
+    .execute();
+}
