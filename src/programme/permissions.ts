@@ -6,7 +6,7 @@ export const permissions = definePermissions({
   /** Loading published statistics changes every dashboard: the programme's own leads and admins. */
   importPomi: { staff: ['commissioner', 'admin'], ownPractice: false },
   /** Dated changes of which practices offer which service, from a facilitator's own checks. */
-  recordOfferings: { staff: ['facilitator', 'commissioner', 'admin'], ownPractice: false },
+  recordOfferings: { staff: ['facilitator', 'admin'], ownPractice: false },
   /** The facilitator workspace, for the practices in the user's portfolio (checked in the service). */
   viewWorkspace: { staff: ['facilitator', 'commissioner', 'admin'], ownPractice: false },
   /** Checklists, plans and offering entries: the facilitators who do the work, and admins. */

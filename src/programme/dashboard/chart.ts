@@ -34,7 +34,7 @@ export function offeringChartSpec(points: readonly ChartPoint[]): TopLevelSpec {
         scale: { domain: SERVICES.map((s) => s.name), range: CHART_PALETTE },
         legend: { orient: 'bottom', direction: 'vertical', labelLimit: 0, symbolType: 'circle' },
       },
-      detail: { field: 'basis', type: 'nominal' },
+      detail: { field: 'run', type: 'nominal' },
       // Not by colour alone (WCAG 1.4.1): each service has its own dash and point shape.
       strokeDash: {
         field: 'service',

@@ -100,8 +100,13 @@ test('the chart has a point per service a month, and skips a month with no pract
     month: '2012-07',
     service: 'Online repeat prescriptions',
     share: 30,
-    basis: 'pomi',
+    run: 0,
   });
+  // A missing month (and a change of source) starts a new line: none is drawn across the gap.
+  assert.equal(points[3]?.run, 1);
+  const history = { ...month('2013-05', 200, [61, 76, 19]), basis: 'history' as const };
+  assert.equal(offeringPoints([april2013, history])[3]?.run, 1);
+  assert.equal(offeringPoints([month('2013-03', 200, [1, 1, 1]), april2013])[3]?.run, 0);
 });
 
 test('the CSV has a header and a row a month with the same figures', () => {

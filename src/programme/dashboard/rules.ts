@@ -1,5 +1,6 @@
 // The dashboard's arithmetic, pure: shares, rates, the report's "from → to" sentences, the chart's
 // points and the CSV's rows, all from an area's monthly totals.
+import { nextMonth } from '../../platform/dates.ts';
 import type { AreaTotals, ServiceTotals } from '../summary-rules.ts';
 
 export const SERVICES = [
@@ -64,25 +65,32 @@ export function comparedMonths(
   return { from: find(asked.from) ?? first, to: find(asked.to) ?? last };
 }
 
-/** `basis` splits a line where the months' source changes, so no line bridges the gap between. */
-export type ChartPoint = { month: string; service: string; share: number; basis: AreaTotals['basis'] };
+/**
+ * `run` numbers each unbroken stretch of months from one source: a line breaks where the source
+ * changes or a month is missing, so no line is drawn across a gap.
+ */
+export type ChartPoint = { month: string; service: string; share: number; run: number };
 
 /** Share of the area's practices offering each service, month by month (0 to 100). */
 export function offeringPoints(totals: readonly AreaTotals[]): ChartPoint[] {
-  return totals.flatMap((t) =>
-    t.practices === 0
-      ? []
-      : SERVICES.map((s) => ({
-          month: t.month,
-          service: s.name,
-          basis: t.basis,
-          share:
-            Math.round(
-              (t.services[s.key].practicesOffering / Math.max(1, t.services[s.key].practicesReporting)) *
-                1000,
-            ) / 10,
-        })),
-  );
+  let run = 0;
+  let before: AreaTotals | null = null;
+  const points: ChartPoint[] = [];
+  for (const t of totals) {
+    if (t.practices === 0) continue;
+    if (before && (before.basis !== t.basis || nextMonth(before.month) !== t.month)) run++;
+    before = t;
+    for (const s of SERVICES) {
+      const v = t.services[s.key];
+      points.push({
+        month: t.month,
+        service: s.name,
+        share: Math.round((v.practicesOffering / Math.max(1, v.practicesReporting)) * 1000) / 10,
+        run,
+      });
+    }
+  }
+  return points;
 }
 
 export type MonthRow = {

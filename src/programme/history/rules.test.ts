@@ -56,7 +56,7 @@ test('on the same day a facilitator outranks the platform, which outranks POMI; 
   );
 });
 
-test('the months run from the first to the last own change, across a year end, leaving POMI months out', () => {
+test('the months: own changes and the months between, across a year end, leaving POMI months out', () => {
   const e = [
     entry('P81001', 'appointments', true, '2012-11-15'),
     entry('P81002', 'appointments', true, '2013-02-01'),
@@ -68,6 +68,18 @@ test('the months run from the first to the last own change, across a year end, l
     historyMonths([entry('P81003', 'appointments', true, '2019-03-31', { source: 'pomi' })], new Set()),
     [],
   );
+  // An entry years later is its own month, not every month since.
+  const apart = [
+    entry('P81001', 'appointments', true, '2012-07-01'),
+    entry('P81001', 'appointments', false, '2026-12-01'),
+  ];
+  assert.deepEqual(historyMonths(apart, new Set()), ['2012-07', '2026-12']);
+  // Four months apart is two runs; three apart is one.
+  const gap = [
+    entry('P81001', 'appointments', true, '2013-01-05'),
+    entry('P81002', 'appointments', true, '2013-05-05'),
+  ];
+  assert.deepEqual(historyMonths(gap, new Set()), ['2013-01', '2013-05']);
 });
 
 test('a month ends on its last day: 29 February 2016 is in February, 1 March is not', () => {

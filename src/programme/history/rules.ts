@@ -1,6 +1,6 @@
 // Offering histories, pure: which practices offered which service at the end of a month, from
-// dated changes kept with their source. This is how months without POMI are counted (before
-// POMI began, or for practices that record their own).
+// dated changes kept with their source. Months without POMI are counted from the changes people
+// record (facilitators; later the platform), never from POMI's carried forward.
 import { nextMonth } from '../../platform/dates.ts';
 import type { OfferedService, OfferingSource } from '../../platform/db/schema.ts';
 import { monthEnd, type AreaTotals, type ServiceTotals } from '../summary-rules.ts';
@@ -37,19 +37,28 @@ export function offeredOn(entries: readonly OfferingEntry[], day: string): boole
   return best ? best.offered : null;
 }
 
+/** Change months this close together are one run, with the months between them filled in. */
+const RUN_GAP = 3;
+
+const monthIndex = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
+
 /**
- * The months an area's histories cover, YYYY-MM: from the month of the first change that did
- * not come from POMI to the month of the last, leaving out months POMI already gives.
+ * The months an area's histories cover, YYYY-MM: each month with a change not from POMI, and the
+ * months between two such changes up to RUN_GAP months apart, leaving out months POMI gives. A
+ * single entry years later adds its own month, not every month since.
  */
 export function historyMonths(entries: readonly OfferingEntry[], pomiMonths: ReadonlySet<string>): string[] {
-  const own = entries.filter((e) => e.source !== 'pomi').map((e) => e.effectiveOn.slice(0, 7));
-  if (own.length === 0) return [];
-  own.sort();
-  const [first, last] = [own[0] ?? '', own.at(-1) ?? ''];
+  const own = [
+    ...new Set(entries.filter((e) => e.source !== 'pomi').map((e) => e.effectiveOn.slice(0, 7))),
+  ].sort();
   const months: string[] = [];
-  for (let month = first; month <= last; month = nextMonth(month))
-    if (!pomiMonths.has(month)) months.push(month);
-  return months;
+  own.forEach((month, i) => {
+    const next = own[i + 1];
+    months.push(month);
+    if (next && monthIndex(next) - monthIndex(month) <= RUN_GAP)
+      for (let m = nextMonth(month); m < next; m = nextMonth(m)) months.push(m);
+  });
+  return months.filter((m) => !pomiMonths.has(m));
 }
 
 /** The three services the dashboard follows, as the histories name them. */

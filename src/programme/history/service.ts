@@ -15,6 +15,8 @@ import * as store from './store.ts';
 type Caller = Actor | null | { kind: 'system' };
 
 const PRACTICE_CODE = /^[A-Z0-9]{3,10}$/;
+/** Online services began in the 2000s; an earlier day is a typing mistake (and a century of months). */
+export const EARLIEST = '2000-01-01';
 
 export async function recordOfferings(
   ctx: Ctx,
@@ -29,6 +31,7 @@ export async function recordOfferings(
       return [{ field, message: `${c.practiceOds} is not a practice code` }];
     if (!isIsoDate(c.effectiveOn)) return [{ field, message: `${c.effectiveOn} is not a date` }];
     if (c.effectiveOn > today) return [{ field, message: `${c.effectiveOn} is after today` }];
+    if (c.effectiveOn < EARLIEST) return [{ field, message: `${c.effectiveOn} is before ${EARLIEST}` }];
     return [];
   });
   if (problems.length) throw AppError.invalid(problems.slice(0, 20), 'Nothing was recorded');
@@ -41,7 +44,16 @@ export async function recordOfferings(
     await audit(tx, ctx, staff ?? SYSTEM_ACTOR, {
       action: 'programme.offerings.record',
       practiceOds: practices === 1 ? ([...codes][0] ?? null) : null,
-      details: { reason: input.reason, changes: input.changes.length, practices, areas: input.areas.length },
+      details: {
+        reason: input.reason,
+        changes: input.changes.length,
+        practices,
+        areas: input.areas.length,
+        // An entry for the same practice, service and day replaces the last: the audit keeps each.
+        ...(input.changes.length <= 20
+          ? { entries: input.changes.map((c) => [c.practiceOds, c.service, c.offered, c.effectiveOn]) }
+          : {}),
+      },
     });
   });
   forgetImportVersion(ctx.db);

@@ -33,7 +33,7 @@ export async function anyOwnHistory(db: Db): Promise<boolean> {
   return hit !== undefined;
 }
 
-/** Every change for the area's practices (all practices for England), oldest first. */
+/** Every change not from POMI for the area's practices (all practices for England), oldest first. */
 export async function areaEntries(db: Db, area: AreaMatch): Promise<OfferingEntry[]> {
   const parent = area ? area.column : 'england';
   const child = BELOW[parent];
@@ -53,6 +53,8 @@ export async function areaEntries(db: Db, area: AreaMatch): Promise<OfferingEntr
       left join areas p on p.kind = 'practice' and p.code = o.practice_ods
       left join areas c on c.kind = 'ccg' and c.code = p.parent_code
       left join areas s on s.kind = 'subregion' and s.code = c.parent_code
+      -- Months without POMI are counted from what people recorded, never POMI carried forward.
+      where o.source <> 'pomi'
     )
     select practice_ods, ${child ? sql.ref(child) : sql`null`} as child, service, offered,
       effective_on::text as effective_on, source, recorded_at

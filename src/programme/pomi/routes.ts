@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/http/errors.ts';
 import { Type, typed } from '../../platform/http/schema.ts';
 import { errorContext } from '../../platform/views/forms.ts';
-import { importPomi, recentImports } from './service.ts';
+import { assertMayImport, importPomi, recentImports } from './service.ts';
 
 const V = 'programme/pomi/views/imports.njk';
 /** The published wide files are about 3.5 MB for six months; a CCG's long file far less. */
@@ -21,6 +21,10 @@ export async function pomiImportRoutes(app: FastifyInstance): Promise<void> {
       const text = (await part.toBuffer()).toString('utf8');
       (part as unknown as { value: unknown }).value = { name: part.filename, text };
     },
+  });
+  // Every route here is for importers: refuse others before any body is read.
+  app.addHook('onRequest', async (req) => {
+    assertMayImport(req.actor);
   });
   const r = typed(app);
   const config = { audience: 'programme' as const };
@@ -57,6 +61,11 @@ export async function pomiImportRoutes(app: FastifyInstance): Promise<void> {
       const file = req.body.file;
       try {
         if (!file?.name) throw AppError.invalid([{ field: 'file', message: 'Choose a POMI file to import' }]);
+        // PostgreSQL refuses NUL in text; the platform's check runs before a multipart body exists.
+        if (file.name.includes('\u0000') || file.text.includes('\u0000'))
+          throw AppError.invalid([
+            { field: 'file', message: 'The file has a NUL byte in it: it is not a POMI CSV' },
+          ]);
         await importPomi({ db, clock, meta: req.meta }, req.actor, file.text, { fileName: file.name });
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'invalid') throw err;

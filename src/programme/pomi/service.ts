@@ -117,6 +117,11 @@ export async function importPomi(
   };
 }
 
+/** Before an upload's body is read: only who may import may make the server hold a file. */
+export function assertMayImport(actor: Actor | null): void {
+  assertStaff(actor, permissions.importPomi);
+}
+
 /** The imports page: who may import sees the recent imports (file names and counts, no patients). */
 export async function recentImports(ctx: Ctx, actor: Actor | null) {
   assertStaff(actor, permissions.importPomi);

@@ -86,6 +86,9 @@ test('no file, no CSRF token, or a role that may not import: refused, nothing wr
   assert.equal(none.statusCode, 400);
   assert.match(none.body, /Choose a POMI file to import/);
   const text = wideFile([wideRow('2018-07-31', 'Z30004', row)]);
+  const nul = await upload(commissioner, { name: 'x.csv', text: `${text}\u0000` });
+  assert.equal(nul.statusCode, 400);
+  assert.match(nul.body, /NUL byte/);
   assert.equal((await upload(commissioner, { name: 'x.csv', text }, 'forged')).statusCode, 403);
   assert.equal((await facilitator.get('/programme/imports')).statusCode, 403);
   assert.equal((await upload(facilitator, { name: 'x.csv', text })).statusCode, 403);

@@ -37,8 +37,10 @@ function gapText(gap: number | null): string {
   return gap === 0 ? 'On target' : `${countOf(gap, 'service')} to go`;
 }
 
-export function portfolioPage(rows: Awaited<ReturnType<typeof portfolio>>, order: 'readiness' | 'gap') {
+export function portfolioPage(p: Awaited<ReturnType<typeof portfolio>>, order: 'readiness' | 'gap') {
+  const { rows } = p;
   return {
+    truncated: p.truncated,
     title: 'Your practices',
     caption: `${countOf(rows.length, 'practice')}, ${order === 'readiness' ? 'most ready first' : 'most still to do first'}`,
     order,

@@ -56,8 +56,8 @@ export async function workspaceRoutes(app: FastifyInstance): Promise<void> {
 
   r.get('/programme/practices', { config, schema: { hide: true, querystring: done } }, async (req, reply) => {
     const order = req.query.order ?? 'readiness';
-    const rows = await service.portfolio(ctx(req), req.actor, order);
-    return reply.page(V + 'portfolio.njk', portfolioPage(rows, order));
+    const p = await service.portfolio(ctx(req), req.actor, order);
+    return reply.page(V + 'portfolio.njk', portfolioPage(p, order));
   });
 
   r.get(

@@ -69,12 +69,14 @@ export type PortfolioRow = { code: string; name: string; readiness: number; gap:
 
 /** By readiness: most ready first (the next to go live). By gap: most still to do first. Then by name. */
 export function rank<T extends PortfolioRow>(rows: readonly T[], order: 'readiness' | 'gap'): T[] {
-  const gap = (r: T) => r.gap ?? -1;
+  // An unknown gap goes after every known one, in either order.
+  const fewest = (r: T) => r.gap ?? Number.POSITIVE_INFINITY;
+  const most = (r: T) => r.gap ?? -1;
   return [...rows].sort(
     (a, b) =>
       (order === 'readiness'
-        ? b.readiness - a.readiness || gap(a) - gap(b)
-        : gap(b) - gap(a) || a.readiness - b.readiness) || a.name.localeCompare(b.name, 'en-GB'),
+        ? b.readiness - a.readiness || fewest(a) - fewest(b)
+        : most(b) - most(a) || a.readiness - b.readiness) || a.name.localeCompare(b.name, 'en-GB'),
   );
 }
 
@@ -88,7 +90,7 @@ export type ChecklistInput = {
   notes: string | null;
 };
 
-/** A checklist item as entered: a status, and optionally a date (not after today), an owner, notes. */
+/** A checklist item as entered: a status, and optionally a date (done on, or planned for), an owner, notes. */
 export function checklistInput(raw: {
   status: string;
   onDate: string;

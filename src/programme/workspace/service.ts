@@ -9,7 +9,7 @@ import { englandDay, isIsoDate } from '../../platform/dates.ts';
 import type { ChecklistElement, ChecklistStatus } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { offeredOn } from '../history/rules.ts';
-import { recordOfferings } from '../history/service.ts';
+import { EARLIEST, recordOfferings } from '../history/service.ts';
 import { permissions } from '../permissions.ts';
 import type { PracticeScope } from '../store.ts';
 import {
@@ -78,13 +78,12 @@ export async function portfolio(ctx: Ctx, actor: Actor | null, order: 'readiness
     practiceOds: null,
     details: { practices: rows.length, order },
   });
-  return rank(rows, order);
+  return { rows: rank(rows, order), truncated: practices.length >= store.PORTFOLIO_LIMIT };
 }
 
 /** The practice, if it is in the user's portfolio; else not found (never a hint that it exists). */
 async function practiceInScope(ctx: Ctx, staff: StaffActor, ods: string) {
-  const practices = await store.portfolioPractices(ctx.db, scopeOf(staff));
-  const practice = practices.find((p) => p.code === ods);
+  const practice = await store.portfolioPractice(ctx.db, scopeOf(staff), ods);
   if (!practice)
     throw new AppError('not-found', `Practice ${ods} is not in your portfolio.`, {
       reason: 'not-in-portfolio',
@@ -194,6 +193,11 @@ export async function recordPracticeOffering(
     problems.push({ field: 'offered', message: 'Choose whether the practice offers it from that day' });
   if (!isIsoDate(raw.effectiveOn))
     problems.push({ field: 'effectiveOn', message: 'Enter the day it changed, for example 30 4 2013' });
+  else if (raw.effectiveOn < EARLIEST)
+    problems.push({
+      field: 'effectiveOn',
+      message: `The day it changed must be in ${EARLIEST.slice(0, 4)} or later`,
+    });
   else if (raw.effectiveOn > englandDay(ctx.clock.now()))
     problems.push({ field: 'effectiveOn', message: 'The day it changed must be today or in the past' });
   if (raw.note.length > 2000)
@@ -223,5 +227,6 @@ export async function changeFormContext(ctx: Ctx, actor: Actor | null, ods: stri
     store.currentChecklists(ctx.db, [ods]),
     store.currentPlans(ctx.db, [ods]),
   ]);
+  await auditAlone(ctx, staff, { action: 'programme.workspace.view-form', practiceOds: ods });
   return { practice, checklist, plan: plans[0] ?? null };
 }

@@ -6,6 +6,9 @@ import type { ChecklistElement, ChecklistStatus, OfferedService } from '../../pl
 import { inScope, type PracticeScope } from '../store.ts';
 import type { ChecklistInput, PlanInput } from './rules.ts';
 
+/** The portfolio page lists at most this many (an administrator's is every practice). */
+export const PORTFOLIO_LIMIT = 500;
+
 /** The practices a user may work on: all (null scope), or assigned to them or their commissioner. */
 export async function portfolioPractices(
   db: Db,
@@ -13,7 +16,17 @@ export async function portfolioPractices(
 ): Promise<{ code: string; name: string }[]> {
   let q = db.selectFrom('practices as pr').select(['pr.ods_code as code', 'pr.name']);
   if (scope) q = q.where((eb) => inScope(eb, scope));
-  return q.orderBy('pr.name').limit(500).execute();
+  return q.orderBy('pr.name').limit(PORTFOLIO_LIMIT).execute();
+}
+
+/** The practice, if it is in the user's portfolio (any size of portfolio). */
+export async function portfolioPractice(db: Db, scope: PracticeScope, ods: string) {
+  let q = db
+    .selectFrom('practices as pr')
+    .select(['pr.ods_code as code', 'pr.name'])
+    .where('pr.ods_code', '=', ods);
+  if (scope) q = q.where((eb) => inScope(eb, scope));
+  return q.executeTakeFirst();
 }
 
 export type ChecklistRow = {

@@ -195,6 +195,19 @@ test('a facilitator’s own record of a service switched on counts today and on 
   );
   assert.equal(future.statusCode, 400);
   assert.match(future.body, /must be today or in the past/);
+  const ancient = await f().submit(
+    '/programme/practices/N81001/offerings',
+    '/programme/practices/N81001/offerings',
+    {
+      service: 'appointments',
+      offered: 'no',
+      'effectiveOn[day]': '1',
+      'effectiveOn[month]': '1',
+      'effectiveOn[year]': '0001',
+    },
+  );
+  assert.equal(ancient.statusCode, 400);
+  assert.match(ancient.body, /must be in 2000 or later/);
 });
 
 test('who may: a commissioner reads but cannot change; other practices and roles are refused', async () => {
