@@ -6,7 +6,7 @@ import { LRUCache } from 'lru-cache';
 import type { Ctx } from '../platform/context.ts';
 import type { Db } from '../platform/db/index.ts';
 import { AppError } from '../platform/http/errors.ts';
-import { childHistoryTotals, historyMonths, historyTotals, type OfferingEntry } from './history/rules.ts';
+import { childHistoryTotals, historyMonths, historyTotals } from './history/rules.ts';
 import * as history from './history/store.ts';
 import * as pomi from './pomi/store.ts';
 import { areaTotals, monthEnd, type AreaTotals } from './summary-rules.ts';
@@ -109,9 +109,7 @@ async function load(ctx: Ctx, code: string, version: string): Promise<AreaFigure
   if (area === undefined) return null;
   const kind = area ? KIND[area.column] : 'england';
   const fromPomi = (await pomi.monthlyTotals(ctx.db, area, null)).map(areaTotals);
-  const entries: OfferingEntry[] = (await history.anyOwnHistory(ctx.db))
-    ? await history.areaEntries(ctx.db, area)
-    : [];
+  const entries = await history.areaEntries(ctx.db, area);
   const fromHistory = historyMonths(entries, new Set(fromPomi.map((t) => t.month)))
     .map((m) => historyTotals(entries, m))
     .filter((t) => t.practices > 0);

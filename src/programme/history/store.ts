@@ -22,30 +22,34 @@ const LEVEL_OF: Record<NonNullable<AreaMatch>['column'], Level> = {
   practice_ods: 'practice_ods',
 };
 
-/** True when any change not from POMI is on record: only then can months lack POMI. */
-export async function anyOwnHistory(db: Db): Promise<boolean> {
-  const hit = await db
-    .selectFrom('service_offerings')
-    .select('id')
-    .where('source', '<>', 'pomi')
-    .limit(1)
-    .executeTakeFirst();
-  return hit !== undefined;
+/** A `service_offerings` row as the rules read it (`child`: the area one level down, if asked). */
+export type OfferingEntryRow = {
+  practice_ods: string;
+  child?: string | null;
+  service: OfferedService;
+  offered: boolean;
+  effective_on: string;
+  source: OfferingSource;
+  recorded_at: Date;
+};
+
+export function entryOf(r: OfferingEntryRow): OfferingEntry {
+  return {
+    practiceOds: r.practice_ods,
+    child: r.child ?? null,
+    service: r.service,
+    offered: r.offered,
+    effectiveOn: r.effective_on,
+    source: r.source,
+    recordedAt: r.recorded_at,
+  };
 }
 
 /** Every change not from POMI for the area's practices (all practices for England), oldest first. */
 export async function areaEntries(db: Db, area: AreaMatch): Promise<OfferingEntry[]> {
   const parent = area ? area.column : 'england';
   const child = BELOW[parent];
-  const rows = await sql<{
-    practice_ods: string;
-    child: string | null;
-    service: OfferedService;
-    offered: boolean;
-    effective_on: string;
-    source: OfferingSource;
-    recorded_at: Date;
-  }>`
+  const rows = await sql<OfferingEntryRow>`
     with geo as (
       select o.practice_ods, o.service, o.offered, o.effective_on, o.source, o.recorded_at,
         c.code as ccg, s.code as subregion, s.parent_code as region
@@ -62,15 +66,7 @@ export async function areaEntries(db: Db, area: AreaMatch): Promise<OfferingEntr
     where ${area ? sql`${sql.ref(LEVEL_OF[area.column])} = ${area.code}` : sql`true`}
     order by practice_ods, service, effective_on
   `.execute(db);
-  return rows.rows.map((r) => ({
-    practiceOds: r.practice_ods,
-    child: r.child,
-    service: r.service,
-    offered: r.offered,
-    effectiveOn: r.effective_on,
-    source: r.source,
-    recordedAt: r.recorded_at,
-  }));
+  return rows.rows.map(entryOf);
 }
 
 /** The area a code names in the names table when no POMI return carries it. */

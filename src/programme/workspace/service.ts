@@ -10,6 +10,7 @@ import type { ChecklistElement, ChecklistStatus } from '../../platform/db/schema
 import { AppError } from '../../platform/http/errors.ts';
 import { offeredOn } from '../history/rules.ts';
 import { EARLIEST, recordOfferings } from '../history/service.ts';
+import { entryOf } from '../history/store.ts';
 import { permissions } from '../permissions.ts';
 import type { PracticeScope } from '../store.ts';
 import {
@@ -26,28 +27,29 @@ import * as store from './store.ts';
 const scopeOf = (staff: StaffActor): PracticeScope =>
   staff.role === 'admin' ? null : { staffId: staff.staffId, commissionerCode: staff.commissionerCode };
 
-/** Which of the target services each practice offers today, from its offering history. */
-function offeredToday(rows: readonly store.OfferingRow[], practice: string, today: string) {
-  const mine = rows
-    .filter((r) => r.practice_ods === practice)
-    .map((r) => ({
-      practiceOds: r.practice_ods,
-      child: null,
-      service: r.service,
-      offered: r.offered,
-      effectiveOn: r.effective_on,
-      source: r.source,
-      recordedAt: r.recorded_at,
-    }));
+/** Which of the target services a practice offers today, from its own offering changes. */
+function offeredToday(rows: readonly store.OfferingRow[], today: string) {
+  const entries = rows.map(entryOf);
   return new Map<TargetService, boolean | null>(
     TARGET_SERVICES.map((s) => [
       s,
       offeredOn(
-        mine.filter((e) => e.service === s),
+        entries.filter((e) => e.service === s),
         today,
       ),
     ]),
   );
+}
+
+/** Rows by practice, so each practice's are found once rather than searched for in all. */
+function byPractice<T extends { practice_ods: string }>(rows: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.practice_ods);
+    if (list) list.push(r);
+    else out.set(r.practice_ods, [r]);
+  }
+  return out;
 }
 
 export async function portfolio(ctx: Ctx, actor: Actor | null, order: 'readiness' | 'gap') {
@@ -60,17 +62,19 @@ export async function portfolio(ctx: Ctx, actor: Actor | null, order: 'readiness
     store.currentPlans(ctx.db, codes),
     store.offeringsOf(ctx.db, codes, today),
   ]);
+  const [checklistsOf, offeringsOf] = [byPractice(checklists), byPractice(offerings)];
+  const planOf = new Map(plans.map((x) => [x.practice_ods, x]));
   const rows = practices.map((p) => {
     const statuses = new Map<ChecklistElement, ChecklistStatus>(
-      checklists.filter((c) => c.practice_ods === p.code).map((c) => [c.element, c.status]),
+      (checklistsOf.get(p.code) ?? []).map((c) => [c.element, c.status]),
     );
-    const offered = offeredToday(offerings, p.code, today);
+    const offered = offeredToday(offeringsOf.get(p.code) ?? [], today);
     return {
       ...p,
       readiness: readiness(statuses),
       gap: gapToTarget(offered),
       offered,
-      plan: plans.find((x) => x.practice_ods === p.code) ?? null,
+      plan: planOf.get(p.code) ?? null,
     };
   });
   await auditAlone(ctx, staff, {
@@ -109,7 +113,7 @@ export async function practiceWorkspace(ctx: Ctx, actor: Actor | null, ods: stri
     plan: plans[0] ?? null,
     plans,
     offerings,
-    offered: offeredToday(offerings, ods, today),
+    offered: offeredToday(offerings, today),
     canChange: staff.role !== 'commissioner',
   };
 }

@@ -2,7 +2,8 @@
 // entries and plan of each (append-only tables: the newest row is the current state), and history.
 import { sql } from 'kysely';
 import type { Db, Tx } from '../../platform/db/index.ts';
-import type { ChecklistElement, ChecklistStatus, OfferedService } from '../../platform/db/schema.ts';
+import type { ChecklistElement, ChecklistStatus } from '../../platform/db/schema.ts';
+import type { OfferingEntryRow } from '../history/store.ts';
 import { inScope, type PracticeScope } from '../store.ts';
 import type { ChecklistInput, PlanInput } from './rules.ts';
 
@@ -149,16 +150,7 @@ export async function insertPlan(
   return r.id;
 }
 
-export type OfferingRow = {
-  practice_ods: string;
-  service: OfferedService;
-  offered: boolean;
-  effective_on: string;
-  source: 'platform' | 'pomi' | 'manual';
-  recorded_at: Date;
-  note: string | null;
-  recorded_by_name: string | null;
-};
+export type OfferingRow = OfferingEntryRow & { note: string | null; recorded_by_name: string | null };
 
 /** The offering changes of these practices on or before a day, oldest first. */
 export async function offeringsOf(
