@@ -1,5 +1,6 @@
 // The gp-online command line: serve, demo, migrate, users, practices, pharmacies, audit.
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from './platform/config.ts';
 import { loadDemo, loadLancashire } from './demo/index.ts';
@@ -12,7 +13,13 @@ import { weakPasswordProblem } from './platform/auth/password-strength.ts';
 import { DataDirLockedError } from './platform/db/lock.ts';
 import { importPractices, addPractice } from './practices/index.ts';
 import { importPharmacies } from './pharmacies/index.ts';
-import { importPomiFiles, importPomiFolder } from './programme/index.ts';
+import {
+  importGeography,
+  importGeographyFolder,
+  importPomiFiles,
+  importPomiFolder,
+  practiceFileKind,
+} from './programme/index.ts';
 import { addStaffUser } from './staff/index.ts';
 import { addPatientWithAccount } from './accounts/index.ts';
 import { openAndMigrate, serve } from './server.ts';
@@ -55,7 +62,11 @@ program
   .command('demo')
   .description('load the demo data set (safe to run again)')
   .option('--pomi <folder>', 'also load the real POMI files in this folder (such as ../shared/data/pomi)')
-  .action(async (o: { pomi?: string }) => {
+  .option(
+    '--practices <folder>',
+    'also load the practice map, list-size and IMD files in this folder (such as ../shared/data/ods-gp-practices)',
+  )
+  .action(async (o: { pomi?: string; practices?: string }) => {
     const r = await withDb(async (h, config) => {
       const added = await loadDemo(h.db, systemClock, config.totpKey);
       const ctx = { db: h.db, clock: systemClock, meta: null };
@@ -63,10 +74,11 @@ program
       // POMI's names place the 2013 Lancashire CCGs under their 2018 sub-regions: put the
       // scenario's geography back, so its dashboard still reads as in 2013.
       if (pomi.length) await loadLancashire(ctx);
-      return { added, pomi };
+      const practices = o.practices ? await importGeographyFolder(ctx, o.practices) : [];
+      return { added, pomi, practices };
     });
     console.log(JSON.stringify({ added: r.added }));
-    for (const p of r.pomi) console.log(JSON.stringify(p));
+    for (const p of [...r.pomi, ...r.practices]) console.log(JSON.stringify(p));
   });
 
 program
@@ -160,26 +172,45 @@ program
   });
 
 program
-  .command('import-practices <file>')
-  .description('load practices from an ODS epraccur CSV (2019 or 2023 layout)')
-  .option('--gp-only', 'only GP practices (prescribing setting 4)')
-  .action(async (file: string, o: { gpOnly?: boolean }) => {
-    const text = readFileSync(file, 'utf8');
-    const r = await withDb((h) =>
-      importPractices({ db: h.db, clock: systemClock, meta: null }, { kind: 'system' }, text, {
-        gpPracticesOnly: Boolean(o.gpOnly),
-      }),
-    );
-    console.log(
-      JSON.stringify({
-        practices: r.practices,
-        inserted: r.inserted,
-        updated: r.updated,
-        skipped: r.skipped,
-        problems: r.problems.length,
-      }),
-    );
-    for (const p of r.problems.slice(0, 20)) console.error(`line ${String(p.line)}: ${p.message}`);
+  .command('import-practices <files...>')
+  .description(
+    'load practices from an ODS epraccur CSV (2019 or 2023 layout), and their PCNs, list sizes and ' +
+      'deprivation from NHS Digital practice map (gp-reg-pat-prac-map), list-size (gp-reg-pat-prac-all) ' +
+      'and Fingertips IMD (indicator 93553) files; each file is told by its first line',
+  )
+  .option('--gp-only', 'only GP practices (prescribing setting 4), for epraccur')
+  .action(async (files: string[], o: { gpOnly?: boolean }) => {
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const kind = practiceFileKind(text);
+      if (kind !== 'epraccur') {
+        const g = await withDb((h) =>
+          importGeography({ db: h.db, clock: systemClock, meta: null }, { kind: 'system' }, text, {
+            fileName: basename(file),
+            kind,
+          }),
+        );
+        console.log(JSON.stringify({ file: basename(file), ...g }));
+        continue;
+      }
+      const r = await withDb((h) =>
+        importPractices({ db: h.db, clock: systemClock, meta: null }, { kind: 'system' }, text, {
+          gpPracticesOnly: Boolean(o.gpOnly),
+        }),
+      );
+      console.log(
+        JSON.stringify({
+          file: basename(file),
+          kind,
+          practices: r.practices,
+          inserted: r.inserted,
+          updated: r.updated,
+          skipped: r.skipped,
+          problems: r.problems.length,
+        }),
+      );
+      for (const p of r.problems.slice(0, 20)) console.error(`line ${String(p.line)}: ${p.message}`);
+    }
   });
 
 program

@@ -1,5 +1,6 @@
 // Reading CSV into rows with the line each ends on, for importers that name bad lines.
 import { CsvError, parse } from 'csv-parse/sync';
+import { AppError } from './http/errors.ts';
 
 /** One line-numbered problem in an imported file (1-based, as an editor counts). */
 export type RowProblem = { line: number; message: string };
@@ -36,4 +37,19 @@ export function csvRows(csvText: string): CsvRow[] {
     });
   }
   return rows;
+}
+
+/** How many bad lines a refused file names. */
+const PROBLEMS_NAMED = 20;
+
+/** Refuses a whole file, naming its first bad lines: importers write all of a file or none. */
+export function refuseFile(problems: readonly RowProblem[]): never {
+  const named = problems
+    .slice(0, PROBLEMS_NAMED)
+    .map((p) => ({ field: `line ${String(p.line)}`, message: p.message }));
+  const more = problems.length > PROBLEMS_NAMED ? ` (the first ${String(PROBLEMS_NAMED)} are listed)` : '';
+  throw AppError.invalid(
+    named,
+    `Nothing was imported: ${String(problems.length)} ${problems.length === 1 ? 'line has a problem' : 'lines have problems'}${more}`,
+  );
 }

@@ -22,9 +22,11 @@ const service = Type.Object({
 const summary = Type.Object({
   area: Type.Object({
     code: Type.String({
-      description: 'E92000001 for England, else the region, sub-region, CCG or practice code',
+      description: 'E92000001 for England, else the region, sub-region, CCG, PCN or practice code',
     }),
-    kind: Type.Union(['england', 'region', 'subregion', 'ccg', 'practice'].map((k) => Type.Literal(k))),
+    kind: Type.Union(
+      ['england', 'region', 'subregion', 'ccg', 'pcn', 'practice'].map((k) => Type.Literal(k)),
+    ),
     name: Nullable(Type.String({ description: 'As the imported files name it; null when none did' })),
   }),
   month: Type.String({ pattern: '^\\d{4}-\\d{2}$' }),

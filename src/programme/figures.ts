@@ -7,6 +7,8 @@ import type { Ctx } from '../platform/context.ts';
 import type { Db } from '../platform/db/index.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { childHistoryTotals, historyMonths, historyTotals } from './history/rules.ts';
+import { imdQuintile } from './geography/rules.ts';
+import * as geography from './geography/store.ts';
 import * as history from './history/store.ts';
 import * as pomi from './pomi/store.ts';
 import { areaTotals, monthEnd, type AreaTotals } from './summary-rules.ts';
@@ -14,11 +16,32 @@ import { areaTotals, monthEnd, type AreaTotals } from './summary-rules.ts';
 /** England's ONS code: the area when none is named. */
 export const ENGLAND = 'E92000001';
 
-export type AreaKind = 'england' | 'region' | 'subregion' | 'ccg' | 'practice';
-export type ChildTotals = AreaTotals & { code: string; name: string | null };
+export type AreaKind = 'england' | 'region' | 'subregion' | 'ccg' | 'pcn' | 'practice';
+/** A practice's PCN, list size and deprivation, where the geography files give them. */
+export type PracticeProfile = {
+  pcn: { code: string; name: string | null } | null;
+  listSize: { count: number; on: string | null } | null;
+  imd: { score: number; year: number | null; quintile: number | null } | null;
+};
+export type ChildTotals = AreaTotals & {
+  code: string;
+  name: string | null;
+  /** A practice's clinical system supplier in the month (from its POMI return). */
+  supplier: string | null;
+  /** Practices only. */
+  profile: PracticeProfile | null;
+};
 export type AreaFigures = {
   /** The name is as the imported files give it (POMI's long format or practice lookup), if they do. */
-  area: { code: string; kind: AreaKind; name: string | null };
+  area: {
+    code: string;
+    kind: AreaKind;
+    name: string | null;
+    /** A PCN's CCG, as the practice map gives it. */
+    parent: { code: string; kind: AreaKind; name: string } | null;
+    /** A practice's own profile. */
+    profile: PracticeProfile | null;
+  };
   /** Changes with every import: part of every cache key made from these figures. */
   version: string;
   totals: AreaTotals[];
@@ -30,6 +53,7 @@ const KIND: Record<NonNullable<pomi.AreaMatch>['column'], AreaKind> = {
   region_code: 'region',
   subregion_code: 'subregion',
   ccg_code: 'ccg',
+  pcn_code: 'pcn',
   practice_ods: 'practice',
 };
 
@@ -38,6 +62,7 @@ const CHILD_KIND = {
   region: 'subregion',
   subregion: 'ccg',
   ccg: 'practice',
+  pcn: 'practice',
   practice: null,
 } as const;
 
@@ -72,9 +97,11 @@ function importVersion(db: Db): Promise<string> {
   const c = cacheOf(db);
   const now = Date.now();
   if (!c.known || now - c.known.at > VERSION_MS) {
-    const version = Promise.all([pomi.importVersion(db), history.historyVersion(db)]).then((v) =>
-      v.join('|'),
-    );
+    const version = Promise.all([
+      pomi.importVersion(db),
+      history.historyVersion(db),
+      geography.geographyVersion(db),
+    ]).then((v) => v.join('|'));
     c.known = { at: now, version };
     version.catch(() => (c.known = null));
   }
@@ -103,9 +130,27 @@ export async function areaFigures(ctx: Ctx, raw: string | undefined): Promise<Ar
   return figures;
 }
 
+/** The area a code names: in POMI's returns, as a PCN of the map, or in the names table. */
+async function findArea(db: Db, code: string): Promise<pomi.AreaMatch | undefined> {
+  if (code === ENGLAND) return null;
+  const inPomi = await pomi.areaOf(db, code);
+  if (inPomi) return inPomi;
+  if (await geography.isPcn(db, code)) return { column: 'pcn_code', code };
+  return history.namedArea(db, code);
+}
+
+function profileOf(p: geography.ProfileView | undefined, cuts: readonly number[]): PracticeProfile | null {
+  if (!p) return null;
+  const score = p.imd_score === null ? null : Number(p.imd_score);
+  return {
+    pcn: p.pcn_code ? { code: p.pcn_code, name: p.pcn_name } : null,
+    listSize: p.list_size === null ? null : { count: p.list_size, on: p.list_size_on },
+    imd: score === null ? null : { score, year: p.imd_year, quintile: imdQuintile(score, cuts) },
+  };
+}
+
 async function load(ctx: Ctx, code: string, version: string): Promise<AreaFigures | null> {
-  const area =
-    code === ENGLAND ? null : ((await pomi.areaOf(ctx.db, code)) ?? (await history.namedArea(ctx.db, code)));
+  const area = await findArea(ctx.db, code);
   if (area === undefined) return null;
   const kind = area ? KIND[area.column] : 'england';
   const fromPomi = (await pomi.monthlyTotals(ctx.db, area, null)).map(areaTotals);
@@ -115,13 +160,19 @@ async function load(ctx: Ctx, code: string, version: string): Promise<AreaFigure
     .filter((t) => t.practices > 0);
   const totals = [...fromPomi, ...fromHistory].sort((a, b) => (a.month < b.month ? -1 : 1));
   const last = totals.at(-1);
-  let rows: (AreaTotals & { code: string })[] = [];
+  let rows: (AreaTotals & { code: string; supplier: string | null })[] = [];
   if (last?.basis === 'pomi')
     rows = (await pomi.childTotals(ctx.db, area, monthEnd(last.month) ?? '')).map((r) => ({
       ...areaTotals(r),
       code: r.code,
+      supplier: r.supplier,
     }));
-  else if (last) rows = childHistoryTotals(entries, last.month).map((c) => ({ ...c.totals, code: c.code }));
+  else if (last)
+    rows = childHistoryTotals(entries, last.month).map((c) => ({
+      ...c.totals,
+      code: c.code,
+      supplier: null,
+    }));
   const childKind = CHILD_KIND[kind];
   const names = childKind
     ? await pomi.areaNames(
@@ -131,6 +182,27 @@ async function load(ctx: Ctx, code: string, version: string): Promise<AreaFigure
       )
     : new Map<string, string>();
   const own = kind === 'england' ? new Map<string, string>() : await pomi.areaNames(ctx.db, kind, [code]);
-  const children = rows.map((r) => ({ ...r, name: names.get(r.code) ?? null }));
-  return { area: { code, kind, name: own.get(code) ?? null }, version, totals, children };
+  const practices = childKind === 'practice' ? rows.map((r) => r.code) : kind === 'practice' ? [code] : [];
+  const [found, cuts] = practices.length
+    ? await Promise.all([geography.profiles(ctx.db, practices), geography.imdCuts(ctx.db)])
+    : [new Map<string, geography.ProfileView>(), []];
+  const children = rows.map((r) => ({
+    ...r,
+    name: names.get(r.code) ?? null,
+    profile: childKind === 'practice' ? profileOf(found.get(r.code), cuts) : null,
+  }));
+  // A PCN's CCG is the map's. Other levels are POMI's, whose month may differ from the map's.
+  const parent = kind === 'pcn' ? await geography.parentOf(ctx.db, 'pcn', code) : undefined;
+  return {
+    area: {
+      code,
+      kind,
+      name: own.get(code) ?? null,
+      parent: parent ? { code: parent.code, kind: parent.kind, name: parent.name } : null,
+      profile: kind === 'practice' ? profileOf(found.get(code), cuts) : null,
+    },
+    version,
+    totals,
+    children,
+  };
 }

@@ -8,3 +8,6 @@ export { permissions as programmePermissions } from './permissions.ts';
 export { importPomiFiles, importPomiFolder } from './pomi/cli.ts';
 export { importPomi } from './pomi/service.ts';
 export { recordOfferings } from './history/service.ts';
+export { importGeography } from './geography/service.ts';
+export { practiceFileKind } from './geography/rules.ts';
+export { importGeographyFolder } from './geography/cli.ts';

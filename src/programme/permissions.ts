@@ -5,6 +5,8 @@ export const permissions = definePermissions({
   viewProgramme: { staff: ['facilitator', 'commissioner', 'admin'], ownPractice: false },
   /** Loading published statistics changes every dashboard: the programme's own leads and admins. */
   importPomi: { staff: ['commissioner', 'admin'], ownPractice: false },
+  /** Practice geography (PCNs, list sizes, deprivation) feeds every dashboard, as POMI does. */
+  importGeography: { staff: ['commissioner', 'admin'], ownPractice: false },
   /** Dated changes of which practices offer which service, from a facilitator's own checks. */
   recordOfferings: { staff: ['facilitator', 'admin'], ownPractice: false },
   /** The facilitator workspace, for the practices in the user's portfolio (checked in the service). */

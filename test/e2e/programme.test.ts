@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEMO_STAFF } from '../../src/demo/data.ts';
-import { importPomi } from '../../src/programme/index.ts';
+import { importGeography, importPomi } from '../../src/programme/index.ts';
 import { wideFile, wideRow } from '../../src/programme/pomi/test-files.ts';
 import { root } from '../support/harness.ts';
 import { submit, submitRefused, visit } from './browser.ts';
@@ -29,6 +29,17 @@ test('a commissioner reads England, compares two months and goes down to a CCG',
   ]);
   await importPomi({ db: t.db.db, clock: t.clock, meta: null }, { kind: 'system' }, wideFile(rows), {
     fileName: 'journey.csv',
+  });
+  const map = [
+    'PUBLICATION,EXTRACT_DATE,PRACTICE_CODE,PRACTICE_NAME,PRACTICE_POSTCODE,PCN_CODE,PCN_NAME,ONS_CCG_CODE,CCG_CODE,CCG_NAME,ONS_STP_CODE,STP_CODE,STP_NAME,ONS_COMM_REGION_CODE,COMM_REGION_CODE,COMM_REGION_NAME',
+    ...['Z20001', 'Z20002'].map(
+      (p) =>
+        `GP_PRAC_PAT_LIST,01-Sep-20,${p},SURGERY ${p},LS1 1AA,U00001,RIVER PCN,E38000001,03A,NHS Test CCG,E54000001,QWO,Test STP,E40000001,Y63,North East and Yorkshire`,
+    ),
+  ].join('\r\n');
+  await importGeography({ db: t.db.db, clock: t.clock, meta: null }, { kind: 'system' }, map, {
+    fileName: 'map.csv',
+    kind: 'map',
   });
 
   const s = await site.open();
@@ -53,9 +64,19 @@ test('a commissioner reads England, compares two months and goes down to a CCG',
   assert.match(await page.locator('h1').innerText(), /\(Y54\)/);
   await submit(s, () => page.getByRole('link', { name: 'Q72' }).click());
   await submit(s, () => page.getByRole('link', { name: '03A' }).click());
-  assert.match(await page.locator('h1').innerText(), /CCG 03A/);
+  assert.match(await page.locator('h1').innerText(), /NHS Test CCG \(03A\)/);
   assert.match(await page.locator('#children').innerText(), /Z20002/);
+  await page.getByLabel('Clinical system supplier').selectOption({ label: 'EMIS' });
+  await page.getByLabel('Sort by').selectOption({ label: 'Lowest uptake first' });
+  await submit(s, () => page.getByRole('button', { name: 'Show practices' }).click());
+  const table = await page.locator('#children').innerText();
+  assert.match(table, /Shown: All 2 practices/);
+  assert.ok(table.indexOf('Z20001') < table.indexOf('Z20002'), 'lowest uptake first');
   await page.screenshot({ path: join(shots, 'programme-dashboard-ccg.png'), fullPage: true });
+  await submit(s, () => page.getByRole('link', { name: 'RIVER PCN' }).first().click());
+  assert.match(await page.locator('h1').innerText(), /RIVER PCN \(U00001\)/);
+  await page.screenshot({ path: join(shots, 'programme-dashboard-pcn.png'), fullPage: true });
+  await visit(s, site.origin, '/programme/dashboard?area=03A');
   const csv = await page.getByRole('link', { name: 'Download these figures (CSV)' }).getAttribute('href');
   assert.equal(csv, '/programme/dashboard.csv?area=03A');
 

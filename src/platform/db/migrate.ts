@@ -20,6 +20,7 @@ import * as m016 from './migrations/016_prescription_open_item.ts';
 import * as m017 from './migrations/017_pomi.ts';
 import * as m018 from './migrations/018_areas.ts';
 import * as m019 from './migrations/019_facilitation.ts';
+import * as m020 from './migrations/020_geography.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '017_pomi': m017,
   '018_areas': m018,
   '019_facilitation': m019,
+  '020_geography': m020,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -56,7 +56,7 @@ export type ServiceOfferingsTable = {
   import_id: string | null;
 };
 
-export type AreaKind = 'region' | 'subregion' | 'ccg' | 'practice';
+export type AreaKind = 'region' | 'subregion' | 'ccg' | 'pcn' | 'practice';
 export type AreasTable = {
   code: string;
   kind: AreaKind;
@@ -103,4 +103,17 @@ export type TransitionPlansTable = {
   handover: string | null;
   recorded_at: Timestamp;
   recorded_by: string | null;
+};
+
+// Geography beside POMI's (migration 020): each file kind fills its own columns, dated.
+export type PracticeProfilesTable = {
+  practice_ods: string;
+  pcn_code: string | null;
+  pcn_on: DateOnly | null;
+  list_size: number | null;
+  list_size_on: DateOnly | null;
+  /** numeric: arrives as text. */
+  imd_score: ColumnType<string | null, number | null | undefined, number | null>;
+  imd_year: number | null;
+  updated_at: Timestamp;
 };

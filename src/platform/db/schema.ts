@@ -298,5 +298,6 @@ export type Database = {
   service_offerings: G.ServiceOfferingsTable;
   areas: G.AreasTable; // migration 018
   checklist_entries: G.ChecklistEntriesTable; // migration 019
+  practice_profiles: G.PracticeProfilesTable; // migration 020
   transition_plans: G.TransitionPlansTable;
 };

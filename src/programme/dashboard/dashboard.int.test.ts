@@ -78,9 +78,9 @@ test('England, a region and a CCG: the latest month, the report-style change, th
   const ccg = text((await facilitator.get('/programme/dashboard?area=07L')).body);
   assert.match(ccg, /Online services in CCG 07L/);
   assert.match(ccg, /May 2018: 2 practices/);
-  assert.match(ccg, /Z10001 1 1,000 Yes Yes Yes/);
+  assert.match(ccg, /Z10001 not known EMIS 1,000 Yes Yes Yes 5\.0% not known/);
   const other = text((await facilitator.get('/programme/dashboard?area=07M')).body);
-  assert.match(other, /Z10003 1 2,000 No No No/);
+  assert.match(other, /Z10003 not known EMIS 2,000 No No No 0\.0% not known/);
 });
 
 test('the CSV carries every month’s figures for the area', async () => {

@@ -1,7 +1,8 @@
 // The dashboard page's view model, pure: headings, the latest month, the report-style
 // comparisons, the month table and the areas one level down.
 import { countOf } from '../../platform/words.ts';
-import type { AreaKind } from '../figures.ts';
+import type { AreaKind, ChildTotals, PracticeProfile } from '../figures.ts';
+import { OFFERS, practiceTable, SORTS, UPTAKE, uptakeOf, type PracticeFilter } from './practice-table.ts';
 import { comparedMonths, comparison, monthName, monthRows, percent, per1000, SERVICES } from './rules.ts';
 import type { Dashboard } from './service.ts';
 
@@ -10,6 +11,7 @@ const KIND_LABEL: Record<AreaKind, string> = {
   region: 'region',
   subregion: 'sub-region',
   ccg: 'CCG',
+  pcn: 'PCN',
   practice: 'practice',
 };
 const CHILD_NOUN: Record<AreaKind, string> = {
@@ -17,6 +19,7 @@ const CHILD_NOUN: Record<AreaKind, string> = {
   region: 'sub-region',
   subregion: 'CCG',
   ccg: 'practice',
+  pcn: 'practice',
   practice: 'practice',
 };
 const CHILDREN: Record<AreaKind, string | null> = {
@@ -24,6 +27,7 @@ const CHILDREN: Record<AreaKind, string | null> = {
   region: 'Sub-regions',
   subregion: 'CCGs',
   ccg: 'Practices',
+  pcn: 'Practices',
   practice: null,
 };
 
@@ -33,7 +37,110 @@ export function areaName(kind: AreaKind, code: string, name: string | null): str
   return name ? `${name} (${code})` : `${KIND_LABEL[kind]} ${code}`;
 }
 
-export function dashboardPage(d: Dashboard, asked: { from?: string | undefined; to?: string | undefined }) {
+const OFFERS_TEXT: Record<(typeof OFFERS)[number], string> = {
+  'all-three': 'Offers all three services',
+  'missing-any': 'Does not offer all three',
+  appointments: 'Offers online appointment booking',
+  prescriptions: 'Offers online repeat prescriptions',
+  detailedCodedRecord: 'Offers online record access',
+};
+const UPTAKE_TEXT: Record<(typeof UPTAKE)[number], string> = {
+  'under-10': 'Under 10% of patients enabled',
+  '10-to-25': '10% to under 25%',
+  '25-to-50': '25% to under 50%',
+  '50-and-over': '50% and over',
+};
+const SORT_TEXT: Record<(typeof SORTS)[number], string> = {
+  name: 'Name',
+  'uptake-low': 'Lowest uptake first',
+  'uptake-high': 'Highest uptake first',
+  'list-size': 'Largest list first',
+  deprived: 'Most deprived first',
+};
+
+function items<K extends string>(
+  keys: readonly K[],
+  text: Record<K, string>,
+  chosen: string | undefined,
+  all?: string,
+) {
+  return [
+    ...(all ? [{ value: '', text: all, selected: !chosen }] : []),
+    ...keys.map((k) => ({ value: k, text: text[k], selected: k === chosen })),
+  ];
+}
+
+function profileView(p: PracticeProfile | null) {
+  return {
+    pcn: p?.pcn ? { code: p.pcn.code, name: p.pcn.name, href: dashboardHref(p.pcn.code) } : null,
+    imd: p?.imd
+      ? {
+          quintile: p.imd.quintile === null ? null : String(p.imd.quintile),
+          score: p.imd.score.toFixed(1),
+          year: p.imd.year,
+        }
+      : null,
+    registered: p?.listSize
+      ? { count: p.listSize.count.toLocaleString('en-GB'), on: p.listSize.on ? dayName(p.listSize.on) : null }
+      : null,
+  };
+}
+
+function dashboardHref(code: string): string {
+  return `/programme/dashboard?area=${encodeURIComponent(code)}`;
+}
+
+/** `2021-01-01` → `1 January 2021`. */
+function dayName(day: string): string {
+  return `${String(Number(day.slice(8, 10)))} ${monthName(day.slice(0, 7))}`;
+}
+
+/** The practices under a CCG or PCN: filters, then one row each. */
+function practiceView(d: Dashboard, f: PracticeFilter) {
+  const t = practiceTable(d.children, f);
+  const row = (c: ChildTotals) => {
+    const u = uptakeOf(c);
+    return {
+      code: c.code,
+      name: c.name,
+      href: dashboardHref(c.code),
+      supplier: c.supplier ?? 'not reported',
+      listSize: (c.listSize ?? c.profile?.listSize?.count)?.toLocaleString('en-GB') ?? 'not reported',
+      offered: SERVICES.map((s) => (c.services[s.key].practicesOffering > 0 ? 'Yes' : 'No')),
+      uptake: u === null ? 'not reported' : `${(Math.round(u * 10) / 10).toFixed(1)}%`,
+      ...profileView(c.profile),
+    };
+  };
+  return {
+    rows: t.rows.map(row),
+    shown:
+      t.rows.length === t.of
+        ? `All ${countOf(t.of, 'practice')}`
+        : `${String(t.rows.length)} of ${countOf(t.of, 'practice')}`,
+    filtered: t.rows.length !== t.of,
+    supplierItems: [
+      { value: '', text: 'Any supplier', selected: !f.supplier },
+      ...t.suppliers.map((s) => ({ value: s, text: s, selected: s === f.supplier })),
+    ],
+    offersItems: items(OFFERS, OFFERS_TEXT, f.offers, 'Any services'),
+    uptakeItems: items(UPTAKE, UPTAKE_TEXT, f.uptake, 'Any uptake'),
+    imdItems: [
+      { value: '', text: 'Any deprivation', selected: f.imd === undefined },
+      ...[1, 2, 3, 4, 5].map((q) => ({
+        value: String(q),
+        text:
+          q === 1 ? 'Fifth 1 (most deprived)' : q === 5 ? 'Fifth 5 (least deprived)' : `Fifth ${String(q)}`,
+        selected: q === f.imd,
+      })),
+    ],
+    sortItems: items(SORTS, SORT_TEXT, f.sort ?? 'name'),
+  };
+}
+
+export function dashboardPage(
+  d: Dashboard,
+  asked: { from?: string | undefined; to?: string | undefined } & PracticeFilter,
+) {
   const name = areaName(d.area.kind, d.area.code, d.area.name);
   const compared = comparedMonths(d.totals, asked);
   const last = d.totals.at(-1);
@@ -44,6 +151,15 @@ export function dashboardPage(d: Dashboard, asked: { from?: string | undefined; 
     title: `Online services in ${name}`,
     area: d.area,
     areaName: name,
+    parent: d.area.parent
+      ? {
+          href: dashboardHref(d.area.parent.code),
+          text: areaName(d.area.parent.kind, d.area.parent.code, d.area.parent.name),
+        }
+      : null,
+    profile: d.area.kind === 'practice' ? profileView(d.area.profile) : null,
+    practices:
+      CHILD_NOUN[d.area.kind] === 'practice' && d.area.kind !== 'practice' ? practiceView(d, asked) : null,
     empty: !last,
     sources: {
       pomi: d.totals.some((t) => t.basis === 'pomi'),
@@ -68,6 +184,7 @@ export function dashboardPage(d: Dashboard, asked: { from?: string | undefined; 
     comparisons: compared
       ? SERVICES.map((s) => ({ name: s.name, text: comparison(compared.from, compared.to, s.key) }))
       : [],
+    compared: compared ? { from: compared.from.month, to: compared.to.month } : null,
     fromItems: monthItems(compared?.from.month),
     toItems: monthItems(compared?.to.month),
     rows: monthRows(d.totals).reverse(),
@@ -78,16 +195,13 @@ export function dashboardPage(d: Dashboard, asked: { from?: string | undefined; 
     children: d.children.map((c) => ({
       code: c.code,
       name: c.name,
-      href: d.area.kind === 'ccg' ? null : `/programme/dashboard?area=${encodeURIComponent(c.code)}`,
+      href: dashboardHref(c.code),
       practices: c.practices,
       listSize: c.listSize?.toLocaleString('en-GB') ?? 'not reported',
-      shares: SERVICES.map((s) =>
-        d.area.kind === 'ccg'
-          ? c.services[s.key].practicesOffering > 0
-            ? 'Yes'
-            : 'No'
-          : (percent(c.services[s.key].practicesOffering, c.services[s.key].practicesReporting) ??
-            'not reported'),
+      shares: SERVICES.map(
+        (s) =>
+          percent(c.services[s.key].practicesOffering, c.services[s.key].practicesReporting) ??
+          'not reported',
       ),
       enabledAny: percent(c.patientsEnabledAny, c.enabledAnyListSize) ?? 'not reported',
     })),

@@ -7,18 +7,20 @@ import type { AreaMatch } from '../pomi/store.ts';
 import type { OfferingEntry } from './rules.ts';
 
 /** The geography of each practice, from the names table: practice → CCG → sub-region → region. */
-type Level = 'region' | 'subregion' | 'ccg' | 'practice_ods';
+type Level = 'region' | 'subregion' | 'ccg' | 'pcn_code' | 'practice_ods';
 const BELOW: Record<NonNullable<AreaMatch>['column'] | 'england', Level | null> = {
   england: 'region',
   region_code: 'subregion',
   subregion_code: 'ccg',
   ccg_code: 'practice_ods',
+  pcn_code: 'practice_ods',
   practice_ods: null,
 };
 const LEVEL_OF: Record<NonNullable<AreaMatch>['column'], Level> = {
   region_code: 'region',
   subregion_code: 'subregion',
   ccg_code: 'ccg',
+  pcn_code: 'pcn_code',
   practice_ods: 'practice_ods',
 };
 
@@ -52,8 +54,9 @@ export async function areaEntries(db: Db, area: AreaMatch): Promise<OfferingEntr
   const rows = await sql<OfferingEntryRow>`
     with geo as (
       select o.practice_ods, o.service, o.offered, o.effective_on, o.source, o.recorded_at,
-        c.code as ccg, s.code as subregion, s.parent_code as region
+        c.code as ccg, s.code as subregion, s.parent_code as region, pp.pcn_code
       from service_offerings o
+      left join practice_profiles pp on pp.practice_ods = o.practice_ods
       left join areas p on p.kind = 'practice' and p.code = o.practice_ods
       left join areas c on c.kind = 'ccg' and c.code = p.parent_code
       left join areas s on s.kind = 'subregion' and s.code = c.parent_code
@@ -75,12 +78,18 @@ export async function namedArea(db: Db, code: string): Promise<AreaMatch | undef
     .selectFrom('areas')
     .select('kind')
     .where('code', '=', code)
-    .orderBy(sql`array_position(array['region','subregion','ccg','practice'], kind)`)
+    .orderBy(sql`array_position(array['region','subregion','ccg','pcn','practice'], kind)`)
     .limit(1)
     .executeTakeFirst();
   if (!hit) return undefined;
   const column = (
-    { region: 'region_code', subregion: 'subregion_code', ccg: 'ccg_code', practice: 'practice_ods' } as const
+    {
+      region: 'region_code',
+      subregion: 'subregion_code',
+      ccg: 'ccg_code',
+      pcn: 'pcn_code',
+      practice: 'practice_ods',
+    } as const
   )[hit.kind];
   return { column, code };
 }

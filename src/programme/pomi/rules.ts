@@ -69,23 +69,26 @@ export type PomiFile = {
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
+/** A day as NHS Digital's files write it: `30APR2018`, `30-Apr-18` or `2018-04-30`; null if none. */
+export function publishedDay(raw: string): [y: number, m: number, d: number] | null {
+  const t = raw.trim().toUpperCase();
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
+  if (iso) return [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  const named = /^(\d{1,2})-?([A-Z]{3})-?(\d{2}|\d{4})$/.exec(t);
+  if (!named) return null;
+  const year = named[3] ?? '';
+  return [
+    Number(year.length === 2 ? `20${year}` : year),
+    MONTHS.indexOf(named[2] ?? '') + 1,
+    Number(named[1]),
+  ];
+}
+
 /** `30APR2018`, `30-Apr-18` or `2018-04-30` as YYYY-MM-DD if it is a month's last day; else a reason. */
 export function periodEnd(raw: string): { date: string } | { problem: string } {
-  const t = raw.trim().toUpperCase();
-  let y: number;
-  let m: number;
-  let d: number;
-  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
-  const named = /^(\d{1,2})-?([A-Z]{3})-?(\d{2}|\d{4})$/.exec(t);
-  if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-  else if (named) {
-    const year = named[3] ?? '';
-    [d, m, y] = [
-      Number(named[1]),
-      MONTHS.indexOf(named[2] ?? '') + 1,
-      Number(year.length === 2 ? `20${year}` : year),
-    ];
-  } else return { problem: `${show(raw)} is not a date like 30APR2018 or 2018-04-30` };
+  const parts = publishedDay(raw);
+  if (!parts) return { problem: `${show(raw)} is not a date like 30APR2018 or 2018-04-30` };
+  const [y, m, d] = parts;
   if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m))
     return { problem: `${show(raw)} is not a real date` };
   if (d !== daysInMonth(y, m)) return { problem: `${show(raw)} is not the last day of a month` };

@@ -5,8 +5,7 @@ import { SYSTEM_ACTOR } from '../../platform/auth/actor.ts';
 import { assertStaff } from '../../platform/auth/permissions.ts';
 import { audit } from '../../platform/audit/use-case.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { UnreadableCsv, type RowProblem } from '../../platform/csv.ts';
-import { AppError } from '../../platform/http/errors.ts';
+import { refuseFile, UnreadableCsv } from '../../platform/csv.ts';
 import { forgetImportVersion } from '../figures.ts';
 import { permissions } from '../permissions.ts';
 import { parsePomi } from './rules.ts';
@@ -29,21 +28,8 @@ export type PomiImportSummary = {
 /** Done and total practice-months written, for a progress bar. */
 export type Progress = (done: number, total: number) => void;
 
-/** How many bad lines a refused file names. */
-const PROBLEMS_NAMED = 20;
 /** Rows a statement: one JSON parameter each, so the size is bounded by memory, not parameters. */
 const BATCH = 4000;
-
-function refuse(problems: RowProblem[]): never {
-  const named = problems
-    .slice(0, PROBLEMS_NAMED)
-    .map((p) => ({ field: `line ${String(p.line)}`, message: p.message }));
-  const more = problems.length > PROBLEMS_NAMED ? ` (the first ${String(PROBLEMS_NAMED)} are listed)` : '';
-  throw AppError.invalid(
-    named,
-    `Nothing was imported: ${String(problems.length)} ${problems.length === 1 ? 'line has a problem' : 'lines have problems'}${more}`,
-  );
-}
 
 export async function importPomi(
   ctx: Ctx,
@@ -57,12 +43,12 @@ export async function importPomi(
     file = parsePomi(csvText);
   } catch (err) {
     if (!(err instanceof UnreadableCsv)) throw err;
-    refuse([err.problem]);
+    refuseFile([err.problem]);
   }
-  if (file.problems.length) refuse(file.problems);
+  if (file.problems.length) refuseFile(file.problems);
   const { returns, areas } = file;
   if (returns.length === 0 && areas.length === 0)
-    refuse([{ line: 1, message: 'the file has a header but no returns' }]);
+    refuseFile([{ line: 1, message: 'the file has a header but no returns' }]);
   const periods = returns.map((r) => r.periodEnd).sort();
   const firstMonth = periods[0] ?? null;
   const lastMonth = periods.at(-1) ?? null;

@@ -86,8 +86,16 @@ export async function upsertReturns(tx: Tx, batch: readonly PomiReturn[], import
   return result.rows.filter((r) => r.inserted).length;
 }
 
-/** Adds or renames areas (and practices) by kind and code. */
-export async function upsertAreas(tx: Tx, areas: readonly AreaName[], at: Date): Promise<void> {
+/**
+ * Adds or renames areas (and practices) by kind and code; with `renames`, an area already named
+ * is renamed (and moved) only if it is of one of those kinds.
+ */
+export async function upsertAreas(
+  tx: Tx,
+  areas: readonly (Omit<AreaName, 'kind'> & { kind: AreaName['kind'] | 'pcn' })[],
+  at: Date,
+  renames: readonly AreaKind[] | null = null,
+): Promise<void> {
   for (let i = 0; i < areas.length; i += 4000) {
     const json = JSON.stringify(areas.slice(i, i + 4000));
     await sql`
@@ -96,6 +104,7 @@ export async function upsertAreas(tx: Tx, areas: readonly AreaName[], at: Date):
       from jsonb_to_recordset(${json}::jsonb) as x(code text, kind text, name text, parent text)
       on conflict (kind, code) do update
         set name = excluded.name, parent_code = excluded.parent_code, updated_at = excluded.updated_at
+        where ${renames ? sql`areas.kind = any(${[...renames]}::text[])` : sql`true`}
     `.execute(tx);
   }
 }
@@ -146,7 +155,8 @@ export async function rederiveOfferings(tx: Tx, practices: readonly string[], at
 
 /** Which column an area code is matched on; null is England. */
 export type AreaMatch = {
-  column: 'region_code' | 'subregion_code' | 'ccg_code' | 'practice_ods';
+  /** `pcn_code`: the practices the map puts in the PCN (POMI's returns carry no PCN). */
+  column: 'region_code' | 'subregion_code' | 'ccg_code' | 'pcn_code' | 'practice_ods';
   code: string;
 } | null;
 
@@ -196,7 +206,11 @@ function totals(db: Db, area: AreaMatch) {
       sql<string | null>`sum(total_use)`.as('total_use'),
       listWhere('total_use', 'total_use_list'),
     ]);
-  if (area) q = q.where(area.column, '=', area.code);
+  if (area?.column === 'pcn_code')
+    q = q.where('practice_ods', 'in', (eb) =>
+      eb.selectFrom('practice_profiles').select('practice_ods').where('pcn_code', '=', area.code),
+    );
+  else if (area) q = q.where(area.column, '=', area.code);
   return q;
 }
 
@@ -213,6 +227,7 @@ const CHILD = {
   region_code: 'subregion_code',
   subregion_code: 'ccg_code',
   ccg_code: 'practice_ods',
+  pcn_code: 'practice_ods',
 } as const;
 
 /** The month's totals for each area one level down (none below a practice). */
@@ -221,12 +236,17 @@ export async function childTotals(db: Db, area: AreaMatch, month: string) {
   if (parent === 'practice_ods') return [];
   const child = CHILD[parent];
   return totals(db, area)
-    .select([sql<string>`${sql.ref(child)}`.as('code'), sql<string>`${month}::date`.as('period_end')])
+    .select([
+      sql<string>`${sql.ref(child)}`.as('code'),
+      sql<string>`${month}::date`.as('period_end'),
+      // One return a practice and month: its supplier (none for a group of practices).
+      sql<string | null>`case when count(*) = 1 then max(system_supplier) end`.as('supplier'),
+    ])
     .where('period_end', '=', month)
     .where(child, 'is not', null)
     .groupBy(child)
     .orderBy(child)
-    .$castTo<TotalsRow & { code: string }>()
+    .$castTo<TotalsRow & { code: string; supplier: string | null }>()
     .execute();
 }
 
