@@ -13,6 +13,7 @@ import {
   programmeRoutes,
   programmeWorkspaceRoutes,
   programmeImportRoutes,
+  programmePomiExportRoutes,
 } from './programme/index.ts';
 import * as pharmacies from './pharmacies/index.ts';
 import * as prescriptions from './prescriptions/index.ts';
@@ -117,6 +118,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(programmeDashboardRoutes);
   await app.register(programmeWorkspaceRoutes);
   await app.register(programmeImportRoutes);
+  await app.register(programmePomiExportRoutes);
   await app.register(record.patientRecordRoutes);
   await app.register(record.practiceRecordRoutes);
   await app.register(record.recordApiRoutes);

@@ -20,6 +20,7 @@ import { claimDailyRun, claimDailyRunSince, releaseDailyRun } from './platform/d
 import { deliverDue, queueReminders, logSender, notifySender } from './notifications/index.ts';
 import { runTemplatesForward, forgetIdempotencyKeys } from './appointments/index.ts';
 import { applyBirthdayAccess } from './record/index.ts';
+import { checkPlatformOfferings } from './programme/index.ts';
 import { englandDay } from './platform/dates.ts';
 
 /** Runs a job every `ms`, skipping a tick while the last run is still going. */
@@ -167,6 +168,11 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
       if (await claimDailyRun(handle.db, 'appointment-templates', englandDay(systemClock.now()))) {
         const r = await runTemplatesForward(handle.db, systemClock.now());
         app.log.info(r, 'appointment templates run forward');
+      }
+      // Practices' offerings as their settings now say, for what changed outside the services.
+      if (await claimDailyRun(handle.db, 'programme-platform-offerings', englandDay(systemClock.now()))) {
+        const r = await checkPlatformOfferings(ctx);
+        app.log.info(r, 'platform offerings checked');
       }
       // Idempotency keys answer retries for a day, then go.
       await forgetIdempotencyKeys(handle.db, new Date(systemClock.now().getTime() - 86_400_000));

@@ -7,6 +7,7 @@ import type { RequestMeta } from '../platform/audit/audit.ts';
 import type { Ctx } from '../platform/context.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { englandDay } from '../platform/dates.ts';
+import { recordPlatformOfferings } from '../programme/index.ts';
 import { diffSettings, normaliseSettings, type ServiceSettings, type SettingsChange } from './rules.ts';
 import * as store from './store.ts';
 
@@ -148,6 +149,14 @@ export async function writeSettings(
     by: p.byStaff,
     at: now,
   });
+  // Which record levels the practice offers follows its patients' (the programme's history).
+  if ('recordLevel' in p.changed)
+    await recordPlatformOfferings(tx, {
+      practices: [practiceOds],
+      at: now,
+      because: "A patient's record access level was changed",
+      by: p.byStaff,
+    });
   return version;
 }
 

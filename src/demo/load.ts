@@ -10,6 +10,7 @@ import type { Ctx } from '../platform/context.ts';
 import type { Db } from '../platform/db/index.ts';
 import type { DemoPanel } from '../platform/http/setup.ts';
 import { loadLancashire } from './lancashire.ts';
+import { checkPlatformOfferings } from '../programme/index.ts';
 import { changeServices, settingsOf, verifyIdentity, addPatient } from '../accounts/index.ts';
 import { loadDemoPharmacies } from '../pharmacies/index.ts';
 import { addPractice } from '../practices/index.ts';
@@ -57,6 +58,8 @@ export type DemoSummary = {
   repeats: number;
   /** Offering changes of the Lancashire 2012-13 scenario recorded (issue #12). */
   offeringChanges: number;
+  /** Offering changes of the demo practices found from their settings on GP Online. */
+  platformOfferings: number;
 };
 
 async function staffActor(db: Db, email: string): Promise<StaffActor> {
@@ -81,6 +84,7 @@ export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = nul
     slots: 0,
     repeats: 0,
     offeringChanges: 0,
+    platformOfferings: 0,
   };
 
   for (const p of DEMO_PRACTICES) {
@@ -296,6 +300,8 @@ export async function loadDemo(db: Db, clock: Clock, key: SecretKey | null = nul
     });
   }
   added.offeringChanges = (await loadLancashire(ctx)).changes;
+  // Slot types the demo wrote directly: the demo practices' own offerings, as the daily check finds them.
+  added.platformOfferings = (await checkPlatformOfferings(ctx)).changes;
   return added;
 }
 

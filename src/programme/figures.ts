@@ -5,8 +5,9 @@
 import { LRUCache } from 'lru-cache';
 import type { Ctx } from '../platform/context.ts';
 import type { Db } from '../platform/db/index.ts';
+import { englandDay } from '../platform/dates.ts';
 import { AppError } from '../platform/http/errors.ts';
-import { childHistoryTotals, historyMonths, historyTotals } from './history/rules.ts';
+import { childHistoryTotals, historyMonths, historyTotals, manualRuns } from './history/rules.ts';
 import { imdQuintile } from './geography/rules.ts';
 import * as geography from './geography/store.ts';
 import * as history from './history/store.ts';
@@ -45,7 +46,9 @@ export type AreaFigures = {
   /** Changes with every import: part of every cache key made from these figures. */
   version: string;
   totals: AreaTotals[];
-  /** The latest month's figures for each area one level down (practices under a CCG). */
+  /** The month of `children`: POMI's latest if there is one, else the latest month. */
+  childrenMonth: string | null;
+  /** That month's figures for each area one level down (practices under a CCG). */
   children: ChildTotals[];
 };
 
@@ -73,8 +76,10 @@ const CHILD_KIND = {
  */
 type Cached = {
   figures: LRUCache<string, Promise<AreaFigures | null>>;
-  known: { at: number; version: Promise<string> } | null;
+  known: { at: number; epoch: number; version: Promise<string> } | null;
 };
+/** Raised by a change written inside another feature's transaction, which has no `Db` to name. */
+let epoch = 0;
 /** One cache a database (tests open several in one process). */
 const caches = new WeakMap<Db, Cached>();
 
@@ -96,13 +101,13 @@ const VERSION_MS = 2000;
 function importVersion(db: Db): Promise<string> {
   const c = cacheOf(db);
   const now = Date.now();
-  if (!c.known || now - c.known.at > VERSION_MS) {
+  if (!c.known || c.known.epoch !== epoch || now - c.known.at > VERSION_MS) {
     const version = Promise.all([
       pomi.importVersion(db),
       history.historyVersion(db),
       geography.geographyVersion(db),
     ]).then((v) => v.join('|'));
-    c.known = { at: now, version };
+    c.known = { at: now, epoch, version };
     version.catch(() => (c.known = null));
   }
   return c.known.version;
@@ -113,14 +118,21 @@ export function forgetImportVersion(db: Db): void {
   cacheOf(db).known = null;
 }
 
+/** As `forgetImportVersion`, for every database (the change was written in a transaction). */
+export function forgetAllImportVersions(): void {
+  epoch++;
+}
+
 export async function areaFigures(ctx: Ctx, raw: string | undefined): Promise<AreaFigures> {
   const code = raw?.trim().toUpperCase() || ENGLAND;
   const version = await importVersion(ctx.db);
-  const key = `${version}|${code}`;
+  // Practices on GP Online are known up to this month: a new month is a new page.
+  const current = englandDay(ctx.clock.now()).slice(0, 7);
+  const key = `${version}|${current}|${code}`;
   const cache = cacheOf(ctx.db).figures;
   let pending = cache.get(key);
   if (!pending) {
-    pending = load(ctx, code, version);
+    pending = load(ctx, code, version, current);
     cache.set(key, pending);
     pending.catch(() => cache.delete(key));
   }
@@ -149,17 +161,20 @@ function profileOf(p: geography.ProfileView | undefined, cuts: readonly number[]
   };
 }
 
-async function load(ctx: Ctx, code: string, version: string): Promise<AreaFigures | null> {
+async function load(ctx: Ctx, code: string, version: string, current: string): Promise<AreaFigures | null> {
   const area = await findArea(ctx.db, code);
   if (area === undefined) return null;
   const kind = area ? KIND[area.column] : 'england';
   const fromPomi = (await pomi.monthlyTotals(ctx.db, area, null)).map(areaTotals);
   const entries = await history.areaEntries(ctx.db, area);
-  const fromHistory = historyMonths(entries, new Set(fromPomi.map((t) => t.month)))
-    .map((m) => historyTotals(entries, m))
+  const runs = manualRuns(entries);
+  const fromHistory = historyMonths(entries, new Set(fromPomi.map((t) => t.month)), current)
+    .map((m) => historyTotals(entries, m, runs))
     .filter((t) => t.practices > 0);
   const totals = [...fromPomi, ...fromHistory].sort((a, b) => (a.month < b.month ? -1 : 1));
-  const last = totals.at(-1);
+  // The areas one level down, from the fullest picture: POMI's latest month covers every
+  // practice, a later month from histories only those recorded (or on GP Online).
+  const last = fromPomi.at(-1) ?? totals.at(-1);
   let rows: (AreaTotals & { code: string; supplier: string | null })[] = [];
   if (last?.basis === 'pomi')
     rows = (await pomi.childTotals(ctx.db, area, monthEnd(last.month) ?? '')).map((r) => ({
@@ -201,8 +216,9 @@ async function load(ctx: Ctx, code: string, version: string): Promise<AreaFigure
       parent: parent ? { code: parent.code, kind: parent.kind, name: parent.name } : null,
       profile: kind === 'practice' ? profileOf(found.get(code), cuts) : null,
     },
-    version,
+    version: `${version}|${current}`,
     totals,
+    childrenMonth: last?.month ?? null,
     children,
   };
 }

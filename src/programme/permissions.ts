@@ -13,4 +13,6 @@ export const permissions = definePermissions({
   viewWorkspace: { staff: ['facilitator', 'commissioner', 'admin'], ownPractice: false },
   /** Checklists, plans and offering entries: the facilitators who do the work, and admins. */
   updateWorkspace: { staff: ['facilitator', 'admin'], ownPractice: false },
+  /** A practice's own POMI return from its live data: the practice manager, who sends it. */
+  exportPomi: { staff: ['practice-manager'], ownPractice: true },
 });

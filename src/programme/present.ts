@@ -1,11 +1,25 @@
 // The programme pages' view models, pure: counts read as words with the right plural.
 import type { PracticeUptake } from './service.ts';
 import { countOf } from '../platform/words.ts';
+import { disclosed, SUPPRESSED } from './disclosure.ts';
 import type { ServiceTotals } from './summary-rules.ts';
 import type { Summary } from './summary-service.ts';
 
+/** Live counts of patients, suppressed and rounded as NHS statistics are (the list size is public). */
 export function uptakePage(rows: PracticeUptake[]) {
-  return { title: 'Online services in your practices', rows, caption: countOf(rows.length, 'practice') };
+  return {
+    title: 'Online services in your practices',
+    rows: rows.map((r) => ({
+      ...r,
+      patients: r.patients.toLocaleString('en-GB'),
+      linked: disclosed(r.linked),
+      appointments: disclosed(r.appointments),
+      repeats: disclosed(r.repeats),
+      record: disclosed(r.record),
+    })),
+    caption: countOf(rows.length, 'practice'),
+    suppressed: SUPPRESSED,
+  };
 }
 
 const serviceJson = (s: ServiceTotals) => ({

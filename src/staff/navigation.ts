@@ -36,6 +36,7 @@ export function mayFor(actor: StaffActor) {
     managePractices: at(actor, practicePermissions.managePractices),
     unlockUnlinkedAccounts: at(actor, accountPermissions.unlockUnlinkedAccount),
     viewProgramme: at(actor, programmePermissions.viewProgramme),
+    exportPomi: at(actor, programmePermissions.exportPomi),
   };
 }
 
@@ -49,6 +50,7 @@ const LINKS: { href: string; text: string; may: keyof StaffMay }[] = [
   { href: '/staff/review', text: 'Record review', may: 'reviewRecords' },
   { href: '/staff/record-access', text: 'Record access', may: 'bulkRecordAccess' },
   { href: '/staff/team', text: 'Your team', may: 'manageTeam' },
+  { href: '/staff/reports/pomi', text: 'POMI return', may: 'exportPomi' },
   { href: '/admin/users', text: 'Staff users', may: 'manageUsers' },
   { href: '/admin/practices', text: 'Practices', may: 'managePractices' },
   { href: '/admin/locked-accounts', text: 'Locked patient accounts', may: 'unlockUnlinkedAccounts' },

@@ -8,6 +8,7 @@ import type { Ctx } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
 import type { PractitionerRole } from '../../platform/db/schema.ts';
 import { AppError, type FieldError } from '../../platform/http/errors.ts';
+import { recordPlatformOfferings } from '../../programme/index.ts';
 import { permissions } from '../permissions.ts';
 import { releasePlan, type PracticeRules } from '../rules.ts';
 import * as setupStore from './store.ts';
@@ -100,8 +101,8 @@ export async function addSlotType(ctx: Ctx, actor: Actor | null, t: SlotTypeInpu
     ctx,
     staff,
     { action: 'appointments.slot-type.add', subject: `slot-type:${id}`, details: { name: t.name } },
-    (tx) =>
-      setupStore.insertSlotType(tx, {
+    async (tx) => {
+      await setupStore.insertSlotType(tx, {
         id,
         practiceOds: staff.practiceOds,
         name: t.name.trim(),
@@ -115,7 +116,9 @@ export async function addSlotType(ctx: Ctx, actor: Actor | null, t: SlotTypeInpu
         horizonDays: t.horizonDays ?? null,
         guidance: t.guidance?.trim() || null,
         now: ctx.clock.now(),
-      }),
+      });
+      await offeringsOf(tx, staff, ctx.clock.now(), 'A slot type was added');
+    },
   );
   return id;
 }
@@ -203,6 +206,18 @@ export async function setInUse(
     async (tx) => {
       if (!(await setupStore.setActive(tx, staff.practiceOds, item)))
         throw new AppError('not-found', 'There is no such item at your practice.');
+      if (item.kind === 'slot-type')
+        await offeringsOf(
+          tx,
+          staff,
+          ctx.clock.now(),
+          `A slot type was ${item.active ? 'restored' : 'retired'}`,
+        );
     },
   );
+}
+
+/** Whether the practice offers online booking follows its slot types (the programme's history). */
+function offeringsOf(tx: Tx, staff: { practiceOds: string; staffId: string }, at: Date, because: string) {
+  return recordPlatformOfferings(tx, { practices: [staff.practiceOds], at, because, by: staff.staffId });
 }

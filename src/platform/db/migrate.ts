@@ -21,6 +21,7 @@ import * as m017 from './migrations/017_pomi.ts';
 import * as m018 from './migrations/018_areas.ts';
 import * as m019 from './migrations/019_facilitation.ts';
 import * as m020 from './migrations/020_geography.ts';
+import * as m021 from './migrations/021_platform_offerings.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '018_areas': m018,
   '019_facilitation': m019,
   '020_geography': m020,
+  '021_platform_offerings': m021,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -5,6 +5,7 @@ import { assertOwnPracticeStaff, can, type PracticeStaff } from '../../platform/
 import { auditedChange } from '../../platform/audit/use-case.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { recordPlatformOfferings } from '../../programme/index.ts';
 import { permissions } from '../permissions.ts';
 import type { PrescriptionSettings } from '../rules.ts';
 import { saveSettings, settingsFor, type StoredSettings } from '../settings-store.ts';
@@ -66,6 +67,13 @@ async function save(
           'Someone else changed these settings while you were editing. Check them and try again.',
           { reason: 'stale-version' },
         );
+      // Whether the practice offers repeats online follows its switch (the programme's history).
+      await recordPlatformOfferings(tx, {
+        practices: [staff.practiceOds],
+        at: ctx.clock.now(),
+        because: 'The prescription settings were saved',
+        by: staff.staffId,
+      });
       return settingsFor(tx, staff.practiceOds);
     },
   );

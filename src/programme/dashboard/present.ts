@@ -189,8 +189,8 @@ export function dashboardPage(
     toItems: monthItems(compared?.to.month),
     rows: monthRows(d.totals).reverse(),
     childHeading: CHILDREN[d.area.kind],
-    childCaption: last
-      ? `${monthName(last.month)}: ${countOf(d.children.length, CHILD_NOUN[d.area.kind])}`
+    childCaption: d.childrenMonth
+      ? `${monthName(d.childrenMonth)}: ${countOf(d.children.length, CHILD_NOUN[d.area.kind])}`
       : '',
     children: d.children.map((c) => ({
       code: c.code,

@@ -66,8 +66,13 @@ test('a change reads the way the report writes it', () => {
 
 test('compared months are those asked for when there are figures for them, else the first and last', () => {
   const totals = [july2012, month('2012-08', 200, [52, 61, 3]), april2013];
+  // Asked for nothing: the latest stretch of two or more months in a row (here July and August).
   assert.deepEqual(
     Object.values(comparedMonths(totals, {}) ?? {}).map((t) => t.month),
+    ['2012-07', '2012-08'],
+  );
+  assert.deepEqual(
+    Object.values(comparedMonths([july2012, april2013], {}) ?? {}).map((t) => t.month),
     ['2012-07', '2013-04'],
   );
   assert.deepEqual(
@@ -114,4 +119,30 @@ test('the CSV has a header and a row a month with the same figures', () => {
   assert.equal(head?.length, row?.length);
   assert.deepEqual(row?.slice(0, 5), ['QE1', '2013-04', 200, 200000, 60]);
   assert.equal(head?.[11], 'repeat_prescriptions_transactions');
+});
+
+test('by default a survey is not compared with this month’s practices on GP Online, nor POMI with histories', () => {
+  const survey = ['2012-07', '2012-08', '2012-09'].map((m) => ({
+    ...month(m, 200, [51, 60, 2]),
+    basis: 'history' as const,
+  }));
+  const pomi = ['2018-04', '2018-05'].map((m) => month(m, 7000, [2600, 2800, 100]));
+  const live = { ...month('2026-12', 3, [3, 3, 3]), basis: 'history' as const };
+  assert.deepEqual(
+    Object.values(comparedMonths([...survey, ...pomi, live], {}) ?? {}).map((t) => t.month),
+    ['2018-04', '2018-05'],
+  );
+  assert.deepEqual(
+    Object.values(comparedMonths([...survey, live], {}) ?? {}).map((t) => t.month),
+    ['2012-07', '2012-09'],
+  );
+  // A POMI month next to a history month is not one stretch.
+  const mixed = [
+    { ...month('2018-03', 10, [1, 1, 1]), basis: 'history' as const },
+    month('2018-04', 7000, [1, 1, 1]),
+  ];
+  assert.deepEqual(
+    Object.values(comparedMonths([...mixed, live], {}) ?? {}).map((t) => t.month),
+    ['2018-03', '2026-12'],
+  );
 });

@@ -53,7 +53,11 @@ export function comparison(from: AreaTotals, to: AreaTotals, key: ServiceKey): s
   return sa && sb ? `${counts} (${sa} → ${sb} of practices)` : counts;
 }
 
-/** The months to compare: those asked for if there are figures for them, else the first and last. */
+/**
+ * The months to compare: those asked for if there are figures for them (the other end the first
+ * or last month); when neither is, the first and last of the latest unbroken stretch of two or more months from one source (like with like: a 2013
+ * survey is not compared with this month's practices on GP Online), else the first and last.
+ */
 export function comparedMonths(
   totals: readonly AreaTotals[],
   asked: { from?: string | undefined; to?: string | undefined },
@@ -61,8 +65,18 @@ export function comparedMonths(
   const first = totals[0];
   const last = totals.at(-1);
   if (!first || !last) return null;
+  const stretches: AreaTotals[][] = [];
+  for (const t of totals) {
+    const run = stretches.at(-1);
+    const before = run?.at(-1);
+    if (run && before && before.basis === t.basis && nextMonth(before.month) === t.month) run.push(t);
+    else stretches.push([t]);
+  }
   const find = (m: string | undefined) => (m ? totals.find((t) => t.month === m) : undefined);
-  return { from: find(asked.from) ?? first, to: find(asked.to) ?? last };
+  const [from, to] = [find(asked.from), find(asked.to)];
+  const latest = stretches.filter((s) => s.length > 1).at(-1);
+  if (!from && !to && latest) return { from: latest[0] ?? first, to: latest.at(-1) ?? last };
+  return { from: from ?? first, to: to ?? last };
 }
 
 /**

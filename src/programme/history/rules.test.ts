@@ -62,10 +62,14 @@ test('the months: own changes and the months between, across a year end, leaving
     entry('P81002', 'appointments', true, '2013-02-01'),
     entry('P81003', 'appointments', true, '2019-03-31', { source: 'pomi' }),
   ];
-  assert.deepEqual(historyMonths(e, new Set()), ['2012-11', '2012-12', '2013-01', '2013-02']);
-  assert.deepEqual(historyMonths(e, new Set(['2012-12'])), ['2012-11', '2013-01', '2013-02']);
+  assert.deepEqual(historyMonths(e, new Set(), '2026-12'), ['2012-11', '2012-12', '2013-01', '2013-02']);
+  assert.deepEqual(historyMonths(e, new Set(['2012-12']), '2026-12'), ['2012-11', '2013-01', '2013-02']);
   assert.deepEqual(
-    historyMonths([entry('P81003', 'appointments', true, '2019-03-31', { source: 'pomi' })], new Set()),
+    historyMonths(
+      [entry('P81003', 'appointments', true, '2019-03-31', { source: 'pomi' })],
+      new Set(),
+      '2026-12',
+    ),
     [],
   );
   // An entry years later is its own month, not every month since.
@@ -73,13 +77,13 @@ test('the months: own changes and the months between, across a year end, leaving
     entry('P81001', 'appointments', true, '2012-07-01'),
     entry('P81001', 'appointments', false, '2026-12-01'),
   ];
-  assert.deepEqual(historyMonths(apart, new Set()), ['2012-07', '2026-12']);
+  assert.deepEqual(historyMonths(apart, new Set(), '2026-12'), ['2012-07', '2026-12']);
   // Four months apart is two runs; three apart is one.
   const gap = [
     entry('P81001', 'appointments', true, '2013-01-05'),
     entry('P81002', 'appointments', true, '2013-05-05'),
   ];
-  assert.deepEqual(historyMonths(gap, new Set()), ['2013-01', '2013-05']);
+  assert.deepEqual(historyMonths(gap, new Set(), '2026-12'), ['2013-01', '2013-05']);
 });
 
 test('a month ends on its last day: 29 February 2016 is in February, 1 March is not', () => {
@@ -93,7 +97,7 @@ test('a month ends on its last day: 29 February 2016 is in February, 1 March is 
   assert.equal(historyTotals(e, '2016-03').services.appointments.practicesOffering, 2);
 });
 
-test('a practice counts from its first change; a share is over practices with a state for that service', () => {
+test('a practice counts from its first change in the run; a share is over practices with a state for that service', () => {
   const e = [
     entry('P81001', 'appointments', true, '2012-07-01'),
     entry('P81001', 'prescriptions', false, '2012-07-01'),
@@ -150,6 +154,72 @@ test('one level down: by the area that holds each practice, practices with none 
     [
       ['00R', 1, 1],
       ['00X', 2, 1],
+    ],
+  );
+});
+
+test('a facilitator’s 2013 survey says nothing of 2026: a month of its own counts only that month’s practices', () => {
+  const e = [
+    entry('P81001', 'appointments', true, '2012-07-01'),
+    entry('P81002', 'appointments', true, '2012-10-01'),
+    entry('P81003', 'appointments', false, '2026-12-01'),
+  ];
+  // July to October is one run (three months apart): July's practice still counts in October.
+  assert.equal(historyTotals(e, '2012-10').practices, 2);
+  const later = historyTotals(e, '2026-12');
+  assert.equal(later.practices, 1);
+  assert.deepEqual(
+    [later.services.appointments.practicesOffering, later.services.appointments.practicesReporting],
+    [0, 1],
+  );
+});
+
+test('a practice on GP Online is known every month from its first platform entry to this month', () => {
+  const e = [
+    entry('P81001', 'appointments', true, '2012-07-01'),
+    entry('P81082', 'appointments', true, '2026-09-30', { source: 'platform' }),
+    entry('P81082', 'prescriptions', false, '2026-11-01', { source: 'platform' }),
+  ];
+  assert.deepEqual(historyMonths(e, new Set(), '2026-12'), [
+    '2012-07',
+    '2026-09',
+    '2026-10',
+    '2026-11',
+    '2026-12',
+  ]);
+  assert.deepEqual(historyMonths(e, new Set(['2026-10']), '2026-12'), [
+    '2012-07',
+    '2026-09',
+    '2026-11',
+    '2026-12',
+  ]);
+  // The 2012 practice is not carried into 2026; the platform practice is, with no entry since September.
+  const october = historyTotals(e, '2026-10');
+  assert.equal(october.practices, 1);
+  assert.equal(october.services.appointments.practicesOffering, 1);
+  assert.equal(october.services.prescriptions.practicesReporting, 0);
+  const november = historyTotals(e, '2026-11');
+  assert.deepEqual(
+    [november.services.prescriptions.practicesOffering, november.services.prescriptions.practicesReporting],
+    [0, 1],
+  );
+  // Its first entry on 30 September counts in September, not August.
+  assert.equal(historyTotals(e, '2026-08').practices, 0);
+  assert.equal(historyTotals(e, '2026-09').practices, 1);
+});
+
+test('one level down uses the whole area’s runs: a CCG with one late entry does not restart the count', () => {
+  const e = [
+    entry('P81001', 'appointments', true, '2012-07-01', { child: '00X' }),
+    entry('P81002', 'appointments', true, '2012-09-01', { child: '00R' }),
+    entry('P81003', 'appointments', true, '2012-10-01', { child: '00X' }),
+  ];
+  const rows = childHistoryTotals(e, '2012-10');
+  assert.deepEqual(
+    rows.map((r) => [r.code, r.totals.practices]),
+    [
+      ['00R', 1],
+      ['00X', 2],
     ],
   );
 });

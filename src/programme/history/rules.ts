@@ -1,6 +1,6 @@
 // Offering histories, pure: which practices offered which service at the end of a month, from
 // dated changes kept with their source. Months without POMI are counted from the changes people
-// record (facilitators; later the platform), never from POMI's carried forward.
+// record (facilitators) and the platform's settings, never from POMI's carried forward.
 import { nextMonth } from '../../platform/dates.ts';
 import type { OfferedService, OfferingSource } from '../../platform/db/schema.ts';
 import { monthEnd, type AreaTotals, type ServiceTotals } from '../summary-rules.ts';
@@ -42,23 +42,60 @@ const RUN_GAP = 3;
 
 const monthIndex = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
 
+export type Run = { start: string; end: string };
+
 /**
- * The months an area's histories cover, YYYY-MM: each month with a change not from POMI, and the
- * months between two such changes up to RUN_GAP months apart, leaving out months POMI gives. A
- * single entry years later adds its own month, not every month since.
+ * The runs of months facilitators' entries cover, YYYY-MM: entries up to RUN_GAP months apart
+ * are one run, the months between filled in. A single entry years later is a run of its own.
  */
-export function historyMonths(entries: readonly OfferingEntry[], pomiMonths: ReadonlySet<string>): string[] {
+export function manualRuns(entries: readonly OfferingEntry[]): Run[] {
   const own = [
-    ...new Set(entries.filter((e) => e.source !== 'pomi').map((e) => e.effectiveOn.slice(0, 7))),
+    ...new Set(entries.filter((e) => e.source === 'manual').map((e) => e.effectiveOn.slice(0, 7))),
   ].sort();
-  const months: string[] = [];
-  own.forEach((month, i) => {
-    const next = own[i + 1];
-    months.push(month);
-    if (next && monthIndex(next) - monthIndex(month) <= RUN_GAP)
-      for (let m = nextMonth(month); m < next; m = nextMonth(m)) months.push(m);
-  });
-  return months.filter((m) => !pomiMonths.has(m));
+  const runs: Run[] = [];
+  for (const month of own) {
+    const last = runs.at(-1);
+    if (last && monthIndex(month) - monthIndex(last.end) <= RUN_GAP) last.end = month;
+    else runs.push({ start: month, end: month });
+  }
+  return runs;
+}
+
+function monthsOf(run: Run): string[] {
+  const out: string[] = [];
+  for (let m = run.start; m <= run.end; m = nextMonth(m)) out.push(m);
+  return out;
+}
+
+/**
+ * The months an area's histories cover, YYYY-MM, leaving out months POMI gives: the months of
+ * facilitators' runs, and every month from a practice's first platform entry to `current` (the
+ * daily check confirms a practice on GP Online every day, so its state is known every month).
+ */
+export function historyMonths(
+  entries: readonly OfferingEntry[],
+  pomiMonths: ReadonlySet<string>,
+  current: string,
+): string[] {
+  const months = new Set(manualRuns(entries).flatMap(monthsOf));
+  const firstPlatform = entries
+    .filter((e) => e.source === 'platform')
+    .reduce<string | null>((min, e) => (min === null || e.effectiveOn < min ? e.effectiveOn : min), null);
+  if (firstPlatform)
+    for (const m of monthsOf({ start: firstPlatform.slice(0, 7), end: current })) months.add(m);
+  return [...months].filter((m) => !pomiMonths.has(m)).sort();
+}
+
+/**
+ * Whether a practice is counted in `month`: one on GP Online from its first platform entry on;
+ * one known from facilitators only while their run lasts (a 2013 survey says nothing of 2026).
+ */
+function counted(list: readonly OfferingEntry[], month: string, run: Run | undefined): boolean {
+  return list.some(
+    (e) =>
+      e.source === 'platform' ||
+      (run !== undefined && e.source === 'manual' && e.effectiveOn.slice(0, 7) >= run.start),
+  );
 }
 
 /** The three services the dashboard follows, as the histories name them. */
@@ -80,12 +117,17 @@ function unrecorded(offering: number, reporting: number): ServiceTotals {
 }
 
 /**
- * An area's totals at the end of `month` from its practices' histories. A practice counts from
- * its first recorded change of any service; a service's share is over the practices with a
- * recorded state for it. Histories say nothing of list sizes, patients or use: those stay null.
+ * An area's totals at the end of `month` from its practices' histories. A practice counts as
+ * `counted` says (the runs are the whole area's, also for its parts); a service's share is over
+ * the practices with a recorded state for it. Histories say nothing of list sizes, patients or use: those stay null.
  */
-export function historyTotals(entries: readonly OfferingEntry[], month: string): AreaTotals {
+export function historyTotals(
+  entries: readonly OfferingEntry[],
+  month: string,
+  runs: readonly Run[] = manualRuns(entries),
+): AreaTotals {
   const day = monthEnd(month) ?? `${month}-31`;
+  const run = runs.find((r) => r.start <= month && month <= r.end);
   const byPractice = new Map<string, OfferingEntry[]>();
   for (const e of entries) {
     if (e.effectiveOn > day) continue;
@@ -93,6 +135,7 @@ export function historyTotals(entries: readonly OfferingEntry[], month: string):
     if (list) list.push(e);
     else byPractice.set(e.practiceOds, [e]);
   }
+  for (const [ods, list] of byPractice) if (!counted(list, month, run)) byPractice.delete(ods);
   const service = (s: OfferedService): ServiceTotals => {
     let offering = 0;
     let reporting = 0;
@@ -129,6 +172,7 @@ export function childHistoryTotals(
   entries: readonly OfferingEntry[],
   month: string,
 ): { code: string; totals: AreaTotals }[] {
+  const runs = manualRuns(entries);
   const byChild = new Map<string, OfferingEntry[]>();
   for (const e of entries) {
     if (e.child === null) continue;
@@ -138,6 +182,6 @@ export function childHistoryTotals(
   }
   return [...byChild]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([code, list]) => ({ code, totals: historyTotals(list, month) }))
+    .map(([code, list]) => ({ code, totals: historyTotals(list, month, runs) }))
     .filter((c) => c.totals.practices > 0);
 }

@@ -2,6 +2,7 @@
 // and the summary API over it for programme roles only.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { sql } from 'kysely';
 import { apiToken, testApp, type TestApp } from '../../../test/support/harness.ts';
 import { DEMO_PASSWORD, DEMO_STAFF } from '../../demo/data.ts';
 import { loadDemo } from '../../demo/load.ts';
@@ -14,6 +15,9 @@ const tokens: Record<string, string> = {};
 before(async () => {
   t = await testApp();
   await loadDemo(t.db.db, t.clock);
+  // These tests are of POMI and facilitators' histories: the demo practices' live months from
+  // their settings on GP Online (tested in platform.int.test.ts) would be every page's latest.
+  await sql`delete from service_offerings where source = 'platform'`.execute(t.db.db);
   for (const role of ['facilitator', 'commissioner', 'receptionist'] as const) {
     const s = DEMO_STAFF.find((x) => x.role === role)!;
     tokens[role] = await apiToken(t.app, s.email, DEMO_PASSWORD, s.totpSecret, t.clock);

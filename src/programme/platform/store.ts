@@ -1,0 +1,70 @@
+// SQL of platform offerings: the settings of practices on GP Online that say what they offer
+// (read from the features that own them) and the latest state the platform recorded.
+import { sql } from 'kysely';
+import type { Db, Tx } from '../../platform/db/index.ts';
+import type { OfferedService } from '../../platform/db/schema.ts';
+import type { PracticeSettings } from './rules.ts';
+
+type Row = {
+  practice_ods: string;
+  bookable: number;
+  ordering: boolean;
+  summary: number;
+  detailed: number;
+  full: number;
+};
+
+/**
+ * The settings of the practices named, or of every practice on GP Online (one with an active
+ * staff account) when none are named.
+ */
+export async function practiceSettings(
+  db: Db | Tx,
+  practices: readonly string[] | null,
+): Promise<PracticeSettings[]> {
+  const rows = await sql<Row>`
+    with p as (
+      ${
+        practices
+          ? sql`select unnest(${sql.val(practices)}::text[]) as ods`
+          : sql`select distinct practice_ods as ods from staff_users where active and practice_ods is not null`
+      }
+    )
+    select p.ods as practice_ods,
+      (select count(*)::int from slot_types t
+        where t.practice_ods = p.ods and t.active and t.bookable_online) as bookable,
+      coalesce((select s.online_ordering from prescription_settings s where s.practice_ods = p.ods), true) as ordering,
+      (select count(*)::int from online_services o where o.practice_ods = p.ods and o.record_level = 'summary') as summary,
+      (select count(*)::int from online_services o where o.practice_ods = p.ods and o.record_level = 'detailed') as detailed,
+      (select count(*)::int from online_services o where o.practice_ods = p.ods and o.record_level = 'full') as full
+    from p
+    where exists (select 1 from practices x where x.ods_code = p.ods)
+    order by p.ods
+  `.execute(db);
+  return rows.rows.map((r) => ({
+    practiceOds: r.practice_ods,
+    bookableSlotTypes: r.bookable,
+    onlineOrdering: r.ordering,
+    patientsAt: { summary: r.summary, detailed: r.detailed, full: r.full },
+  }));
+}
+
+/** The latest state the platform recorded for each practice and service. */
+export async function latestPlatformStates(
+  db: Db | Tx,
+  practices: readonly string[],
+): Promise<Map<string, Map<OfferedService, boolean>>> {
+  const rows = await sql<{ practice_ods: string; service: OfferedService; offered: boolean }>`
+    select distinct on (practice_ods, service) practice_ods, service, offered
+    from service_offerings
+    where source = 'platform' and practice_ods = any(${sql.val(practices)}::text[])
+    order by practice_ods, service, effective_on desc
+  `.execute(db);
+  const out = new Map<string, Map<OfferedService, boolean>>();
+  for (const r of rows.rows) {
+    const m = out.get(r.practice_ods) ?? new Map<OfferedService, boolean>();
+    m.set(r.service, r.offered);
+    out.set(r.practice_ods, m);
+  }
+  return out;
+}
