@@ -170,9 +170,15 @@ export async function serve(config: Config, options: ServeOptions): Promise<void
         app.log.info(r, 'appointment templates run forward');
       }
       // Practices' offerings as their settings now say, for what changed outside the services.
-      if (await claimDailyRun(handle.db, 'programme-platform-offerings', englandDay(systemClock.now()))) {
-        const r = await checkPlatformOfferings(ctx);
-        app.log.info(r, 'platform offerings checked');
+      const day = englandDay(systemClock.now());
+      if (await claimDailyRun(handle.db, 'programme-platform-offerings', day)) {
+        try {
+          app.log.info(await checkPlatformOfferings(ctx), 'platform offerings checked');
+        } catch (err) {
+          // The next run checks again (today's claim is given back).
+          await releaseDailyRun(handle.db, 'programme-platform-offerings', day, null);
+          throw err;
+        }
       }
       // Idempotency keys answer retries for a day, then go.
       await forgetIdempotencyKeys(handle.db, new Date(systemClock.now().getTime() - 86_400_000));

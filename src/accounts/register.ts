@@ -104,6 +104,8 @@ export async function registerPatientTx(
       online_account_ref: accountRef,
       source_system: p.source?.system ?? null,
       source_id: p.source?.id ?? null,
+      // The use case's clock, as every other stamp (the POMI return counts patients by it).
+      created_at: now,
     });
   } catch (err) {
     const code = sqlState(err);

@@ -80,6 +80,12 @@ type Cached = {
 };
 /** Raised by a change written inside another feature's transaction, which has no `Db` to name. */
 let epoch = 0;
+/**
+ * Until then every request asks the database: the transaction that raised the epoch commits
+ * after it, and a version read before the commit must not be kept for VERSION_MS.
+ */
+let askUntil = 0;
+const COMMIT_MS = 1000;
 /** One cache a database (tests open several in one process). */
 const caches = new WeakMap<Db, Cached>();
 
@@ -101,7 +107,7 @@ const VERSION_MS = 2000;
 function importVersion(db: Db): Promise<string> {
   const c = cacheOf(db);
   const now = Date.now();
-  if (!c.known || c.known.epoch !== epoch || now - c.known.at > VERSION_MS) {
+  if (!c.known || c.known.epoch !== epoch || now < askUntil || now - c.known.at > VERSION_MS) {
     const version = Promise.all([
       pomi.importVersion(db),
       history.historyVersion(db),
@@ -121,6 +127,7 @@ export function forgetImportVersion(db: Db): void {
 /** As `forgetImportVersion`, for every database (the change was written in a transaction). */
 export function forgetAllImportVersions(): void {
   epoch++;
+  askUntil = Date.now() + COMMIT_MS;
 }
 
 export async function areaFigures(ctx: Ctx, raw: string | undefined): Promise<AreaFigures> {

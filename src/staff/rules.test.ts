@@ -97,6 +97,7 @@ test('the staff header has only the links the role may use', () => {
     '/staff/review',
     '/staff/record-access',
     '/staff/team',
+    '/staff/reports/pomi',
   ]);
   assert.deepEqual(links('admin', null), [
     '/admin/users',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ChildTotals } from '../figures.ts';
 import type { ServiceTotals } from '../summary-rules.ts';
-import { practiceTable, uptakeOf } from './practice-table.ts';
+import { pcnTotals, practiceTable, uptakeOf } from './practice-table.ts';
 
 const service = (offering: boolean): ServiceTotals => ({
   practicesOffering: offering ? 1 : 0,
@@ -78,4 +78,31 @@ test('sorts: not reported last either way, ties by name', () => {
   assert.deepEqual(codes({ sort: 'uptake-high' }), ['A4', 'A2', 'A1', 'A3']);
   assert.deepEqual(codes({ sort: 'list-size' }), ['A3', 'A2', 'A1', 'A4']);
   assert.deepEqual(codes({ sort: 'deprived' }), ['A1', 'A4', 'A2', 'A3']);
+});
+
+test('a CCG’s practices by PCN: offering over those reporting, uptake over the lists reporting, no PCN last', () => {
+  const inPcn = (p: ChildTotals, code: string | null, name: string | null): ChildTotals => ({
+    ...p,
+    profile: { pcn: code ? { code, name } : null, listSize: null, imd: null },
+  });
+  const [a1, a2, a3, a4] = P as [ChildTotals, ChildTotals, ChildTotals, ChildTotals];
+  const rows = pcnTotals([
+    inPcn(a1, 'U2', 'WEST PCN'),
+    inPcn(a2, 'U1', 'EAST PCN'),
+    inPcn(a3, 'U1', 'EAST PCN'),
+    inPcn(a4, null, null),
+  ]);
+  assert.deepEqual(
+    rows.map((r) => [r.code, r.practices, r.listSize]),
+    [
+      ['U1', 2, 10000],
+      ['U2', 1, 1000],
+      [null, 1, 400],
+    ],
+  );
+  const east = rows[0]!;
+  assert.deepEqual(east.services.detailedCodedRecord, { offering: 0, reporting: 2 });
+  assert.deepEqual(east.services.appointments, { offering: 1, reporting: 2 });
+  // Cedar reported no uptake: East's uptake is Ash's alone.
+  assert.deepEqual(east.enabledAny, { patients: 250, listSize: 1000 });
 });

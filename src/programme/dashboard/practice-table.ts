@@ -80,3 +80,58 @@ export function practiceTable(practices: readonly ChildTotals[], f: PracticeFilt
   const rows = practices.filter((p) => matches(p, f)).sort(ORDER[f.sort ?? 'name']);
   return { rows, suppliers, of: practices.length };
 }
+
+export type PcnRow = {
+  /** null: the practices the map puts in no PCN (or that no map names). */
+  code: string | null;
+  name: string | null;
+  practices: number;
+  listSize: number | null;
+  services: Record<ServiceKey, { offering: number; reporting: number }>;
+  enabledAny: { patients: number; listSize: number } | null;
+};
+
+/**
+ * A CCG's practices added up by the PCN each belongs to (a CCG's PCNs are a level one drills to
+ * from it): offering over the practices that reported it, uptake over the lists that reported it.
+ */
+export function pcnTotals(practices: readonly ChildTotals[]): PcnRow[] {
+  const rows = new Map<string | null, PcnRow>();
+  for (const p of practices) {
+    const code = p.profile?.pcn?.code ?? null;
+    let row = rows.get(code);
+    if (!row) {
+      row = {
+        code,
+        name: p.profile?.pcn?.name ?? null,
+        practices: 0,
+        listSize: null,
+        services: {
+          appointments: { offering: 0, reporting: 0 },
+          prescriptions: { offering: 0, reporting: 0 },
+          detailedCodedRecord: { offering: 0, reporting: 0 },
+        },
+        enabledAny: null,
+      };
+      rows.set(code, row);
+    }
+    row.practices++;
+    const list = p.listSize ?? p.profile?.listSize?.count ?? null;
+    if (list !== null) row.listSize = (row.listSize ?? 0) + list;
+    for (const s of SERVICES) {
+      row.services[s.key].offering += p.services[s.key].practicesOffering;
+      row.services[s.key].reporting += p.services[s.key].practicesReporting;
+    }
+    if (p.patientsEnabledAny !== null && p.enabledAnyListSize) {
+      const e = row.enabledAny ?? { patients: 0, listSize: 0 };
+      row.enabledAny = {
+        patients: e.patients + p.patientsEnabledAny,
+        listSize: e.listSize + p.enabledAnyListSize,
+      };
+    }
+  }
+  // Named PCNs by name, then the practices in none.
+  return [...rows.values()].sort((a, b) =>
+    a.code === null ? 1 : b.code === null ? -1 : (a.name ?? a.code).localeCompare(b.name ?? b.code, 'en-GB'),
+  );
+}

@@ -2,7 +2,15 @@
 // comparisons, the month table and the areas one level down.
 import { countOf } from '../../platform/words.ts';
 import type { AreaKind, ChildTotals, PracticeProfile } from '../figures.ts';
-import { OFFERS, practiceTable, SORTS, UPTAKE, uptakeOf, type PracticeFilter } from './practice-table.ts';
+import {
+  OFFERS,
+  pcnTotals,
+  practiceTable,
+  SORTS,
+  UPTAKE,
+  uptakeOf,
+  type PracticeFilter,
+} from './practice-table.ts';
 import { comparedMonths, comparison, monthName, monthRows, percent, per1000, SERVICES } from './rules.ts';
 import type { Dashboard } from './service.ts';
 
@@ -95,6 +103,26 @@ function dayName(day: string): string {
   return `${String(Number(day.slice(8, 10)))} ${monthName(day.slice(0, 7))}`;
 }
 
+/** A CCG's PCNs, each a link (practices in no PCN are one row, with none). */
+function pcnView(children: readonly ChildTotals[]) {
+  // Only when the map has put at least one practice in a PCN.
+  const rows = pcnTotals(children);
+  if (!rows.some((r) => r.code)) return [];
+  return rows.map((r) => ({
+    code: r.code,
+    name: r.code ? (r.name ?? r.code) : 'In no PCN, or not known',
+    href: r.code ? dashboardHref(r.code) : null,
+    practices: r.practices,
+    listSize: r.listSize?.toLocaleString('en-GB') ?? 'not reported',
+    shares: SERVICES.map(
+      (s) => percent(r.services[s.key].offering, r.services[s.key].reporting) ?? 'not reported',
+    ),
+    enabledAny: r.enabledAny
+      ? (percent(r.enabledAny.patients, r.enabledAny.listSize) ?? 'not reported')
+      : 'not reported',
+  }));
+}
+
 /** The practices under a CCG or PCN: filters, then one row each. */
 function practiceView(d: Dashboard, f: PracticeFilter) {
   const t = practiceTable(d.children, f);
@@ -160,6 +188,7 @@ export function dashboardPage(
     profile: d.area.kind === 'practice' ? profileView(d.area.profile) : null,
     practices:
       CHILD_NOUN[d.area.kind] === 'practice' && d.area.kind !== 'practice' ? practiceView(d, asked) : null,
+    pcns: d.area.kind === 'ccg' ? pcnView(d.children) : [],
     empty: !last,
     sources: {
       pomi: d.totals.some((t) => t.basis === 'pomi'),

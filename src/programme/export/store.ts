@@ -40,10 +40,7 @@ export async function liveCounts(db: Db, practice: string, from: Date, to: Date)
         or settings->>'recordLevel' <> 'none'
     )
     select
-      -- Registered by then: added to GP Online, or already with a settings change (a patient
-      -- imported with an earlier history keeps it).
-      (select count(*)::int from patients p where p.practice_ods = ${practice}
-        and (p.created_at < ${to} or exists (select 1 from at_end e where e.patient_id = p.id))) as list_size,
+      (select count(*)::int from patients where practice_ods = ${practice} and created_at < ${to}) as list_size,
       (select count(*)::int from enabled_end) as any_end,
       (select count(*)::int from enabled_end e
         where not exists (select 1 from enabled_start s where s.patient_id = e.patient_id)) as any_start_to_end,

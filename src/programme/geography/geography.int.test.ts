@@ -143,6 +143,13 @@ test('a PCN dashboard adds up the practices the map puts in it, under its CCG', 
 test('the CCG’s practice table: PCN, supplier, uptake and deprivation, filtered and sorted', async () => {
   const all = text((await facilitator.get('/programme/dashboard?area=07N')).body);
   assert.match(all, /Shown: All 3 practices/);
+  // Its PCNs, a level down from the CCG, each a link to the PCN's dashboard.
+  assert.match(
+    all,
+    /by primary care network \(PCN\).* RIVER PCN \(U00001\) 2 4,000 .* VALE PCN \(U00002\) 1 /,
+  );
+  const page = (await facilitator.get('/programme/dashboard?area=07N')).body;
+  assert.match(page, /<a href="\/programme\/dashboard\?area=U00001">RIVER PCN \(U00001\)<\/a>/);
   assert.match(all, /HILL SURGERY \(Z20002\) RIVER PCN EMIS 3,000 Yes Yes No 5\.0% 5 \(10\.3\)/);
   const missing = text((await facilitator.get('/programme/dashboard?area=07N&offers=missing-any')).body);
   assert.match(missing, /Shown: 1 of 3 practices/);

@@ -209,12 +209,13 @@ test('a practice on GP Online is known every month from its first platform entry
 });
 
 test('one level down uses the whole area’s runs: a CCG with one late entry does not restart the count', () => {
+  // 00X alone: July and November are two runs; with 00R's September entry the area has one.
   const e = [
     entry('P81001', 'appointments', true, '2012-07-01', { child: '00X' }),
     entry('P81002', 'appointments', true, '2012-09-01', { child: '00R' }),
-    entry('P81003', 'appointments', true, '2012-10-01', { child: '00X' }),
+    entry('P81003', 'appointments', true, '2012-11-01', { child: '00X' }),
   ];
-  const rows = childHistoryTotals(e, '2012-10');
+  const rows = childHistoryTotals(e, '2012-11');
   assert.deepEqual(
     rows.map((r) => [r.code, r.totals.practices]),
     [
@@ -222,4 +223,22 @@ test('one level down uses the whole area’s runs: a CCG with one late entry doe
       ['00X', 2],
     ],
   );
+  assert.equal(
+    historyTotals(
+      e.filter((x) => x.child === '00X'),
+      '2012-11',
+    ).practices,
+    1,
+  );
+});
+
+test('a practice in a later run is counted from that run’s entries only: its 2013 state is not carried', () => {
+  const e = [
+    entry('P81001', 'appointments', true, '2013-03-01'),
+    entry('P81001', 'prescriptions', true, '2026-11-01'),
+  ];
+  const t = historyTotals(e, '2026-11');
+  assert.equal(t.practices, 1);
+  assert.equal(t.services.appointments.practicesReporting, 0);
+  assert.equal(t.services.prescriptions.practicesOffering, 1);
 });

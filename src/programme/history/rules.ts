@@ -135,7 +135,15 @@ export function historyTotals(
     if (list) list.push(e);
     else byPractice.set(e.practiceOds, [e]);
   }
-  for (const [ods, list] of byPractice) if (!counted(list, month, run)) byPractice.delete(ods);
+  for (const [ods, list] of byPractice) {
+    if (!counted(list, month, run)) byPractice.delete(ods);
+    // Known from facilitators only: what they found before this run is not carried into it.
+    else if (run && !list.some((e) => e.source === 'platform'))
+      byPractice.set(
+        ods,
+        list.filter((e) => e.effectiveOn.slice(0, 7) >= run.start),
+      );
+  }
   const service = (s: OfferedService): ServiceTotals => {
     let offering = 0;
     let reporting = 0;

@@ -7,7 +7,7 @@ const practice = (more: Partial<PracticeSettings> = {}): PracticeSettings => ({
   practiceOds: 'P81082',
   bookableSlotTypes: 0,
   onlineOrdering: true,
-  patientsAt: { summary: 0, detailed: 0, full: 0 },
+  levels: { summary: false, detailed: false, full: false },
   ...more,
 });
 const offered = (s: PracticeSettings) =>
@@ -30,20 +30,24 @@ test('one slot type bookable online is booking offered; the repeats switch off i
 });
 
 test('a record level counts for every narrower level: full includes detailed and summary, summary only itself', () => {
-  assert.deepEqual(offered(practice({ patientsAt: { summary: 0, detailed: 0, full: 1 } })), {
+  assert.deepEqual(offered(practice({ levels: { summary: false, detailed: false, full: true } })), {
     ...offered(practice()),
     'summary-record': true,
     'detailed-coded-record': true,
     'full-record': true,
   });
-  const summaryOnly = offered(practice({ patientsAt: { summary: 3, detailed: 0, full: 0 } }));
+  const summaryOnly = offered(practice({ levels: { summary: true, detailed: false, full: false } }));
   assert.equal(summaryOnly['summary-record'], true);
   assert.equal(summaryOnly['detailed-coded-record'], false);
   assert.equal(summaryOnly['full-record'], false);
-  const detailed = platformStates(practice({ patientsAt: { summary: 2, detailed: 1, full: 4 } }));
+  const detailed = platformStates(practice({ levels: { summary: false, detailed: true, full: true } }));
   assert.deepEqual(
     detailed.filter((s) => s.service.endsWith('record')).map((s) => s.detail),
-    [{ patientsGranted: 7 }, { patientsGranted: 5 }, { patientsGranted: 4 }],
+    [
+      { levelsGranted: ['detailed', 'full'] },
+      { levelsGranted: ['detailed', 'full'] },
+      { levelsGranted: ['full'] },
+    ],
   );
 });
 
@@ -66,7 +70,7 @@ test('a level lowered and one raised: only the services whose state changed are 
   ]);
   // The last detailed patient lowered to summary; nobody has full.
   const lowered = platformChanges(
-    practice({ bookableSlotTypes: 1, patientsAt: { summary: 4, detailed: 0, full: 0 } }),
+    practice({ bookableSlotTypes: 1, levels: { summary: true, detailed: false, full: false } }),
     latest,
     '2026-12-03',
     'x',
@@ -77,7 +81,7 @@ test('a level lowered and one raised: only the services whose state changed are 
   );
   // One patient raised to full: full is now offered, the rest unchanged.
   const raised = platformChanges(
-    practice({ bookableSlotTypes: 1, patientsAt: { summary: 4, detailed: 1, full: 1 } }),
+    practice({ bookableSlotTypes: 1, levels: { summary: true, detailed: true, full: true } }),
     latest,
     '2026-12-03',
     'x',

@@ -10,8 +10,8 @@ export type PracticeSettings = {
   bookableSlotTypes: number;
   /** The practice's repeat ordering switch (no settings saved: on, as the product's default). */
   onlineOrdering: boolean;
-  /** Patients of the practice granted each record level (none left out). */
-  patientsAt: Record<Exclude<RecordLevel, 'none'>, number>;
+  /** Whether any patient of the practice has each record level. */
+  levels: Record<Exclude<RecordLevel, 'none'>, boolean>;
 };
 
 const RECORD_SERVICES = [
@@ -37,8 +37,8 @@ export function platformStates(s: PracticeSettings): PlatformState[] {
     },
     { service: 'prescriptions', offered: s.onlineOrdering, detail: { onlineOrdering: s.onlineOrdering } },
     ...RECORD_SERVICES.map(([service, levels]) => {
-      const patients = levels.reduce((n, level) => n + s.patientsAt[level], 0);
-      return { service, offered: patients > 0, detail: { patientsGranted: patients } };
+      const granted = levels.filter((level) => s.levels[level]);
+      return { service, offered: granted.length > 0, detail: { levelsGranted: granted } };
     }),
   ];
 }

@@ -21,8 +21,17 @@ export async function recordPlatformOfferings(
   tx: Tx,
   p: { practices: readonly string[] | null; at: Date; because: string; by: string | null },
 ): Promise<NewOffering[]> {
-  const settings = await store.practiceSettings(tx, p.practices);
+  if (p.practices) await store.lockPractices(tx, p.practices);
+  let settings = await store.practiceSettings(tx, p.practices);
   if (!settings.length) return [];
+  if (!p.practices) {
+    // Every practice: locked once known, then read again under the locks.
+    await store.lockPractices(
+      tx,
+      settings.map((s) => s.practiceOds),
+    );
+    settings = await store.practiceSettings(tx, null);
+  }
   const latest = await store.latestPlatformStates(
     tx,
     settings.map((s) => s.practiceOds),

@@ -9,9 +9,9 @@ type Row = {
   practice_ods: string;
   bookable: number;
   ordering: boolean;
-  summary: number;
-  detailed: number;
-  full: number;
+  summary: boolean;
+  detailed: boolean;
+  full: boolean;
 };
 
 /**
@@ -27,16 +27,19 @@ export async function practiceSettings(
       ${
         practices
           ? sql`select unnest(${sql.val(practices)}::text[]) as ods`
-          : sql`select distinct practice_ods as ods from staff_users where active and practice_ods is not null`
+          : sql`select distinct u.practice_ods as ods from staff_users u
+              join practices x on x.ods_code = u.practice_ods and x.status = 'active'
+              where u.active`
       }
     )
     select p.ods as practice_ods,
       (select count(*)::int from slot_types t
         where t.practice_ods = p.ods and t.active and t.bookable_online) as bookable,
       coalesce((select s.online_ordering from prescription_settings s where s.practice_ods = p.ods), true) as ordering,
-      (select count(*)::int from online_services o where o.practice_ods = p.ods and o.record_level = 'summary') as summary,
-      (select count(*)::int from online_services o where o.practice_ods = p.ods and o.record_level = 'detailed') as detailed,
-      (select count(*)::int from online_services o where o.practice_ods = p.ods and o.record_level = 'full') as full
+      -- Whether any patient has each level (exists, not count: this runs on every level change).
+      exists (select 1 from online_services o where o.practice_ods = p.ods and o.record_level = 'summary') as summary,
+      exists (select 1 from online_services o where o.practice_ods = p.ods and o.record_level = 'detailed') as detailed,
+      exists (select 1 from online_services o where o.practice_ods = p.ods and o.record_level = 'full') as full
     from p
     where exists (select 1 from practices x where x.ods_code = p.ods)
     order by p.ods
@@ -45,7 +48,7 @@ export async function practiceSettings(
     practiceOds: r.practice_ods,
     bookableSlotTypes: r.bookable,
     onlineOrdering: r.ordering,
-    patientsAt: { summary: r.summary, detailed: r.detailed, full: r.full },
+    levels: { summary: r.summary, detailed: r.detailed, full: r.full },
   }));
 }
 
@@ -67,4 +70,13 @@ export async function latestPlatformStates(
     out.set(r.practice_ods, m);
   }
   return out;
+}
+
+/**
+ * Holds the practices' offering histories for the rest of the transaction, so two changes at
+ * once (on PostgreSQL) each see the other's settings before deciding what changed.
+ */
+export async function lockPractices(tx: Tx, practices: readonly string[]): Promise<void> {
+  for (const ods of [...practices].sort())
+    await sql`select pg_advisory_xact_lock(hashtext(${`platform-offerings:${ods}`}))`.execute(tx);
 }
