@@ -2,6 +2,7 @@
 import type { Db } from '../db/index.ts';
 import type { Actor } from './actor.ts';
 import { sha256 } from './secrets.ts';
+import { cachedSession, keepSession } from './session-cache.ts';
 import { expiry, type Session } from './sessions.ts';
 import {
   sessionWithPrincipal,
@@ -47,8 +48,9 @@ export async function sessionAndActor(
   now: Date,
 ): Promise<{ session: Session | null; actor: Actor | null }> {
   const id = sha256(token);
-  const r = await sessionWithPrincipal(db, id);
+  const r = cachedSession(db, id) ?? (await sessionWithPrincipal(db, id));
   if (!r) return { session: null, actor: null };
+  keepSession(db, id, r);
   if (r.expires_at.getTime() <= now.getTime()) {
     await deleteSessionById(db, id);
     return { session: null, actor: null };
@@ -58,6 +60,9 @@ export async function sessionAndActor(
     expires_at = expiry(r.created_at, now);
     last_seen_at = now;
     await touchSession(db, id, now, expires_at);
+    // The kept row is extended too, or the next lookup would judge by the old expiry.
+    r.expires_at = expires_at;
+    r.last_seen_at = last_seen_at;
   }
   const session: Session = {
     id,

@@ -16,6 +16,7 @@ import type { RequestMeta } from '../audit/audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Session } from '../auth/sessions.ts';
 import { sessionAndActor, tokenActor } from '../auth/request-auth.ts';
+import { forgetSessionLookups } from '../auth/session-cache.ts';
 import type { Clock } from '../clock.ts';
 import type { Db, DbKind } from '../db/index.ts';
 import { addFilters } from '../views/filters.ts';
@@ -166,6 +167,8 @@ export async function registerPlatform(app: FastifyInstance, deps: AppDeps): Pro
       throw AppError.invalid([{ field: 'path', message: 'The web address has a NUL byte in it' }]);
     const api = isJsonApi(routePath(req));
     if (api) refuseNonJsonBody(req);
+    // A change may end sessions or disable an account: no session lookup outlives it.
+    if (req.method !== 'GET' && req.method !== 'HEAD') forgetSessionLookups();
     const now = clock.now();
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) {
@@ -180,6 +183,11 @@ export async function registerPlatform(app: FastifyInstance, deps: AppDeps): Pro
     const { session, actor } = await sessionAndActor(db, token, now);
     req.session = session;
     req.actor = actor;
+  });
+
+  // And after it: a lookup made while it ran may predate what it changed.
+  app.addHook('onResponse', async (req) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') forgetSessionLookups();
   });
 
   registerAudience(app, (req) => isJsonApi(routePath(req)));
