@@ -2,7 +2,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { PrincipalType, ProofingLevel, SessionStage, StaffRole } from '../db/schema.ts';
-import { forgetSessionLookups } from './session-cache.ts';
 
 /** A session (or API token) with the account or staff user it belongs to, when that is live. */
 export type PrincipalRow = {
@@ -75,13 +74,11 @@ export async function insertSession(db: Db, row: SessionRow): Promise<void> {
 }
 
 export async function deleteSessionById(db: Db, id: string): Promise<void> {
-  forgetSessionLookups();
   await db.deleteFrom('sessions').where('id', '=', id).execute();
 }
 
 /** Deletes the session; whether it was still there (ended by nobody else meanwhile). */
 export async function takeSessionById(db: Db, id: string): Promise<boolean> {
-  forgetSessionLookups();
   const r = await db.deleteFrom('sessions').where('id', '=', id).returning('id').executeTakeFirst();
   return r !== undefined;
 }
@@ -92,7 +89,6 @@ export async function deleteAllOf(
   principalType: PrincipalType,
   principalId: string,
 ): Promise<number> {
-  forgetSessionLookups();
   const s = await db
     .deleteFrom('sessions')
     .where('principal_type', '=', principalType)
@@ -111,7 +107,6 @@ export async function deleteAllOfExcept(
   db: Db,
   p: { principalType: PrincipalType; principalId: string; keepSessionId: string },
 ): Promise<number> {
-  forgetSessionLookups();
   const s = await db
     .deleteFrom('sessions')
     .where('principal_type', '=', p.principalType)

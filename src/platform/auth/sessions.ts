@@ -5,6 +5,7 @@ import type { PrincipalType, SessionStage, SessionsTable } from '../db/schema.ts
 import { AppError } from '../http/errors.ts';
 import { randomToken, sha256 } from './secrets.ts';
 import type { Selectable } from 'kysely';
+import { forgetSessionLookups } from './session-cache.ts';
 import * as store from './session-store.ts';
 
 export { purgeExpired } from './session-store.ts';
@@ -55,6 +56,7 @@ export async function advanceSession(
   old: Session,
   next: { stage: SessionStage; now: Date; data?: Record<string, unknown> },
 ): Promise<Session> {
+  forgetSessionLookups();
   if (!(await store.takeSessionById(db, old.id)))
     throw new AppError('unauthenticated', 'Sign in again to continue.', { reason: 'session-ended' });
   return createSession(
@@ -70,6 +72,7 @@ export async function advanceSession(
 }
 
 export async function deleteSession(db: Db, session: Session): Promise<void> {
+  forgetSessionLookups();
   await store.deleteSessionById(db, session.id);
 }
 
@@ -79,11 +82,13 @@ export async function deleteAllFor(
   principalType: PrincipalType,
   principalId: string,
 ): Promise<number> {
+  forgetSessionLookups();
   return store.deleteAllOf(db, principalType, principalId);
 }
 
 /** Sign out of other devices: every other session and every API token ends; this session stays. */
 export async function deleteAllExcept(db: Db, keep: Session): Promise<number> {
+  forgetSessionLookups();
   return store.deleteAllOfExcept(db, {
     principalType: keep.principal_type,
     principalId: keep.principal_id,
