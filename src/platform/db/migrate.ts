@@ -22,6 +22,7 @@ import * as m018 from './migrations/018_areas.ts';
 import * as m019 from './migrations/019_facilitation.ts';
 import * as m020 from './migrations/020_geography.ts';
 import * as m021 from './migrations/021_platform_offerings.ts';
+import * as m022 from './migrations/022_platform_presence.ts';
 
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '019_facilitation': m019,
   '020_geography': m020,
   '021_platform_offerings': m021,
+  '022_platform_presence': m022,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

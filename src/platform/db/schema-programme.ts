@@ -117,3 +117,6 @@ export type PracticeProfilesTable = {
   imd_year: number | null;
   updated_at: Timestamp;
 };
+
+// Practices found on GP Online (migration 022): their offering histories count up to last_seen.
+export type PlatformPresenceTable = { practice_ods: string; first_seen: DateOnly; last_seen: DateOnly };

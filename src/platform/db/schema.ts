@@ -300,4 +300,5 @@ export type Database = {
   checklist_entries: G.ChecklistEntriesTable; // migration 019
   practice_profiles: G.PracticeProfilesTable; // migration 020
   transition_plans: G.TransitionPlansTable;
+  platform_presence: G.PlatformPresenceTable; // migration 022
 };

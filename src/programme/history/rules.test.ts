@@ -8,7 +8,7 @@ function entry(
   service: OfferedService,
   offered: boolean,
   effectiveOn: string,
-  more: { source?: OfferingSource; recordedAt?: string; child?: string | null } = {},
+  more: { source?: OfferingSource; recordedAt?: string; child?: string | null; until?: string } = {},
 ): OfferingEntry {
   return {
     practiceOds,
@@ -18,6 +18,7 @@ function entry(
     effectiveOn,
     source: more.source ?? 'manual',
     recordedAt: new Date(more.recordedAt ?? '2013-05-01T09:00:00Z'),
+    platformUntil: more.until ?? null,
   };
 }
 
@@ -241,4 +242,25 @@ test('a practice in a later run is counted from that run’s entries only: its 2
   assert.equal(t.practices, 1);
   assert.equal(t.services.appointments.practicesReporting, 0);
   assert.equal(t.services.prescriptions.practicesOffering, 1);
+});
+
+test('a practice that left GP Online counts up to the month it was last found there, not after', () => {
+  const e = [
+    entry('P81082', 'appointments', true, '2026-08-15', { source: 'platform', until: '2026-10-01' }),
+    entry('P81083', 'appointments', false, '2026-09-01', { source: 'platform' }),
+  ];
+  assert.deepEqual(historyMonths(e, new Set(), '2026-12'), [
+    '2026-08',
+    '2026-09',
+    '2026-10',
+    '2026-11',
+    '2026-12',
+  ]);
+  assert.equal(historyTotals(e, '2026-10').practices, 2);
+  const november = historyTotals(e, '2026-11');
+  assert.equal(november.practices, 1);
+  assert.equal(november.services.appointments.practicesOffering, 0);
+  // When every practice has left, the months stop too.
+  const gone = e.slice(0, 1);
+  assert.deepEqual(historyMonths(gone, new Set(), '2026-12'), ['2026-08', '2026-09', '2026-10']);
 });

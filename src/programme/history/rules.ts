@@ -15,6 +15,11 @@ export type OfferingEntry = {
   effectiveOn: string;
   source: OfferingSource;
   recordedAt: Date;
+  /**
+   * YYYY-MM-DD: the day the practice was last found on GP Online; its platform entries count up
+   * to that month (null or absent: no limit known).
+   */
+  platformUntil?: string | null;
 };
 
 /**
@@ -78,24 +83,37 @@ export function historyMonths(
   current: string,
 ): string[] {
   const months = new Set(manualRuns(entries).flatMap(monthsOf));
-  const firstPlatform = entries
-    .filter((e) => e.source === 'platform')
-    .reduce<string | null>((min, e) => (min === null || e.effectiveOn < min ? e.effectiveOn : min), null);
-  if (firstPlatform)
-    for (const m of monthsOf({ start: firstPlatform.slice(0, 7), end: current })) months.add(m);
+  const platform = entries.filter((e) => e.source === 'platform');
+  const firstPlatform = platform.reduce<string | null>(
+    (min, e) => (min === null || e.effectiveOn < min ? e.effectiveOn : min),
+    null,
+  );
+  // Up to this month, or the last month any of them was found on GP Online.
+  const lastSeen = platform.reduce<string>((max, e) => {
+    const until = e.platformUntil ? e.platformUntil.slice(0, 7) : current;
+    return until > max ? until : max;
+  }, '');
+  const end = lastSeen < current ? lastSeen : current;
+  if (firstPlatform) for (const m of monthsOf({ start: firstPlatform.slice(0, 7), end })) months.add(m);
   return [...months].filter((m) => !pomiMonths.has(m)).sort();
 }
 
 /**
- * Whether a practice is counted in `month`: one on GP Online from its first platform entry on;
- * one known from facilitators only while their run lasts (a 2013 survey says nothing of 2026).
+ * Whether a practice is counted in `month`: one on GP Online from its first platform entry to
+ * the month it was last found there; one known from facilitators only while their run lasts (a
+ * 2013 survey says nothing of 2026).
  */
 function counted(list: readonly OfferingEntry[], month: string, run: Run | undefined): boolean {
   return list.some(
     (e) =>
-      e.source === 'platform' ||
+      onPlatform(e, month) ||
       (run !== undefined && e.source === 'manual' && e.effectiveOn.slice(0, 7) >= run.start),
   );
+}
+
+/** A platform entry, in a month the practice was still found on GP Online. */
+function onPlatform(e: OfferingEntry, month: string): boolean {
+  return e.source === 'platform' && (!e.platformUntil || month <= e.platformUntil.slice(0, 7));
 }
 
 /** The three services the dashboard follows, as the histories name them. */
@@ -138,7 +156,7 @@ export function historyTotals(
   for (const [ods, list] of byPractice) {
     if (!counted(list, month, run)) byPractice.delete(ods);
     // Known from facilitators only: what they found before this run is not carried into it.
-    else if (run && !list.some((e) => e.source === 'platform'))
+    else if (run && !list.some((e) => onPlatform(e, month)))
       byPractice.set(
         ods,
         list.filter((e) => e.effectiveOn.slice(0, 7) >= run.start),

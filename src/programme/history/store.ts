@@ -33,6 +33,8 @@ export type OfferingEntryRow = {
   effective_on: string;
   source: OfferingSource;
   recorded_at: Date;
+  /** The day the practice was last found on GP Online, if ever. */
+  platform_until?: string | null;
 };
 
 export function entryOf(r: OfferingEntryRow): OfferingEntry {
@@ -44,6 +46,7 @@ export function entryOf(r: OfferingEntryRow): OfferingEntry {
     effectiveOn: r.effective_on,
     source: r.source,
     recordedAt: r.recorded_at,
+    platformUntil: r.platform_until ?? null,
   };
 }
 
@@ -54,9 +57,11 @@ export async function areaEntries(db: Db, area: AreaMatch): Promise<OfferingEntr
   const rows = await sql<OfferingEntryRow>`
     with geo as (
       select o.practice_ods, o.service, o.offered, o.effective_on, o.source, o.recorded_at,
-        c.code as ccg, s.code as subregion, s.parent_code as region, pp.pcn_code
+        c.code as ccg, s.code as subregion, s.parent_code as region, pp.pcn_code,
+        pr.last_seen::text as platform_until
       from service_offerings o
       left join practice_profiles pp on pp.practice_ods = o.practice_ods
+      left join platform_presence pr on pr.practice_ods = o.practice_ods
       left join areas p on p.kind = 'practice' and p.code = o.practice_ods
       left join areas c on c.kind = 'ccg' and c.code = p.parent_code
       left join areas s on s.kind = 'subregion' and s.code = c.parent_code
@@ -64,7 +69,7 @@ export async function areaEntries(db: Db, area: AreaMatch): Promise<OfferingEntr
       where o.source <> 'pomi'
     )
     select practice_ods, ${child ? sql.ref(child) : sql`null`} as child, service, offered,
-      effective_on::text as effective_on, source, recorded_at
+      effective_on::text as effective_on, source, recorded_at, platform_until
     from geo
     where ${area ? sql`${sql.ref(LEVEL_OF[area.column])} = ${area.code}` : sql`true`}
     order by practice_ods, service, effective_on

@@ -188,3 +188,26 @@ test('a record level raised and lowered by a clinician: the detailed coded recor
     ],
   );
 });
+
+test('a practice that closes stops counting after the month it was last found on GP Online', async () => {
+  await sql`update practices set status = 'closed' where ods_code = 'N82001'`.execute(t.db.db);
+  clock.set('2026-08-05T09:00:00Z');
+  await checkPlatformOfferings({ db: t.db.db, clock, meta: null });
+  const c = DEMO_STAFF.find((x) => x.role === 'commissioner')!;
+  token = await apiToken(t.app, c.email, DEMO_PASSWORD, c.totpSecret, clock);
+  const seen = await sql<{ practice_ods: string; last_seen: string }>`
+    select practice_ods, last_seen::text as last_seen from platform_presence order by practice_ods`.execute(
+    t.db.db,
+  );
+  assert.deepEqual(
+    seen.rows.map((r) => [r.practice_ods, r.last_seen]),
+    [
+      ['N81001', '2026-08-05'],
+      // Last found by the check of 3 July (the test before).
+      ['N82001', '2026-07-03'],
+      ['P81082', '2026-08-05'],
+    ],
+  );
+  assert.equal((await summary('2026-07')).practices, 3);
+  assert.equal((await summary('2026-08')).practices, 2);
+});

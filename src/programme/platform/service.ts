@@ -37,6 +37,11 @@ export async function recordPlatformOfferings(
     settings.map((s) => s.practiceOds),
   );
   const day = englandDay(p.at);
+  await store.markPresent(
+    tx,
+    settings.map((s) => s.practiceOds),
+    day,
+  );
   const changes = settings.flatMap((s) =>
     platformChanges(s, latest.get(s.practiceOds) ?? new Map(), day, p.because),
   );

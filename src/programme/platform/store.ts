@@ -80,3 +80,13 @@ export async function lockPractices(tx: Tx, practices: readonly string[]): Promi
   for (const ods of [...practices].sort())
     await sql`select pg_advisory_xact_lock(hashtext(${`platform-offerings:${ods}`}))`.execute(tx);
 }
+
+/** The practices were found on GP Online on `day` (their histories count up to it). */
+export async function markPresent(tx: Tx, practices: readonly string[], day: string): Promise<void> {
+  if (!practices.length) return;
+  await sql`
+    insert into platform_presence (practice_ods, first_seen, last_seen)
+    select ods, ${day}::date, ${day}::date from unnest(${sql.val(practices)}::text[]) as ods
+    on conflict (practice_ods) do update set last_seen = greatest(platform_presence.last_seen, excluded.last_seen)
+  `.execute(tx);
+}
