@@ -2,7 +2,7 @@
 // (`30APR2018` dates, one row per practice, month and field, CRLF), so a practice on the
 // platform reports like any other and our own `import-pomi` reads it back.
 import { monthEnd } from '../summary-rules.ts';
-import { SYS_ENABLED, type PomiField } from '../pomi/rules.ts';
+import { MONTHS, SYS_ENABLED, type PomiField } from '../pomi/rules.ts';
 
 export const LONG_HEADER = [
   'report_period_end',
@@ -55,8 +55,6 @@ export type LiveMonth = {
   prescriptions: { offered: boolean | null; enabled: number; use: number };
   detailedRecord: { offered: boolean | null; enabled: number; use: number };
 };
-
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
 /** `2018-04` → `30APR2018`, the month's last day as the long format writes it. */
 export function pomiPeriodEnd(month: string): string {

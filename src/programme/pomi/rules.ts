@@ -67,7 +67,7 @@ export type PomiFile = {
   problems: RowProblem[];
 };
 
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+export const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
 /** A day as NHS Digital's files write it: `30APR2018`, `30-Apr-18` or `2018-04-30`; null if none. */
 export function publishedDay(raw: string): [y: number, m: number, d: number] | null {
